@@ -43,7 +43,9 @@ const LABEL_INDEX: &[u8] = b"yincai/field-cipher/v1/blind-index-key";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
     /// The stored value is not `v1:` + base64 of at least nonce and tag.
-    #[error("加密字段：密文格式不正确（应为 v1: 开头的加密数据），数据可能已损坏，请联系系统管理员")]
+    #[error(
+        "加密字段：密文格式不正确（应为 v1: 开头的加密数据），数据可能已损坏，请联系系统管理员"
+    )]
     Format,
     /// Authentication failed: the value was changed, or it was encrypted under another key.
     #[error("加密字段：解密失败，数据可能被篡改或主密钥不匹配，请联系系统管理员核对主密钥")]
@@ -101,8 +103,8 @@ pub fn audit_chain_hash(prev_hex: &str, payload: &[u8]) -> String {
 }
 
 fn hmac_sm3(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacSm3 as hmac::KeyInit>::new_from_slice(key)
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        <HmacSm3 as hmac::KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -307,11 +309,17 @@ mod tests {
         assert_eq!(first, sm3_hex(&manual));
         let second = audit_chain_hash(&first, b"{\"action\":\"approve\"}");
         // A one-byte change anywhere changes the link.
-        assert_ne!(audit_chain_hash(&first, b"{\"action\":\"apprOve\"}"), second);
+        assert_ne!(
+            audit_chain_hash(&first, b"{\"action\":\"apprOve\"}"),
+            second
+        );
         let mut other_prev = first.clone().into_bytes();
         other_prev[0] ^= 1;
         assert_ne!(
-            audit_chain_hash(std::str::from_utf8(&other_prev).unwrap(), b"{\"action\":\"approve\"}"),
+            audit_chain_hash(
+                std::str::from_utf8(&other_prev).unwrap(),
+                b"{\"action\":\"approve\"}"
+            ),
             second
         );
     }
@@ -323,7 +331,12 @@ mod tests {
     #[test]
     fn field_round_trip_and_format() {
         let c = cipher();
-        for value in ["110101199003071233", "", "张三 13812345678", &"长".repeat(1000)] {
+        for value in [
+            "110101199003071233",
+            "",
+            "张三 13812345678",
+            &"长".repeat(1000),
+        ] {
             let stored = c.encrypt(value);
             assert!(stored.starts_with("v1:"));
             assert!(!stored.contains("1990"));
@@ -369,7 +382,10 @@ mod tests {
         assert_eq!(a, c.blind_index(" 11010519491231002x "));
         assert_eq!(a.len(), 64);
         assert_ne!(a, sm3_hex(b"11010519491231002X"));
-        assert_ne!(a, FieldCipher::from_master_key(&[8u8; 32]).blind_index("11010519491231002X"));
+        assert_ne!(
+            a,
+            FieldCipher::from_master_key(&[8u8; 32]).blind_index("11010519491231002X")
+        );
         // Pinned: the index is stored, so its derivation must never change silently.
         let index_key = hmac_sm3(&[7u8; 32], LABEL_INDEX);
         assert_eq!(a, hex::encode(hmac_sm3(&index_key, b"11010519491231002X")));
@@ -381,7 +397,10 @@ mod tests {
     fn master_keys() {
         let k = FieldCipher::generate_master_key();
         assert_ne!(k, FieldCipher::generate_master_key());
-        assert_eq!(parse_master_key_hex(&format!(" {} \n", hex::encode(k))), Ok(k));
+        assert_eq!(
+            parse_master_key_hex(&format!(" {} \n", hex::encode(k))),
+            Ok(k)
+        );
         assert_eq!(parse_master_key_hex(&hex::encode_upper(k)), Ok(k));
         assert!(matches!(
             parse_master_key_hex("abcd"),
@@ -395,15 +414,24 @@ mod tests {
             parse_master_key_hex(&"é".repeat(64)),
             Err(CryptoError::KeyFormat { .. })
         ));
-        assert_eq!(parse_master_key_hex(&"0".repeat(64)), Err(CryptoError::WeakKey));
-        assert_eq!(parse_master_key_hex("abcd").unwrap_err().field(), "master_key");
+        assert_eq!(
+            parse_master_key_hex(&"0".repeat(64)),
+            Err(CryptoError::WeakKey)
+        );
+        assert_eq!(
+            parse_master_key_hex("abcd").unwrap_err().field(),
+            "master_key"
+        );
     }
 
     #[test]
     fn tokens() {
         let t = random_token(32);
         assert_eq!(t.len(), 43);
-        assert!(t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_ne!(t, random_token(32));
         assert_eq!(token_digest(&t), sm3_hex(t.as_bytes()));
         assert_eq!(random_token(0), "");

@@ -80,9 +80,7 @@ pub enum IdError {
     CheckDigit { kind: IdKind },
 
     /// 统一社会信用代码 only: the organisation code (positions 9-17) fails its GB 11714 check.
-    #[error(
-        "统一社会信用代码：第 9-17 位组织机构代码的校验位（第 17 位）不正确，请核对第 9-17 位"
-    )]
+    #[error("统一社会信用代码：第 9-17 位组织机构代码的校验位（第 17 位）不正确，请核对第 9-17 位")]
     OrgCodeCheck,
 }
 
@@ -107,9 +105,9 @@ fn region_cn(kind: IdKind, value: &str) -> String {
         IdKind::CitizenId => {
             format!("身份证号：前 6 位地区码“{value}”无效（首位应为 1-8），请核对前 6 位")
         }
-        IdKind::CreditCode => format!(
-            "统一社会信用代码：第 3-8 位行政区划码“{value}”应为 6 位数字，请核对第 3-8 位"
-        ),
+        IdKind::CreditCode => {
+            format!("统一社会信用代码：第 3-8 位行政区划码“{value}”应为 6 位数字，请核对第 3-8 位")
+        }
     }
 }
 
@@ -155,7 +153,9 @@ impl IdError {
                     IdKind::CitizenId => "the first 17 must be digits",
                     IdKind::CreditCode => "only digits and upper-case letters except I, O, S, V, Z",
                 };
-                format!("{label}: character {position} ('{ch}') is not allowed ({hint}); please check it")
+                format!(
+                    "{label}: character {position} ('{ch}') is not allowed ({hint}); please check it"
+                )
             }
             IdError::BadDate { value } => format!(
                 "{label}: the birth date in characters 7-14 ('{value}') does not exist; please check it"
@@ -170,7 +170,9 @@ impl IdError {
             },
             IdError::CheckDigit { kind } => match kind {
                 IdKind::CitizenId => {
-                    format!("{label}: the check character is wrong; please check the last one (0-9 or X)")
+                    format!(
+                        "{label}: the check character is wrong; please check the last one (0-9 or X)"
+                    )
                 }
                 IdKind::CreditCode => format!(
                     "{label}: the check character (position 18) is wrong; please check every character"
@@ -551,10 +553,7 @@ mod tests {
 
     #[test]
     fn citizen_other_rejections() {
-        assert!(matches!(
-            CitizenId::parse(""),
-            Err(IdError::Empty { .. })
-        ));
+        assert!(matches!(CitizenId::parse(""), Err(IdError::Empty { .. })));
         assert!(matches!(
             CitizenId::parse("   "),
             Err(IdError::Empty { .. })
@@ -649,10 +648,7 @@ mod tests {
         assert_eq!(c.region_code(), "110108");
         assert_eq!(c.to_string(), "91110108MA01C3K5XA");
         // lower case and whitespace
-        assert_eq!(
-            CreditCode::parse(" 91110108ma01c3k5xa ").unwrap(),
-            c
-        );
+        assert_eq!(CreditCode::parse(" 91110108ma01c3k5xa ").unwrap(), c);
     }
 
     #[test]
@@ -717,7 +713,10 @@ mod tests {
         assert!(e.message_en().starts_with("ID number:"));
         let e = CreditCode::parse("123").unwrap_err();
         assert_eq!(e.field(), "credit_code");
-        assert!(e.to_string().starts_with("统一社会信用代码：应为 18 位，当前 3 位"));
+        assert!(
+            e.to_string()
+                .starts_with("统一社会信用代码：应为 18 位，当前 3 位")
+        );
         assert!(e.message_en().starts_with("Unified social credit code:"));
         let e = CitizenId::parse("110101900307123").unwrap_err();
         assert!(e.to_string().contains("15 位旧证"));

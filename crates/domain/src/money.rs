@@ -212,7 +212,7 @@ impl Fen {
         if grouped {
             let first = yuan.len() % 3;
             for (i, c) in yuan.chars().enumerate() {
-                if i > 0 && (i + 3 - first) % 3 == 0 {
+                if i > 0 && (i + 3 - first).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(c);
@@ -290,7 +290,10 @@ mod tests {
     fn rejects_the_rest() {
         assert_eq!(p(""), Err(MoneyError::Empty));
         assert_eq!(p("   "), Err(MoneyError::Empty));
-        assert!(matches!(p("12.345"), Err(MoneyError::TooManyDecimals { .. })));
+        assert!(matches!(
+            p("12.345"),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
         assert!(matches!(p("abc"), Err(MoneyError::Invalid { .. })));
         assert!(matches!(p("12."), Err(MoneyError::Invalid { .. })));
         assert!(matches!(p(".5"), Err(MoneyError::Invalid { .. })));

@@ -57,7 +57,7 @@ pub enum CryptoError {
     #[error("主密钥：应为 64 位十六进制字符（32 字节），{problem}，请检查配置")]
     KeyFormat { problem: String },
     /// The master key is all zeros (an unfilled placeholder).
-    #[error("主密钥：不能全为 0，请用 `yincai` 生成新的随机主密钥并配置")]
+    #[error("主密钥：不能全为 0，请生成新的随机主密钥（32 字节，64 位十六进制）并配置")]
     WeakKey,
 }
 
@@ -154,6 +154,11 @@ impl FieldCipher {
         let mut key = [0u8; 32];
         random_bytes(&mut key);
         key
+    }
+
+    /// Same as the free function [`parse_master_key_hex`].
+    pub fn parse_master_key_hex(text: &str) -> Result<[u8; 32], CryptoError> {
+        parse_master_key_hex(text)
     }
 
     /// Encrypt a value for storage: `v1:` + base64(nonce || ciphertext || tag).
@@ -402,6 +407,7 @@ mod tests {
             Ok(k)
         );
         assert_eq!(parse_master_key_hex(&hex::encode_upper(k)), Ok(k));
+        assert_eq!(FieldCipher::parse_master_key_hex(&hex::encode(k)), Ok(k));
         assert!(matches!(
             parse_master_key_hex("abcd"),
             Err(CryptoError::KeyFormat { .. })

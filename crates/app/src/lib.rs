@@ -1,1 +1,78 @@
+//! yincai's use cases. Each command checks the actor's permission and scope, changes
+//! state, and writes its audit record in the same transaction. No HTTP here: the web
+//! layer turns requests into these calls and [`AppError`]s into responses.
 #![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use yincai_domain::crypto::FieldCipher;
+use yincai_store::{NewAudit, Store};
+
+pub mod accounts;
+pub mod audit;
+pub mod authz;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod orgs;
+pub mod passwords;
+pub mod tasks;
+
+pub use authz::{Actor, Permission};
+pub use clock::Clock;
+pub use error::{AppError, FieldError};
+pub use yincai_domain::{OrgKind, Role};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub cipher: Arc<FieldCipher>,
+}
+
+/// Facts of the request that every audit record carries.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCtx {
+    pub request_id: String,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, cipher: FieldCipher) -> App {
+        App {
+            store,
+            clock,
+            cipher: Arc::new(cipher),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The audit record of a state change by `actor`.
+    pub(crate) fn audit_by(
+        &self,
+        actor: &Actor,
+        ctx: &RequestCtx,
+        action: &str,
+        object: (&str, String),
+        summary: String,
+    ) -> NewAudit {
+        NewAudit {
+            at: self.now(),
+            actor_id: Some(actor.user_id),
+            actor_name: actor.username.clone(),
+            actor_role: actor.role_codes().join(","),
+            action: action.into(),
+            object_type: object.0.into(),
+            object_id: object.1,
+            summary,
+            reason: String::new(),
+            request_id: ctx.request_id.clone(),
+            result: "ok".into(),
+        }
+    }
+}

@@ -141,7 +141,10 @@ pub fn check_role_set(roles: &[Role], kind: OrgKind) -> Result<(), RoleSetError>
         return Err(RoleSetError::SeparatedAdmins);
     }
     if let Some(r) = roles.iter().find(|r| !r.allowed_in(kind)) {
-        return Err(RoleSetError::WrongOrganisation { role: r.name_zh(), org: kind.name_zh() });
+        return Err(RoleSetError::WrongOrganisation {
+            role: r.name_zh(),
+            org: kind.name_zh(),
+        });
     }
     Ok(())
 }
@@ -260,7 +263,11 @@ mod tests {
     fn separated_admins_exclude_each_other() {
         let it = OrgKind::ItCentre;
         assert!(check_role_set(&[Role::SysAdmin], it).is_ok());
-        for (a, b) in [(Role::SysAdmin, Role::SecAdmin), (Role::SecAdmin, Role::AuditAdmin), (Role::SysAdmin, Role::AuditAdmin)] {
+        for (a, b) in [
+            (Role::SysAdmin, Role::SecAdmin),
+            (Role::SecAdmin, Role::AuditAdmin),
+            (Role::SysAdmin, Role::AuditAdmin),
+        ] {
             assert_eq!(check_role_set(&[a, b], it), Err(RoleSetError::SeparatedAdmins));
         }
     }
@@ -268,7 +275,10 @@ mod tests {
     #[test]
     fn role_must_fit_organisation() {
         assert!(check_role_set(&[Role::Unit], OrgKind::CityUnit).is_ok());
-        assert!(matches!(check_role_set(&[Role::Finance], OrgKind::CityUnit), Err(RoleSetError::WrongOrganisation { .. })));
+        assert!(matches!(
+            check_role_set(&[Role::Finance], OrgKind::CityUnit),
+            Err(RoleSetError::WrongOrganisation { .. })
+        ));
         assert_eq!(check_role_set(&[], OrgKind::CityUnit), Err(RoleSetError::Empty));
     }
 }

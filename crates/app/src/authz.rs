@@ -1,0 +1,179 @@
+//! Authorization in one place: which role may do what, and over which records.
+//!
+//! Every use case calls [`Actor::require`] (what) and, for a record owned by an
+//! organisation, [`Actor::can_see_org`] (which). Out-of-scope records answer
+//! "not found", so nobody learns that another unit's record exists.
+
+use serde::Serialize;
+use yincai_domain::{OrgKind, Role};
+
+use crate::AppError;
+
+/// An action on the system. Each is granted to roles by [`grants`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See one's own pending tasks (待办).
+    TaskRead,
+    /// Read organisations within one's scope.
+    OrgRead,
+    /// Create and edit organisations (system admin).
+    OrgManage,
+    /// Read user accounts.
+    UserRead,
+    /// Create accounts and disable them (system admin).
+    UserManage,
+    /// Unlock accounts, reset passwords, change roles (security admin).
+    UserSecurity,
+    /// Search and read the audit trail, verify the chain (audit admin).
+    AuditRead,
+}
+
+impl Permission {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Permission::TaskRead => "查看待办",
+            Permission::OrgRead => "查看机构",
+            Permission::OrgManage => "管理机构",
+            Permission::UserRead => "查看账号",
+            Permission::UserManage => "管理账号",
+            Permission::UserSecurity => "账号安全管理",
+            Permission::AuditRead => "查阅审计日志",
+        }
+    }
+}
+
+/// The permission table. The three admin roles are separated: the system admin runs
+/// organisations and accounts, the security admin their security, the audit admin
+/// reads the trail; none of them approves or pays anything.
+pub fn grants(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::Talent | Role::ServiceDept => &[TaskRead],
+        Role::Unit
+        | Role::Department
+        | Role::Coordination
+        | Role::LeadingGroup
+        | Role::Assessor
+        | Role::Finance
+        | Role::CityLeader => &[TaskRead, OrgRead],
+        Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage],
+        Role::SecAdmin => &[TaskRead, UserRead, UserSecurity],
+        Role::AuditAdmin => &[AuditRead],
+    }
+}
+
+/// The authenticated user on whose behalf a use case runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_kind: OrgKind,
+    pub roles: Vec<Role>,
+    pub must_change_password: bool,
+    /// The session's CSRF token (browser sessions).
+    #[serde(skip)]
+    pub csrf_token: String,
+}
+
+impl Actor {
+    pub fn has(&self, p: Permission) -> bool {
+        self.roles.iter().any(|r| grants(*r).contains(&p))
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if self.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        if self.has(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(p.name_zh().into()))
+        }
+    }
+
+    pub fn role_codes(&self) -> Vec<&'static str> {
+        self.roles.iter().map(|r| r.code()).collect()
+    }
+
+    /// Whether the actor's roles limit them to their own organisation's records
+    /// (an employer unit) or to it and the units it supervises (a department).
+    /// `None`: the whole city.
+    pub fn org_scope(&self) -> Option<i64> {
+        let city_wide = self.roles.iter().any(|r| {
+            !matches!(r, Role::Unit | Role::Department | Role::Talent | Role::ServiceDept)
+                && grants(*r).contains(&Permission::OrgRead)
+        });
+        if city_wide { None } else { Some(self.org_id) }
+    }
+
+    /// Whether an organisation record (with its supervising department) is in scope.
+    pub fn can_see_org(&self, org_id: i64, parent_id: Option<i64>) -> bool {
+        match self.org_scope() {
+            None => true,
+            Some(root) => org_id == root || parent_id == Some(root),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: Vec<Role>, org_id: i64) -> Actor {
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            org_id,
+            org_name: "o".into(),
+            org_kind: OrgKind::CityUnit,
+            roles,
+            must_change_password: false,
+            csrf_token: String::new(),
+        }
+    }
+
+    #[test]
+    fn admin_roles_never_approve_or_pay_and_audit_admin_only_reads_audit() {
+        assert_eq!(grants(Role::AuditAdmin), &[Permission::AuditRead]);
+        for admin in [Role::SysAdmin, Role::SecAdmin] {
+            assert!(!grants(admin).contains(&Permission::AuditRead));
+        }
+        for role in Role::ALL {
+            let is_audit = role == Role::AuditAdmin;
+            assert_eq!(grants(role).contains(&Permission::AuditRead), is_audit, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn scope_of_unit_department_and_city() {
+        let unit = actor(vec![Role::Unit], 10);
+        assert_eq!(unit.org_scope(), Some(10));
+        assert!(unit.can_see_org(10, Some(3)));
+        assert!(!unit.can_see_org(11, Some(3)));
+        let dept = actor(vec![Role::Department], 3);
+        assert!(dept.can_see_org(10, Some(3)));
+        assert!(dept.can_see_org(3, None));
+        assert!(!dept.can_see_org(12, Some(4)));
+        let coord = actor(vec![Role::Coordination], 2);
+        assert!(coord.can_see_org(12, Some(4)));
+    }
+
+    #[test]
+    fn must_change_password_blocks_everything() {
+        let mut a = actor(vec![Role::Coordination], 2);
+        a.must_change_password = true;
+        assert!(matches!(
+            a.require(Permission::TaskRead),
+            Err(AppError::PasswordChangeRequired)
+        ));
+    }
+}

@@ -1,0 +1,134 @@
+//! The audit trail over the API (audit admin only).
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
+
+use super::{PageOf, Window};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ErrorBody};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/audit", get(list_audit))
+        .route("/audit/verify", get(verify_audit))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// Epoch milliseconds.
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub summary: String,
+    pub reason: String,
+    pub request_id: String,
+    pub result: String,
+    pub hash: String,
+}
+
+impl From<AuditRecord> for AuditEntry {
+    fn from(r: AuditRecord) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            actor_role: r.actor_role,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            summary: r.summary,
+            reason: r.reason,
+            request_id: r.request_id,
+            result: r.result,
+            hash: r.hash,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// Words in the summary, reason or actor name.
+    pub q: Option<String>,
+    /// From this epoch millisecond (inclusive).
+    pub from: Option<i64>,
+    /// Until this epoch millisecond (exclusive).
+    pub to: Option<i64>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = [])), params(AuditFilter),
+    responses((status = 200, body = PageOf<AuditEntry>), (status = 403, body = ErrorBody)))]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(f): Query<AuditFilter>,
+) -> Result<Json<PageOf<AuditEntry>>, ApiError> {
+    let w = Window {
+        offset: f.offset,
+        limit: f.limit,
+    };
+    let q = AuditQuery {
+        action: f.action,
+        actor: f.actor,
+        object_type: f.object_type,
+        object_id: f.object_id,
+        text: f.q,
+        from: f.from,
+        to: f.to,
+        offset: w.offset(),
+        limit: w.limit(),
+    };
+    let page = state.app.audit_records(&user.actor, &q).await?;
+    Ok(Json(PageOf {
+        rows: page.rows.into_iter().map(AuditEntry::from).collect(),
+        total: page.total,
+        offset: page.offset,
+        limit: page.limit,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verification {
+    /// `intact` or `broken`.
+    pub status: String,
+    pub records: Option<i64>,
+    /// The first record that was altered or removed.
+    pub first_bad_seq: Option<i64>,
+    pub problem: Option<String>,
+}
+
+/// Walk the SM3 chain and report the first altered or removed record.
+#[utoipa::path(get, path = "/api/audit/verify", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = Verification), (status = 403, body = ErrorBody)))]
+pub async fn verify_audit(State(state): State<AppState>, user: ApiUser) -> Result<Json<Verification>, ApiError> {
+    Ok(Json(match state.app.verify_audit(&user.actor).await? {
+        AuditVerdict::Intact { records, .. } => Verification {
+            status: "intact".into(),
+            records: Some(records),
+            first_bad_seq: None,
+            problem: None,
+        },
+        AuditVerdict::Broken { seq, problem } => Verification {
+            status: "broken".into(),
+            records: None,
+            first_bad_seq: Some(seq),
+            problem: Some(problem),
+        },
+    }))
+}

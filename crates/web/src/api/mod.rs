@@ -1,0 +1,145 @@
+//! The JSON API under `/api/`, documented at `/api/openapi.json`. Errors are JSON with a
+//! stable `code` and a Chinese `message` ([`crate::error::ErrorBody`]).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+mod accounts;
+mod audit;
+mod orgs;
+mod tasks;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .merge(accounts::routes())
+        .merge(orgs::routes())
+        .merge(tasks::routes())
+        .merge(audit::routes())
+        .fallback(|| async { ApiError(yincai_app::AppError::NotFound("接口".into())) })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "yincai 引才 API",
+        description = "阿拉山口市人才引进服务平台接口。登录取得令牌后以 `Authorization: Bearer <token>` 调用；错误以 JSON 返回稳定的 code 与中文 message。",
+        version = "0.1.0"
+    ),
+    paths(
+        accounts::login, accounts::logout, accounts::register, accounts::me, accounts::change_password,
+        accounts::list_users, accounts::create_user, accounts::get_user, accounts::unlock_user,
+        accounts::reset_password, accounts::set_roles, accounts::disable_user, accounts::enable_user, accounts::roles,
+        orgs::list_orgs, orgs::create_org, orgs::get_org, orgs::update_org,
+        tasks::my_tasks,
+        audit::list_audit, audit::verify_audit,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "登录、注册、账号与角色"),
+        (name = "organisations", description = "机构（第四至八条）"),
+        (name = "tasks", description = "待办"),
+        (name = "audit", description = "审计日志（仅审计管理员）"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// A JSON body whose rejections (bad syntax, wrong types, too large) are answered in
+/// the API's error format, in Chinese.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> Response {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求体须为 JSON，并设置 Content-Type: application/json".into(),
+        ),
+        JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("JSON 格式错误：{}。请检查请求体", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => ApiError::bad_request(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!(
+                "字段缺失或类型不符：{}。请对照接口文档 /api/openapi.json 修改",
+                e.body_text()
+            ),
+        ),
+        JsonRejection::BytesRejection(_) => ApiError::bad_request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "请求体过大（上限 1 MiB）或不完整，请精简后重试".into(),
+        ),
+        other => ApiError::bad_request(
+            other.status(),
+            "bad_request",
+            format!("无法读取请求：{}", other.body_text()),
+        ),
+    }
+}
+
+/// A page of results with the total, for every list endpoint.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PageOf<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// `offset` and `limit` (1-200, default 50) of a list endpoint.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct Window {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+impl Window {
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 200)
+    }
+}

@@ -1,0 +1,92 @@
+//! One's own account: changing the password (forced at first login).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use yincai_app::FieldError;
+
+use super::{field_error, render, render_with};
+use crate::AppState;
+use crate::auth::{Ctx, Form, PageUser, clear_session_cookie};
+use crate::layout::Layout;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/account/password", get(password_page).post(change_password))
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    forced: bool,
+    errors: Vec<FieldError>,
+}
+
+impl PasswordPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn password_page(user: PageUser) -> Response {
+    render(&PasswordPage {
+        forced: user.actor.must_change_password,
+        layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
+        errors: vec![],
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<PasswordForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return r;
+    }
+    let f = form.value;
+    match state
+        .app
+        .change_password(
+            &user.actor,
+            &f.current_password,
+            &f.new_password,
+            &f.new_password_confirm,
+            &ctx,
+        )
+        .await
+    {
+        Ok(()) => {
+            // Every session of the account ends; log in again with the new password.
+            let _ = state.app.logout(&user.actor, &user.token, &ctx).await;
+            let mut response = Redirect::to("/login?m=password_changed").into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, clear_session_cookie());
+            response
+        }
+        Err(e) if !e.field_errors().is_empty() => render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage {
+                forced: user.actor.must_change_password,
+                layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
+                errors: e.field_errors(),
+            },
+        ),
+        Err(e) => crate::PageError(e).into_response(),
+    }
+}

@@ -1,0 +1,248 @@
+//! Organisations: the list (scoped), one organisation, and the admin's forms.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use yincai_app::orgs::{OrgInput, OrgView};
+use yincai_app::{FieldError, OrgKind, Permission};
+use yincai_store::{OrgQuery, OrgRow};
+
+use super::{Pager, Paging, field_error, render, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/new", get(new_form))
+        .route("/orgs/{id}", get(show).post(update))
+        .route("/orgs/{id}/edit", get(edit_form))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    kind: Option<String>,
+    q: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+struct KindOption {
+    code: &'static str,
+    name: &'static str,
+}
+
+fn kind_options() -> Vec<KindOption> {
+    OrgKind::ALL
+        .iter()
+        .filter(|k| **k != OrgKind::Public)
+        .map(|k| KindOption {
+            code: k.code(),
+            name: k.name_zh(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<OrgView>,
+    kinds: Vec<KindOption>,
+    kind: String,
+    q: String,
+    pager: Pager,
+    can_manage: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let kind = query.kind.unwrap_or_default();
+    let q = query.q.unwrap_or_default();
+    let page = state
+        .app
+        .orgs(
+            &user.actor,
+            OrgQuery {
+                kind: Some(kind.clone()).filter(|k| !k.is_empty()),
+                text: Some(q.clone()),
+                offset: query.paging.offset(),
+                limit: query.paging.limit(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let pager = Pager::new(page.total, &query.paging, &[("kind", &kind), ("q", &q)]);
+    Ok(render(&ListPage {
+        can_manage: user.actor.has(Permission::OrgManage),
+        layout: Layout::new("机构", Some(&user.actor), "/orgs"),
+        rows: page.rows,
+        kinds: kind_options(),
+        kind,
+        q,
+        pager,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "org_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    org: OrgView,
+    can_manage: bool,
+    saved: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DetailQuery {
+    ok: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let org = state.app.org(&user.actor, id).await?;
+    Ok(render(&DetailPage {
+        can_manage: user.actor.has(Permission::OrgManage),
+        layout: Layout::new(org.org.name.clone(), Some(&user.actor), "/orgs"),
+        org,
+        saved: q.ok.is_some(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "org_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    form: OrgInput,
+    kinds: Vec<KindOption>,
+    departments: Vec<OrgRow>,
+    errors: Vec<FieldError>,
+    editing: bool,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn parent_is(&self, id: &i64) -> bool {
+        self.form.parent_id == Some(*id)
+    }
+    fn version(&self) -> String {
+        self.form.version.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    form: OrgInput,
+    errors: Vec<FieldError>,
+    editing: Option<i64>,
+) -> Result<Response, PageError> {
+    user.actor.require(Permission::OrgManage)?;
+    let departments = state.app.departments(&user.actor).await?;
+    let (title, action) = match editing {
+        Some(id) => ("修改机构", format!("/orgs/{id}")),
+        None => ("新建机构", "/orgs".to_string()),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &FormPage {
+            layout: Layout::new(title, Some(&user.actor), "/orgs"),
+            action,
+            form,
+            kinds: kind_options(),
+            departments,
+            errors,
+            editing: editing.is_some(),
+        },
+    ))
+}
+
+async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    form_page(
+        &state,
+        &user,
+        OrgInput {
+            kind: OrgKind::CityUnit.code().into(),
+            ..Default::default()
+        },
+        vec![],
+        None,
+    )
+    .await
+}
+
+async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    user.actor.require(Permission::OrgManage)?;
+    let org = state.app.org(&user.actor, id).await?.org;
+    let input = OrgInput {
+        name: org.name,
+        kind: org.kind,
+        credit_code: org.credit_code.unwrap_or_default(),
+        parent_id: org.parent_id,
+        version: Some(org.version),
+    };
+    form_page(&state, &user, input, vec![], Some(id)).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<OrgInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.create_org(&user.actor, &form.value, &ctx).await {
+        Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, form.value, e.field_errors(), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<OrgInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.update_org(&user.actor, id, &form.value, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            form_page(&state, &user, form.value, e.field_errors(), Some(id)).await
+        }
+        Err(yincai_app::AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "",
+                "该机构已被他人修改：您填写的内容保留在下方，请核对最新信息后再次保存",
+            )];
+            let mut value = form.value;
+            value.version = Some(state.app.org(&user.actor, id).await?.org.version);
+            form_page(&state, &user, value, errors, Some(id)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,197 @@
+//! The public portal: home, login, logout, applicant registration.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::accounts::{Registration, SessionKind};
+use yincai_app::{AppError, FieldError};
+
+use super::{field_error, render, render_with};
+use crate::AppState;
+use crate::auth::{Ctx, Form, MaybeUser, PageUser, clear_session_cookie, safe_next, session_cookie};
+use crate::layout::Layout;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/register", get(register_page).post(register))
+}
+
+#[derive(Template)]
+#[template(path = "portal.html")]
+struct HomePage {
+    layout: Layout,
+    logged_in: bool,
+}
+
+async fn home(MaybeUser(actor): MaybeUser) -> Response {
+    render(&HomePage {
+        logged_in: actor.is_some(),
+        layout: Layout::new("首页", actor.as_ref(), "/"),
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    m: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    username: String,
+    next: String,
+    notice: String,
+    error: String,
+}
+
+async fn login_page(Query(q): Query<LoginQuery>) -> Response {
+    let notice = match q.m.as_deref() {
+        Some("expired") => "登录已超时，请重新登录",
+        Some("registered") => "注册成功，请登录",
+        Some("password_changed") => "密码已修改，请用新密码登录",
+        Some("logged_out") => "已安全退出",
+        _ => "",
+    };
+    render(&LoginPage {
+        layout: Layout::new("登录", None, "/login"),
+        username: String::new(),
+        next: q.next.unwrap_or_default(),
+        notice: notice.into(),
+        error: String::new(),
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<LoginForm>) -> Response {
+    let f = form.value;
+    match state.app.login(&f.username, &f.password, SessionKind::Web, &ctx).await {
+        Ok(outcome) => {
+            let target = if outcome.actor.must_change_password {
+                "/account/password".to_string()
+            } else if f.next.is_empty() {
+                "/workbench".to_string()
+            } else {
+                safe_next(&f.next).to_string()
+            };
+            let mut response = Redirect::to(&target).into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&outcome.token, state.secure_cookies));
+            response
+        }
+        Err(e) => {
+            let status = crate::error::status_of(&e);
+            if let AppError::Internal(inner) = &e {
+                tracing::error!(error = ?inner, "login failed");
+            }
+            render_with(
+                status,
+                &LoginPage {
+                    layout: Layout::new("登录", None, "/login"),
+                    username: f.username,
+                    next: f.next,
+                    notice: String::new(),
+                    error: e.to_string(),
+                },
+            )
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, form: Form<()>) -> Response {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return r;
+    }
+    if let Err(e) = state.app.logout(&user.actor, &user.token, &ctx).await {
+        return crate::PageError(e).into_response();
+    }
+    let mut response = Redirect::to("/login?m=logged_out").into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_session_cookie());
+    response
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    form: Registration,
+    errors: Vec<FieldError>,
+}
+
+impl RegisterPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn register_page() -> Response {
+    render(&RegisterPage {
+        layout: Layout::new("申请人注册", None, "/register"),
+        form: Registration::default(),
+        errors: vec![],
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<RegisterForm>) -> Response {
+    let f = form.value;
+    let reg = Registration {
+        username: f.username,
+        display_name: f.display_name,
+        password: f.password,
+        password_confirm: f.password_confirm,
+    };
+    match state.app.register(&reg, &ctx).await {
+        Ok(_) => Redirect::to("/login?m=registered").into_response(),
+        Err(e) => {
+            let errors = e.field_errors();
+            if errors.is_empty() {
+                return crate::PageError(e).into_response();
+            }
+            // Keep what was typed, except the passwords.
+            let form = Registration {
+                password: String::new(),
+                password_confirm: String::new(),
+                ..reg
+            };
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterPage {
+                    layout: Layout::new("申请人注册", None, "/register"),
+                    form,
+                    errors,
+                },
+            )
+        }
+    }
+}

@@ -89,16 +89,14 @@ impl RowProblem {
                 format!("expected 3 columns (date,kind,name), found {found}; please complete it")
             }
             RowProblem::Date { value } => {
-                format!(
-                    "date '{value}' is not a real date in the form YYYY-MM-DD; please correct it"
-                )
+                format!("date '{value}' is not a real date in the form YYYY-MM-DD; please correct it")
             }
             RowProblem::Kind { value } => {
                 format!("kind '{value}' must be holiday or workday; please correct it")
             }
-            RowProblem::WorkdayOnWeekday { date } => format!(
-                "{date} is a weekday already; a make-up workday must be a Saturday or Sunday; please check it"
-            ),
+            RowProblem::WorkdayOnWeekday { date } => {
+                format!("{date} is a weekday already; a make-up workday must be a Saturday or Sunday; please check it")
+            }
             RowProblem::Duplicate { date } => {
                 format!("date {date} appears twice; please remove one row")
             }
@@ -119,9 +117,7 @@ pub enum CalendarError {
     #[error("工作日历：缺少 {year} 年的放假安排（年份不连续），请补充该年度的安排后重新导入")]
     YearGap { year: i16 },
     /// The date's year is outside [`WorkCalendar::known_years`].
-    #[error(
-        "日期：{year} 年的节假日安排尚未录入，无法计算工作日，请联系管理员导入 {year} 年的放假安排"
-    )]
+    #[error("日期：{year} 年的节假日安排尚未录入，无法计算工作日，请联系管理员导入 {year} 年的放假安排")]
     BeyondKnown { year: i16 },
 }
 
@@ -138,12 +134,10 @@ impl CalendarError {
     /// The message in English.
     pub fn message_en(&self) -> String {
         match self {
-            CalendarError::BadHeader { found } => format!(
-                "Calendar: line 1 must be the header date,kind,name, found '{found}'; please fix the header"
-            ),
-            CalendarError::Empty => {
-                "Calendar: no date rows; please add at least one row and import again".into()
+            CalendarError::BadHeader { found } => {
+                format!("Calendar: line 1 must be the header date,kind,name, found '{found}'; please fix the header")
             }
+            CalendarError::Empty => "Calendar: no date rows; please add at least one row and import again".into(),
             CalendarError::BadRow { line, problem } => {
                 format!("Calendar: line {line}: {}", problem.message_en())
             }
@@ -197,9 +191,7 @@ fn parse_rows(csv: &str) -> Result<Vec<Row>, CalendarError> {
     for (line, text) in lines {
         let bad = |problem| CalendarError::BadRow { line, problem };
         let mut cols = text.splitn(3, ',');
-        let (Some(date_text), Some(kind_text), Some(name_text)) =
-            (cols.next(), cols.next(), cols.next())
-        else {
+        let (Some(date_text), Some(kind_text), Some(name_text)) = (cols.next(), cols.next(), cols.next()) else {
             return Err(bad(RowProblem::Columns {
                 found: text.split(',').count(),
             }));
@@ -285,8 +277,7 @@ impl WorkCalendar {
     pub fn official() -> &'static WorkCalendar {
         static OFFICIAL: OnceLock<WorkCalendar> = OnceLock::new();
         OFFICIAL.get_or_init(|| {
-            WorkCalendar::from_csv(OFFICIAL_CSV)
-                .expect("data-static/cn-official-days.csv is valid (checked by tests)")
+            WorkCalendar::from_csv(OFFICIAL_CSV).expect("data-static/cn-official-days.csv is valid (checked by tests)")
         })
     }
 
@@ -585,9 +576,7 @@ mod tests {
 
     #[test]
     fn csv_errors_name_the_line() {
-        let e =
-            WorkCalendar::from_csv("date,kind,name\n2025-01-01,holiday,x\n2025-13-01,holiday,x\n")
-                .unwrap_err();
+        let e = WorkCalendar::from_csv("date,kind,name\n2025-01-01,holiday,x\n2025-13-01,holiday,x\n").unwrap_err();
         assert!(matches!(
             e,
             CalendarError::BadRow {
@@ -595,10 +584,7 @@ mod tests {
                 problem: RowProblem::Date { .. }
             }
         ));
-        assert!(
-            e.to_string()
-                .starts_with("工作日历：第 3 行日期“2025-13-01”")
-        );
+        assert!(e.to_string().starts_with("工作日历：第 3 行日期“2025-13-01”"));
         assert_eq!(e.field(), "calendar");
         assert!(e.message_en().contains("line 3"));
 
@@ -627,9 +613,7 @@ mod tests {
                 problem: RowProblem::Columns { found: 2 }
             }
         ));
-        let e =
-            WorkCalendar::from_csv("date,kind,name\n2025-01-01,holiday,a\n2025-01-01,holiday,b\n")
-                .unwrap_err();
+        let e = WorkCalendar::from_csv("date,kind,name\n2025-01-01,holiday,a\n2025-01-01,holiday,b\n").unwrap_err();
         assert!(matches!(
             e,
             CalendarError::BadRow {
@@ -642,10 +626,7 @@ mod tests {
             Err(CalendarError::BadHeader { .. })
         ));
         assert_eq!(WorkCalendar::from_csv(""), Err(CalendarError::Empty));
-        assert_eq!(
-            WorkCalendar::from_csv("date,kind,name\n"),
-            Err(CalendarError::Empty)
-        );
+        assert_eq!(WorkCalendar::from_csv("date,kind,name\n"), Err(CalendarError::Empty));
         assert!(matches!(
             WorkCalendar::from_csv("date,kind,name\n2025/01/01,holiday,x\n"),
             Err(CalendarError::BadRow {
@@ -657,8 +638,7 @@ mod tests {
 
     #[test]
     fn csv_tolerates_bom_crlf_comments_and_blank_lines() {
-        let csv =
-            "\u{feff}date,kind,name\r\n# 2025 年安排\r\n\r\n2025-01-01,holiday,New Year's Day\r\n";
+        let csv = "\u{feff}date,kind,name\r\n# 2025 年安排\r\n\r\n2025-01-01,holiday,New Year's Day\r\n";
         let c = WorkCalendar::from_csv(csv).unwrap();
         assert_eq!(c.known_years(), 2025..=2025);
         assert_eq!(c.holiday_name(date(2025, 1, 1)), Some("New Year's Day"));

@@ -43,9 +43,7 @@ const LABEL_INDEX: &[u8] = b"yincai/field-cipher/v1/blind-index-key";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
     /// The stored value is not `v1:` + base64 of at least nonce and tag.
-    #[error(
-        "加密字段：密文格式不正确（应为 v1: 开头的加密数据），数据可能已损坏，请联系系统管理员"
-    )]
+    #[error("加密字段：密文格式不正确（应为 v1: 开头的加密数据），数据可能已损坏，请联系系统管理员")]
     Format,
     /// Authentication failed: the value was changed, or it was encrypted under another key.
     #[error("加密字段：解密失败，数据可能被篡改或主密钥不匹配，请联系系统管理员核对主密钥")]
@@ -103,8 +101,7 @@ pub fn audit_chain_hash(prev_hex: &str, payload: &[u8]) -> String {
 }
 
 fn hmac_sm3(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac =
-        <HmacSm3 as hmac::KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    let mut mac = <HmacSm3 as hmac::KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -274,10 +271,7 @@ mod tests {
     fn sm4_gcm_rfc8998_known_answer() {
         // RFC 8998, Appendix A.1 (SM4-GCM).
         let key = hex::decode("0123456789ABCDEFFEDCBA9876543210").unwrap();
-        let nonce: [u8; 12] = hex::decode("00001234567800000000ABCD")
-            .unwrap()
-            .try_into()
-            .unwrap();
+        let nonce: [u8; 12] = hex::decode("00001234567800000000ABCD").unwrap().try_into().unwrap();
         let aad = hex::decode("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2").unwrap();
         let pt = hex::decode(concat!(
             "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD",
@@ -288,10 +282,7 @@ mod tests {
         let out = cipher
             .encrypt(
                 &Nonce::<U12>::from(nonce),
-                aes_gcm::aead::Payload {
-                    msg: &pt,
-                    aad: &aad,
-                },
+                aes_gcm::aead::Payload { msg: &pt, aad: &aad },
             )
             .unwrap();
         assert_eq!(
@@ -314,17 +305,11 @@ mod tests {
         assert_eq!(first, sm3_hex(&manual));
         let second = audit_chain_hash(&first, b"{\"action\":\"approve\"}");
         // A one-byte change anywhere changes the link.
-        assert_ne!(
-            audit_chain_hash(&first, b"{\"action\":\"apprOve\"}"),
-            second
-        );
+        assert_ne!(audit_chain_hash(&first, b"{\"action\":\"apprOve\"}"), second);
         let mut other_prev = first.clone().into_bytes();
         other_prev[0] ^= 1;
         assert_ne!(
-            audit_chain_hash(
-                std::str::from_utf8(&other_prev).unwrap(),
-                b"{\"action\":\"approve\"}"
-            ),
+            audit_chain_hash(std::str::from_utf8(&other_prev).unwrap(), b"{\"action\":\"approve\"}"),
             second
         );
     }
@@ -336,12 +321,7 @@ mod tests {
     #[test]
     fn field_round_trip_and_format() {
         let c = cipher();
-        for value in [
-            "110101199003071233",
-            "",
-            "张三 13812345678",
-            &"长".repeat(1000),
-        ] {
+        for value in ["110101199003071233", "", "张三 13812345678", &"长".repeat(1000)] {
             let stored = c.encrypt(value);
             assert!(stored.starts_with("v1:"));
             assert!(!stored.contains("1990"));
@@ -402,10 +382,7 @@ mod tests {
     fn master_keys() {
         let k = FieldCipher::generate_master_key();
         assert_ne!(k, FieldCipher::generate_master_key());
-        assert_eq!(
-            parse_master_key_hex(&format!(" {} \n", hex::encode(k))),
-            Ok(k)
-        );
+        assert_eq!(parse_master_key_hex(&format!(" {} \n", hex::encode(k))), Ok(k));
         assert_eq!(parse_master_key_hex(&hex::encode_upper(k)), Ok(k));
         assert_eq!(FieldCipher::parse_master_key_hex(&hex::encode(k)), Ok(k));
         assert!(matches!(
@@ -420,24 +397,15 @@ mod tests {
             parse_master_key_hex(&"é".repeat(64)),
             Err(CryptoError::KeyFormat { .. })
         ));
-        assert_eq!(
-            parse_master_key_hex(&"0".repeat(64)),
-            Err(CryptoError::WeakKey)
-        );
-        assert_eq!(
-            parse_master_key_hex("abcd").unwrap_err().field(),
-            "master_key"
-        );
+        assert_eq!(parse_master_key_hex(&"0".repeat(64)), Err(CryptoError::WeakKey));
+        assert_eq!(parse_master_key_hex("abcd").unwrap_err().field(), "master_key");
     }
 
     #[test]
     fn tokens() {
         let t = random_token(32);
         assert_eq!(t.len(), 43);
-        assert!(
-            t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
+        assert!(t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_ne!(t, random_token(32));
         assert_eq!(token_digest(&t), sm3_hex(t.as_bytes()));
         assert_eq!(random_token(0), "");

@@ -62,11 +62,7 @@ pub enum IdError {
     Length { kind: IdKind, found: usize },
 
     #[error("{}：第 {position} 位“{ch}”不是有效字符，{}", .kind.label_cn(), bad_char_hint_cn(*.kind, *.position))]
-    BadChar {
-        kind: IdKind,
-        position: usize,
-        ch: char,
-    },
+    BadChar { kind: IdKind, position: usize, ch: char },
 
     /// 身份证号 only: positions 7-14 are not a real date.
     #[error("身份证号：第 7-14 位出生日期“{value}”不是有效日期，请核对出生年月日")]
@@ -153,30 +149,26 @@ impl IdError {
                     IdKind::CitizenId => "the first 17 must be digits",
                     IdKind::CreditCode => "only digits and upper-case letters except I, O, S, V, Z",
                 };
-                format!(
-                    "{label}: character {position} ('{ch}') is not allowed ({hint}); please check it"
-                )
+                format!("{label}: character {position} ('{ch}') is not allowed ({hint}); please check it")
             }
-            IdError::BadDate { value } => format!(
-                "{label}: the birth date in characters 7-14 ('{value}') does not exist; please check it"
-            ),
+            IdError::BadDate { value } => {
+                format!("{label}: the birth date in characters 7-14 ('{value}') does not exist; please check it")
+            }
             IdError::BadRegion { kind, value } => match kind {
                 IdKind::CitizenId => format!(
                     "{label}: region code '{value}' (first 6 digits) is not valid, the first digit must be 1-8; please check it"
                 ),
-                IdKind::CreditCode => format!(
-                    "{label}: region code '{value}' (characters 3-8) must be 6 digits; please check it"
-                ),
+                IdKind::CreditCode => {
+                    format!("{label}: region code '{value}' (characters 3-8) must be 6 digits; please check it")
+                }
             },
             IdError::CheckDigit { kind } => match kind {
                 IdKind::CitizenId => {
-                    format!(
-                        "{label}: the check character is wrong; please check the last one (0-9 or X)"
-                    )
+                    format!("{label}: the check character is wrong; please check the last one (0-9 or X)")
                 }
-                IdKind::CreditCode => format!(
-                    "{label}: the check character (position 18) is wrong; please check every character"
-                ),
+                IdKind::CreditCode => {
+                    format!("{label}: the check character (position 18) is wrong; please check every character")
+                }
             },
             IdError::OrgCodeCheck => format!(
                 "{label}: the organisation code (characters 9-17) fails its own check; please check characters 9-17"
@@ -357,17 +349,12 @@ impl<'de> Deserialize<'de> for CitizenId {
 /// The 31 characters of GB 32100 (no I, O, S, V, Z); a character's value is its index.
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// GB 32100 weights for positions 1-17 (3^(i-1) mod 31).
-const CREDIT_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /// GB 11714 weights for the 8 body characters of an organisation code.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 fn credit_value(b: u8) -> Option<u32> {
-    CREDIT_ALPHABET
-        .iter()
-        .position(|&c| c == b)
-        .map(|i| i as u32)
+    CREDIT_ALPHABET.iter().position(|&c| c == b).map(|i| i as u32)
 }
 
 /// GB 32100 check character of the first 17 characters (upper case, GB 32100 alphabet).
@@ -554,10 +541,7 @@ mod tests {
     #[test]
     fn citizen_other_rejections() {
         assert!(matches!(CitizenId::parse(""), Err(IdError::Empty { .. })));
-        assert!(matches!(
-            CitizenId::parse("   "),
-            Err(IdError::Empty { .. })
-        ));
+        assert!(matches!(CitizenId::parse("   "), Err(IdError::Empty { .. })));
         assert_eq!(
             CitizenId::parse("110101900307123"),
             Err(IdError::Length {
@@ -602,16 +586,10 @@ mod tests {
     fn citizen_leap_day() {
         let first17 = "11010120000229123";
         let full = format!("{first17}{}", citizen_id_check_char(first17).unwrap());
-        assert_eq!(
-            CitizenId::parse(&full).unwrap().birth_date(),
-            date(2000, 2, 29)
-        );
+        assert_eq!(CitizenId::parse(&full).unwrap().birth_date(), date(2000, 2, 29));
         let first17 = "11010119000229123"; // 1900 is not a leap year
         let full = format!("{first17}{}", citizen_id_check_char(first17).unwrap());
-        assert!(matches!(
-            CitizenId::parse(&full),
-            Err(IdError::BadDate { .. })
-        ));
+        assert!(matches!(CitizenId::parse(&full), Err(IdError::BadDate { .. })));
     }
 
     #[test]
@@ -706,17 +684,11 @@ mod tests {
     fn errors_name_their_field_in_both_languages() {
         let e = CitizenId::parse("110101199003071235").unwrap_err();
         assert_eq!(e.field(), "id_number");
-        assert_eq!(
-            e.to_string(),
-            "身份证号：校验位不正确，请核对最后一位（0-9 或 X）"
-        );
+        assert_eq!(e.to_string(), "身份证号：校验位不正确，请核对最后一位（0-9 或 X）");
         assert!(e.message_en().starts_with("ID number:"));
         let e = CreditCode::parse("123").unwrap_err();
         assert_eq!(e.field(), "credit_code");
-        assert!(
-            e.to_string()
-                .starts_with("统一社会信用代码：应为 18 位，当前 3 位")
-        );
+        assert!(e.to_string().starts_with("统一社会信用代码：应为 18 位，当前 3 位"));
         assert!(e.message_en().starts_with("Unified social credit code:"));
         let e = CitizenId::parse("110101900307123").unwrap_err();
         assert!(e.to_string().contains("15 位旧证"));

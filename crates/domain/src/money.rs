@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of money in whole fen (1 元 = 100 分). Negative amounts are allowed
 /// (refunds, reversals); callers that need a positive amount check [`Fen::is_negative`].
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -50,9 +48,9 @@ impl MoneyError {
             MoneyError::BadGrouping { input } => format!(
                 "Amount: misplaced thousands separators in '{input}'; put a comma every three digits (1,234,567.00) or none"
             ),
-            MoneyError::TooManyDecimals { input } => format!(
-                "Amount: at most two decimals (whole fen), got '{input}'; please correct it"
-            ),
+            MoneyError::TooManyDecimals { input } => {
+                format!("Amount: at most two decimals (whole fen), got '{input}'; please correct it")
+            }
             MoneyError::Overflow { input } => {
                 format!("Amount: '{input}' is out of range; please check it")
             }
@@ -290,10 +288,7 @@ mod tests {
     fn rejects_the_rest() {
         assert_eq!(p(""), Err(MoneyError::Empty));
         assert_eq!(p("   "), Err(MoneyError::Empty));
-        assert!(matches!(
-            p("12.345"),
-            Err(MoneyError::TooManyDecimals { .. })
-        ));
+        assert!(matches!(p("12.345"), Err(MoneyError::TooManyDecimals { .. })));
         assert!(matches!(p("abc"), Err(MoneyError::Invalid { .. })));
         assert!(matches!(p("12."), Err(MoneyError::Invalid { .. })));
         assert!(matches!(p(".5"), Err(MoneyError::Invalid { .. })));
@@ -306,10 +301,7 @@ mod tests {
         assert!(matches!(p("1,23"), Err(MoneyError::BadGrouping { .. })));
         assert!(matches!(p("1234,567"), Err(MoneyError::BadGrouping { .. })));
         assert!(matches!(p(",123"), Err(MoneyError::BadGrouping { .. })));
-        assert!(matches!(
-            p("92233720368547758.08"),
-            Err(MoneyError::Overflow { .. })
-        ));
+        assert!(matches!(p("92233720368547758.08"), Err(MoneyError::Overflow { .. })));
         assert!(matches!(
             p("99999999999999999999999999"),
             Err(MoneyError::Overflow { .. })

@@ -20,9 +20,7 @@ pub enum PasswordError {
     TooShort { chars: usize },
     #[error("密码：最多 128 位，当前 {chars} 位，请缩短")]
     TooLong { chars: usize },
-    #[error(
-        "密码：需包含小写字母、大写字母、数字、其他符号中的至少 3 类，当前只有 {classes} 类，请加入其他种类的字符"
-    )]
+    #[error("密码：需包含小写字母、大写字母、数字、其他符号中的至少 3 类，当前只有 {classes} 类，请加入其他种类的字符")]
     TooFewClasses { classes: usize },
     #[error("密码：不能包含用户名，请换一个密码")]
     ContainsUsername,

@@ -6,8 +6,7 @@ use proptest::prelude::*;
 use yincai_domain::calendar::WorkCalendar;
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::ids::{
-    CitizenId, CreditCode, IdError, citizen_id_check_char, credit_code_check_char,
-    org_code_check_char,
+    CitizenId, CreditCode, IdError, citizen_id_check_char, credit_code_check_char, org_code_check_char,
 };
 use yincai_domain::{mask, password};
 

@@ -33,6 +33,12 @@ pub struct Expect {
     /// Code → the fields written for it.
     #[serde(default)]
     pub entitlements: Option<BTreeMap<String, BTreeMap<String, Value>>>,
+    /// Extension: the non-monetary benefit codes granted (compared as a set).
+    #[serde(default)]
+    pub benefits: Option<Vec<String>>,
+    /// Extension: obligation code → fields of its status (`status`, `next_checkpoint`, ...).
+    #[serde(default)]
+    pub obligations: Option<BTreeMap<String, BTreeMap<String, Value>>>,
 }
 
 fn written<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u8>>, D::Error> {
@@ -232,9 +238,37 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Diff> {
             }
         }
         for (code, got) in &report.entitlements {
-            if !expected.contains_key(code) {
-                let got = serde_json::to_value(got).unwrap_or_default();
-                check(&format!("entitlements.{code}"), serde_json::Value::String("(absent)".to_owned()), compact(got));
+            if expected.contains_key(code) {
+                continue;
+            }
+            let got = serde_json::to_value(got).unwrap_or_default();
+            check(&format!("entitlements.{code}"), serde_json::Value::String("(absent)".to_owned()), compact(got));
+        }
+    }
+    if let Some(expected) = &expect.benefits {
+        let mut expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let mut got: Vec<&str> = report.benefits.iter().map(|b| b.code.as_str()).collect();
+        expected.sort_unstable();
+        expected.dedup();
+        got.sort_unstable();
+        got.dedup();
+        check("benefits", json(&expected), json(&got));
+    }
+    if let Some(expected) = &expect.obligations {
+        for (code, fields) in expected {
+            let got = report.obligations.iter().find(|o| o.code == *code).map(json);
+            let Some(got) = got else {
+                check(&format!("obligations.{code}"), json(fields), serde_json::Value::String("(absent)".to_owned()));
+                continue;
+            };
+            for (key, value) in fields {
+                let got = got.get(key).cloned().unwrap_or(serde_json::Value::String("(absent)".to_owned()));
+                check(&format!("obligations.{code}.{key}"), json(value), got);
+            }
+        }
+        for o in &report.obligations {
+            if !expected.contains_key(&o.code) {
+                check(&format!("obligations.{}", o.code), serde_json::Value::String("(absent)".to_owned()), json(o));
             }
         }
     }

@@ -259,3 +259,6 @@ pub(crate) fn like_pattern(text: &str) -> String {
     out.push('%');
     out
 }
+
+#[doc(hidden)]
+pub mod test_support;

@@ -64,7 +64,7 @@ impl Tx {
              where done_at is null
                and (user_id = $1
                     or (role is not null and $2 like '%,' || role || ',%' and (org_id is null or org_id = $3)))
-             order by coalesce(due_date, '9999-12-31'), created_at")
+             order by coalesce(due_date, '9999-12-31'), created_at, id")
             .bind(user_id).bind(&role_list).bind(org_id)
             .fetch_all(&mut *c).await?))
     }

@@ -1,0 +1,112 @@
+//! Fresh databases for tests: a SQLite file in a temp dir, and, when
+//! `YINCAI_TEST_POSTGRES_URL` names a PostgreSQL server, a new database on it.
+//! Not used by the application.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::Connection;
+
+/// The environment variable with an administrative PostgreSQL URL for tests.
+pub const POSTGRES_ENV: &str = "YINCAI_TEST_POSTGRES_URL";
+
+/// A database created for one test.
+pub struct TestDb {
+    pub url: String,
+    pub label: &'static str,
+    /// The temp dir of a SQLite database (deleted on drop).
+    _dir: Option<TempDir>,
+    /// The PostgreSQL database to drop afterwards, with the admin URL.
+    pg: Option<(String, String)>,
+}
+
+/// A temporary directory removed on drop (std only, so the store needs no extra crate).
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "{prefix}-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&path).expect("create a temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = TempDir::new("yincai-test");
+        let url = format!("sqlite://{}", dir.0.join("yincai.db").display());
+        TestDb {
+            url,
+            label: "sqlite",
+            _dir: Some(dir),
+            pg: None,
+        }
+    }
+
+    /// A new PostgreSQL database, or `None` (with a loud message) when none is configured.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
+            eprintln!(
+                "skipped: no PostgreSQL ({POSTGRES_ENV} is not set) — the PostgreSQL half of this test did NOT run"
+            );
+            return None;
+        };
+        static N: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "yincai_test_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut conn = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url} is set but PostgreSQL does not answer: {e}"));
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
+        let _ = conn.close().await;
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        Some(TestDb {
+            url,
+            label: "postgres",
+            _dir: None,
+            pg: Some((admin_url, name)),
+        })
+    }
+
+    /// Every backend available: SQLite always, PostgreSQL when configured.
+    pub async fn all() -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite()];
+        dbs.extend(TestDb::postgres().await);
+        dbs
+    }
+
+    /// Drops a PostgreSQL test database (SQLite files go with the temp dir).
+    pub async fn cleanup(self) {
+        if let Some((admin, name)) = &self.pg
+            && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
+        {
+            let sql = format!("drop database if exists {name} with (force)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+        }
+    }
+}

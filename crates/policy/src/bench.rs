@@ -48,9 +48,23 @@ pub fn synthetic(rng: &mut Rng) -> Facts {
         _ => Vec::new(),
     };
     let person = Person {
-        degree: rng.pick(&[Degree::None, Degree::Bachelor, Degree::Bachelor, Degree::Master, Degree::Master, Degree::Doctor]),
+        degree: rng.pick(&[
+            Degree::None,
+            Degree::Bachelor,
+            Degree::Bachelor,
+            Degree::Master,
+            Degree::Master,
+            Degree::Doctor,
+        ]),
         full_time: rng.chance(85),
-        title: rng.pick(&[Title::None, Title::None, Title::Junior, Title::Intermediate, Title::ViceSenior, Title::Senior]),
+        title: rng.pick(&[
+            Title::None,
+            Title::None,
+            Title::Junior,
+            Title::Intermediate,
+            Title::ViceSenior,
+            Title::Senior,
+        ]),
         registered_practitioner: rng.chance(10),
         honours,
         leading_technology: rng.chance(8),
@@ -59,11 +73,27 @@ pub fn synthetic(rng: &mut Rng) -> Facts {
         practical_talent: rng.chance(10),
         aid_xinjiang: rng.chance(5),
     };
-    let mode = rng.pick(&[Mode::Recruit, Mode::Recruit, Mode::Transfer, Mode::Special, Mode::Local, Mode::AidExtension]);
-    let employer = rng.pick(&[Employer::CityUnit, Employer::CityUnit, Employer::CityUnit, Employer::Enterprise, Employer::CentralUnit]);
+    let mode = rng.pick(&[
+        Mode::Recruit,
+        Mode::Recruit,
+        Mode::Transfer,
+        Mode::Special,
+        Mode::Local,
+        Mode::AidExtension,
+    ]);
+    let employer = rng.pick(&[
+        Employer::CityUnit,
+        Employer::CityUnit,
+        Employer::CityUnit,
+        Employer::Enterprise,
+        Employer::CentralUnit,
+    ]);
     let start = day(Date::constant(2014, 9, 1), rng.below(8 * 365));
     let as_of = day(start, rng.below(11 * 365));
-    let end = rng.chance(15).then(|| day(start, rng.below(11 * 365))).filter(|e| *e <= as_of);
+    let end = rng
+        .chance(15)
+        .then(|| day(start, rng.below(11 * 365)))
+        .filter(|e| *e <= as_of);
     let ended_for_cause = end.is_some() && rng.chance(20);
     let until = end.unwrap_or(as_of);
     let years = dates::years_completed(start, until) as usize;
@@ -109,7 +139,12 @@ pub fn run(set: &PolicySet, people: usize, seed: u64, threads: Option<usize>) ->
     let people = people.max(1);
     let started = Instant::now();
     let facts = population(people, seed);
-    println!("policy {} {}; {people} synthetic people (seed {seed}) generated in {:.2?}", plan.meta.id, plan.meta.version, started.elapsed());
+    println!(
+        "policy {} {}; {people} synthetic people (seed {seed}) generated in {:.2?}",
+        plan.meta.id,
+        plan.meta.version,
+        started.elapsed()
+    );
     let rate = |n: usize, secs: f64| (n as f64 / secs.max(1e-9)).round();
 
     let mut out = Outcome::default();
@@ -119,7 +154,10 @@ pub fn run(set: &PolicySet, people: usize, seed: u64, threads: Option<usize>) ->
         evaluate_into(plan, f, None, &mut out);
         total = total.wrapping_add(black_box(&out).total_due());
     }
-    println!("single (1 thread, trace off): {} people/s", rate(people, t.elapsed().as_secs_f64()));
+    println!(
+        "single (1 thread, trace off): {} people/s",
+        rate(people, t.elapsed().as_secs_f64())
+    );
 
     // The trace allocates a message per step: a sample is enough for a rate.
     let sample = &facts[..people.min(200_000)];
@@ -130,7 +168,10 @@ pub fn run(set: &PolicySet, people: usize, seed: u64, threads: Option<usize>) ->
         evaluate_into(plan, f, Some(&mut trace), &mut out);
         total = total.wrapping_add(black_box(&out).total_due() + trace.len() as i64);
     }
-    println!("single (1 thread, trace on): {} people/s", rate(sample.len(), t.elapsed().as_secs_f64()));
+    println!(
+        "single (1 thread, trace on): {} people/s",
+        rate(sample.len(), t.elapsed().as_secs_f64())
+    );
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -145,7 +186,11 @@ pub fn run(set: &PolicySet, people: usize, seed: u64, threads: Option<usize>) ->
             })
             .sum()
     });
-    println!("batch ({} threads): {} people/s", pool.current_num_threads(), rate(people, t.elapsed().as_secs_f64()));
+    println!(
+        "batch ({} threads): {} people/s",
+        pool.current_num_threads(),
+        rate(people, t.elapsed().as_secs_f64())
+    );
     black_box((total, batch_total));
     Ok(())
 }

@@ -106,7 +106,10 @@ pub fn parse_case_file(text: &str) -> Result<CaseFile, String> {
         _ => return Err("缺少 cases 列表 (missing the cases list)".to_owned()),
     };
     if let Some((key, _)) = root.into_iter().next() {
-        return Err(format!("未知字段 `{}` (unknown top-level field): only policy and cases", short(&key)));
+        return Err(format!(
+            "未知字段 `{}` (unknown top-level field): only policy and cases",
+            short(&key)
+        ));
     }
     let cases = cases
         .into_iter()
@@ -120,16 +123,26 @@ pub fn parse_case_file(text: &str) -> Result<CaseFile, String> {
 pub fn parse_case(index: usize, value: Value, with_expect: bool) -> Result<Case, CaseError> {
     let fallback = format!("#{}", index + 1);
     let Value::Mapping(mut map) = value else {
-        return Err(CaseError { case: fallback, message: "须为映射 (a case must be a mapping)".to_owned() });
+        return Err(CaseError {
+            case: fallback,
+            message: "须为映射 (a case must be a mapping)".to_owned(),
+        });
     };
     let name = match map.get("name") {
         Some(Value::String(s)) => s.clone(),
         _ => fallback,
     };
-    let fail = |message: String| CaseError { case: name.clone(), message };
+    let fail = |message: String| CaseError {
+        case: name.clone(),
+        message,
+    };
     let expect = match map.remove("expect") {
         None => None,
-        Some(_) if !with_expect => return Err(fail("未知字段 `expect` (expect belongs in case files: use yincai policy test)".to_owned())),
+        Some(_) if !with_expect => {
+            return Err(fail(
+                "未知字段 `expect` (expect belongs in case files: use yincai policy test)".to_owned(),
+            ));
+        }
         Some(v) => Some(parse_expect(v).map_err(|m| fail(format!("expect.{m}")))?),
     };
     let facts = facts_from_mapping(map).map_err(fail)?;
@@ -209,7 +222,11 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Diff> {
     let mut diffs = Vec::new();
     let mut check = |path: &str, expected: serde_json::Value, got: serde_json::Value| {
         if expected != got {
-            diffs.push(Diff { path: path.to_owned(), expected: expected.to_string(), got: got.to_string() });
+            diffs.push(Diff {
+                path: path.to_owned(),
+                expected: expected.to_string(),
+                got: got.to_string(),
+            });
         }
     };
     fn json<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Value {
@@ -227,13 +244,20 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Diff> {
     if let Some(expected) = &expect.entitlements {
         for (code, fields) in expected {
             let Some(got) = report.entitlements.get(code) else {
-                check(&format!("entitlements.{code}"), json(fields), serde_json::Value::String("(absent)".to_owned()));
+                check(
+                    &format!("entitlements.{code}"),
+                    json(fields),
+                    serde_json::Value::String("(absent)".to_owned()),
+                );
                 continue;
             };
             let got = serde_json::to_value(got).unwrap_or_default();
             for (key, value) in fields {
                 let expected = serde_json::to_value(value).unwrap_or_default();
-                let got = got.get(key).cloned().unwrap_or(serde_json::Value::String("(absent)".to_owned()));
+                let got = got
+                    .get(key)
+                    .cloned()
+                    .unwrap_or(serde_json::Value::String("(absent)".to_owned()));
                 check(&format!("entitlements.{code}.{key}"), expected, got);
             }
         }
@@ -242,7 +266,11 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Diff> {
                 continue;
             }
             let got = serde_json::to_value(got).unwrap_or_default();
-            check(&format!("entitlements.{code}"), serde_json::Value::String("(absent)".to_owned()), compact(got));
+            check(
+                &format!("entitlements.{code}"),
+                serde_json::Value::String("(absent)".to_owned()),
+                compact(got),
+            );
         }
     }
     if let Some(expected) = &expect.benefits {
@@ -258,17 +286,28 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Diff> {
         for (code, fields) in expected {
             let got = report.obligations.iter().find(|o| o.code == *code).map(json);
             let Some(got) = got else {
-                check(&format!("obligations.{code}"), json(fields), serde_json::Value::String("(absent)".to_owned()));
+                check(
+                    &format!("obligations.{code}"),
+                    json(fields),
+                    serde_json::Value::String("(absent)".to_owned()),
+                );
                 continue;
             };
             for (key, value) in fields {
-                let got = got.get(key).cloned().unwrap_or(serde_json::Value::String("(absent)".to_owned()));
+                let got = got
+                    .get(key)
+                    .cloned()
+                    .unwrap_or(serde_json::Value::String("(absent)".to_owned()));
                 check(&format!("obligations.{code}.{key}"), json(value), got);
             }
         }
         for o in &report.obligations {
             if !expected.contains_key(&o.code) {
-                check(&format!("obligations.{}", o.code), serde_json::Value::String("(absent)".to_owned()), json(o));
+                check(
+                    &format!("obligations.{}", o.code),
+                    serde_json::Value::String("(absent)".to_owned()),
+                    json(o),
+                );
             }
         }
     }
@@ -304,13 +343,25 @@ pub fn run_cases(set: &PolicySet, file: &CaseFile) -> Vec<CaseResult> {
     file.cases
         .iter()
         .map(|case| match case {
-            Err(e) => CaseResult { name: e.case.clone(), diffs: Vec::new(), error: Some(e.message.clone()) },
+            Err(e) => CaseResult {
+                name: e.case.clone(),
+                diffs: Vec::new(),
+                error: Some(e.message.clone()),
+            },
             Ok(case) => match set.select(&case.facts, file.policy.as_deref()) {
-                Err(e) => CaseResult { name: case.name.clone(), diffs: Vec::new(), error: Some(e.to_string()) },
+                Err(e) => CaseResult {
+                    name: case.name.clone(),
+                    diffs: Vec::new(),
+                    error: Some(e.to_string()),
+                },
                 Ok(plan) => {
                     let report = crate::report::evaluate(plan, &case.facts, false);
                     let diffs = case.expect.as_ref().map(|x| compare(x, &report)).unwrap_or_default();
-                    CaseResult { name: case.name.clone(), diffs, error: None }
+                    CaseResult {
+                        name: case.name.clone(),
+                        diffs,
+                        error: None,
+                    }
                 }
             },
         })

@@ -56,9 +56,19 @@ pub enum PolicyCommand {
 pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         PolicyCommand::Check { files } => check(&files),
-        PolicyCommand::Eval { file, explain, trace, policies } => eval(&file, explain, trace, &load(policies.as_deref())?),
+        PolicyCommand::Eval {
+            file,
+            explain,
+            trace,
+            policies,
+        } => eval(&file, explain, trace, &load(policies.as_deref())?),
         PolicyCommand::Test { files, policies } => test(&files, &load(policies.as_deref())?),
-        PolicyCommand::Bench { people, seed, threads, policies } => {
+        PolicyCommand::Bench {
+            people,
+            seed,
+            threads,
+            policies,
+        } => {
             crate::bench::run(&load(policies.as_deref())?, people, seed, threads)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -81,7 +91,12 @@ fn check(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for path in files {
         let name = path.display().to_string();
         match compile_policy(&name, &read(path)?) {
-            Ok(plan) => println!("{name}: OK ({} {}, {} rules)", plan.meta.id, plan.meta.version, plan.rules.len()),
+            Ok(plan) => println!(
+                "{name}: OK ({} {}, {} rules)",
+                plan.meta.id,
+                plan.meta.version,
+                plan.rules.len()
+            ),
             Err(errors) => {
                 failed = true;
                 println!("{errors}");
@@ -110,28 +125,30 @@ fn eval(path: &Path, explain: bool, trace: bool, set: &PolicySet) -> anyhow::Res
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failures = 0usize;
-    let mut emit = |out: &mut dyn Write, label: &str, value: Result<Value, String>, pretty: bool| -> anyhow::Result<()> {
-        let result = value
-            .and_then(|v| cases::parse_case(0, v, false).map_err(|e| e.message))
-            .and_then(|case| set.evaluate(&case.facts, trace).map_err(|e| e.to_string()));
-        match result {
-            Ok(r) if explain => writeln!(out, "{}", report::explain(&r))?,
-            Ok(r) if pretty => writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?,
-            Ok(r) => writeln!(out, "{}", serde_json::to_string(&r)?)?,
-            Err(e) => {
-                failures += 1;
-                eprintln!("{}:{label}: {e}", path.display());
+    let mut emit =
+        |out: &mut dyn Write, label: &str, value: Result<Value, String>, pretty: bool| -> anyhow::Result<()> {
+            let result = value
+                .and_then(|v| cases::parse_case(0, v, false).map_err(|e| e.message))
+                .and_then(|case| set.evaluate(&case.facts, trace).map_err(|e| e.to_string()));
+            match result {
+                Ok(r) if explain => writeln!(out, "{}", report::explain(&r))?,
+                Ok(r) if pretty => writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?,
+                Ok(r) => writeln!(out, "{}", serde_json::to_string(&r)?)?,
+                Err(e) => {
+                    failures += 1;
+                    eprintln!("{}:{label}: {e}", path.display());
+                }
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     if is_json_lines(path, &text) {
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             // JSON is YAML: one parser gives the same field-naming errors for both.
-            let value = serde_yaml_ng::from_str::<Value>(line).map_err(|e| format!("JSON 无法解析 (invalid JSON): {e}"));
+            let value =
+                serde_yaml_ng::from_str::<Value>(line).map_err(|e| format!("JSON 无法解析 (invalid JSON): {e}"));
             emit(&mut out, &(i + 1).to_string(), value, false)?;
         }
     } else {
@@ -167,7 +184,11 @@ fn test(files: &[PathBuf], set: &PolicySet) -> anyhow::Result<ExitCode> {
         }
     }
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn print_failure(path: &Path, result: &CaseResult) {

@@ -173,10 +173,7 @@ impl<'f> History<'f> {
 
     /// Months recorded as served in year n (special appointment).
     pub fn service_months(&self, year: u32) -> u8 {
-        self.service_months
-            .get(year as usize - 1)
-            .copied()
-            .unwrap_or(0)
+        self.service_months.get(year as usize - 1).copied().unwrap_or(0)
     }
 
     /// Per-year payout (14(1), 14(6)): year n counts when complete, released and served enough.
@@ -239,12 +236,7 @@ pub fn input_word(plan: &Plan, facts: &Facts) -> u128 {
 }
 
 /// Evaluates one introduction into `out` (overwritten). With `trace: None` nothing is allocated.
-pub fn evaluate_into(
-    plan: &Plan,
-    facts: &Facts,
-    mut trace: Option<&mut Vec<TraceStep>>,
-    out: &mut Outcome,
-) {
+pub fn evaluate_into(plan: &Plan, facts: &Facts, mut trace: Option<&mut Vec<TraceStep>>, out: &mut Outcome) {
     macro_rules! step {
         ($article:expr, $($fmt:tt)*) => {
             if let Some(t) = trace.as_deref_mut() {
@@ -262,7 +254,14 @@ pub fn evaluate_into(
         word |= flag(expr::CATEGORY + 2 * n, met);
         if met {
             out.categories |= 1 << n;
-            step!(Some(c.article.clone()), "符合第十条第{}类: {} (category {} met: {})", c.number, c.reason, c.number, c.when.source);
+            step!(
+                Some(c.article.clone()),
+                "符合第十条第{}类: {} (category {} met: {})",
+                c.number,
+                c.reason,
+                c.number,
+                c.when.source
+            );
         }
     }
     for n in plan.categories.len() as u32..expr::MAX_CATEGORIES as u32 {
@@ -275,7 +274,13 @@ pub fn evaluate_into(
     out.tier = tier.map_or(0, |t| t.level);
     word |= bit(expr::TIER, u32::from(out.tier));
     if let Some(t) = tier {
-        step!(Some(t.article.clone()), "待遇档次按 {} 执行 (tier {}: {})", t.article, t.level, t.when.source);
+        step!(
+            Some(t.article.clone()),
+            "待遇档次按 {} 执行 (tier {}: {})",
+            t.article,
+            t.level,
+            t.when.source
+        );
     }
     out.word = word;
 
@@ -293,14 +298,28 @@ pub fn evaluate_into(
         let c = &plan.cancellations[i];
         out.cancelled_by = i as u16;
         if plan.switches.cancel_all {
-            step!(Some(c.article.clone()), "取消全部待遇: {} (all benefits cancelled)", c.reason);
+            step!(
+                Some(c.article.clone()),
+                "取消全部待遇: {} (all benefits cancelled)",
+                c.reason
+            );
             return;
         }
-        step!(Some(c.article.clone()), "{}: 仅保留解除前已应发的部分 (keeps what was due by the end)", c.reason);
+        step!(
+            Some(c.article.clone()),
+            "{}: 仅保留解除前已应发的部分 (keeps what was due by the end)",
+            c.reason
+        );
     }
 
     let history = History::new(plan, facts);
-    step!(None, "自 {} 起算，截至 {} 已满 {} 个服务年度 (service years complete)", history.start, history.until, history.completed);
+    step!(
+        None,
+        "自 {} 起算，截至 {} 已满 {} 个服务年度 (service years complete)",
+        history.start,
+        history.until,
+        history.completed
+    );
 
     let mut best_rank = [i64::MIN; MAX_VALUED_CODES];
     for (index, rule) in plan.rules.iter().enumerate() {
@@ -312,7 +331,11 @@ pub fn evaluate_into(
             continue;
         }
         let Some(grant) = grant(rule, word, &history) else {
-            step!(Some(rule.article.clone()), "{}: 开始日期时尚无生效金额 (no amount in force on the start date)", rule.name);
+            step!(
+                Some(rule.article.clone()),
+                "{}: 开始日期时尚无生效金额 (no amount in force on the start date)",
+                rule.name
+            );
             continue;
         };
         let rank = rank(rule, &grant, word);
@@ -320,12 +343,27 @@ pub fn evaluate_into(
         let current = out.grants[slot];
         if rank > best_rank[slot] {
             if current.is_some() {
-                step!(Some(rule.article.clone()), "{} 按 {} 执行，优于 {}，不重复享受 (most favourable, no stacking)", rule.name, rule.article, plan.rules[usize::from(current.rule)].article);
+                step!(
+                    Some(rule.article.clone()),
+                    "{} 按 {} 执行，优于 {}，不重复享受 (most favourable, no stacking)",
+                    rule.name,
+                    rule.article,
+                    plan.rules[usize::from(current.rule)].article
+                );
             }
             best_rank[slot] = rank;
-            out.grants[slot] = Grant { rule: index as u16, ..grant };
+            out.grants[slot] = Grant {
+                rule: index as u16,
+                ..grant
+            };
         } else {
-            step!(Some(rule.article.clone()), "{} 已按 {} 执行，{} 不重复享受 (no stacking)", rule.name, plan.rules[usize::from(current.rule)].article, rule.article);
+            step!(
+                Some(rule.article.clone()),
+                "{} 已按 {} 执行，{} 不重复享受 (no stacking)",
+                rule.name,
+                plan.rules[usize::from(current.rule)].article,
+                rule.article
+            );
         }
     }
 
@@ -341,7 +379,17 @@ pub fn evaluate_into(
             g.route = r as u16;
         }
         let rule = &plan.rules[usize::from(g.rule)];
-        step!(Some(rule.article.clone()), "{}: 标准 {} 元，截至 {} 应发 {} 元 ({}: rate {}, due {})", rule.name, to_yuan(g.amount), facts.as_of, to_yuan(g.due), rule.code, to_yuan(g.amount), to_yuan(g.due));
+        step!(
+            Some(rule.article.clone()),
+            "{}: 标准 {} 元，截至 {} 应发 {} 元 ({}: rate {}, due {})",
+            rule.name,
+            to_yuan(g.amount),
+            facts.as_of,
+            to_yuan(g.due),
+            rule.code,
+            to_yuan(g.amount),
+            to_yuan(g.due)
+        );
     }
 }
 
@@ -420,13 +468,9 @@ fn rank(rule: &Rule, g: &Grant, word: u128) -> i64 {
             gift_after_years,
             gift_if,
         } => {
-            let reachable =
-                gift_after_years.is_some() && gift_if.as_ref().is_none_or(|c| c.cond.holds(word));
+            let reachable = gift_after_years.is_some() && gift_if.as_ref().is_none_or(|c| c.cond.holds(word));
             let sooner = 63 - i64::from(gift_after_years.unwrap_or(63).min(63));
-            (i64::from(*area_m2) << 8)
-                | (i64::from(g.gifted) << 7)
-                | (i64::from(reachable) << 6)
-                | sooner
+            (i64::from(*area_m2) << 8) | (i64::from(g.gifted) << 7) | (i64::from(reachable) << 6) | sooner
         }
         Payout::PerYear { cap, max_years, .. } => match (cap, max_years) {
             (Some(cap), _) => cap.steps().last().map_or(0, |s| s.1),

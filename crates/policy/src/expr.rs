@@ -124,7 +124,11 @@ pub static VARS: &[Var] = &[
     var!("practical_talent", "实用性人才", PRACTICAL_TALENT),
     var!("aid_xinjiang", "援疆专业技术人才", AID_XINJIANG),
     var!("project_verified", "项目已落地并经论证", PROJECT_VERIFIED),
-    var!("project_benefit_significant", "项目连续实施且效益显著", PROJECT_BENEFIT_SIGNIFICANT),
+    var!(
+        "project_benefit_significant",
+        "项目连续实施且效益显著",
+        PROJECT_BENEFIT_SIGNIFICANT
+    ),
     var!("ended_for_cause", "因第二十七条情形解除", ENDED_FOR_CAUSE),
     var!("ended", "关系已结束", ENDED),
     var!("before_effective", "开始日期早于办法生效日", BEFORE_EFFECTIVE),
@@ -184,10 +188,7 @@ impl Cond {
 
     /// The first clause the word fails, rendered for a person (Chinese, English).
     pub fn why_not(&self, word: u128) -> Option<(String, String)> {
-        self.clauses
-            .iter()
-            .find(|c| word & **c == 0)
-            .map(|c| render_clause(*c))
+        self.clauses.iter().find(|c| word & **c == 0).map(|c| render_clause(*c))
     }
 
     /// The latest stage of any fact this condition reads.
@@ -215,9 +216,7 @@ fn render_clause(clause: u128) -> (String, String) {
     let mut zh = Vec::new();
     let mut en = Vec::new();
     for var in VARS.iter().filter(|v| v.group() & clause != 0) {
-        let picked: Vec<usize> = (0..var.values.len())
-            .filter(|i| clause & var.bit(*i) != 0)
-            .collect();
+        let picked: Vec<usize> = (0..var.values.len()).filter(|i| clause & var.bit(*i) != 0).collect();
         if var.values == BOOL {
             let yes = picked == [1];
             zh.push(format!("{}{}", if yes { "" } else { "非" }, var.zh));
@@ -261,10 +260,14 @@ pub fn compile(source: &str) -> Result<Cond, ExprError> {
             message: format!("多余的内容 `{tok}` (unexpected `{tok}`): join conditions with and / or"),
         });
     }
-    let (clauses, stage) = nnf;
-    let mut clauses = clauses;
-    clauses.sort_unstable();
-    clauses.dedup();
+    // Keep the clauses in the order written, so why-not names the first condition as written.
+    let (mut clauses, stage) = nnf;
+    let mut seen = Vec::new();
+    clauses.retain(|c| {
+        let first = !seen.contains(c);
+        seen.push(*c);
+        first
+    });
     Ok(Cond {
         clauses: clauses.into_boxed_slice(),
         stage,
@@ -348,8 +351,6 @@ fn or_of(a: Nnf, b: Nnf, offset: usize) -> Result<Nnf, ExprError> {
             clauses.push(x | y);
         }
     }
-    clauses.sort_unstable();
-    clauses.dedup();
     if clauses.len() > MAX_CLAUSES {
         return Err(ExprError {
             offset,
@@ -455,7 +456,9 @@ impl Parser {
     /// `name`, `name == v`, `name != v`, `name >= v`, `name in [a, b]`, `category(n)`.
     fn comparison(&mut self) -> Result<(&'static Var, u128), ExprError> {
         let Some(Tok::Ident(mut name)) = self.peek().cloned() else {
-            return self.err("此处应为事实名称 (expected a fact name such as degree, title, mode, research_results)".to_owned());
+            return self.err(
+                "此处应为事实名称 (expected a fact name such as degree, title, mode, research_results)".to_owned(),
+            );
         };
         let name_offset = self.offset();
         self.pos += 1;
@@ -471,10 +474,7 @@ impl Parser {
             let known: Vec<&str> = VARS.iter().map(|v| v.name).collect();
             return Err(ExprError {
                 offset: name_offset,
-                message: format!(
-                    "未知的事实 `{name}` (unknown fact): use one of {}",
-                    known.join(", ")
-                ),
+                message: format!("未知的事实 `{name}` (unknown fact): use one of {}", known.join(", ")),
             });
         };
         let op = match self.peek() {
@@ -548,11 +548,7 @@ impl Parser {
 }
 
 fn constant(value: bool) -> Nnf {
-    if value {
-        (Vec::new(), None)
-    } else {
-        (vec![0], None)
-    }
+    if value { (Vec::new(), None) } else { (vec![0], None) }
 }
 
 #[cfg(test)]

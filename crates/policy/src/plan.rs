@@ -135,11 +135,7 @@ pub struct Param {
 impl Param {
     #[inline]
     pub fn at(&self, date: Date) -> Option<Fen> {
-        self.steps
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= date)
-            .map(|(_, v)| *v)
+        self.steps.iter().rev().find(|(from, _)| *from <= date).map(|(_, v)| *v)
     }
     /// The largest value it ever takes (for caps in validation and ranking).
     pub fn steps(&self) -> &[(Date, Fen)] {
@@ -341,11 +337,7 @@ struct Compiler<'a> {
 impl Compiler<'_> {
     fn line(&self, offset: usize) -> usize {
         let end = offset.min(self.source.len());
-        self.source.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        self.source.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
     }
 
     fn error(&mut self, span: &Range<usize>, message: String, fix: String) {
@@ -398,7 +390,11 @@ impl Compiler<'_> {
             Err(e) => {
                 self.error(
                     &source.span(),
-                    format!("{what} 的条件有误 (bad condition) `{text}` 第 {} 个字符: {}", e.offset + 1, e.message),
+                    format!(
+                        "{what} 的条件有误 (bad condition) `{text}` 第 {} 个字符: {}",
+                        e.offset + 1,
+                        e.message
+                    ),
                     "按条件语法修改 (see the condition syntax in docs/adr/0002-policy-engine.md)".to_owned(),
                 );
                 Condition {
@@ -409,7 +405,13 @@ impl Compiler<'_> {
         }
     }
 
-    fn citation(&mut self, span: &Range<usize>, what: &str, article: &Option<String>, known: &HashMap<String, ()>) -> String {
+    fn citation(
+        &mut self,
+        span: &Range<usize>,
+        what: &str,
+        article: &Option<String>,
+        known: &HashMap<String, ()>,
+    ) -> String {
         match article {
             Some(a) if known.contains_key(a) => a.clone(),
             Some(a) => {
@@ -460,7 +462,11 @@ impl Compiler<'_> {
                 None => effective,
             };
             if *value < 0 {
-                self.error(&span, format!("{what} 金额为负 (negative amount): {value}"), "amounts are whole yuan >= 0".to_owned());
+                self.error(
+                    &span,
+                    format!("{what} 金额为负 (negative amount): {value}"),
+                    "amounts are whole yuan >= 0".to_owned(),
+                );
             }
             if let Some((prev, _)) = steps.last()
                 && *prev >= date
@@ -474,10 +480,16 @@ impl Compiler<'_> {
             steps.push((date, value.saturating_mul(100)));
         }
         if steps.is_empty() {
-            self.error(&span, format!("{what} 没有取值 (no value)"), "give at least one {from, value}".to_owned());
+            self.error(
+                &span,
+                format!("{what} 没有取值 (no value)"),
+                "give at least one {from, value}".to_owned(),
+            );
             steps.push((effective, 0));
         }
-        Param { steps: steps.into_boxed_slice() }
+        Param {
+            steps: steps.into_boxed_slice(),
+        }
     }
 
     fn compile(&mut self, raw: RawPolicy) -> Plan {
@@ -487,12 +499,20 @@ impl Compiler<'_> {
         let effective = self.date(&meta_span, "effective", &m.effective);
         let expires = m.expires.as_ref().map(|d| self.date(&meta_span, "expires", d));
         if issued > effective {
-            self.error(&meta_span, format!("发布日期 {issued} 晚于生效日期 {effective} (dates out of order)"), "effective must be on or after issued".to_owned());
+            self.error(
+                &meta_span,
+                format!("发布日期 {issued} 晚于生效日期 {effective} (dates out of order)"),
+                "effective must be on or after issued".to_owned(),
+            );
         }
         if let Some(x) = expires
             && x <= effective
         {
-            self.error(&meta_span, format!("失效日期 {x} 不晚于生效日期 {effective} (dates out of order)"), "expires must be after effective".to_owned());
+            self.error(
+                &meta_span,
+                format!("失效日期 {x} 不晚于生效日期 {effective} (dates out of order)"),
+                "expires must be after effective".to_owned(),
+            );
         }
         let meta = Meta {
             id: m.id,
@@ -514,13 +534,25 @@ impl Compiler<'_> {
             let span = a.span();
             let a = a.get_ref();
             if !is_citation(&a.number) {
-                self.error(&span, format!("条款编号 `{}` 格式不对 (bad article number)", a.number), "write 13 or 13(2)".to_owned());
+                self.error(
+                    &span,
+                    format!("条款编号 `{}` 格式不对 (bad article number)", a.number),
+                    "write 13 or 13(2)".to_owned(),
+                );
             }
             if known_articles.insert(a.number.clone(), ()).is_some() {
-                self.error(&span, format!("条款 {} 重复 (duplicate article)", a.number), "keep one [[article]] per number".to_owned());
+                self.error(
+                    &span,
+                    format!("条款 {} 重复 (duplicate article)", a.number),
+                    "keep one [[article]] per number".to_owned(),
+                );
             }
             self.article_spans.push((span.start, a.number.clone()));
-            articles.push(Article { number: a.number.clone(), title: a.title.clone(), text: a.text.clone() });
+            articles.push(Article {
+                number: a.number.clone(),
+                title: a.title.clone(),
+                text: a.text.clone(),
+            });
         }
 
         let mut known_interpretations = HashMap::new();
@@ -530,19 +562,31 @@ impl Compiler<'_> {
             let span = i.span();
             let i = i.get_ref();
             if known_interpretations.insert(i.id.clone(), ()).is_some() {
-                self.error(&span, format!("解释 {} 重复 (duplicate interpretation)", i.id), "give each interpretation its own id".to_owned());
+                self.error(
+                    &span,
+                    format!("解释 {} 重复 (duplicate interpretation)", i.id),
+                    "give each interpretation its own id".to_owned(),
+                );
             }
             if let Some(switch) = &i.switch {
                 match SWITCHES.iter().find(|(name, _, _)| name == switch) {
                     None => {
                         let names: Vec<&str> = SWITCHES.iter().map(|s| s.0).collect();
-                        self.error(&span, format!("引擎没有开关 `{switch}` (unknown switch)"), format!("use one of {}", names.join(", ")));
+                        self.error(
+                            &span,
+                            format!("引擎没有开关 `{switch}` (unknown switch)"),
+                            format!("use one of {}", names.join(", ")),
+                        );
                     }
                     Some((name, on, off)) => {
                         let options = [*on, *off];
                         for (key, value) in [("chosen", &i.chosen), ("alternative", &i.alternative)] {
                             if !options.contains(&value.as_str()) {
-                                self.error(&span, format!("开关 {name} 没有选项 `{value}` ({key}: unknown option)"), format!("use {on} or {off}"));
+                                self.error(
+                                    &span,
+                                    format!("开关 {name} 没有选项 `{value}` ({key}: unknown option)"),
+                                    format!("use {on} or {off}"),
+                                );
                             }
                         }
                         let on = i.chosen == *on;
@@ -575,17 +619,34 @@ impl Compiler<'_> {
             let article = self.citation(&span, &what, &c.article, &known_articles);
             self.interpretations(&span, &what, &c.interpretations, &known_interpretations);
             let when = self.condition(&c.when, &what, Stage::Input);
-            categories.push(Category { number: c.number, article, when, reason: c.reason.clone() });
+            categories.push(Category {
+                number: c.number,
+                article,
+                when,
+                reason: c.reason.clone(),
+            });
         }
         categories.sort_by_key(|c| c.number);
         for (i, c) in categories.iter().enumerate() {
             if usize::from(c.number) != i + 1 {
-                self.error(&meta_span, format!("类别编号须为 1 到 {} 且不重复 (categories must be numbered 1..n without gaps), 见类别 {}", expr::MAX_CATEGORIES, c.number), "renumber the [[category]] entries".to_owned());
+                self.error(
+                    &meta_span,
+                    format!(
+                        "类别编号须为 1 到 {} 且不重复 (categories must be numbered 1..n without gaps), 见类别 {}",
+                        expr::MAX_CATEGORIES,
+                        c.number
+                    ),
+                    "renumber the [[category]] entries".to_owned(),
+                );
                 break;
             }
         }
         if categories.len() > expr::MAX_CATEGORIES {
-            self.error(&meta_span, format!("最多 {} 个类别 (too many categories)", expr::MAX_CATEGORIES), "merge categories".to_owned());
+            self.error(
+                &meta_span,
+                format!("最多 {} 个类别 (too many categories)", expr::MAX_CATEGORIES),
+                "merge categories".to_owned(),
+            );
         }
 
         let mut exclusions = Vec::new();
@@ -596,7 +657,12 @@ impl Compiler<'_> {
             let article = self.citation(&span, &what, &x.article, &known_articles);
             self.interpretations(&span, &what, &x.interpretations, &known_interpretations);
             let when = self.condition(&x.when, &what, Stage::Category);
-            exclusions.push(Exclusion { id: x.id.clone(), article, when, reason: x.reason.clone() });
+            exclusions.push(Exclusion {
+                id: x.id.clone(),
+                article,
+                when,
+                reason: x.reason.clone(),
+            });
         }
 
         let mut tiers = Vec::new();
@@ -607,19 +673,41 @@ impl Compiler<'_> {
             let article = self.citation(&span, &what, &t.article, &known_articles);
             self.interpretations(&span, &what, &t.interpretations, &known_interpretations);
             let when = self.condition(&t.when, &what, Stage::Category);
-            tiers.push((span, Tier { level: t.level, article, when }));
+            tiers.push((
+                span,
+                Tier {
+                    level: t.level,
+                    article,
+                    when,
+                },
+            ));
         }
         tiers.sort_by_key(|(_, t)| t.level);
         for (i, (span, t)) in tiers.iter().enumerate() {
             let expected = i + 1;
             match usize::from(t.level).cmp(&expected) {
-                std::cmp::Ordering::Less => self.error(span, format!("档次 {} 重复 (overlapping tiers: two tiers of level {})", t.level, t.level), "give each [[tier]] its own level".to_owned()),
-                std::cmp::Ordering::Greater => self.error(span, format!("缺少档次 {expected} (missing tier {expected}): levels must run 1, 2, 3..."), format!("add a [[tier]] with level = {expected} or renumber")),
+                std::cmp::Ordering::Less => self.error(
+                    span,
+                    format!(
+                        "档次 {} 重复 (overlapping tiers: two tiers of level {})",
+                        t.level, t.level
+                    ),
+                    "give each [[tier]] its own level".to_owned(),
+                ),
+                std::cmp::Ordering::Greater => self.error(
+                    span,
+                    format!("缺少档次 {expected} (missing tier {expected}): levels must run 1, 2, 3..."),
+                    format!("add a [[tier]] with level = {expected} or renumber"),
+                ),
                 std::cmp::Ordering::Equal => {}
             }
         }
         if tiers.len() > expr::MAX_TIERS {
-            self.error(&meta_span, format!("最多 {} 个档次 (too many tiers)", expr::MAX_TIERS), "merge tiers".to_owned());
+            self.error(
+                &meta_span,
+                format!("最多 {} 个档次 (too many tiers)", expr::MAX_TIERS),
+                "merge tiers".to_owned(),
+            );
         }
         let tiers: Vec<Tier> = tiers.into_iter().map(|(_, t)| t).collect();
 
@@ -634,18 +722,29 @@ impl Compiler<'_> {
             let r = r.get_ref();
             let what = format!("规则 {}", r.id);
             if rule_ids.insert(r.id.clone(), ()).is_some() {
-                self.error(&span, format!("规则 {} 重复 (duplicate rule id)", r.id), "give each rule its own id".to_owned());
+                self.error(
+                    &span,
+                    format!("规则 {} 重复 (duplicate rule id)", r.id),
+                    "give each rule its own id".to_owned(),
+                );
             }
             let article = self.citation(&span, &what, &r.article, &known_articles);
             self.interpretations(&span, &what, &r.interpretations, &known_interpretations);
             let when = match &r.when {
                 Some(w) => self.condition(w, &what, Stage::Tier),
-                None => Condition { cond: Cond::always(), source: "true".to_owned() },
+                None => Condition {
+                    cond: Cond::always(),
+                    source: "true".to_owned(),
+                },
             };
             if let Some(kind) = code_kinds.insert(r.code.clone(), r.kind)
                 && kind != r.kind
             {
-                self.error(&span, format!("{what}: 同一待遇 {} 的种类不一致 (code used with two kinds)", r.code), "use one kind per code".to_owned());
+                self.error(
+                    &span,
+                    format!("{what}: 同一待遇 {} 的种类不一致 (code used with two kinds)", r.code),
+                    "use one kind per code".to_owned(),
+                );
             }
             let payout = self.payout(&span, &what, r, effective);
             let slot = if matches!(payout, Payout::Benefit) {
@@ -673,10 +772,18 @@ impl Compiler<'_> {
             });
         }
         if valued_codes.len() > MAX_VALUED_CODES {
-            self.error(&meta_span, format!("有金额或住房的待遇最多 {MAX_VALUED_CODES} 种 (too many entitlement codes)"), "merge codes".to_owned());
+            self.error(
+                &meta_span,
+                format!("有金额或住房的待遇最多 {MAX_VALUED_CODES} 种 (too many entitlement codes)"),
+                "merge codes".to_owned(),
+            );
         }
         if benefit_count > MAX_BENEFIT_RULES {
-            self.error(&meta_span, format!("非货币待遇规则最多 {MAX_BENEFIT_RULES} 条 (too many benefit rules)"), "merge benefit rules".to_owned());
+            self.error(
+                &meta_span,
+                format!("非货币待遇规则最多 {MAX_BENEFIT_RULES} 条 (too many benefit rules)"),
+                "merge benefit rules".to_owned(),
+            );
         }
 
         let mut routes = Vec::new();
@@ -691,10 +798,19 @@ impl Compiler<'_> {
             for code in &r.codes {
                 match valued_codes.iter().position(|c| c == code) {
                     Some(i) => slots |= 1 << i,
-                    None => self.error(&span, format!("{what} 引用了未定义的待遇 `{code}` (unknown code)"), format!("use one of {}", valued_codes.join(", "))),
+                    None => self.error(
+                        &span,
+                        format!("{what} 引用了未定义的待遇 `{code}` (unknown code)"),
+                        format!("use one of {}", valued_codes.join(", ")),
+                    ),
                 }
             }
-            routes.push(Route { id: r.id.clone(), article, when, slots });
+            routes.push(Route {
+                id: r.id.clone(),
+                article,
+                when,
+                slots,
+            });
         }
 
         let mut obligations = Vec::new();
@@ -709,11 +825,21 @@ impl Compiler<'_> {
                 (Some(y), None) => Duty::ContinuousYears(y),
                 (None, Some(m)) if m <= 12 => Duty::MonthsPerYear(m),
                 _ => {
-                    self.error(&span, format!("{what} 须恰有 continuous_years 或 months_per_year 之一 (needs exactly one duty)"), "write continuous_years = 5 or months_per_year = 6".to_owned());
+                    self.error(
+                        &span,
+                        format!("{what} 须恰有 continuous_years 或 months_per_year 之一 (needs exactly one duty)"),
+                        "write continuous_years = 5 or months_per_year = 6".to_owned(),
+                    );
                     Duty::ContinuousYears(0)
                 }
             };
-            obligations.push(Obligation { id: o.id.clone(), name: o.name.clone(), article, when, duty });
+            obligations.push(Obligation {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                article,
+                when,
+                duty,
+            });
         }
 
         let mut cancellations = Vec::new();
@@ -724,32 +850,65 @@ impl Compiler<'_> {
             let article = self.citation(&span, &what, &c.article, &known_articles);
             self.interpretations(&span, &what, &c.interpretations, &known_interpretations);
             let when = self.condition(&c.when, &what, Stage::Category);
-            cancellations.push(Cancellation { id: c.id.clone(), article, when, reason: c.reason.clone() });
+            cancellations.push(Cancellation {
+                id: c.id.clone(),
+                article,
+                when,
+                reason: c.reason.clone(),
+            });
         }
 
         // A reading that no rule uses documents nothing the engine does.
         for i in &raw.interpretation {
             if !self.used_interpretations.contains(&i.get_ref().id) {
                 let id = i.get_ref().id.clone();
-                self.error(&i.span(), format!("解释 {id} 未被任何规则引用 (interpretation no rule uses)"), format!("add \"{id}\" to the interpretations of the rules it governs, or remove it"));
+                self.error(
+                    &i.span(),
+                    format!("解释 {id} 未被任何规则引用 (interpretation no rule uses)"),
+                    format!("add \"{id}\" to the interpretations of the rules it governs, or remove it"),
+                );
             }
         }
         // Conditions testing a tier level the file does not define.
         let defined = tiers.len();
-        let all_conditions = rules.iter().map(|r| (&r.id, &r.when)).chain(routes.iter().map(|r| (&r.id, &r.when)));
+        let all_conditions = rules
+            .iter()
+            .map(|r| (&r.id, &r.when))
+            .chain(routes.iter().map(|r| (&r.id, &r.when)));
         let missing: Vec<(String, u32)> = all_conditions
             .filter_map(|(id, c)| c.cond.undefined_tier(defined).map(|l| (id.clone(), l)))
             .collect();
         for (id, level) in missing {
-            self.error(&meta_span, format!("规则 {id} 引用了未定义的档次 {level} (missing tier)"), format!("add a [[tier]] with level = {level}"));
+            self.error(
+                &meta_span,
+                format!("规则 {id} 引用了未定义的档次 {level} (missing tier)"),
+                format!("add a [[tier]] with level = {level}"),
+            );
         }
 
-        Plan { meta, articles, interpretations, categories, exclusions, tiers, routes, rules, valued_codes, obligations, cancellations, switches }
+        Plan {
+            meta,
+            articles,
+            interpretations,
+            categories,
+            exclusions,
+            tiers,
+            routes,
+            rules,
+            valued_codes,
+            obligations,
+            cancellations,
+            switches,
+        }
     }
 
     fn payout(&mut self, span: &Range<usize>, what: &str, r: &RawRule, effective: Date) -> Payout {
         let missing = |cx: &mut Self, key: &str, example: &str| {
-            cx.error(span, format!("{what} ({:?}) 缺少 {key} (missing {key})", r.kind), format!("add {key} = {example}"));
+            cx.error(
+                span,
+                format!("{what} ({:?}) 缺少 {key} (missing {key})", r.kind),
+                format!("add {key} = {example}"),
+            );
         };
         match r.kind {
             RawKind::Monthly => {
@@ -760,7 +919,11 @@ impl Compiler<'_> {
                     brackets.push(Bracket { when, amount });
                 }
                 if brackets.is_empty() {
-                    missing(self, "[[rule.bracket]]", "{ when = \"degree == doctor\", amount = 2000 }");
+                    missing(
+                        self,
+                        "[[rule.bracket]]",
+                        "{ when = \"degree == doctor\", amount = 2000 }",
+                    );
                 }
                 self.check_brackets_exclusive(span, what, &brackets);
                 let max_months = r.max_months.unwrap_or_else(|| {
@@ -774,14 +937,20 @@ impl Compiler<'_> {
                     Some(a) => self.param(what, a, effective),
                     None => {
                         missing(self, "amount", "100000");
-                        Param { steps: Box::new([(effective, 0)]) }
+                        Param {
+                            steps: Box::new([(effective, 0)]),
+                        }
                     }
                 };
                 let due = match (r.due, r.due_after_years) {
                     (Some(RawDue::FirstPassedAssessment), None) => LumpDue::FirstPassedAssessment,
                     (Some(RawDue::AfterYears), Some(y)) => LumpDue::AfterYears(y),
                     _ => {
-                        missing(self, "due", "\"first_passed_assessment\" (or \"after_years\" with due_after_years = 5)");
+                        missing(
+                            self,
+                            "due",
+                            "\"first_passed_assessment\" (or \"after_years\" with due_after_years = 5)",
+                        );
                         LumpDue::FirstPassedAssessment
                     }
                 };
@@ -794,7 +963,11 @@ impl Compiler<'_> {
                     0
                 });
                 let gift_if = r.gift_if.as_ref().map(|c| self.condition(c, what, Stage::Tier));
-                Payout::Housing { area_m2, gift_after_years: r.gift_after_years, gift_if }
+                Payout::Housing {
+                    area_m2,
+                    gift_after_years: r.gift_after_years,
+                    gift_if,
+                }
             }
             RawKind::Range if r.discretionary => Payout::Discretionary,
             RawKind::Range => match (&r.min, &r.max) {
@@ -812,14 +985,21 @@ impl Compiler<'_> {
                     Some(p) => self.param(what, p, effective),
                     None => {
                         missing(self, "per_year", "100000");
-                        Param { steps: Box::new([(effective, 0)]) }
+                        Param {
+                            steps: Box::new([(effective, 0)]),
+                        }
                     }
                 };
                 let cap = r.cap.as_ref().map(|c| self.param(what, c, effective));
                 if cap.is_none() && r.max_years.is_none() {
                     missing(self, "cap or max_years", "500000 / 3");
                 }
-                Payout::PerYear { per_year, cap, max_years: r.max_years, min_service_months: r.min_service_months.unwrap_or(0) }
+                Payout::PerYear {
+                    per_year,
+                    cap,
+                    max_years: r.max_years,
+                    min_service_months: r.min_service_months.unwrap_or(0),
+                }
             }
             RawKind::Benefit => Payout::Benefit,
         }
@@ -845,9 +1025,21 @@ impl Compiler<'_> {
                 word |= expr::bit(v.base, i as u32);
                 described.push(format!("{} = {}", v.name, v.values[i].0));
             }
-            let matching: Vec<&str> = brackets.iter().filter(|b| b.when.cond.holds(word)).map(|b| b.when.source.as_str()).collect();
+            let matching: Vec<&str> = brackets
+                .iter()
+                .filter(|b| b.when.cond.holds(word))
+                .map(|b| b.when.source.as_str())
+                .collect();
             if matching.len() > 1 {
-                self.error(span, format!("{what} 的分档重叠 (overlapping brackets) 当 {}: {}", described.join(", "), matching.join(" | ")), "make the bracket conditions mutually exclusive".to_owned());
+                self.error(
+                    span,
+                    format!(
+                        "{what} 的分档重叠 (overlapping brackets) 当 {}: {}",
+                        described.join(", "),
+                        matching.join(" | ")
+                    ),
+                    "make the bracket conditions mutually exclusive".to_owned(),
+                );
                 return;
             }
         }

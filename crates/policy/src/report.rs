@@ -207,14 +207,16 @@ pub fn build(plan: &Plan, facts: &Facts, o: &Outcome, trace: Vec<TraceStep>) -> 
             condition: c.when.source.clone(),
         })
         .collect();
-    let tier = plan
-        .tiers
-        .iter()
-        .find(|t| t.level == o.tier)
-        .map(|t| TierMet { level: t.level, article: t.article.clone() });
+    let tier = plan.tiers.iter().find(|t| t.level == o.tier).map(|t| TierMet {
+        level: t.level,
+        article: t.article.clone(),
+    });
     let excluded_by = (o.excluded_by != NONE).then(|| {
         let x = &plan.exclusions[usize::from(o.excluded_by)];
-        Cited { article: x.article.clone(), reason: x.reason.clone() }
+        Cited {
+            article: x.article.clone(),
+            reason: x.reason.clone(),
+        }
     });
     let cancelled = (o.cancelled_by != NONE).then(|| &plan.cancellations[usize::from(o.cancelled_by)]);
 
@@ -249,7 +251,16 @@ pub fn build(plan: &Plan, facts: &Facts, o: &Outcome, trace: Vec<TraceStep>) -> 
         plan.obligations
             .iter()
             .filter(|ob| ob.when.cond.holds(o.word))
-            .map(|ob| obligation_status(ob.id.clone(), ob.name.clone(), ob.article.clone(), ob.duty, facts, &history))
+            .map(|ob| {
+                obligation_status(
+                    ob.id.clone(),
+                    ob.name.clone(),
+                    ob.article.clone(),
+                    ob.duty,
+                    facts,
+                    &history,
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -290,15 +301,38 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
                     break;
                 }
                 let (months, status) = year_status(h, year, 0);
-                let months = if matches!(status, InstallmentStatus::Future) { 12 } else { months }.min(months_left);
+                let months = if matches!(status, InstallmentStatus::Future) {
+                    12
+                } else {
+                    months
+                }
+                .min(months_left);
                 if !matches!(status, InstallmentStatus::NotPassed) {
                     months_left -= months;
                 }
-                schedule.push(Installment { year, amount: yuan(g.amount * Fen::from(months)), due_on: year_end(h, year), status });
+                schedule.push(Installment {
+                    year,
+                    amount: yuan(g.amount * Fen::from(months)),
+                    due_on: year_end(h, year),
+                    status,
+                });
             }
-            (Terms::Monthly { monthly: yuan(g.amount), max_months: *max_months, months: u32::from(g.count), due: yuan(g.due) }, schedule)
+            (
+                Terms::Monthly {
+                    monthly: yuan(g.amount),
+                    max_months: *max_months,
+                    months: u32::from(g.count),
+                    due: yuan(g.due),
+                },
+                schedule,
+            )
         }
-        Payout::PerYear { cap, max_years, min_service_months, .. } => {
+        Payout::PerYear {
+            cap,
+            max_years,
+            min_service_months,
+            ..
+        } => {
             let cap_fen = cap.as_ref().and_then(|c| c.at(h.start));
             let mut schedule = Vec::new();
             let mut paid: Fen = 0;
@@ -310,14 +344,28 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
                 }
                 let (_, status) = year_status(h, year, *min_service_months);
                 let amount = cap_fen.map_or(g.amount, |c| g.amount.min(c - paid));
-                if matches!(status, InstallmentStatus::Due | InstallmentStatus::AwaitingAssessment | InstallmentStatus::Future) {
+                if matches!(
+                    status,
+                    InstallmentStatus::Due | InstallmentStatus::AwaitingAssessment | InstallmentStatus::Future
+                ) {
                     paid += amount;
                     years_paid += 1;
                 }
-                schedule.push(Installment { year, amount: yuan(amount), due_on: year_end(h, year), status });
+                schedule.push(Installment {
+                    year,
+                    amount: yuan(amount),
+                    due_on: year_end(h, year),
+                    status,
+                });
             }
             (
-                Terms::PerYear { per_year: yuan(g.amount), cap: cap_fen.map(yuan), years: *max_years, years_counted: u32::from(g.count), due: yuan(g.due) },
+                Terms::PerYear {
+                    per_year: yuan(g.amount),
+                    cap: cap_fen.map(yuan),
+                    years: *max_years,
+                    years_counted: u32::from(g.count),
+                    due: yuan(g.due),
+                },
                 schedule,
             )
         }
@@ -337,10 +385,25 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
             } else {
                 InstallmentStatus::AwaitingAssessment
             };
-            let installment = Installment { year, amount: yuan(g.amount), due_on: dates::anniversary(h.start, year), status };
-            (Terms::LumpSum { amount: yuan(g.amount), due: yuan(g.due) }, vec![installment])
+            let installment = Installment {
+                year,
+                amount: yuan(g.amount),
+                due_on: dates::anniversary(h.start, year),
+                status,
+            };
+            (
+                Terms::LumpSum {
+                    amount: yuan(g.amount),
+                    due: yuan(g.due),
+                },
+                vec![installment],
+            )
         }
-        Payout::Housing { area_m2, gift_after_years, .. } => (
+        Payout::Housing {
+            area_m2,
+            gift_after_years,
+            ..
+        } => (
             Terms::Housing {
                 area_m2: *area_m2,
                 gift_after_years: *gift_after_years,
@@ -349,7 +412,13 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
             },
             Vec::new(),
         ),
-        Payout::Range { min, .. } => (Terms::Range { min: yuan(min.at(h.start).unwrap_or(0)), max: yuan(g.amount) }, Vec::new()),
+        Payout::Range { min, .. } => (
+            Terms::Range {
+                min: yuan(min.at(h.start).unwrap_or(0)),
+                max: yuan(g.amount),
+            },
+            Vec::new(),
+        ),
         Payout::Discretionary | Payout::Benefit => (Terms::Discretionary { discretionary: true }, Vec::new()),
     }
 }
@@ -378,7 +447,14 @@ fn year_status(h: &History, year: u32, min_service_months: u8) -> (u32, Installm
     }
 }
 
-fn obligation_status(code: String, name: String, article: String, duty: Duty, facts: &Facts, h: &History) -> ObligationStatus {
+fn obligation_status(
+    code: String,
+    name: String,
+    article: String,
+    duty: Duty,
+    facts: &Facts,
+    h: &History,
+) -> ObligationStatus {
     let (status, next_checkpoint, shortfall_years) = match duty {
         Duty::ContinuousYears(years) => {
             if h.completed >= years {
@@ -386,27 +462,47 @@ fn obligation_status(code: String, name: String, article: String, duty: Duty, fa
             } else if h.ended {
                 (ObligationState::Breached, None, Vec::new())
             } else {
-                (ObligationState::InProgress, Some(dates::anniversary(facts.start, years)), Vec::new())
+                (
+                    ObligationState::InProgress,
+                    Some(dates::anniversary(facts.start, years)),
+                    Vec::new(),
+                )
             }
         }
         Duty::MonthsPerYear(months) => {
             let short: Vec<u32> = (1..=h.completed).filter(|y| h.service_months(*y) < months).collect();
             let next = (!h.ended).then(|| dates::anniversary(facts.start, h.completed + 1));
-            let status = if short.is_empty() { ObligationState::InProgress } else { ObligationState::Breached };
+            let status = if short.is_empty() {
+                ObligationState::InProgress
+            } else {
+                ObligationState::Breached
+            };
             (status, next, short)
         }
     };
-    ObligationStatus { code, name, article, status, next_checkpoint, shortfall_years }
+    ObligationStatus {
+        code,
+        name,
+        article,
+        status,
+        next_checkpoint,
+        shortfall_years,
+    }
 }
 
 fn not_granted(plan: &Plan, o: &Outcome) -> Vec<NotGranted> {
     if !o.covered || o.cancelled_by != NONE && plan.switches.cancel_all {
         return Vec::new();
     }
+    let benefit_granted = |code: &str| {
+        plan.rules
+            .iter()
+            .any(|r| r.code == code && matches!(r.payout, Payout::Benefit) && o.benefits & (1 << r.slot) != 0)
+    };
     let mut out = Vec::new();
     for rule in &plan.rules {
         let granted = match rule.payout {
-            Payout::Benefit => o.benefits & (1 << rule.slot) != 0,
+            Payout::Benefit => benefit_granted(&rule.code),
             _ => o.grants[usize::from(rule.slot)].is_some(),
         };
         if granted {
@@ -415,27 +511,47 @@ fn not_granted(plan: &Plan, o: &Outcome) -> Vec<NotGranted> {
         let (unmet, unmet_en) = rule.when.cond.why_not(o.word).unwrap_or_else(|| match &rule.payout {
             Payout::Monthly { brackets, .. } => (
                 "无适用的标准档 (no bracket applies)".to_owned(),
-                brackets.iter().map(|b| b.when.source.as_str()).collect::<Vec<_>>().join(" | "),
+                brackets
+                    .iter()
+                    .map(|b| b.when.source.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
             ),
-            _ => ("开始日期时尚无生效金额 (no amount in force on the start date)".to_owned(), String::new()),
+            _ => (
+                "开始日期时尚无生效金额 (no amount in force on the start date)".to_owned(),
+                String::new(),
+            ),
         });
-        out.push(NotGranted { code: rule.code.clone(), name: rule.name.clone(), rule: rule.id.clone(), article: rule.article.clone(), unmet, unmet_en });
+        out.push(NotGranted {
+            code: rule.code.clone(),
+            name: rule.name.clone(),
+            rule: rule.id.clone(),
+            article: rule.article.clone(),
+            unmet,
+            unmet_en,
+        });
     }
     out
 }
 
+/// 1..=99 in Chinese numerals (四, 十三, 三十).
+fn number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_owned(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[n / 10],
+            if n.is_multiple_of(10) { "" } else { DIGITS[n % 10] }
+        ),
+        _ => n.to_string(),
+    }
+}
+
 /// "13(2)" → "第十三条第㈡项".
 pub fn cite_zh(citation: &str) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     const ITEMS: [&str; 10] = ["㈠", "㈡", "㈢", "㈣", "㈤", "㈥", "㈦", "㈧", "㈨", "㈩"];
-    let number = |n: usize| -> String {
-        match n {
-            0..=9 => DIGITS[n].to_owned(),
-            10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
-            20..=99 => format!("{}十{}", DIGITS[n / 10], if n % 10 == 0 { "" } else { DIGITS[n % 10] }),
-            _ => n.to_string(),
-        }
-    };
     let (article, item) = match citation.split_once('(') {
         Some((a, rest)) => (a, rest.strip_suffix(')')),
         None => (citation, None),
@@ -456,7 +572,11 @@ pub fn cite_zh(citation: &str) -> String {
 /// The explanation a clerk reads aloud to the talent (Chinese).
 pub fn explain(r: &Report) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "依据《{}》（{}），评估日期 {}。", r.policy.title, r.policy.document_number, r.as_of);
+    let _ = writeln!(
+        s,
+        "依据《{}》（{}），评估日期 {}。",
+        r.policy.title, r.policy.document_number, r.as_of
+    );
     if let Some(name) = &r.name {
         let _ = writeln!(s, "事项：{name}");
     }
@@ -466,23 +586,51 @@ pub fn explain(r: &Report) -> String {
     }
     let _ = writeln!(s, "【引进范围】属于本办法的引进范围。");
     for (i, c) in r.categories.iter().enumerate() {
-        let lead = if i == 0 { "【人才类别】按" } else { "　　　　　　同时符合" };
-        let _ = writeln!(s, "{lead}第十条第{}类（{}）：{}。", c.number, cite_zh(&c.article), c.reason);
+        let lead = if i == 0 {
+            "【人才类别】按"
+        } else {
+            "　　　　　　同时符合"
+        };
+        let _ = writeln!(
+            s,
+            "{lead}第{}类（{}）：{}。",
+            number(usize::from(c.number)),
+            cite_zh(&c.article),
+            c.reason
+        );
     }
     if let Some(t) = &r.tier {
         let _ = writeln!(s, "【待遇档次】住房和安家费按{}的标准执行。", cite_zh(&t.article));
     }
     if let Some(c) = &r.cancelled_by {
-        let _ = writeln!(s, "【待遇取消】因{}所列情形解除合同，取消所享受的相关待遇。", cite_zh(c));
+        let _ = writeln!(
+            s,
+            "【待遇取消】因{}所列情形解除合同，取消所享受的相关待遇。",
+            cite_zh(c)
+        );
     }
     if !r.entitlements.is_empty() {
         let _ = writeln!(s, "【待遇】");
     }
     for (i, e) in r.entitlements.values().enumerate() {
-        let via = e.route.as_ref().map_or(String::new(), |route| format!("，经{}比照执行", cite_zh(route)));
+        let via = e
+            .route
+            .as_ref()
+            .map_or(String::new(), |route| format!("，经{}比照执行", cite_zh(route)));
         let body = match &e.terms {
-            Terms::Monthly { monthly, max_months, months, due } => format!("每月 {monthly} 元，最长 {max_months} 个月；截至评估日已计 {months} 个月，应发 {due} 元"),
-            Terms::PerYear { per_year, cap, years, due, .. } => {
+            Terms::Monthly {
+                monthly,
+                max_months,
+                months,
+                due,
+            } => format!("每月 {monthly} 元，最长 {max_months} 个月；截至评估日已计 {months} 个月，应发 {due} 元"),
+            Terms::PerYear {
+                per_year,
+                cap,
+                years,
+                due,
+                ..
+            } => {
                 let limit = match (cap, years) {
                     (Some(cap), _) => format!("累计不超过 {cap} 元"),
                     (None, Some(y)) => format!("最多 {y} 年"),
@@ -497,18 +645,38 @@ pub fn explain(r: &Report) -> String {
                     format!("{amount} 元，尚未满足发放条件，目前应发 0 元")
                 }
             }
-            Terms::Housing { area_m2, gift_after_years, gifted, gift_date } => match (gift_after_years, gifted) {
+            Terms::Housing {
+                area_m2,
+                gift_after_years,
+                gifted,
+                gift_date,
+            } => match (gift_after_years, gifted) {
                 (_, true) => format!("提供 {area_m2} 平方米住房一套，已满足条件，住房直接赠予"),
-                (Some(y), false) => format!("提供 {area_m2} 平方米住房一套免费居住，连续工作满 {y} 年（{}）后可直接赠予", gift_date.map_or(String::new(), |d| d.to_string())),
+                (Some(y), false) => format!(
+                    "提供 {area_m2} 平方米住房一套免费居住，连续工作满 {y} 年（{}）后可直接赠予",
+                    gift_date.map_or(String::new(), |d| d.to_string())
+                ),
                 (None, false) => format!("提供 {area_m2} 平方米住房一套免费居住（不赠予）"),
             },
             Terms::Range { min, max } => format!("项目启动资金 {min} 至 {max} 元"),
             Terms::Discretionary { .. } => "视项目大小给予一定额度的项目启动资金".to_owned(),
         };
-        let _ = writeln!(s, "  {}. {}：{}。依据{}{}。", i + 1, e.name, body, cite_zh(&e.article), via);
+        let _ = writeln!(
+            s,
+            "  {}. {}：{}。依据{}{}。",
+            i + 1,
+            e.name,
+            body,
+            cite_zh(&e.article),
+            via
+        );
     }
     if r.total_due > 0 {
-        let _ = writeln!(s, "  合计截至评估日应发 {} 元（须经考核合格、领导小组审定后凭批复和证明兑现，第十九条）。", r.total_due);
+        let _ = writeln!(
+            s,
+            "  合计截至评估日应发 {} 元（须经考核合格、领导小组审定后凭批复和证明兑现，第十九条）。",
+            r.total_due
+        );
     }
     if !r.benefits.is_empty() {
         let _ = writeln!(s, "【其他待遇】");

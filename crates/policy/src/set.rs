@@ -21,16 +21,9 @@ pub enum SetError {
     #[error("{0}")]
     Policy(#[from] PolicyErrors),
     #[error("{}: 无法读取 (cannot read): {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: 政策 {id} 版本 {version} 重复 (two files define the same policy version): remove one")]
-    Duplicate {
-        path: String,
-        id: String,
-        version: String,
-    },
+    Duplicate { path: String, id: String, version: String },
     #[error("没有政策 `{0}` (unknown policy id): use one of {1}")]
     UnknownPolicy(String, String),
     #[error("没有加载任何政策 (no policy loaded)")]
@@ -53,9 +46,7 @@ impl PolicySet {
     }
 
     /// Compiles named sources (file name, TOML text).
-    pub fn from_sources<'a>(
-        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<PolicySet, SetError> {
+    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<PolicySet, SetError> {
         let mut set = PolicySet { plans: Vec::new() };
         for (name, source) in sources {
             set.add(name, compile_policy(name, source)?)?;

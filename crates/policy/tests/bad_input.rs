@@ -16,11 +16,17 @@ const BASE: &str = "    as_of: 2016-06-30\n    person: {degree: doctor, full_tim
 fn unknown_field_is_named() {
     let e = first_error(&format!("{BASE}    start: 2015-01-10\n    salary: 3\n"));
     assert!(e.contains("salary") && e.contains("unknown field"), "{e}");
-    let e = first_error(&format!("{BASE}    start: 2015-01-10\n    expect: {{covered: true, colour: red}}\n"));
+    let e = first_error(&format!(
+        "{BASE}    start: 2015-01-10\n    expect: {{covered: true, colour: red}}\n"
+    ));
     assert!(e.contains("colour"), "{e}");
-    let e = first_error(&format!("{BASE}    start: 2015-01-10\n    expect: {{entitlements: {{housing: {{size: 3}}}}}}\n"));
+    let e = first_error(&format!(
+        "{BASE}    start: 2015-01-10\n    expect: {{entitlements: {{housing: {{size: 3}}}}}}\n"
+    ));
     assert!(e.contains("entitlements.housing.size"), "{e}");
-    let e = first_error("    as_of: 2016-06-30\n    person: {degree: doctor, hobby: chess}\n    mode: recruit\n    start: 2015-01-10\n");
+    let e = first_error(
+        "    as_of: 2016-06-30\n    person: {degree: doctor, hobby: chess}\n    mode: recruit\n    start: 2015-01-10\n",
+    );
     assert!(e.contains("hobby"), "{e}");
 }
 
@@ -38,7 +44,9 @@ fn bad_enum_value_is_named() {
 
 #[test]
 fn too_many_assessments_is_named() {
-    let e = first_error(&format!("{BASE}    start: 2015-01-10\n    assessments: [passed, passed, passed]\n"));
+    let e = first_error(&format!(
+        "{BASE}    start: 2015-01-10\n    assessments: [passed, passed, passed]\n"
+    ));
     assert!(e.contains("assessments") && e.contains("2016-06-30"), "{e}");
 }
 

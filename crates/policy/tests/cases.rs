@@ -19,9 +19,15 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
 
 #[test]
 fn public_reference_cases_pass() {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/policy/cases/public.yaml"));
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/policy/cases/public.yaml"
+    ));
     if !path.exists() {
-        eprintln!("!!!!!!!! SKIPPED: {} is absent; the public reference cases were NOT run !!!!!!!!", path.display());
+        eprintln!(
+            "!!!!!!!! SKIPPED: {} is absent; the public reference cases were NOT run !!!!!!!!",
+            path.display()
+        );
         return;
     }
     let (count, failures) = run_file(path);
@@ -31,7 +37,10 @@ fn public_reference_cases_pass() {
 
 #[test]
 fn own_case_files_pass() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/cases/alashankou-2014"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/cases/alashankou-2014"
+    ));
     let mut total = 0;
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {

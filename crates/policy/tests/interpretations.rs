@@ -10,7 +10,10 @@ fn swap(source: &str, chosen: &str, alternative: &str) -> String {
     let from = format!("chosen = \"{chosen}\"\nreading");
     assert!(source.contains(&from), "{chosen} not found");
     let swapped = source.replace(&from, &format!("chosen = \"{alternative}\"\nreading"));
-    swapped.replace(&format!("alternative = \"{alternative}\""), &format!("alternative = \"{chosen}\""))
+    swapped.replace(
+        &format!("alternative = \"{alternative}\""),
+        &format!("alternative = \"{chosen}\""),
+    )
 }
 
 fn doctor(mode: Mode, start: jiff::civil::Date, as_of: jiff::civil::Date, assessments: Vec<Assessment>) -> Facts {
@@ -18,7 +21,12 @@ fn doctor(mode: Mode, start: jiff::civil::Date, as_of: jiff::civil::Date, assess
         name: None,
         policy: None,
         as_of,
-        person: Person { degree: Degree::Doctor, full_time: true, research_results: true, ..Person::default() },
+        person: Person {
+            degree: Degree::Doctor,
+            full_time: true,
+            research_results: true,
+            ..Person::default()
+        },
         employer: Default::default(),
         mode,
         start,
@@ -48,7 +56,12 @@ fn assessment_gate_can_be_switched_off() {
 
 #[test]
 fn degrees_can_count_without_full_time() {
-    let mut facts = doctor(Mode::Recruit, date(2015, 1, 1), date(2016, 1, 1), vec![Assessment::Passed]);
+    let mut facts = doctor(
+        Mode::Recruit,
+        date(2015, 1, 1),
+        date(2016, 1, 1),
+        vec![Assessment::Passed],
+    );
     facts.person.full_time = false;
     let strict = compile_policy("p", POLICY).unwrap();
     assert!(!evaluate(&strict, &facts, false).covered);
@@ -60,22 +73,39 @@ fn degrees_can_count_without_full_time() {
 
 #[test]
 fn settlement_timing_can_require_year_one() {
-    let facts = doctor(Mode::Recruit, date(2015, 1, 1), date(2017, 1, 2), vec![Assessment::Failed, Assessment::Passed]);
+    let facts = doctor(
+        Mode::Recruit,
+        date(2015, 1, 1),
+        date(2017, 1, 2),
+        vec![Assessment::Failed, Assessment::Passed],
+    );
     let first_pass = compile_policy("p", POLICY).unwrap();
-    assert_eq!(due(&evaluate(&first_pass, &facts, false), "settlement_allowance"), 100000);
+    assert_eq!(
+        due(&evaluate(&first_pass, &facts, false), "settlement_allowance"),
+        100000
+    );
     let year_one = compile_policy("p", &swap(POLICY, "first_passed_assessment", "year_one_assessment")).unwrap();
     assert_eq!(due(&evaluate(&year_one, &facts, false), "settlement_allowance"), 0);
 }
 
 #[test]
 fn cancellation_can_keep_what_was_due() {
-    let mut facts = doctor(Mode::Recruit, date(2015, 1, 1), date(2017, 6, 1), vec![Assessment::Passed, Assessment::Passed]);
+    let mut facts = doctor(
+        Mode::Recruit,
+        date(2015, 1, 1),
+        date(2017, 6, 1),
+        vec![Assessment::Passed, Assessment::Passed],
+    );
     facts.end = Some(date(2017, 3, 1));
     facts.ended_for_cause = true;
     let all = evaluate(&compile_policy("p", POLICY).unwrap(), &facts, false);
     assert_eq!(all.cancelled_by.as_deref(), Some("27"));
     assert!(all.entitlements.is_empty());
-    let keep = evaluate(&compile_policy("p", &swap(POLICY, "cancel_all", "keep_due_before_end")).unwrap(), &facts, false);
+    let keep = evaluate(
+        &compile_policy("p", &swap(POLICY, "cancel_all", "keep_due_before_end")).unwrap(),
+        &facts,
+        false,
+    );
     assert_eq!(keep.cancelled_by.as_deref(), Some("27"));
     assert_eq!(due(&keep, "living_subsidy"), 48000);
 }
@@ -92,7 +122,10 @@ fn the_version_in_force_on_the_start_date_applies() {
     };
     let monthly = |f: &Facts| {
         let r = set.evaluate(f, false).unwrap();
-        (r.policy.version.clone(), serde_json::to_value(&r.entitlements["living_subsidy"]).unwrap()["monthly"].clone())
+        (
+            r.policy.version.clone(),
+            serde_json::to_value(&r.entitlements["living_subsidy"]).unwrap()["monthly"].clone(),
+        )
     };
     assert_eq!(monthly(&master(date(2016, 5, 1))), ("2014.1".to_owned(), 1000.into()));
     assert_eq!(monthly(&master(date(2018, 5, 1))), ("2018.1".to_owned(), 1200.into()));
@@ -102,7 +135,12 @@ fn the_version_in_force_on_the_start_date_applies() {
     anonymous.policy = None;
     assert_eq!(monthly(&anonymous).1, serde_json::Value::from(1500));
     // The amendment changed nothing for the doctor: 2000 before and after.
-    let d = doctor(Mode::Recruit, date(2019, 5, 1), date(2020, 5, 1), vec![Assessment::Passed]);
+    let d = doctor(
+        Mode::Recruit,
+        date(2019, 5, 1),
+        date(2020, 5, 1),
+        vec![Assessment::Passed],
+    );
     assert_eq!(due(&set.evaluate(&d, false).unwrap(), "living_subsidy"), 24000);
 }
 
@@ -116,7 +154,12 @@ fn unknown_policy_id_is_an_error() {
 
 #[test]
 fn report_has_trace_schedule_obligations_and_why_not() {
-    let facts = doctor(Mode::Recruit, date(2015, 1, 10), date(2016, 6, 30), vec![Assessment::Passed]);
+    let facts = doctor(
+        Mode::Recruit,
+        date(2015, 1, 10),
+        date(2016, 6, 30),
+        vec![Assessment::Passed],
+    );
     let r = PolicySet::builtin().evaluate(&facts, true).unwrap();
     assert!(r.trace.iter().any(|s| s.article.as_deref() == Some("10(4)")));
     let living = serde_json::to_value(&r.entitlements["living_subsidy"]).unwrap();
@@ -124,7 +167,11 @@ fn report_has_trace_schedule_obligations_and_why_not() {
     assert_eq!(living["schedule"][0]["due_on"], "2016-01-10");
     assert_eq!(living["schedule"][1]["status"], "future");
     assert_eq!(r.obligations[0].next_checkpoint, Some(date(2020, 1, 10)));
-    assert!(r.not_granted.iter().any(|n| n.code == "special_service_subsidy" && n.unmet_en.contains("mode")));
+    assert!(
+        r.not_granted
+            .iter()
+            .any(|n| n.code == "special_service_subsidy" && n.unmet_en.contains("mode"))
+    );
     let text = yincai_policy::explain(&r);
     assert!(text.contains("第十三条第㈡项") && text.contains("24000"), "{text}");
     // JSON round trip: the web layer serves exactly this.

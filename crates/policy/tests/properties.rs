@@ -2,20 +2,40 @@
 
 use jiff::civil::Date;
 use proptest::prelude::*;
-use yincai_policy::{Assessment, Degree, Employer, Facts, Honour, Mode, Person, PolicySet, Title, compile_policy, evaluate};
+use yincai_policy::{
+    Assessment, Degree, Employer, Facts, Honour, Mode, Person, PolicySet, Title, compile_policy, evaluate,
+};
 
 const POLICY: &str = include_str!("../../../policies/alashankou-2014.toml");
 static SET: std::sync::LazyLock<PolicySet> = std::sync::LazyLock::new(PolicySet::builtin);
 
 fn date_in(lo: i32, hi: i32) -> impl Strategy<Value = Date> {
-    (lo..=hi).prop_map(|days| Date::constant(2014, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap())
+    (lo..=hi).prop_map(|days| {
+        Date::constant(2014, 1, 1)
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap()
+    })
 }
 
 fn facts() -> impl Strategy<Value = Facts> {
     let person = (
         prop::sample::select(vec![Degree::None, Degree::Bachelor, Degree::Master, Degree::Doctor]),
-        prop::sample::select(vec![Title::None, Title::Junior, Title::Intermediate, Title::ViceSenior, Title::Senior]),
-        prop::collection::vec(prop::sample::select(vec![Honour::NationalExpert, Honour::NationalLeader, Honour::ProvincialExpert, Honour::ProvincialLeader]), 0..3),
+        prop::sample::select(vec![
+            Title::None,
+            Title::Junior,
+            Title::Intermediate,
+            Title::ViceSenior,
+            Title::Senior,
+        ]),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                Honour::NationalExpert,
+                Honour::NationalLeader,
+                Honour::ProvincialExpert,
+                Honour::ProvincialLeader,
+            ]),
+            0..3,
+        ),
         prop::array::uniform8(any::<bool>()),
     )
         .prop_map(|(degree, title, honours, f)| Person {
@@ -33,34 +53,49 @@ fn facts() -> impl Strategy<Value = Facts> {
     (
         person,
         prop::sample::select(vec![Employer::CityUnit, Employer::Enterprise, Employer::CentralUnit]),
-        prop::sample::select(vec![Mode::Recruit, Mode::Transfer, Mode::Special, Mode::Local, Mode::AidExtension]),
+        prop::sample::select(vec![
+            Mode::Recruit,
+            Mode::Transfer,
+            Mode::Special,
+            Mode::Local,
+            Mode::AidExtension,
+        ]),
         date_in(0, 4000),
         prop::option::of(0i32..5000),
-        prop::collection::vec(prop::sample::select(vec![Assessment::Passed, Assessment::Excellent, Assessment::Failed]), 0..14),
+        prop::collection::vec(
+            prop::sample::select(vec![Assessment::Passed, Assessment::Excellent, Assessment::Failed]),
+            0..14,
+        ),
         prop::collection::vec(0u8..=12, 0..14),
         prop::array::uniform3(any::<bool>()),
     )
-        .prop_map(|(person, employer, mode, start, end_after, assessments, service_months, f)| Facts {
-            name: None,
-            policy: None,
-            as_of: Date::constant(2040, 1, 1),
-            person,
-            employer,
-            mode,
-            start,
-            end: end_after.map(|d| start.checked_add(jiff::Span::new().days(i64::from(d))).unwrap()),
-            ended_for_cause: f[0],
-            assessments,
-            service_months,
-            project_verified: f[1],
-            project_benefit_significant: f[2],
-        })
+        .prop_map(
+            |(person, employer, mode, start, end_after, assessments, service_months, f)| Facts {
+                name: None,
+                policy: None,
+                as_of: Date::constant(2040, 1, 1),
+                person,
+                employer,
+                mode,
+                start,
+                end: end_after.map(|d| start.checked_add(jiff::Span::new().days(i64::from(d))).unwrap()),
+                ended_for_cause: f[0],
+                assessments,
+                service_months,
+                project_verified: f[1],
+                project_benefit_significant: f[2],
+            },
+        )
 }
 
 fn dues(r: &yincai_policy::Report) -> Vec<(String, i64)> {
     r.entitlements
         .iter()
-        .filter_map(|(code, e)| serde_json::to_value(e).unwrap()["due"].as_i64().map(|d| (code.clone(), d)))
+        .filter_map(|(code, e)| {
+            serde_json::to_value(e).unwrap()["due"]
+                .as_i64()
+                .map(|d| (code.clone(), d))
+        })
         .collect()
 }
 

@@ -32,10 +32,17 @@ fn unknown_key_names_its_line() {
 
 #[test]
 fn rule_without_citation_suggests_the_article_above() {
-    let source = POLICY.replacen("kind = \"monthly\"\nname = \"生活补贴\"\narticle = \"13(2)\"", "kind = \"monthly\"\nname = \"生活补贴\"", 1);
+    let source = POLICY.replacen(
+        "kind = \"monthly\"\nname = \"生活补贴\"\narticle = \"13(2)\"",
+        "kind = \"monthly\"\nname = \"生活补贴\"",
+        1,
+    );
     let e = errors(&source);
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].contains("规则 living_subsidy 缺少条款引用 (has no citation)"), "{e:?}");
+    assert!(
+        e[0].contains("规则 living_subsidy 缺少条款引用 (has no citation)"),
+        "{e:?}"
+    );
     assert!(e[0].ends_with("add article = \"13(2)\""), "{e:?}");
     let line = line_of(&source, "id = \"living_subsidy\"") - 1;
     assert!(e[0].starts_with(&format!("alashankou-2014.toml:{line}:")), "{e:?}");
@@ -44,7 +51,10 @@ fn rule_without_citation_suggests_the_article_above() {
 #[test]
 fn citation_of_a_missing_article() {
     let e = errors(&POLICY.replace("article = \"14(7)\"\nwhen", "article = \"14(9)\"\nwhen"));
-    assert!(e.iter().any(|e| e.contains("14(9)") && e.contains("not in the file")), "{e:?}");
+    assert!(
+        e.iter().any(|e| e.contains("14(9)") && e.contains("not in the file")),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -53,25 +63,45 @@ fn overlapping_and_missing_tiers() {
     assert!(e.iter().any(|e| e.contains("overlapping tiers")), "{e:?}");
     let e = errors(&POLICY.replace("level = 2", "level = 4"));
     assert!(e.iter().any(|e| e.contains("missing tier 2")), "{e:?}");
-    let e = errors(&POLICY.replace("when = \"tier == 3 and mode in [recruit, transfer, local]\"\narea_m2 = 80", "when = \"tier == 5\"\narea_m2 = 80"));
-    assert!(e.iter().any(|e| e.contains("housing_14_5") && e.contains("missing tier")), "{e:?}");
+    let e = errors(&POLICY.replace(
+        "when = \"tier == 3 and mode in [recruit, transfer, local]\"\narea_m2 = 80",
+        "when = \"tier == 5\"\narea_m2 = 80",
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("housing_14_5") && e.contains("missing tier")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn overlapping_brackets() {
-    let e = errors(&POLICY.replace("degree == bachelor or (degree == none and practical_talent)", "degree == bachelor or practical_talent"));
+    let e = errors(&POLICY.replace(
+        "degree == bachelor or (degree == none and practical_talent)",
+        "degree == bachelor or practical_talent",
+    ));
     assert!(e.iter().any(|e| e.contains("overlapping brackets")), "{e:?}");
 }
 
 #[test]
 fn interpretation_no_rule_uses() {
-    let e = errors(&POLICY.replace("interpretations = [\"aid-extension\", \"service-years\", \"assessment-gate\"]", "interpretations = [\"service-years\"]"));
-    assert!(e.iter().any(|e| e.contains("aid-extension") && e.contains("no rule uses")), "{e:?}");
+    let e = errors(&POLICY.replace(
+        "interpretations = [\"aid-extension\", \"service-years\", \"assessment-gate\"]",
+        "interpretations = [\"service-years\"]",
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("aid-extension") && e.contains("no rule uses")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn dates_out_of_order() {
-    let e = errors(&POLICY.replace("[{ from = 2014-11-05, value = 2000 }]", "[{ from = 2016-01-01, value = 2500 }, { from = 2014-11-05, value = 2000 }]"));
+    let e = errors(&POLICY.replace(
+        "[{ from = 2014-11-05, value = 2000 }]",
+        "[{ from = 2016-01-01, value = 2500 }, { from = 2014-11-05, value = 2000 }]",
+    ));
     assert!(e.iter().any(|e| e.contains("dates out of order")), "{e:?}");
     let e = errors(&POLICY.replace("issued = 2014-11-05", "issued = 2015-01-01"));
     assert!(e.iter().any(|e| e.contains("dates out of order")), "{e:?}");
@@ -79,10 +109,16 @@ fn dates_out_of_order() {
 
 #[test]
 fn bad_condition_and_switch_option() {
-    let e = errors(&POLICY.replace("when = \"practical_talent\"", "when = \"practical_talent and degree >= phd\""));
+    let e = errors(&POLICY.replace(
+        "when = \"practical_talent\"",
+        "when = \"practical_talent and degree >= phd\"",
+    ));
     assert!(e.iter().any(|e| e.contains("phd") && e.contains("doctor")), "{e:?}");
     let e = errors(&POLICY.replace("chosen = \"gate\"", "chosen = \"sometimes\""));
     assert!(e.iter().any(|e| e.contains("sometimes")), "{e:?}");
-    let e = errors(&POLICY.replace("when = \"national_expert or national_leader\"", "when = \"category(2)\""));
+    let e = errors(&POLICY.replace(
+        "when = \"national_expert or national_leader\"",
+        "when = \"category(2)\"",
+    ));
     assert!(e.iter().any(|e| e.contains("decided later")), "{e:?}");
 }

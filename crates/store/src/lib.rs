@@ -207,7 +207,7 @@ impl Store {
     /// Answers when the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.begin_read().await?;
-        let one: i64 = on_tx!(tx, c => sqlx::query_scalar("select 1").fetch_one(&mut *c).await?);
+        let one: i64 = on_tx!(tx, c => sqlx::query_scalar("select cast(1 as bigint)").fetch_one(&mut *c).await?);
         debug_assert_eq!(one, 1);
         Ok(())
     }

@@ -29,7 +29,7 @@ enum Shown {
 }
 
 const MENU: [(&str, &str, Shown); 6] = [
-    ("/workbench", "工作台", Shown::With(Permission::TaskRead)),
+    ("/workbench", "工作台", Shown::LoggedIn),
     ("/orgs", "机构", Shown::With(Permission::OrgRead)),
     ("/admin/users", "账号", Shown::With(Permission::UserRead)),
     ("/audit", "审计日志", Shown::With(Permission::AuditRead)),

@@ -115,7 +115,11 @@ async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<LoginFor
     }
 }
 
-async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, form: Form<()>) -> Response {
+/// A form whose only field is the CSRF token.
+#[derive(Debug, Default, serde::Deserialize)]
+struct NoFields {}
+
+async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, form: Form<NoFields>) -> Response {
     if let Err(r) = user.check_csrf(&form.csrf) {
         return r;
     }

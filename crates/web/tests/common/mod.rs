@@ -1,0 +1,253 @@
+//! Runs the real application on port 0 with a fresh database, and talks HTTP to it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use yincai_app::App;
+use yincai_app::clock::ManualClock;
+use yincai_store::test_support::{TempDir, TestDb};
+use yincai_web::{Config, Server};
+
+pub const DEMO_PASSWORD: &str = "Yincai@Demo2026";
+
+/// The demo accounts, one per role.
+pub const DEMO_USERS: [&str; 12] = [
+    "talent", "unit", "dept", "coord", "leader", "assessor", "finance", "mayor", "service", "sysadmin", "secadmin",
+    "auditor",
+];
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub app: App,
+    pub label: &'static str,
+    db: TestDb,
+    _data_dir: TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn start(db: TestDb) -> TestApp {
+        let data_dir = TempDir::new("yincai-web-test");
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now().as_millisecond()));
+        let config = Config {
+            listen: "127.0.0.1:0".into(),
+            data_dir: data_dir.0.clone(),
+            database_url: Some(db.url.clone()),
+            demo: true,
+            secure_cookies: false,
+        };
+        let server = Server::build_with_clock(config, clock.clone())
+            .await
+            .expect("the server builds");
+        let base = format!("http://{}", server.local_addr());
+        let app = server.app.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(async move {
+            server
+                .run_until(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serves");
+        });
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            base,
+            http,
+            clock,
+            app,
+            label: db.label,
+            db,
+            _data_dir: data_dir,
+            stop,
+            served,
+        }
+    }
+
+    /// Every backend: SQLite always, PostgreSQL when configured.
+    pub async fn on_every_backend() -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in TestDb::all().await {
+            apps.push(TestApp::start(db).await);
+        }
+        apps
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.served.await;
+        self.db.cleanup().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn login(&self, username: &str) -> String {
+        self.login_with(username, DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|(s, b)| panic!("{}: login {username}: {s} {b}", self.label))
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Result<String, (StatusCode, Value)> {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": password})),
+            )
+            .await;
+        if status == StatusCode::OK {
+            Ok(body["token"].as_str().unwrap().to_string())
+        } else {
+            Err((status, body))
+        }
+    }
+
+    /// One JSON API call; the body of the answer as JSON (Null when empty or not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// A browser-like session: logs in through the form and keeps the cookie.
+    pub async fn browser(&self, username: &str) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let resp = http
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", DEMO_PASSWORD), ("next", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::SEE_OTHER,
+            "{}: form login of {username}",
+            self.label
+        );
+        let page = http
+            .get(self.url("/account/password"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = page
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_string();
+        Browser {
+            http,
+            base: self.base.clone(),
+            csrf,
+        }
+    }
+
+    /// The number of audit records so far.
+    pub async fn audit_count(&self) -> i64 {
+        self.app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .audit_records(&Default::default())
+            .await
+            .unwrap()
+            .total
+    }
+
+    /// The id of an organisation of the demo data, by name.
+    pub async fn org_id(&self, name: &str) -> i64 {
+        self.app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .org_by_name(name)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no organisation {name}"))
+            .id
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        self.app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+}
+
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self.http.get(format!("{}{}", self.base, path)).send().await.unwrap();
+        (resp.status(), resp.text().await.unwrap_or_default())
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let text = resp.text().await.unwrap_or_default();
+        (status, if status.is_redirection() { location } else { text })
+    }
+}

@@ -1,0 +1,653 @@
+//! Black-box tests of the foundation: the real application on port 0 with a fresh
+//! database, on SQLite and (when configured) PostgreSQL.
+
+mod common;
+
+use common::{DEMO_PASSWORD, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_home_and_openapi() {
+    for app in TestApp::on_every_backend().await {
+        let health = app.http.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK, "{}", app.label);
+        let home = app.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            home.contains("阿拉山口市高层次和急需紧缺人才引进") && home.contains("政策计算器"),
+            "{}",
+            app.label
+        );
+        let (status, doc) = app.call(Method::GET, "/api/openapi.json", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+        for path in [
+            "/api/auth/login",
+            "/api/orgs",
+            "/api/orgs/{id}",
+            "/api/users",
+            "/api/audit/verify",
+            "/api/tasks",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "OpenAPI documents {path}");
+        }
+        let js = app.http.get(app.url("/assets/htmx.min.js")).send().await.unwrap();
+        assert_eq!(js.status(), StatusCode::OK, "htmx is served from the binary");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_for_the_right_password() {
+    for app in TestApp::on_every_backend().await {
+        for attempt in 1..=4 {
+            let (status, body) = app.login_with("coord", "wrong-password").await.unwrap_err();
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{}: attempt {attempt}", app.label);
+            assert_eq!(body["code"], "bad_credentials");
+            assert!(
+                body["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("再错 {} 次", 5 - attempt)),
+                "{body}"
+            );
+        }
+        let (status, body) = app.login_with("coord", "wrong-password").await.unwrap_err();
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::LOCKED, Some("account_locked")),
+            "{}: the fifth locks",
+            app.label
+        );
+        let (status, body) = app.login_with("coord", DEMO_PASSWORD).await.unwrap_err();
+        assert_eq!(
+            status,
+            StatusCode::LOCKED,
+            "{}: the sixth is refused even with the right password",
+            app.label
+        );
+        assert!(body["message"].as_str().unwrap().contains("账号已锁定"), "{body}");
+
+        // The security admin sees the lock as a task and unlocks with a reason.
+        let sec = app.login("secadmin").await;
+        let (_, tasks) = app.get("/api/tasks", &sec).await;
+        assert!(
+            tasks.as_array().unwrap().iter().any(|t| t["kind"] == "account_locked"),
+            "{}: {tasks}",
+            app.label
+        );
+        let coord_id = app.user_id("coord").await;
+        let (status, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/users/{coord_id}/unlock"),
+                Some(&sec),
+                Some(json!({"reason": ""})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+        );
+        let (status, _) = app
+            .call(
+                Method::POST,
+                &format!("/api/users/{coord_id}/unlock"),
+                Some(&sec),
+                Some(json!({"reason": "本人电话核实"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        app.login("coord").await;
+        let (_, tasks) = app.get("/api/tasks", &sec).await;
+        assert!(
+            tasks.as_array().unwrap().is_empty(),
+            "the task closes on unlock: {tasks}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_user_name_is_told_apart_from_nothing() {
+    for app in TestApp::on_every_backend().await {
+        let (status, body) = app.login_with("nobody", "whatever-password").await.unwrap_err();
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("用户名或密码错误")),
+            "{}",
+            app.label
+        );
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"username": "", "password": ""})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<_> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, vec!["username", "password"]);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_unit_sees_only_itself_and_a_department_its_units() {
+    for app in TestApp::on_every_backend().await {
+        let own = app.org_id("阿拉山口市口岸经济研究中心").await;
+        let sibling = app.org_id("阿拉山口市物流发展中心").await; // same department
+        let other = app.org_id("阿拉山口市文化馆").await; // another department
+        let unit = app.login("unit").await;
+        let (_, page) = app.get("/api/orgs", &unit).await;
+        assert_eq!(page["total"], 1, "{}: {page}", app.label);
+        assert_eq!(page["rows"][0]["id"], own);
+        assert_eq!(app.get(&format!("/api/orgs/{own}"), &unit).await.0, StatusCode::OK);
+        for foreign in [sibling, other] {
+            let (status, body) = app.get(&format!("/api/orgs/{foreign}"), &unit).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::NOT_FOUND, Some("not_found")),
+                "{}",
+                app.label
+            );
+        }
+        let dept = app.login("dept").await;
+        assert_eq!(app.get(&format!("/api/orgs/{sibling}"), &dept).await.0, StatusCode::OK);
+        assert_eq!(
+            app.get(&format!("/api/orgs/{other}"), &dept).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, page) = app.get("/api/orgs?kind=city_unit", &dept).await;
+        assert_eq!(
+            page["total"], 3,
+            "{}: the department supervises three demo units",
+            app.label
+        );
+        // The same on the pages.
+        let browser = app.browser("unit").await;
+        assert_eq!(browser.get(&format!("/orgs/{other}")).await.0, StatusCode::NOT_FOUND);
+        let (status, html) = browser.get("/orgs").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("阿拉山口市口岸经济研究中心") && !html.contains("阿拉山口市文化馆"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_catches_a_record_altered_in_the_database() {
+    for app in TestApp::on_every_backend().await {
+        let auditor = app.login("auditor").await;
+        let (status, v) = app.get("/api/audit/verify", &auditor).await;
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (StatusCode::OK, Some("intact")),
+            "{}",
+            app.label
+        );
+        let (_, page) = app.get("/api/audit?action=login", &auditor).await;
+        let seq = page["rows"][0]["seq"].as_i64().unwrap();
+        let guard = if app.label == "sqlite" {
+            "drop trigger audit_log_append_only_update"
+        } else {
+            "drop trigger audit_log_append_only on audit_log"
+        };
+        let mut tx = app.app.store.begin_write().await.unwrap();
+        tx.execute_raw(guard).await.unwrap();
+        tx.execute_raw(&format!(
+            "update audit_log set actor_name = 'someone' where seq = {seq}"
+        ))
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let (_, v) = app.get("/api/audit/verify", &auditor).await;
+        assert_eq!(
+            (v["status"].as_str(), v["first_bad_seq"].as_i64()),
+            (Some("broken"), Some(seq)),
+            "{}: {v}",
+            app.label
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn every_state_change_writes_exactly_one_audit_record() {
+    for app in TestApp::on_every_backend().await {
+        let admin = app.login("sysadmin").await;
+        let before = app.audit_count().await;
+        let (status, created) = app
+            .call(
+                Method::POST,
+                "/api/orgs",
+                Some(&admin),
+                Some(json!({"name": "阿拉山口市测试中心", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
+        assert_eq!(app.audit_count().await, before + 1);
+        let id = created["id"].as_i64().unwrap();
+        let (status, _) = app
+            .call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA", "version": 1})))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(app.audit_count().await, before + 2);
+        // A refused change writes nothing and changes nothing.
+        let (status, _) = app
+            .call(
+                Method::POST,
+                "/api/orgs",
+                Some(&admin),
+                Some(json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": ""})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.audit_count().await, before + 2);
+        let auditor = app.login("auditor").await;
+        let (_, page) = app
+            .get(&format!("/api/audit?object_type=organisation&object_id={id}"), &auditor)
+            .await;
+        let actions: Vec<_> = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, vec!["org_updated", "org_created"]);
+        assert_eq!(page["rows"][1]["actor_name"], "sysadmin");
+        assert!(
+            page["rows"][0]["summary"].as_str().unwrap().contains("名称"),
+            "the summary says what changed"
+        );
+        assert!(!page["rows"][0]["request_id"].as_str().unwrap().is_empty());
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    for app in TestApp::on_every_backend().await {
+        let admin = app.login("sysadmin").await;
+        let before = app.audit_count().await;
+        let unit_kind = |code: &str| json!({"name": "新单位", "kind": "city_unit", "credit_code": code});
+        for (code, hint) in [
+            ("91110108MA01C3K5XX", "校验"),
+            ("91110108MA01C3K51K", "组织机构代码"),
+            ("123", "18"),
+        ] {
+            let (status, body) = app
+                .call(Method::POST, "/api/orgs", Some(&admin), Some(unit_kind(code)))
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {code}", app.label);
+            assert_eq!(body["errors"][0]["field"], "credit_code");
+            let msg = body["errors"][0]["message"].as_str().unwrap();
+            assert!(msg.contains("统一社会信用代码") && msg.contains(hint), "{code}: {msg}");
+        }
+        let unit = app.org_id("阿拉山口市口岸经济研究中心").await;
+        let new_user = |username: &str, roles: serde_json::Value| json!({"username": username, "display_name": "钱七", "org_id": unit, "roles": roles});
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/users",
+                Some(&admin),
+                Some(new_user("qian", json!(["wizard"]))),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("roles")),
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("wizard"));
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/users",
+                Some(&admin),
+                Some(new_user("unit", json!(["unit"]))),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::CONFLICT, Some("username")),
+            "{body}"
+        );
+        let it = app.org_id("阿拉山口市信息中心").await;
+        let (status, body) = app
+            .call(Method::POST, "/api/users", Some(&admin), Some(json!({"username": "twohats", "display_name": "双", "org_id": it, "roles": ["sys_admin", "audit_admin"]})))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body["errors"][0]["message"].as_str().unwrap().contains("三者互斥"),
+            "{body}"
+        );
+        let (status, body) = app
+            .call(Method::POST, "/api/auth/register", None, Some(json!({"username": "newbie", "display_name": "新人", "password": "short", "password_confirm": "short"})))
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("password")),
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("12"));
+        assert_eq!(app.audit_count().await, before, "{}: nothing was written", app.label);
+        assert!(
+            app.app
+                .store
+                .begin_read()
+                .await
+                .unwrap()
+                .user_by_username("qian")
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Requests the API cannot read.
+        let raw = |body: &'static str, ctype: &'static str| {
+            app.http
+                .post(app.url("/api/orgs"))
+                .bearer_auth(&admin)
+                .header("content-type", ctype)
+                .body(body)
+                .send()
+        };
+        let resp = raw("{not json", "application/json").await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            resp.json::<serde_json::Value>().await.unwrap()["code"],
+            "malformed_json"
+        );
+        let resp = raw("{\"name\": 5}", "application/json").await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let resp = raw("name=x", "application/x-www-form-urlencoded").await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let big = format!(
+            "{{\"name\": \"{}\", \"kind\": \"city_unit\"}}",
+            "x".repeat(2 * 1024 * 1024)
+        );
+        let resp = app
+            .http
+            .post(app.url("/api/orgs"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            resp.json::<serde_json::Value>().await.unwrap()["code"],
+            "payload_too_large"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_created_account_must_change_its_password_first() {
+    for app in TestApp::on_every_backend().await {
+        let admin = app.login("sysadmin").await;
+        let unit = app.org_id("阿拉山口市检验检测中心").await;
+        let (status, created) = app
+            .call(
+                Method::POST,
+                "/api/users",
+                Some(&admin),
+                Some(json!({"username": "qianqi", "display_name": "钱七", "org_id": unit, "roles": ["unit"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
+        let otp = created["one_time_password"].as_str().unwrap().to_string();
+        let token = app.login_with("qianqi", &otp).await.unwrap();
+        let (_, me) = app.get("/api/me", &token).await;
+        assert_eq!(me["must_change_password"], true);
+        let (status, body) = app.get("/api/tasks", &token).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("password_change_required"))
+        );
+        let change = |new: &str| json!({"current_password": otp, "new_password": new, "new_password_confirm": new});
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/me/password",
+                Some(&token),
+                Some(change("qianqi-Password-1")),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")),
+            "contains the user name: {body}"
+        );
+        let (status, _) = app
+            .call(
+                Method::POST,
+                "/api/me/password",
+                Some(&token),
+                Some(change("Gobi-Desert-2026")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let token = app.login_with("qianqi", "Gobi-Desert-2026").await.unwrap();
+        assert_eq!(app.get("/api/tasks", &token).await.0, StatusCode::OK);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_expire_after_15_idle_minutes_for_staff_and_30_for_applicants() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let staff = app.login("coord").await;
+    let talent = app.login("talent").await;
+    app.clock.advance_minutes(14);
+    assert_eq!(
+        app.get("/api/me", &staff).await.0,
+        StatusCode::OK,
+        "activity keeps a session alive"
+    );
+    app.clock.advance_minutes(16);
+    let (status, body) = app.get("/api/me", &staff).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("session_expired"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("15 分钟"));
+    assert_eq!(
+        app.get("/api/me", &staff).await.1["code"],
+        "unauthenticated",
+        "the expired session is gone"
+    );
+    // The applicant was last seen 30 minutes ago: just within the limit.
+    assert_eq!(app.get("/api/me", &talent).await.0, StatusCode::OK);
+    app.clock.advance_minutes(31);
+    assert_eq!(app.get("/api/me", &talent).await.1["code"], "session_expired");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_requests_and_missing_csrf_tokens_are_refused() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let browser = app.browser("sysadmin").await;
+    assert!(!browser.csrf.is_empty());
+    let fields = [("name", "跨站单位"), ("kind", "department"), ("credit_code", "")];
+    let (status, _) = browser.post_form("/orgs", &fields).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF field");
+    let mut with_token = fields.to_vec();
+    with_token.push(("_csrf", &browser.csrf));
+    let resp = browser
+        .http
+        .post(app.url("/orgs"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&with_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "another site");
+    let resp = browser
+        .http
+        .post(app.url("/orgs"))
+        .header("origin", "http://evil.example")
+        .form(&with_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "another origin");
+    // The API with the browser's cookie needs the token in a header.
+    let resp = browser
+        .http
+        .post(app.url("/api/orgs"))
+        .json(&json!({"name": "x", "kind": "department"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let (status, location) = browser.post_form("/orgs", &with_token).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a same-site form with its token is accepted"
+    );
+    assert!(location.starts_with("/orgs/"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_form_keeps_what_was_typed() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let browser = app.browser("sysadmin").await;
+    let (status, html) = browser
+        .post_form(
+            "/orgs",
+            &[
+                ("_csrf", &browser.csrf),
+                ("name", "阿拉山口市新建研究院"),
+                ("kind", "city_unit"),
+                ("credit_code", "91110108MA01C3K5XX"),
+                ("parent_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("value=\"阿拉山口市新建研究院\""), "the name is kept");
+    assert!(
+        html.contains("value=\"91110108MA01C3K5XX\""),
+        "the code is kept for correction"
+    );
+    assert!(html.contains("统一社会信用代码："), "the error names the field");
+
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = anon
+        .post(app.url("/register"))
+        .form(&[
+            ("username", "zhaoliu"),
+            ("display_name", "赵六"),
+            ("password", "weak"),
+            ("password_confirm", "weak"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("value=\"zhaoliu\"") && html.contains("value=\"赵六\"") && html.contains("密码：至少 12"),
+        "{html}"
+    );
+    let resp = anon
+        .post(app.url("/login"))
+        .form(&[("username", "coord"), ("password", "nope"), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("用户名或密码错误") && html.contains("value=\"coord\""));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn stale_updates_are_refused_with_a_clear_message() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let admin = app.login("sysadmin").await;
+    let id = app.org_id("阿拉山口市文化馆").await;
+    let body = |name: &str| json!({"name": name, "kind": "city_unit", "credit_code": app_code(), "version": 1});
+    fn app_code() -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    let (_, org) = app.get(&format!("/api/orgs/{id}"), &admin).await;
+    let mut first = body("阿拉山口市文化馆（一）");
+    first["credit_code"] = org["credit_code"].clone();
+    let mut second = body("阿拉山口市文化馆（二）");
+    second["credit_code"] = org["credit_code"].clone();
+    assert_eq!(
+        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(first))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, err) = app
+        .call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(second))
+        .await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("stale")));
+    assert!(err["message"].as_str().unwrap().contains("已被他人修改"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn demo_data_loads_once_and_has_one_account_per_role() {
+    let db = yincai_store::test_support::TestDb::sqlite();
+    let app = TestApp::start(db).await;
+    let loaded_again = app.app.load_demo(&Default::default()).await.unwrap();
+    assert!(!loaded_again, "a second load changes nothing");
+    let admin = app.login("sysadmin").await;
+    for kind in ["city_unit", "enterprise", "central_unit"] {
+        let (_, page) = app.get(&format!("/api/orgs?kind={kind}"), &admin).await;
+        assert_eq!(page["total"], 12, "a dozen of {kind}");
+    }
+    let (_, users) = app.get("/api/users?limit=100", &admin).await;
+    let mut roles: Vec<String> = users["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| {
+            u["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+        })
+        .collect();
+    roles.sort();
+    roles.dedup();
+    assert_eq!(roles.len(), 12, "{roles:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_browser_session() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let browser = app.browser("talent").await;
+    assert_eq!(browser.get("/workbench").await.0, StatusCode::OK);
+    let (status, location) = browser.post_form("/logout", &[("_csrf", &browser.csrf)]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/login?m=logged_out")
+    );
+    let (status, location) = browser.post_form("/logout", &[("_csrf", &browser.csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/login"), "the session is gone: {location}");
+    assert_eq!(browser.get("/workbench").await.0, StatusCode::SEE_OTHER);
+    app.stop().await;
+}

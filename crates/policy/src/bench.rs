@@ -179,7 +179,7 @@ pub fn run(set: &PolicySet, people: usize, seed: u64, threads: Option<usize>) ->
     let t = Instant::now();
     let batch_total: i64 = pool.install(|| {
         facts
-            .par_chunks(4096)
+            .par_chunks(256)
             .map_init(Vec::new, |buf, chunk| {
                 evaluate_batch(plan, chunk, buf);
                 buf.iter().map(Outcome::total_due).sum::<i64>()

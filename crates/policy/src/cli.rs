@@ -153,7 +153,27 @@ fn eval(path: &Path, explain: bool, trace: bool, set: &PolicySet) -> anyhow::Res
         }
     } else {
         let value = serde_yaml_ng::from_str::<Value>(&text).map_err(|e| format!("无法解析 (invalid YAML/JSON): {e}"));
-        emit(&mut out, "1", value, true)?;
+        match value {
+            // A whole case file: evaluate each case (its expect is ignored), one JSON line each.
+            Ok(Value::Mapping(mut file)) if file.contains_key("cases") => {
+                let default_policy = file.remove("policy");
+                let Some(Value::Sequence(cases)) = file.remove("cases") else {
+                    anyhow::bail!("{}: cases 须为列表 (cases must be a list)", path.display());
+                };
+                for (i, mut case) in cases.into_iter().enumerate() {
+                    if let Value::Mapping(m) = &mut case {
+                        m.remove("expect");
+                        if let Some(p) = &default_policy
+                            && !m.contains_key("policy")
+                        {
+                            m.insert("policy".into(), p.clone());
+                        }
+                    }
+                    emit(&mut out, &format!("cases[{i}]"), Ok(case), false)?;
+                }
+            }
+            value => emit(&mut out, "1", value, true)?,
+        }
     }
     out.flush()?;
     if failures > 0 {

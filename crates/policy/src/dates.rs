@@ -27,20 +27,22 @@ fn anniversary_day(start: Date, year: i32) -> i8 {
 
 /// start + n years (day clamped to the end of the month), saturating at jiff's range.
 pub fn anniversary(start: Date, n: u32) -> Date {
-    let year = i32::from(start.year()) + n as i32;
+    let year = i64::from(start.year()) + i64::from(n);
     if year > 9999 {
         return Date::MAX;
     }
+    let year = year as i32;
     Date::new(year as i16, start.month(), anniversary_day(start, year)).unwrap_or(Date::MAX)
 }
 
 /// start + k months, day clamped to the end of the month.
 pub fn add_months(start: Date, k: u32) -> Date {
-    let total = i32::from(start.year()) * 12 + i32::from(start.month()) - 1 + k as i32;
+    let total = i64::from(start.year()) * 12 + i64::from(start.month()) - 1 + i64::from(k);
     let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as i8);
     if year > 9999 {
         return Date::MAX;
     }
+    let year = year as i32;
     let day = start.day().min(days_in_month(year, month));
     Date::new(year as i16, month, day).unwrap_or(Date::MAX)
 }

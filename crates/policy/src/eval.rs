@@ -173,7 +173,11 @@ impl<'f> History<'f> {
 
     /// Months recorded as served in year n (special appointment).
     pub fn service_months(&self, year: u32) -> u8 {
-        self.service_months.get(year as usize - 1).copied().unwrap_or(0)
+        (year as usize)
+            .checked_sub(1)
+            .and_then(|i| self.service_months.get(i))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Per-year payout (14(1), 14(6)): year n counts when complete, released and served enough.

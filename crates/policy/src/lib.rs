@@ -16,7 +16,7 @@ pub mod set;
 
 mod bench;
 
-pub use eval::{Grant, Outcome, TraceStep, evaluate_into};
+pub use eval::{Grant, Outcome, TraceStep, evaluate_batch, evaluate_into};
 pub use facts::{Assessment, Degree, Employer, FactError, Facts, Honour, Mode, Person, Title};
 pub use plan::{Plan, PolicyError, PolicyErrors, compile_policy};
 pub use report::{Report, evaluate, explain};

@@ -137,7 +137,7 @@ impl Param {
     pub fn at(&self, date: Date) -> Option<Fen> {
         self.steps.iter().rev().find(|(from, _)| *from <= date).map(|(_, v)| *v)
     }
-    /// The largest value it ever takes (for caps in validation and ranking).
+    /// Every (from, value) step, oldest first.
     pub fn steps(&self) -> &[(Date, Fen)] {
         &self.steps
     }

@@ -307,6 +307,9 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
                     months
                 }
                 .min(months_left);
+                if months == 0 {
+                    continue; // a relation that ended on an anniversary has no partial year
+                }
                 if !matches!(status, InstallmentStatus::NotPassed) {
                     months_left -= months;
                 }

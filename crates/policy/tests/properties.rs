@@ -137,6 +137,15 @@ proptest! {
     }
 
     #[test]
+    fn evaluation_never_panics_at_the_calendar_edges(f in facts(), start in 0i64..7_304_000, as_of in 0i64..7_304_000, end in prop::option::of(0i64..7_304_000)) {
+        let plan = &SET.plans()[0];
+        let day = |d: i64| Date::MIN.checked_add(jiff::Span::new().days(d)).unwrap_or(Date::MAX);
+        let f = Facts { start: day(start), as_of: day(as_of), end: end.map(day), ..f };
+        let r = evaluate(plan, &f, true);
+        let _ = yincai_policy::explain(&r);
+    }
+
+    #[test]
     fn validation_never_panics_on_mutated_policies(at in 0usize..POLICY.len(), len in 0usize..40, insert in "[ -~\n]{0,12}") {
         let mut at = at;
         while !POLICY.is_char_boundary(at) { at -= 1; }

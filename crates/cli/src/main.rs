@@ -34,6 +34,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The policy engine: check policy files, evaluate cases, run case files, benchmark.
+    Policy {
+        #[command(subcommand)]
+        command: yincai_policy::cli::PolicyCommand,
+    },
     /// Accounts that must exist before anyone can log in.
     User {
         #[command(subcommand)]
@@ -98,6 +103,16 @@ fn config(db: &DbArgs) -> Config {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The policy engine needs no database, runtime or logging.
+    let command = match cli.command {
+        Command::Policy { command } => {
+            return yincai_policy::cli::run(command).unwrap_or_else(|e| {
+                eprintln!("错误 (error): {e:#}");
+                ExitCode::FAILURE
+            });
+        }
+        other => other,
+    };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YINCAI_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
@@ -106,7 +121,7 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    match runtime.block_on(run(cli.command)) {
+    match runtime.block_on(run(command)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误 (error): {e:#}");
@@ -152,6 +167,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Policy { .. } => unreachable!("handled before the runtime starts"),
         Command::User {
             command:
                 UserCommand::CreateAdmin {

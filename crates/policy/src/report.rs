@@ -294,32 +294,7 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
     let yuan = to_yuan;
     match &rule.payout {
         Payout::Monthly { max_months, .. } => {
-            let mut schedule = Vec::new();
-            let mut months_left = *max_months;
-            for year in 1..=64u32 {
-                if months_left == 0 || (h.ended && year > h.begun) {
-                    break;
-                }
-                let (months, status) = year_status(h, year, 0);
-                let months = if matches!(status, InstallmentStatus::Future) {
-                    12
-                } else {
-                    months
-                }
-                .min(months_left);
-                if months == 0 {
-                    continue; // a relation that ended on an anniversary has no partial year
-                }
-                if !matches!(status, InstallmentStatus::NotPassed) {
-                    months_left -= months;
-                }
-                schedule.push(Installment {
-                    year,
-                    amount: yuan(g.amount * Fen::from(months)),
-                    due_on: year_end(h, year),
-                    status,
-                });
-            }
+            let limit = g.amount.saturating_mul(Fen::from(*max_months));
             (
                 Terms::Monthly {
                     monthly: yuan(g.amount),
@@ -327,7 +302,7 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
                     months: u32::from(g.count),
                     due: yuan(g.due),
                 },
-                schedule,
+                yearly_schedule(h, g, limit, None),
             )
         }
         Payout::PerYear {
@@ -337,30 +312,7 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
             ..
         } => {
             let cap_fen = cap.as_ref().and_then(|c| c.at(h.start));
-            let mut schedule = Vec::new();
-            let mut paid: Fen = 0;
-            let mut years_paid = 0u32;
-            for year in 1..=64u32 {
-                let capped = cap_fen.is_some_and(|c| paid >= c) || max_years.is_some_and(|m| years_paid >= m);
-                if capped || (h.ended && year > h.begun) {
-                    break;
-                }
-                let (_, status) = year_status(h, year, *min_service_months);
-                let amount = cap_fen.map_or(g.amount, |c| g.amount.min(c - paid));
-                if matches!(
-                    status,
-                    InstallmentStatus::Due | InstallmentStatus::AwaitingAssessment | InstallmentStatus::Future
-                ) {
-                    paid += amount;
-                    years_paid += 1;
-                }
-                schedule.push(Installment {
-                    year,
-                    amount: yuan(amount),
-                    due_on: year_end(h, year),
-                    status,
-                });
-            }
+            let limit = cap_fen.unwrap_or_else(|| g.amount.saturating_mul(i64::from(max_years.unwrap_or(64))));
             (
                 Terms::PerYear {
                     per_year: yuan(g.amount),
@@ -369,7 +321,7 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
                     years_counted: u32::from(g.count),
                     due: yuan(g.due),
                 },
-                schedule,
+                yearly_schedule(h, g, limit, Some(*min_service_months)),
             )
         }
         Payout::LumpSum { due, due_if, .. } => {
@@ -430,24 +382,70 @@ fn year_end(h: &History, year: u32) -> Date {
     dates::anniversary(h.start, year).min(if h.ended { h.until } else { Date::MAX })
 }
 
-/// Months counted and the state of service year `year`.
-fn year_status(h: &History, year: u32, min_service_months: u8) -> (u32, InstallmentStatus) {
+/// Installments per service year. The due ones share out exactly `g.due`, as
+/// [`eval::grant`] counted it; the years still open are projected into what `limit` leaves; a
+/// year that earned nothing shows what it would have given.
+fn yearly_schedule(h: &History, g: &eval::Grant, limit: Fen, per_year: Option<u8>) -> Vec<Installment> {
+    let mut due_left = g.due;
+    let mut room = limit.saturating_sub(g.due);
+    let mut schedule = Vec::new();
+    for year in 1..=64u32 {
+        if (h.ended && year > h.begun) || (due_left == 0 && room == 0) {
+            break;
+        }
+        let (months, status) = year_status(h, year, per_year);
+        let nominal = match (per_year, status) {
+            (Some(_), _) => g.amount,
+            (None, InstallmentStatus::Future) => g.amount.saturating_mul(12),
+            (None, _) => g.amount.saturating_mul(Fen::from(months)),
+        };
+        let amount = match status {
+            InstallmentStatus::Due => take(&mut due_left, nominal),
+            InstallmentStatus::AwaitingAssessment | InstallmentStatus::Future => take(&mut room, nominal),
+            _ => nominal,
+        };
+        if amount == 0 {
+            continue;
+        }
+        schedule.push(Installment {
+            year,
+            amount: to_yuan(amount),
+            due_on: year_end(h, year),
+            status,
+        });
+    }
+    schedule
+}
+
+fn take(left: &mut Fen, wanted: Fen) -> Fen {
+    let got = wanted.min(*left);
+    *left -= got;
+    got
+}
+
+/// Months counted and the state of service year `year`. `per_year` is `Some(min months)` for
+/// per-year payouts; `Due` mirrors [`eval::grant`] exactly: a monthly payout counts every
+/// released year begun, a per-year payout only complete years with enough months served.
+fn year_status(h: &History, year: u32, per_year: Option<u8>) -> (u32, InstallmentStatus) {
     let months = h.months_in_year(year);
+    let due = match per_year {
+        None => year <= h.begun && h.released(year),
+        Some(min) => h.year_counts(year, min),
+    };
     let finished = year <= h.completed || (h.ended && year == h.completed + 1);
-    if !finished {
-        return (months, InstallmentStatus::Future);
-    }
-    if min_service_months > 0 && h.service_months(year) < min_service_months {
-        return (months, InstallmentStatus::NotServed);
-    }
-    if h.released(year) && (year <= h.completed || min_service_months == 0) {
-        return (months, InstallmentStatus::Due);
-    }
-    if h.has_assessment(year) {
-        (months, InstallmentStatus::NotPassed)
+    let short = |min: u8| year > h.completed || (min > 0 && h.service_months(year) < min);
+    let status = if due {
+        InstallmentStatus::Due
+    } else if !finished {
+        InstallmentStatus::Future
+    } else if per_year.is_some_and(short) {
+        InstallmentStatus::NotServed
+    } else if h.has_assessment(year) {
+        InstallmentStatus::NotPassed
     } else {
-        (months, InstallmentStatus::AwaitingAssessment)
-    }
+        InstallmentStatus::AwaitingAssessment
+    };
+    (months, status)
 }
 
 fn obligation_status(

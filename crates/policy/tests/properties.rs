@@ -134,6 +134,14 @@ proptest! {
         let plan = &SET.plans()[0];
         let r = evaluate(plan, &Facts { as_of, ..f }, true);
         let _ = yincai_policy::explain(&r);
+        // The schedule and the hot path agree: the due installments add up to `due`.
+        for (code, e) in &r.entitlements {
+            let json = serde_json::to_value(e).unwrap();
+            if let (Some(due), Some(schedule)) = (json["due"].as_i64(), json["schedule"].as_array()) {
+                let scheduled: i64 = schedule.iter().filter(|i| i["status"] == "due").map(|i| i["amount"].as_i64().unwrap()).sum();
+                prop_assert_eq!(scheduled, due, "{}: {:?}", code, schedule);
+            }
+        }
     }
 
     #[test]

@@ -7,8 +7,3 @@ pub type Fen = i64;
 pub fn to_yuan(fen: Fen) -> i64 {
     fen / 100
 }
-
-/// Whole yuan to fen.
-pub fn from_yuan(yuan: i64) -> Fen {
-    yuan.saturating_mul(100)
-}

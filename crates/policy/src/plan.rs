@@ -243,11 +243,9 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The article's title and text, for showing it where a result cites it.
     pub fn article(&self, number: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.number == number)
-    }
-    pub fn slot_of(&self, code: &str) -> Option<usize> {
-        self.valued_codes.iter().position(|c| c == code)
     }
 }
 

@@ -84,7 +84,10 @@ pub struct PageUser {
 
 impl PageUser {
     /// The form's CSRF token must be the session's.
-    #[allow(clippy::result_large_err, reason = "a Response is axum's natural refusal; this is no hot path")]
+    #[allow(
+        clippy::result_large_err,
+        reason = "a Response is axum's natural refusal; this is no hot path"
+    )]
     pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
         if token.is_empty() || token != self.actor.csrf_token {
             return Err(error_page(

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 mod accounts;
 mod audit;
 mod orgs;
+pub(crate) mod policy;
 mod tasks;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(tasks::routes())
         .merge(audit::routes())
+        .merge(policy::routes())
         .fallback(|| async { ApiError(yincai_app::AppError::NotFound("接口".into())) })
 }
 
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         orgs::list_orgs, orgs::create_org, orgs::get_org, orgs::update_org,
         tasks::my_tasks,
         audit::list_audit, audit::verify_audit,
+        policy::evaluate_policy, policy::list_policies,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -50,6 +53,7 @@ pub fn router() -> Router<AppState> {
         (name = "organisations", description = "机构（第四至八条）"),
         (name = "tasks", description = "待办"),
         (name = "audit", description = "审计日志（仅审计管理员）"),
+        (name = "policy", description = "政策计算（公开，无需登录）：引进范围、人才类别、待遇与条款依据，见 docs/adr/0002-policy-engine.md"),
     )
 )]
 pub struct ApiDoc;

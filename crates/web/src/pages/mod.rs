@@ -10,6 +10,7 @@ use crate::error::error_page;
 
 mod account;
 mod audit;
+mod calculator;
 mod orgs;
 mod portal;
 mod users;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(calculator::routes())
 }
 
 pub async fn not_found() -> Response {

@@ -96,11 +96,11 @@ impl CalcForm {
         }
     }
 
-    /// Reads a query string leniently: unknown keys are ignored, a repeated key keeps the last.
+    /// Reads a query string leniently: unknown keys are ignored, a repeated key keeps the last;
+    /// an empty 计算日期 means today.
     fn from_query(pairs: Vec<(String, String)>, today: String) -> CalcForm {
-        let mut f = CalcForm::blank(today);
+        let mut f = CalcForm::blank(String::new());
         f.full_time = false;
-        f.as_of = String::new();
         for (key, value) in pairs {
             let value = value.trim().to_owned();
             let on = !value.is_empty();
@@ -123,6 +123,9 @@ impl CalcForm {
                 k if on && FLAGS.iter().any(|h| h.code == k) => f.flags.push(key),
                 _ => {}
             }
+        }
+        if f.as_of.is_empty() {
+            f.as_of = today;
         }
         f
     }
@@ -638,6 +641,19 @@ mod tests {
         assert_eq!(input_of("person.research_results"), "flags");
         assert_eq!(input_of("start"), "start");
         assert_eq!(item_prefix("service_months[1]"), "第 2 项：");
+    }
+
+    #[test]
+    fn the_query_is_read_leniently() {
+        let q = |s: &str| serde_urlencoded::from_str::<Vec<(String, String)>>(s).unwrap();
+        let f = CalcForm::from_query(
+            q("start=2015-01-10&as_of=&start=2016-01-10&x=1&national_expert=1"),
+            "2026-11-24".into(),
+        );
+        assert_eq!(f.start, "2016-01-10", "a repeated key keeps the last");
+        assert_eq!(f.as_of, "2026-11-24", "an empty as_of is today");
+        assert_eq!(f.honours, ["national_expert"]);
+        assert!(!f.full_time, "an unchecked box is absent");
     }
 
     #[test]

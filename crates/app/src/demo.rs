@@ -14,12 +14,16 @@ pub const DEMO_PASSWORD: &str = "Yincai@Demo2026";
 const MARKER: &str = "demo_loaded";
 
 /// (username, display name, role, organisation name)
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 12] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 15] = [
     ("talent", "张明", Role::Talent, "社会公众"),
     ("unit", "李华", Role::Unit, "阿拉山口市口岸经济研究中心"),
     ("dept", "王芳", Role::Department, "阿拉山口市商务和口岸局"),
     ("coord", "赵敏", Role::Coordination, "阿拉山口市人才工作协调办公室"),
     ("leader", "刘强", Role::LeadingGroup, "阿拉山口市人才工作领导小组"),
+    // More members of the leading group: it decides in meetings, not one person alone.
+    ("leader2", "马丽", Role::LeadingGroup, "阿拉山口市人才工作领导小组"),
+    ("leader3", "何军", Role::LeadingGroup, "阿拉山口市人才工作领导小组"),
+    ("leader4", "高洁", Role::LeadingGroup, "阿拉山口市人才工作领导小组"),
     ("assessor", "陈静", Role::Assessor, "中共阿拉山口市委组织部"),
     ("finance", "孙丽", Role::Finance, "阿拉山口市财政局"),
     ("mayor", "周涛", Role::CityLeader, "阿拉山口市人民政府市领导"),

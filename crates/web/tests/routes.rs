@@ -221,6 +221,12 @@ async fn every_route_as_every_role() {
                 failures.push(format!("GET {path} anonymously: {status}"));
             }
         }
+        // The policy calculator's API is public: anyone may evaluate facts.
+        let facts = json!({"as_of": "2016-06-30", "mode": "recruit", "start": "2015-01-10"});
+        let (status, _) = app.call(Method::POST, "/api/policy/evaluate", None, Some(facts)).await;
+        if status != StatusCode::OK {
+            failures.push(format!("POST /api/policy/evaluate anonymously: {status}"));
+        }
         assert!(failures.is_empty(), "{}:\n{}", app.label, failures.join("\n"));
         app.stop().await;
     }

@@ -1,0 +1,98 @@
+//! The binary as an operator meets it: bootstrap an administrator on a fresh
+//! installation, then catch a record altered directly in the database.
+
+use std::process::Command;
+
+use yincai_store::Store;
+use yincai_store::test_support::TempDir;
+
+fn yincai(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_yincai"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("YINCAI_DATABASE_URL")
+        .env_remove("YINCAI_MASTER_KEY")
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_record_altered_in_the_database() {
+    let dir = TempDir::new("yincai-cli");
+    let out = yincai(&dir.0, &["migrate"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for name in ["admin1", "admin2", "admin3"] {
+        let out = yincai(
+            &dir.0,
+            &[
+                "user",
+                "create-admin",
+                "--username",
+                name,
+                "--display-name",
+                "管理员",
+                "--role",
+                "sys_admin",
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("one-time password"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = yincai(&dir.0, &["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(intact): 3 records"));
+
+    // Someone with the database file drops the guard and edits record 2.
+    let store = Store::connect(&format!("sqlite://{}", dir.0.join("yincai.db").display()))
+        .await
+        .unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    tx.execute_raw("drop trigger audit_log_append_only_update")
+        .await
+        .unwrap();
+    tx.execute_raw("update audit_log set summary = summary || ' ' where seq = 2")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    store.close().await;
+
+    let out = yincai(&dir.0, &["audit", "verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("first bad record 2"), "{stdout}");
+}
+
+#[test]
+fn no_default_accounts_and_a_bad_role_is_refused() {
+    let dir = TempDir::new("yincai-cli");
+    let out = yincai(
+        &dir.0,
+        &[
+            "user",
+            "create-admin",
+            "--username",
+            "x1",
+            "--display-name",
+            "某",
+            "--role",
+            "finance",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("sys_admin"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = std::fs::metadata(dir.0.join("master.key")).expect("the key is created on first start");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(key.permissions().mode() & 0o777, 0o600, "the key is private");
+    }
+}

@@ -37,6 +37,58 @@ impl SessionKind {
     }
 }
 
+/// Administrative actions on an account; each needs a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    /// Security admin: lift a lockout.
+    Unlock,
+    /// Security admin: a new one-time password; the user must change it.
+    ResetPassword,
+    /// System admin: the account can no longer log in; its sessions end.
+    Disable,
+    /// System admin: the account can log in again.
+    Enable,
+}
+
+impl AccountAction {
+    /// The action's code in URLs and the audit trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountAction::Unlock => "user_unlocked",
+            AccountAction::ResetPassword => "password_reset",
+            AccountAction::Disable => "user_disabled",
+            AccountAction::Enable => "user_enabled",
+        }
+    }
+
+    /// Parses the last segment of `/admin/users/{id}/{action}`.
+    pub fn from_slug(slug: &str) -> Option<AccountAction> {
+        match slug {
+            "unlock" => Some(AccountAction::Unlock),
+            "reset-password" => Some(AccountAction::ResetPassword),
+            "disable" => Some(AccountAction::Disable),
+            "enable" => Some(AccountAction::Enable),
+            _ => None,
+        }
+    }
+
+    fn permission(self) -> Permission {
+        match self {
+            AccountAction::Unlock | AccountAction::ResetPassword => Permission::UserSecurity,
+            AccountAction::Disable | AccountAction::Enable => Permission::UserManage,
+        }
+    }
+
+    fn verb_zh(self) -> &'static str {
+        match self {
+            AccountAction::Unlock => "解锁",
+            AccountAction::ResetPassword => "重置密码：",
+            AccountAction::Disable => "停用",
+            AccountAction::Enable => "启用",
+        }
+    }
+}
+
 /// What a successful login hands back: the token (shown once, stored only as a digest).
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
@@ -549,51 +601,53 @@ impl App {
         Ok(UserView { user, roles, locked })
     }
 
-    /// Unlocks a locked account (security admin); a reason is required.
-    pub async fn unlock_user(&self, actor: &Actor, id: i64, reason: &str, ctx: &RequestCtx) -> Result<()> {
-        actor.require(Permission::UserSecurity)?;
+    /// An administrative action on an account, always with a reason (recorded in the
+    /// audit trail). Returns the one-time password of a reset, shown once.
+    pub async fn account_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: AccountAction,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Option<String>> {
+        actor.require(action.permission())?;
         let reason = require_reason(reason)?;
+        if id == actor.user_id && action == AccountAction::Disable {
+            return Err(AppError::Forbidden("不能停用本人账号".into()));
+        }
+        let one_time = match action {
+            AccountAction::ResetPassword => {
+                let password = passwords::one_time_password();
+                Some((passwords::hash(&password).await?, password))
+            }
+            _ => None,
+        };
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let user = tx.user(id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
-        tx.unlock_user(id, now).await?;
-        tx.close_tasks("account_locked", "user", &id.to_string(), now).await?;
-        let mut audit = self.audit_by(
-            actor,
-            ctx,
-            "user_unlocked",
-            ("user", id.to_string()),
-            format!("解锁账号 {}", user.username),
-        );
+        match (action, &one_time) {
+            (AccountAction::Unlock, _) => {
+                tx.unlock_user(id, now).await?;
+                tx.close_tasks("account_locked", "user", &id.to_string(), now).await?;
+            }
+            (AccountAction::ResetPassword, Some((hash, _))) => {
+                tx.set_password(id, hash, true, now).await?;
+                tx.delete_user_sessions(id).await?;
+            }
+            (AccountAction::Disable, _) => {
+                tx.set_user_disabled(id, true, now).await?;
+                tx.delete_user_sessions(id).await?;
+            }
+            (AccountAction::Enable, _) => tx.set_user_disabled(id, false, now).await?,
+            (AccountAction::ResetPassword, None) => unreachable!("a reset always has a password"),
+        }
+        let summary = format!("{}账号 {}", action.verb_zh(), user.username);
+        let mut audit = self.audit_by(actor, ctx, action.code(), ("user", id.to_string()), summary);
         audit.reason = reason;
         tx.append_audit(&audit).await?;
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Resets a password to a new one-time password (security admin); the user must
-    /// change it at next login and their sessions end.
-    pub async fn reset_password(&self, actor: &Actor, id: i64, reason: &str, ctx: &RequestCtx) -> Result<String> {
-        actor.require(Permission::UserSecurity)?;
-        let reason = require_reason(reason)?;
-        let password = passwords::one_time_password();
-        let hash = passwords::hash(&password).await?;
-        let now = self.now();
-        let mut tx = self.store.begin_write().await?;
-        let user = tx.user(id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
-        tx.set_password(id, &hash, true, now).await?;
-        tx.delete_user_sessions(id).await?;
-        let mut audit = self.audit_by(
-            actor,
-            ctx,
-            "password_reset",
-            ("user", id.to_string()),
-            format!("重置账号 {} 的密码", user.username),
-        );
-        audit.reason = reason;
-        tx.append_audit(&audit).await?;
-        tx.commit().await?;
-        Ok(password)
+        Ok(one_time.map(|(_, password)| password))
     }
 
     /// Replaces an account's roles (security admin).
@@ -634,45 +688,6 @@ impl App {
                 before.join(","),
                 codes.join(",")
             ),
-        );
-        audit.reason = reason;
-        tx.append_audit(&audit).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Disables or re-enables an account (system admin).
-    pub async fn set_user_disabled(
-        &self,
-        actor: &Actor,
-        id: i64,
-        disabled: bool,
-        reason: &str,
-        ctx: &RequestCtx,
-    ) -> Result<()> {
-        actor.require(Permission::UserManage)?;
-        let reason = require_reason(reason)?;
-        if id == actor.user_id {
-            return Err(AppError::Forbidden("不能停用本人账号".into()));
-        }
-        let now = self.now();
-        let mut tx = self.store.begin_write().await?;
-        let user = tx.user(id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
-        tx.set_user_disabled(id, disabled, now).await?;
-        if disabled {
-            tx.delete_user_sessions(id).await?;
-        }
-        let (action, verb) = if disabled {
-            ("user_disabled", "停用")
-        } else {
-            ("user_enabled", "启用")
-        };
-        let mut audit = self.audit_by(
-            actor,
-            ctx,
-            action,
-            ("user", id.to_string()),
-            format!("{verb}账号 {}", user.username),
         );
         audit.reason = reason;
         tx.append_audit(&audit).await?;

@@ -651,3 +651,74 @@ async fn logout_ends_the_browser_session() {
     assert_eq!(browser.get("/workbench").await.0, StatusCode::SEE_OTHER);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let talent = app.user_id("talent").await;
+    let sec = app.browser("secadmin").await;
+    let (status, html) = sec
+        .post_form(
+            &format!("/admin/users/{talent}/reset-password"),
+            &[("_csrf", &sec.csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("原因：必填"), "{html}");
+    let (status, html) = sec
+        .post_form(
+            &format!("/admin/users/{talent}/reset-password"),
+            &[("_csrf", &sec.csrf), ("reason", "本人遗忘密码，已电话核实")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let otp = html
+        .split("id=\"one-time-password\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the one-time password is shown once");
+    let token = app
+        .login_with("talent", otp)
+        .await
+        .expect("the one-time password works");
+    assert_eq!(app.get("/api/me", &token).await.1["must_change_password"], true);
+    // Disabling is the system admin's, not the security admin's.
+    let (status, _) = sec
+        .post_form(
+            &format!("/admin/users/{talent}/disable"),
+            &[("_csrf", &sec.csrf), ("reason", "离职")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let sys = app.browser("sysadmin").await;
+    let (status, location) = sys
+        .post_form(
+            &format!("/admin/users/{talent}/disable"),
+            &[("_csrf", &sys.csrf), ("reason", "离职")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/admin/users/{talent}?ok=user_disabled").as_str()
+        )
+    );
+    assert_eq!(
+        app.get("/api/me", &token).await.0,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account's sessions end"
+    );
+    assert_eq!(
+        app.login_with("talent", otp).await.unwrap_err().1["code"],
+        "account_disabled"
+    );
+    let (status, _) = sys
+        .post_form(
+            &format!("/admin/users/{talent}/fly"),
+            &[("_csrf", &sys.csrf), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}

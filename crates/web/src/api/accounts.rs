@@ -7,7 +7,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yincai_app::accounts::{CreateUser, Registration, SessionKind, UserView};
+use yincai_app::accounts::{AccountAction, CreateUser, Registration, SessionKind, UserView};
 use yincai_app::{Actor, Role};
 use yincai_store::UserQuery;
 
@@ -328,7 +328,10 @@ pub async fn unlock_user(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.unlock_user(&user.actor, id, &r.reason, &ctx).await?;
+    state
+        .app
+        .account_action(&user.actor, id, AccountAction::Unlock, &r.reason, &ctx)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -342,7 +345,11 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<Json<OneTimePassword>, ApiError> {
-    let password = state.app.reset_password(&user.actor, id, &r.reason, &ctx).await?;
+    let password = state
+        .app
+        .account_action(&user.actor, id, AccountAction::ResetPassword, &r.reason, &ctx)
+        .await?
+        .unwrap_or_default();
     Ok(Json(OneTimePassword {
         id,
         one_time_password: password,
@@ -384,7 +391,7 @@ pub async fn disable_user(
 ) -> Result<StatusCode, ApiError> {
     state
         .app
-        .set_user_disabled(&user.actor, id, true, &r.reason, &ctx)
+        .account_action(&user.actor, id, AccountAction::Disable, &r.reason, &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -401,7 +408,7 @@ pub async fn enable_user(
 ) -> Result<StatusCode, ApiError> {
     state
         .app
-        .set_user_disabled(&user.actor, id, false, &r.reason, &ctx)
+        .account_action(&user.actor, id, AccountAction::Enable, &r.reason, &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use yincai_app::accounts::{CreateUser, UserView};
+use yincai_app::accounts::{AccountAction, CreateUser, UserView};
 use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
@@ -22,11 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(list).post(create))
         .route("/admin/users/new", get(new_form))
         .route("/admin/users/{id}", get(show))
-        .route("/admin/users/{id}/unlock", post(unlock))
-        .route("/admin/users/{id}/reset-password", post(reset_password))
         .route("/admin/users/{id}/roles", post(set_roles))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
+        .route("/admin/users/{id}/{action}", post(account_action))
 }
 
 struct RoleOption {
@@ -227,10 +224,10 @@ async fn show(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let notice = match q.ok.as_deref() {
-        Some("unlocked") => "已解锁",
+        Some("user_unlocked") => "已解锁",
         Some("roles") => "角色已更新，该账号需重新登录",
-        Some("disabled") => "账号已停用",
-        Some("enabled") => "账号已启用",
+        Some("user_disabled") => "账号已停用",
+        Some("user_enabled") => "账号已启用",
         _ => "",
     };
     detail(&state, &user, id, String::new(), notice, vec![]).await
@@ -242,101 +239,45 @@ struct ReasonForm {
     reason: String,
 }
 
-/// Runs a reasoned action; a missing reason re-renders the page with the message.
+/// Renders the outcome of a reasoned action: a missing reason re-renders the page with
+/// the message; a reset shows its one-time password once.
 async fn reasoned(
     state: &AppState,
     user: &PageUser,
     id: i64,
-    result: Result<String, AppError>,
+    result: Result<Option<String>, AppError>,
     ok_code: &str,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(one_time) if !one_time.is_empty() => {
-            detail(
-                state,
-                user,
-                id,
-                one_time,
-                "密码已重置：请将下方一次性密码当面或通过安全渠道告知本人",
-                vec![],
-            )
-            .await
+        Ok(Some(one_time)) => {
+            let notice = "密码已重置：请将下方一次性密码当面或通过安全渠道告知本人";
+            detail(state, user, id, one_time, notice, vec![]).await
         }
-        Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={ok_code}")).into_response()),
+        Ok(None) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={ok_code}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => detail(state, user, id, String::new(), "", e.field_errors()).await,
         Err(e) => Err(e.into()),
     }
 }
 
-async fn unlock(
+/// `/admin/users/{id}/unlock | reset-password | disable | enable`
+async fn account_action(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: PageUser,
-    Path(id): Path<i64>,
+    Path((id, slug)): Path<(i64, String)>,
     form: Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     if let Err(r) = user.check_csrf(&form.csrf) {
         return Ok(r);
     }
+    let Some(action) = AccountAction::from_slug(&slug) else {
+        return Ok(super::not_found().await);
+    };
     let result = state
         .app
-        .unlock_user(&user.actor, id, &form.value.reason, &ctx)
-        .await
-        .map(|_| String::new());
-    reasoned(&state, &user, id, result, "unlocked").await
-}
-
-async fn reset_password(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<ReasonForm>,
-) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    let result = state
-        .app
-        .reset_password(&user.actor, id, &form.value.reason, &ctx)
+        .account_action(&user.actor, id, action, &form.value.reason, &ctx)
         .await;
-    reasoned(&state, &user, id, result, "reset").await
-}
-
-async fn disable(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<ReasonForm>,
-) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    let result = state
-        .app
-        .set_user_disabled(&user.actor, id, true, &form.value.reason, &ctx)
-        .await
-        .map(|_| String::new());
-    reasoned(&state, &user, id, result, "disabled").await
-}
-
-async fn enable(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<ReasonForm>,
-) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    let result = state
-        .app
-        .set_user_disabled(&user.actor, id, false, &form.value.reason, &ctx)
-        .await
-        .map(|_| String::new());
-    reasoned(&state, &user, id, result, "enabled").await
+    reasoned(&state, &user, id, result, action.code()).await
 }
 
 async fn set_roles(
@@ -367,7 +308,7 @@ async fn set_roles(
         .app
         .set_user_roles(&user.actor, id, &roles, &get("reason"), &ctx)
         .await
-        .map(|_| String::new());
+        .map(|_| None);
     reasoned(&state, &user, id, result, "roles").await
 }
 

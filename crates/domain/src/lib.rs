@@ -10,5 +10,6 @@ pub mod mask;
 pub mod money;
 pub mod password;
 pub mod roles;
+pub mod workflow;
 
 pub use roles::{OrgKind, Role};

@@ -21,6 +21,7 @@ pub mod api;
 mod assets;
 mod auth;
 mod error;
+mod export;
 mod layout;
 mod middleware;
 mod pages;

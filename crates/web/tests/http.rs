@@ -722,3 +722,70 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+/// Reads the first sheet of an .xlsx download: (sheet name, rows of cell texts).
+fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    (
+        name,
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let coord = app.browser("coord").await;
+    let resp = coord
+        .http
+        .get(app.url("/orgs/export.xlsx?kind=enterprise"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(
+        disposition.contains("filename*=UTF-8''%E6%9C%BA%E6%9E%84"),
+        "a Chinese file name: {disposition}"
+    );
+    let (sheet, rows) = read_xlsx(&resp.bytes().await.unwrap());
+    assert_eq!(sheet, "机构");
+    assert_eq!(rows[0], vec!["名称", "类型", "统一社会信用代码", "主管部门"]);
+    assert_eq!(rows.len(), 13, "a header and the 12 demo enterprises");
+    assert!(rows[1..].iter().all(|r| r[1] == "企业" && r[2].len() == 18));
+
+    let unit = app.browser("unit").await;
+    let bytes = unit
+        .http
+        .get(app.url("/orgs/export.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (_, rows) = read_xlsx(&bytes);
+    assert_eq!(rows.len(), 2, "a unit exports only itself");
+
+    let auditor = app.browser("auditor").await;
+    let before = app.audit_count().await;
+    let resp = auditor
+        .http
+        .get(app.url("/audit/export.xlsx?action=login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (_, rows) = read_xlsx(&resp.bytes().await.unwrap());
+    assert_eq!(rows[0][0], "序号");
+    assert!(rows.len() >= 4 && rows[1..].iter().all(|r| r[4] == "login"), "{rows:?}");
+    assert_eq!(app.audit_count().await, before + 1, "the export itself is recorded");
+    assert_eq!(coord.get("/audit/export.xlsx").await.0, StatusCode::FORBIDDEN);
+    app.stop().await;
+}

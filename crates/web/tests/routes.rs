@@ -119,6 +119,7 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/orgs/{own}", None, ORG_READERS, 200, 403),
         r(Method::GET, "/orgs/{foreign}", None, CITY_WIDE_ORG_READERS, 200, 404),
         r(Method::GET, "/orgs/new", None, &["sysadmin"], 200, 403),
+        r(Method::GET, "/orgs/export.xlsx", None, ORG_READERS, 200, 403),
         r(Method::GET, "/orgs/{own}/edit", None, &["sysadmin"], 200, 403),
         r(Method::GET, "/admin/users", None, &["sysadmin", "secadmin"], 200, 403),
         r(Method::GET, "/admin/users/new", None, &["sysadmin"], 200, 403),
@@ -132,6 +133,7 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
+        r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),
     ]
 }
 

@@ -6,16 +6,18 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use yincai_app::clock::format_beijing;
-use yincai_store::{AuditQuery, AuditVerdict};
+use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
 use super::{Pager, Paging, render};
-use crate::auth::PageUser;
+use crate::auth::{Ctx, PageUser};
+use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/audit", get(search))
+        .route("/audit/export.xlsx", get(export))
         .route("/audit/verify", get(verify))
 }
 
@@ -55,6 +57,7 @@ struct SearchPage {
     to: String,
     date_error: String,
     pager: Pager,
+    export_link: String,
 }
 
 /// A `YYYY-MM-DD` in Beijing time as epoch ms (start of that day), or the day after.
@@ -67,85 +70,154 @@ fn day_start_ms(text: &str, next_day: bool) -> Option<i64> {
     Some(zoned.timestamp().as_millisecond())
 }
 
+/// The filters as typed, and the store query they mean.
+struct Filters {
+    q: String,
+    action: String,
+    actor: String,
+    from: String,
+    to: String,
+    date_error: String,
+    query: AuditQuery,
+}
+
+impl Filters {
+    fn read(query: &SearchQuery) -> Filters {
+        let text = |o: &Option<String>| o.clone().unwrap_or_default().trim().to_string();
+        let (q, action, actor, from, to) = (
+            text(&query.q),
+            text(&query.action),
+            text(&query.actor),
+            text(&query.from),
+            text(&query.to),
+        );
+        let from_ms = if from.is_empty() {
+            None
+        } else {
+            day_start_ms(&from, false)
+        };
+        let to_ms = if to.is_empty() { None } else { day_start_ms(&to, true) };
+        let date_error = if (!from.is_empty() && from_ms.is_none()) || (!to.is_empty() && to_ms.is_none()) {
+            "日期：请按 YYYY-MM-DD 填写，例如 2026-11-24".to_string()
+        } else {
+            String::new()
+        };
+        let nonempty = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        let query = AuditQuery {
+            action: nonempty(&action),
+            actor: nonempty(&actor),
+            text: nonempty(&q),
+            from: from_ms,
+            to: to_ms,
+            offset: query.paging.offset(),
+            limit: query.paging.limit(),
+            ..Default::default()
+        };
+        Filters {
+            q,
+            action,
+            actor,
+            from,
+            to,
+            date_error,
+            query,
+        }
+    }
+
+    fn pairs(&self) -> [(&'static str, &str); 5] {
+        [
+            ("q", &self.q),
+            ("action", &self.action),
+            ("actor", &self.actor),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+    }
+}
+
+fn line(r: AuditRecord) -> Line {
+    Line {
+        seq: r.seq,
+        at: format_beijing(r.at),
+        actor: r.actor_name,
+        role: r.actor_role,
+        action: r.action,
+        object: format!("{}#{}", r.object_type, r.object_id),
+        summary: r.summary,
+        reason: r.reason,
+        result: r.result,
+        request_id: r.request_id,
+    }
+}
+
 async fn search(
     State(state): State<AppState>,
     user: PageUser,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let text = |o: &Option<String>| o.clone().unwrap_or_default().trim().to_string();
-    let (q, action, actor, from, to) = (
-        text(&query.q),
-        text(&query.action),
-        text(&query.actor),
-        text(&query.from),
-        text(&query.to),
-    );
-    let from_ms = if from.is_empty() {
-        None
-    } else {
-        day_start_ms(&from, false)
-    };
-    let to_ms = if to.is_empty() { None } else { day_start_ms(&to, true) };
-    let date_error = if (!from.is_empty() && from_ms.is_none()) || (!to.is_empty() && to_ms.is_none()) {
-        "日期：请按 YYYY-MM-DD 填写，例如 2026-11-24".to_string()
-    } else {
-        String::new()
-    };
-    let nonempty = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-    let page = state
-        .app
-        .audit_records(
-            &user.actor,
-            &AuditQuery {
-                action: nonempty(&action),
-                actor: nonempty(&actor),
-                text: nonempty(&q),
-                from: from_ms,
-                to: to_ms,
-                offset: query.paging.offset(),
-                limit: query.paging.limit(),
-                ..Default::default()
-            },
-        )
-        .await?;
-    let pager = Pager::new(
-        page.total,
-        &query.paging,
-        &[
-            ("q", &q),
-            ("action", &action),
-            ("actor", &actor),
-            ("from", &from),
-            ("to", &to),
-        ],
-    );
-    let rows = page
-        .rows
-        .into_iter()
-        .map(|r| Line {
-            seq: r.seq,
-            at: format_beijing(r.at),
-            actor: r.actor_name,
-            role: r.actor_role,
-            action: r.action,
-            object: format!("{}#{}", r.object_type, r.object_id),
-            summary: r.summary,
-            reason: r.reason,
-            result: r.result,
-            request_id: r.request_id,
-        })
-        .collect();
+    let f = Filters::read(&query);
+    let page = state.app.audit_records(&user.actor, &f.query).await?;
+    let pager = Pager::new(page.total, &query.paging, &f.pairs());
+    let export_link = format!("/audit/export.xlsx?{}", pager.base);
+    let rows = page.rows.into_iter().map(line).collect();
     Ok(render(&SearchPage {
         layout: Layout::new("审计日志", Some(&user.actor), "/audit"),
         rows,
-        q,
-        action,
-        actor,
-        from,
-        to,
-        date_error,
+        q: f.q,
+        action: f.action,
+        actor: f.actor,
+        from: f.from,
+        to: f.to,
+        date_error: f.date_error,
         pager,
+        export_link,
     }))
+}
+
+const AUDIT_COLUMNS: [Column; 10] = [
+    col("序号", 8.0),
+    col("时间（北京）", 18.0),
+    col("操作人", 12.0),
+    col("角色", 14.0),
+    col("操作", 18.0),
+    col("对象", 18.0),
+    col("内容", 48.0),
+    col("原因", 24.0),
+    col("结果", 8.0),
+    col("请求编号", 20.0),
+];
+
+/// The records under the current filters as .xlsx; the export itself is audited.
+async fn export(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let mut f = Filters::read(&query);
+    f.query.offset = 0;
+    f.query.limit = MAX_ROWS;
+    let page = state.app.export_audit_records(&user.actor, &f.query, &ctx).await?;
+    let rows: Vec<Vec<String>> = page
+        .rows
+        .into_iter()
+        .map(line)
+        .map(|l| {
+            vec![
+                l.seq.to_string(),
+                l.at,
+                l.actor,
+                l.role,
+                l.action,
+                l.object,
+                l.summary,
+                l.reason,
+                l.result,
+                l.request_id,
+            ]
+        })
+        .collect();
+    Ok(xlsx("审计日志", "审计日志", &AUDIT_COLUMNS, &rows, page.total))
 }
 
 #[derive(Template)]

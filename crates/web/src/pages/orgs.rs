@@ -12,6 +12,7 @@ use yincai_store::{OrgQuery, OrgRow};
 
 use super::{Pager, Paging, field_error, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
+use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
 
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs", get(list).post(create))
         .route("/orgs/new", get(new_form))
+        .route("/orgs/export.xlsx", get(export))
         .route("/orgs/{id}", get(show).post(update))
         .route("/orgs/{id}/edit", get(edit_form))
 }
@@ -57,6 +59,20 @@ struct ListPage {
     q: String,
     pager: Pager,
     can_manage: bool,
+    export_link: String,
+}
+
+impl ListQuery {
+    /// The store query the filters mean (shared by the list and its export).
+    fn to_store(&self) -> OrgQuery {
+        OrgQuery {
+            kind: self.kind.clone().filter(|k| !k.is_empty()),
+            text: self.q.clone(),
+            offset: self.paging.offset(),
+            limit: self.paging.limit(),
+            ..Default::default()
+        }
+    }
 }
 
 async fn list(
@@ -64,31 +80,54 @@ async fn list(
     user: PageUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let kind = query.kind.unwrap_or_default();
-    let q = query.q.unwrap_or_default();
-    let page = state
-        .app
-        .orgs(
-            &user.actor,
-            OrgQuery {
-                kind: Some(kind.clone()).filter(|k| !k.is_empty()),
-                text: Some(q.clone()),
-                offset: query.paging.offset(),
-                limit: query.paging.limit(),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let page = state.app.orgs(&user.actor, query.to_store()).await?;
+    let kind = query.kind.clone().unwrap_or_default();
+    let q = query.q.clone().unwrap_or_default();
     let pager = Pager::new(page.total, &query.paging, &[("kind", &kind), ("q", &q)]);
     Ok(render(&ListPage {
         can_manage: user.actor.has(Permission::OrgManage),
         layout: Layout::new("机构", Some(&user.actor), "/orgs"),
+        export_link: format!("/orgs/export.xlsx?{}", pager.base),
         rows: page.rows,
         kinds: kind_options(),
         kind,
         q,
         pager,
     }))
+}
+
+const ORG_COLUMNS: [Column; 4] = [
+    col("名称", 36.0),
+    col("类型", 18.0),
+    col("统一社会信用代码", 22.0),
+    col("主管部门", 30.0),
+];
+
+/// The organisations in the actor's scope under the current filters, as .xlsx.
+async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let store_query = OrgQuery {
+        offset: 0,
+        limit: MAX_ROWS,
+        ..query.to_store()
+    };
+    let page = state.app.orgs(&user.actor, store_query).await?;
+    let rows: Vec<Vec<String>> = page
+        .rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.org.name,
+                r.kind_name,
+                r.org.credit_code.unwrap_or_default(),
+                r.parent_name.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(xlsx("机构名录", "机构", &ORG_COLUMNS, &rows, page.total))
 }
 
 #[derive(Template)]

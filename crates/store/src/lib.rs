@@ -229,6 +229,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Runs a raw query that answers one text value; for tests and maintenance only.
+    #[doc(hidden)]
+    pub async fn execute_raw_scalar(&mut self, sql: &str) -> Result<String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        Ok(on_tx!(self, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await?))
+    }
+
     /// Runs a raw statement; for tests and maintenance commands only.
     #[doc(hidden)]
     pub async fn execute_raw(&mut self, sql: &str) -> Result<u64> {

@@ -22,7 +22,7 @@ pub mod tasks;
 pub mod users;
 
 pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
-pub use orgs::{NewOrg, OrgQuery, OrgRow};
+pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
 pub use sessions::SessionRow;
 pub use tasks::{NewTask, TaskRow};
 pub use users::{NewUser, UserQuery, UserRow};

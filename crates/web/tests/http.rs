@@ -789,3 +789,45 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
     assert_eq!(coord.get("/audit/export.xlsx").await.0, StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_organisation_list_sorts_by_a_whitelisted_order_only() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let admin = app.login("sysadmin").await;
+    let id = app.org_id("阿拉山口市文化馆").await;
+    let (_, org) = app.get(&format!("/api/orgs/{id}"), &admin).await;
+    let mut body = org.clone();
+    body["name"] = json!("阿拉山口市文化馆（新馆）");
+    app.clock.advance_minutes(1); // the test clock stands still otherwise
+    assert_eq!(
+        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(body))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, page) = app.get("/api/orgs?sort=updated&limit=1", &admin).await;
+    assert_eq!(page["rows"][0]["id"], id, "most recently changed first");
+    let (_, page) = app.get("/api/orgs?sort=name&kind=city_unit&limit=100", &admin).await;
+    let names: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let (status, err) = app.get("/api/orgs?sort=name;drop%20table%20users", &admin).await;
+    assert_eq!(
+        (status, err["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("sort"))
+    );
+    let browser = app.browser("sysadmin").await;
+    let (status, html) = browser.get("/orgs?sort=updated").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<option value=\"updated\" selected>"),
+        "the chosen order stays selected"
+    );
+    app.stop().await;
+}

@@ -6,8 +6,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use yincai_app::AppError;
 use yincai_app::orgs::{OrgInput, OrgView};
-use yincai_store::OrgQuery;
+use yincai_store::{OrgQuery, OrgSort};
 
 use super::{ApiJson, PageOf, Window};
 use crate::AppState;
@@ -82,6 +83,8 @@ pub struct OrgFilter {
     pub kind: Option<String>,
     /// Part of the name or credit code.
     pub q: Option<String>,
+    /// `kind` (default), `name`, or `updated` (most recently changed first).
+    pub sort: Option<String>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
 }
@@ -98,6 +101,11 @@ pub async fn list_orgs(
         offset: f.offset,
         limit: f.limit,
     };
+    let sort = match f.sort.as_deref() {
+        None | Some("") => OrgSort::default(),
+        Some(code) => OrgSort::parse(code)
+            .ok_or_else(|| AppError::invalid("sort", format!("排序：不支持“{code}”，请用 kind、name 或 updated")))?,
+    };
     let page = state
         .app
         .orgs(
@@ -105,6 +113,7 @@ pub async fn list_orgs(
             OrgQuery {
                 kind: f.kind,
                 text: f.q,
+                sort,
                 offset: w.offset(),
                 limit: w.limit(),
                 ..Default::default()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
-use yincai_store::{OrgQuery, OrgRow};
+use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
 use super::{Pager, Paging, field_error, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 struct ListQuery {
     kind: Option<String>,
     q: Option<String>,
+    sort: Option<String>,
     #[serde(flatten)]
     paging: Paging,
 }
@@ -57,6 +58,7 @@ struct ListPage {
     kinds: Vec<KindOption>,
     kind: String,
     q: String,
+    sort: String,
     pager: Pager,
     can_manage: bool,
     export_link: String,
@@ -68,6 +70,7 @@ impl ListQuery {
         OrgQuery {
             kind: self.kind.clone().filter(|k| !k.is_empty()),
             text: self.q.clone(),
+            sort: self.sort.as_deref().and_then(OrgSort::parse).unwrap_or_default(),
             offset: self.paging.offset(),
             limit: self.paging.limit(),
             ..Default::default()
@@ -83,7 +86,16 @@ async fn list(
     let page = state.app.orgs(&user.actor, query.to_store()).await?;
     let kind = query.kind.clone().unwrap_or_default();
     let q = query.q.clone().unwrap_or_default();
-    let pager = Pager::new(page.total, &query.paging, &[("kind", &kind), ("q", &q)]);
+    let sort = query
+        .sort
+        .clone()
+        .filter(|s| OrgSort::parse(s).is_some())
+        .unwrap_or_default();
+    let pager = Pager::new(
+        page.total,
+        &query.paging,
+        &[("kind", &kind), ("q", &q), ("sort", &sort)],
+    );
     Ok(render(&ListPage {
         can_manage: user.actor.has(Permission::OrgManage),
         layout: Layout::new("机构", Some(&user.actor), "/orgs"),
@@ -92,6 +104,7 @@ async fn list(
         kinds: kind_options(),
         kind,
         q,
+        sort,
         pager,
     }))
 }

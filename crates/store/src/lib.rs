@@ -20,12 +20,14 @@ pub mod sessions;
 pub mod settings;
 pub mod tasks;
 pub mod users;
+pub mod workflow;
 
 pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
 pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
 pub use sessions::SessionRow;
 pub use tasks::{NewTask, TaskRow};
 pub use users::{NewUser, UserQuery, UserRow};
+pub use workflow::{NewWorkflowEvent, NewWorkflowItem, WorkflowEventRow, WorkflowItemRow};
 
 /// Runs `$body` with `$c` bound to the transaction's connection, once per backend.
 /// Inside the body write `&mut *$c` for each query so the borrow is renewed.

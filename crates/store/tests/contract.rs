@@ -2,7 +2,10 @@
 //! `YINCAI_TEST_POSTGRES_URL` is set (CI sets it; otherwise each test says it skipped).
 
 use yincai_store::test_support::TestDb;
-use yincai_store::{AuditVerdict, NewAudit, NewOrg, NewTask, NewUser, OrgQuery, Store, StoreError, UserQuery};
+use yincai_store::{
+    AuditVerdict, NewAudit, NewOrg, NewTask, NewUser, NewWorkflowEvent, NewWorkflowItem, OrgQuery, Store, StoreError,
+    UserQuery,
+};
 
 async fn open(db: &TestDb) -> Store {
     let store = Store::connect(&db.url)
@@ -467,5 +470,147 @@ async fn settings_upsert() {
         tx.put_setting("k", "1").await.unwrap();
         tx.put_setting("k", "2").await.unwrap();
         assert_eq!(tx.setting("k").await.unwrap(), Some("2".into()), "{label}");
+    });
+}
+
+fn wf_item(org_id: i64, object_id: &str) -> NewWorkflowItem {
+    NewWorkflowItem {
+        workflow: "annual_plan".into(),
+        object_type: "annual_plan".into(),
+        object_id: object_id.into(),
+        state: "draft".into(),
+        org_id,
+        maker_id: Some(7),
+        due_date: None,
+    }
+}
+
+fn wf_event(item_id: i64, action: &str, from: &str, to: &str) -> NewWorkflowEvent {
+    NewWorkflowEvent {
+        item_id,
+        at: 1_700_000_000_000,
+        actor_id: Some(7),
+        actor_name: "李华".into(),
+        actor_role: "unit".into(),
+        action: action.into(),
+        from_state: from.into(),
+        to_state: to.into(),
+        reason: String::new(),
+        resolution_number: None,
+        attachments: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn workflow_items_advance_optimistically_and_keep_their_events_in_order() {
+    on_every_backend!(|store, label| {
+        let mut tx = store.begin_write().await.unwrap();
+        let unit = tx
+            .insert_org(&org("计划单位", "city_unit", None, None), 1)
+            .await
+            .unwrap();
+        let id = tx.insert_workflow_item(&wf_item(unit, "plan-1"), 10).await.unwrap();
+        tx.insert_workflow_item(&wf_item(unit, "plan-2"), 10).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin_write().await.unwrap();
+        let item = tx.workflow_item(id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                item.state.as_str(),
+                item.version,
+                item.org_id,
+                item.maker_id,
+                item.created_at
+            ),
+            ("draft", 1, unit, Some(7), 10),
+            "{label}"
+        );
+        tx.advance_workflow_item(id, 1, "department_review", Some(7), Some("2026-12-01"), 20)
+            .await
+            .unwrap();
+        let err = tx
+            .advance_workflow_item(id, 1, "coordination_review", Some(8), None, 21)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Stale), "{label}: {err:?}");
+        let err = tx
+            .advance_workflow_item(9999, 1, "x", None, None, 21)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{label}: {err:?}");
+        let item = tx.workflow_item(id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                item.state.as_str(),
+                item.version,
+                item.due_date.as_deref(),
+                item.updated_at
+            ),
+            ("department_review", 2, Some("2026-12-01"), 20),
+            "{label}"
+        );
+
+        let (_, s1) = tx
+            .append_workflow_event(&wf_event(id, "start", "", "draft"))
+            .await
+            .unwrap();
+        let mut second = wf_event(id, "return", "department_review", "draft");
+        second.reason = "请补充岗位要求".into();
+        second.resolution_number = Some("阿人才领字〔2026〕3号".into());
+        second.attachments = r#"["a.pdf"]"#.into();
+        let (_, s2) = tx.append_workflow_event(&second).await.unwrap();
+        assert_eq!((s1, s2), (1, 2), "{label}");
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin_read().await.unwrap();
+        let events = tx.workflow_events(id).await.unwrap();
+        assert_eq!(events.len(), 2, "{label}");
+        assert_eq!(
+            events[0].attachments, "[]",
+            "{label}: empty attachments are an empty list"
+        );
+        assert_eq!(events[1].reason, "请补充岗位要求", "{label}");
+        assert_eq!(
+            events[1].resolution_number.as_deref(),
+            Some("阿人才领字〔2026〕3号"),
+            "{label}"
+        );
+        assert_eq!(tx.last_workflow_event(id).await.unwrap().unwrap().seq, 2, "{label}");
+        let items = tx.workflow_items_for_object("annual_plan", "plan-1").await.unwrap();
+        assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), vec![id], "{label}");
+        assert!(tx.workflow_events(9999).await.unwrap().is_empty(), "{label}");
+    });
+}
+
+#[tokio::test]
+async fn workflow_event_numbers_are_unique_per_item() {
+    on_every_backend!(|store, label| {
+        let mut tx = store.begin_write().await.unwrap();
+        let unit = tx
+            .insert_org(&org("序号单位", "city_unit", None, None), 1)
+            .await
+            .unwrap();
+        let a = tx.insert_workflow_item(&wf_item(unit, "a"), 1).await.unwrap();
+        let b = tx.insert_workflow_item(&wf_item(unit, "b"), 1).await.unwrap();
+        tx.append_workflow_event(&wf_event(a, "start", "", "draft"))
+            .await
+            .unwrap();
+        let (_, seq_b) = tx
+            .append_workflow_event(&wf_event(b, "start", "", "draft"))
+            .await
+            .unwrap();
+        assert_eq!(seq_b, 1, "{label}: numbering is per item");
+        let err = tx
+            .execute_raw(&format!(
+                "insert into workflow_events (item_id, seq, at, actor_name, actor_role, action, from_state, to_state, reason, attachments)
+                 values ({a}, 1, 1, 'x', 'unit', 'comment', 'draft', 'draft', '', '[]')"
+            ))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Unique { key } if key.starts_with("workflow_events.")),
+            "{label}: {err:?}"
+        );
     });
 }

@@ -27,6 +27,9 @@ pub enum Permission {
     UserSecurity,
     /// Search and read the audit trail, verify the chain (audit admin).
     AuditRead,
+    /// Start and act on workflow items (submit, review, decide, publish) within scope;
+    /// which action in which state is the workflow table's to say.
+    WorkflowAct,
 }
 
 impl Permission {
@@ -39,6 +42,7 @@ impl Permission {
             Permission::UserManage => "管理账号",
             Permission::UserSecurity => "账号安全管理",
             Permission::AuditRead => "查阅审计日志",
+            Permission::WorkflowAct => "办理审批事项",
         }
     }
 }
@@ -50,13 +54,8 @@ pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
         Role::Talent | Role::ServiceDept => &[TaskRead],
-        Role::Unit
-        | Role::Department
-        | Role::Coordination
-        | Role::LeadingGroup
-        | Role::Assessor
-        | Role::Finance
-        | Role::CityLeader => &[TaskRead, OrgRead],
+        Role::Unit | Role::Department | Role::Coordination | Role::LeadingGroup => &[TaskRead, OrgRead, WorkflowAct],
+        Role::Assessor | Role::Finance | Role::CityLeader => &[TaskRead, OrgRead],
         Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage],
         Role::SecAdmin => &[TaskRead, UserRead, UserSecurity],
         Role::AuditAdmin => &[AuditRead],
@@ -150,6 +149,13 @@ mod tests {
         for role in Role::ALL {
             let is_audit = role == Role::AuditAdmin;
             assert_eq!(grants(role).contains(&Permission::AuditRead), is_audit, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn admin_roles_take_no_part_in_workflows() {
+        for admin in [Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin] {
+            assert!(!grants(admin).contains(&Permission::WorkflowAct), "{admin:?}");
         }
     }
 

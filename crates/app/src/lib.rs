@@ -17,6 +17,7 @@ pub mod error;
 pub mod orgs;
 pub mod passwords;
 pub mod tasks;
+pub mod workflow;
 
 pub use authz::{Actor, Permission};
 pub use clock::Clock;

@@ -1,0 +1,426 @@
+//! Running workflows: start an item, act on it. The table of what is allowed is data
+//! (`yincai_domain::workflow`); this module checks permission and scope, asks
+//! [`decide`], and in ONE write transaction advances the item (optimistic version),
+//! appends the event (the case history), writes one audit record, closes the previous
+//! step's task and opens the next.
+
+use serde::Serialize;
+use yincai_domain::Role;
+use yincai_domain::calendar::WorkCalendar;
+use yincai_domain::workflow::{self, Action, ActorFacts, Request, WorkflowDef, WorkflowError, decide, due_date};
+use yincai_store::{NewTask, NewWorkflowEvent, NewWorkflowItem, Tx, WorkflowEventRow, WorkflowItemRow};
+
+use crate::clock::format_beijing;
+use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
+
+/// The kind of every workflow task (待办) in the `tasks` table.
+pub const TASK_KIND: &str = "workflow";
+/// The object type of workflow items in tasks and audit records.
+pub const ITEM_OBJECT: &str = "workflow_item";
+
+/// The object a workflow item is about (a plan, an application, …).
+#[derive(Debug, Clone)]
+pub struct WorkflowObject {
+    pub object_type: String,
+    pub object_id: String,
+}
+
+/// What the actor asks for, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ActInput {
+    pub action: Option<Action>,
+    pub reason: String,
+    /// 批复文号, for decisions taken in a leading-group meeting.
+    pub resolution_number: String,
+    /// For a return: the earlier state chosen (`None`: back to the submitter).
+    pub return_to: Option<String>,
+    /// Attachment references (stored as a JSON list on the event).
+    pub attachments: Vec<String>,
+}
+
+impl ActInput {
+    pub fn new(action: Action) -> ActInput {
+        ActInput {
+            action: Some(action),
+            ..Default::default()
+        }
+    }
+
+    pub fn reason(mut self, reason: &str) -> ActInput {
+        self.reason = reason.into();
+        self
+    }
+
+    pub fn resolution(mut self, number: &str) -> ActInput {
+        self.resolution_number = number.into();
+        self
+    }
+
+    pub fn return_to(mut self, state: &str) -> ActInput {
+        self.return_to = Some(state.into());
+        self
+    }
+}
+
+/// An item with its case history, for pages and the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkflowItemView {
+    #[serde(flatten)]
+    pub item: WorkflowItemRow,
+    pub workflow_name: String,
+    pub state_name: String,
+    pub events: Vec<WorkflowEventRow>,
+    /// What this actor may do now (buttons).
+    pub actions: Vec<Action>,
+}
+
+/// The outcome of [`App::act`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Acted {
+    pub item: WorkflowItemRow,
+    pub event_seq: i64,
+    /// The due date of the next step, when counted in plain days because the calendar
+    /// does not cover its year.
+    pub due_in_plain_days: bool,
+}
+
+fn map_workflow_error(e: WorkflowError) -> AppError {
+    let msg = e.to_string();
+    match e {
+        WorkflowError::ReasonRequired { .. } => AppError::Invalid(vec![FieldError::new("reason", msg)]),
+        WorkflowError::ResolutionRequired => AppError::Invalid(vec![FieldError::new("resolution_number", msg)]),
+        WorkflowError::BadReturnTarget { .. } => AppError::Invalid(vec![FieldError::new("return_to", msg)]),
+        WorkflowError::NoAction => AppError::Invalid(vec![FieldError::new("action", msg)]),
+        WorkflowError::UnknownState(_) => AppError::Internal(anyhow::anyhow!(msg)),
+        WorkflowError::Finished { .. }
+        | WorkflowError::NotAllowed { .. }
+        | WorkflowError::MakerCannotAct
+        | WorkflowError::NotTheMaker => AppError::Forbidden(msg),
+    }
+}
+
+/// The calendar date in Beijing of an epoch-ms time.
+fn beijing_date(ms: i64) -> jiff::civil::Date {
+    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+impl App {
+    /// Starts `def` on `object` for the unit `org_id` (the actor's own organisation).
+    /// Returns the item id. Refused if the object already has an unfinished item of `def`.
+    pub async fn start_workflow(
+        &self,
+        actor: &Actor,
+        def: &'static WorkflowDef,
+        object: &WorkflowObject,
+        org_id: i64,
+        ctx: &RequestCtx,
+    ) -> Result<i64> {
+        actor.require(Permission::WorkflowAct)?;
+        if !actor.has_role(def.starter) {
+            return Err(AppError::Forbidden(format!(
+                "{}只能由{}发起",
+                def.name_zh,
+                def.starter.name_zh()
+            )));
+        }
+        if org_id != actor.org_id {
+            return Err(AppError::Forbidden(format!("只能为本单位发起{}", def.name_zh)));
+        }
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let open = tx
+            .workflow_items_for_object(&object.object_type, &object.object_id)
+            .await?
+            .into_iter()
+            .find(|i| i.workflow == def.code && def.state(&i.state).is_some_and(|s| !s.terminal));
+        if let Some(open) = open {
+            return Err(AppError::Duplicate(FieldError::new(
+                "object_id",
+                format!(
+                    "该对象已有办理中的{}（编号 {}，{}），请在原事项中继续办理",
+                    def.name_zh,
+                    open.id,
+                    def.state_name(&open.state)
+                ),
+            )));
+        }
+        let item = NewWorkflowItem {
+            workflow: def.code.into(),
+            object_type: object.object_type.clone(),
+            object_id: object.object_id.clone(),
+            state: def.initial.into(),
+            org_id,
+            maker_id: Some(actor.user_id),
+            due_date: None,
+        };
+        let id = tx.insert_workflow_item(&item, now).await?;
+        let role = def.starter;
+        tx.append_workflow_event(&NewWorkflowEvent {
+            item_id: id,
+            at: now,
+            actor_id: Some(actor.user_id),
+            actor_name: actor.display_name.clone(),
+            actor_role: role.code().into(),
+            action: "start".into(),
+            from_state: String::new(),
+            to_state: def.initial.into(),
+            reason: String::new(),
+            resolution_number: None,
+            attachments: "[]".into(),
+        })
+        .await?;
+        let summary = format!(
+            "发起{}（{} {}）：{}",
+            def.name_zh,
+            object.object_type,
+            object.object_id,
+            def.state_name(def.initial)
+        );
+        tx.append_audit(&self.audit_by(actor, ctx, "workflow_start", (ITEM_OBJECT, id.to_string()), summary))
+            .await?;
+        let org_name = tx.org(org_id).await?.map(|o| o.name).unwrap_or_default();
+        self.open_task(&mut tx, def, id, def.initial, org_id, &org_name, None, false)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Acts on an item: the whole transition in one write transaction. If someone else
+    /// acted since the actor loaded `expected_version`, nothing changes and the error
+    /// says who did what and when.
+    pub async fn act(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        expected_version: i64,
+        input: &ActInput,
+        ctx: &RequestCtx,
+    ) -> Result<Acted> {
+        actor.require(Permission::WorkflowAct)?;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let item = tx
+            .workflow_item(item_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
+        let org = tx
+            .org(item.org_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
+        if !actor.can_see_org(org.id, org.parent_id) {
+            return Err(AppError::NotFound("审批事项".into()));
+        }
+        let def = workflow::by_code(&item.workflow)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
+        if item.version != expected_version {
+            return Err(already_handled(&mut tx, def, &item).await?);
+        }
+        let req = Request {
+            action: input.action,
+            reason: &input.reason,
+            resolution_number: &input.resolution_number,
+            return_to: input.return_to.as_deref(),
+        };
+        let facts = ActorFacts {
+            roles: &actor.roles,
+            is_maker: item.maker_id == Some(actor.user_id),
+        };
+        let decision = decide(def, &item.state, facts, &req).map_err(map_workflow_error)?;
+        // Only the owning unit acts as a unit, only its supervising department as a department.
+        let in_role_scope = match decision.role {
+            Role::Unit => actor.org_id == item.org_id,
+            Role::Department => org.parent_id == Some(actor.org_id),
+            _ => true,
+        };
+        if !in_role_scope {
+            return Err(AppError::Forbidden(format!(
+                "只能以{}身份办理本单位（或所属单位）的事项",
+                decision.role.name_zh()
+            )));
+        }
+
+        let (maker, due, plain) = if decision.changes_state {
+            let maker = if decision.action == Action::Withdraw {
+                // The step taken back waits again on whoever submitted it before.
+                tx.workflow_events(item.id)
+                    .await?
+                    .into_iter()
+                    .rev()
+                    .find(|e| e.to_state == decision.to && e.action != Action::Comment.code())
+                    .and_then(|e| e.actor_id)
+            } else {
+                Some(actor.user_id)
+            };
+            match decision.due_workdays.filter(|_| !decision.terminal) {
+                Some(n) => {
+                    let d = due_date(WorkCalendar::official(), beijing_date(now), n);
+                    (maker, Some(d.date.to_string()), d.plain_days)
+                }
+                None => (maker, None, false),
+            }
+        } else {
+            (item.maker_id, item.due_date.clone(), false)
+        };
+        match tx
+            .advance_workflow_item(item.id, expected_version, decision.to, maker, due.as_deref(), now)
+            .await
+        {
+            Ok(()) => {}
+            Err(yincai_store::StoreError::Stale) => return Err(already_handled(&mut tx, def, &item).await?),
+            Err(e) => return Err(e.into()),
+        }
+        let reason = input.reason.trim().to_string();
+        let resolution = Some(input.resolution_number.trim().to_string()).filter(|r| !r.is_empty());
+        let attachments = serde_json::to_string(&input.attachments).unwrap_or_else(|_| "[]".into());
+        let (_, seq) = tx
+            .append_workflow_event(&NewWorkflowEvent {
+                item_id: item.id,
+                at: now,
+                actor_id: Some(actor.user_id),
+                actor_name: actor.display_name.clone(),
+                actor_role: decision.role.code().into(),
+                action: decision.action.code().into(),
+                from_state: decision.from.into(),
+                to_state: decision.to.into(),
+                reason: reason.clone(),
+                resolution_number: resolution.clone(),
+                attachments,
+            })
+            .await?;
+        let mut summary = format!(
+            "{} #{}（{}）：{}，{} → {}",
+            def.name_zh,
+            item.id,
+            org.name,
+            decision.action.name_zh(),
+            def.state_name(decision.from),
+            def.state_name(decision.to)
+        );
+        if let Some(r) = &resolution {
+            summary.push_str(&format!("，批复文号 {r}"));
+        }
+        let mut audit = self.audit_by(
+            actor,
+            ctx,
+            &format!("workflow_{}", decision.action.code()),
+            (ITEM_OBJECT, item.id.to_string()),
+            summary,
+        );
+        audit.reason = reason;
+        tx.append_audit(&audit).await?;
+        if decision.changes_state {
+            tx.close_tasks(TASK_KIND, ITEM_OBJECT, &item.id.to_string(), now)
+                .await?;
+            if !decision.terminal {
+                self.open_task(&mut tx, def, item.id, decision.to, item.org_id, &org.name, due, plain)
+                    .await?;
+            }
+        }
+        let item = tx
+            .workflow_item(item.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
+        tx.commit().await?;
+        Ok(Acted {
+            item,
+            event_seq: seq,
+            due_in_plain_days: plain,
+        })
+    }
+
+    /// One item with its history, if the actor may see it.
+    pub async fn workflow_item(&self, actor: &Actor, item_id: i64) -> Result<WorkflowItemView> {
+        actor.require(Permission::WorkflowAct)?;
+        let mut tx = self.store.begin_read().await?;
+        let item = tx
+            .workflow_item(item_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
+        let org = tx
+            .org(item.org_id)
+            .await?
+            .filter(|o| actor.can_see_org(o.id, o.parent_id))
+            .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
+        let def = workflow::by_code(&item.workflow)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
+        let events = tx.workflow_events(item.id).await?;
+        let _ = org;
+        Ok(WorkflowItemView {
+            workflow_name: def.name_zh.into(),
+            state_name: def.state_name(&item.state),
+            actions: def.actions_for(&item.state, &actor.roles),
+            item,
+            events,
+        })
+    }
+
+    /// The task of the step an item now waits on: addressed to the pending role, in the
+    /// owning unit (unit), its supervising department (department) or city-wide.
+    #[allow(clippy::too_many_arguments)]
+    async fn open_task(
+        &self,
+        tx: &mut Tx,
+        def: &WorkflowDef,
+        item_id: i64,
+        state: &str,
+        org_id: i64,
+        org_name: &str,
+        due: Option<String>,
+        plain_days: bool,
+    ) -> Result<()> {
+        let Some(step) = def.state(state) else {
+            return Ok(());
+        };
+        let Some(role) = step.pending_role else {
+            return Ok(());
+        };
+        let task_org = match role {
+            Role::Unit => Some(org_id),
+            Role::Department => tx.org(org_id).await?.and_then(|o| o.parent_id),
+            _ => None,
+        };
+        let mut title = format!("{}（{}）：{}", def.name_zh, org_name, step.name_zh);
+        if plain_days && let Some(d) = &due {
+            title.push_str(&format!(
+                "（{} 年工作日历尚未录入，期限按自然日计算）",
+                d.get(..4).unwrap_or("")
+            ));
+        }
+        tx.insert_task(
+            &NewTask {
+                kind: TASK_KIND.into(),
+                title,
+                link: format!("/workflow/{item_id}"),
+                role: Some(role.code().into()),
+                org_id: task_org,
+                user_id: None,
+                object_type: ITEM_OBJECT.into(),
+                object_id: item_id.to_string(),
+                due_date: due,
+            },
+            self.now(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// "Already handled by X at T": built from the latest event, so the loser of a race
+/// learns who won and what they did.
+async fn already_handled(tx: &mut Tx, def: &WorkflowDef, seen: &WorkflowItemRow) -> Result<AppError> {
+    let now = tx.workflow_item(seen.id).await?;
+    let last = tx.last_workflow_event(seen.id).await?;
+    let message = match (now, last) {
+        (Some(item), Some(e)) => format!(
+            "该事项已由 {} 于 {} 处理（{}），当前环节：{}。请刷新后查看",
+            e.actor_name,
+            format_beijing(e.at),
+            Action::parse(&e.action).map_or(e.action.as_str(), |a| a.name_zh()),
+            def.state_name(&item.state)
+        ),
+        _ => "该事项已被他人处理，请刷新后查看".into(),
+    };
+    Ok(AppError::Duplicate(FieldError::new("version", message)))
+}

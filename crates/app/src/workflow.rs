@@ -338,15 +338,13 @@ impl App {
             .workflow_item(item_id)
             .await?
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
-        let org = tx
-            .org(item.org_id)
+        tx.org(item.org_id)
             .await?
             .filter(|o| actor.can_see_org(o.id, o.parent_id))
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
         let def = workflow::by_code(&item.workflow)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
         let events = tx.workflow_events(item.id).await?;
-        let _ = org;
         Ok(WorkflowItemView {
             workflow_name: def.name_zh.into(),
             state_name: def.state_name(&item.state),

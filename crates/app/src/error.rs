@@ -45,6 +45,9 @@ pub enum AppError {
     Duplicate(FieldError),
     #[error("该记录已被他人修改，请刷新后重试")]
     Stale,
+    /// Someone else acted first on the same step: says who, when and what.
+    #[error("{0}")]
+    AlreadyHandled(String),
     #[error("系统内部错误，请稍后重试；如持续出现请联系系统管理员（请求编号见页面底部）")]
     Internal(#[source] anyhow::Error),
 }
@@ -71,6 +74,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Duplicate(_) => "duplicate",
             AppError::Stale => "stale",
+            AppError::AlreadyHandled(_) => "already_handled",
             AppError::Internal(_) => "internal",
         }
     }

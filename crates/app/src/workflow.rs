@@ -420,5 +420,5 @@ async fn already_handled(tx: &mut Tx, def: &WorkflowDef, seen: &WorkflowItemRow)
         ),
         _ => "该事项已被他人处理，请刷新后查看".into(),
     };
-    Ok(AppError::Duplicate(FieldError::new("version", message)))
+    Ok(AppError::AlreadyHandled(message))
 }

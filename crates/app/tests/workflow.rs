@@ -480,7 +480,7 @@ async fn twenty_concurrent_approvals_make_exactly_one_transition() {
         for e in &refused {
             let msg = e.to_string();
             assert!(
-                matches!(e, AppError::Duplicate(_))
+                matches!(e, AppError::AlreadyHandled(_))
                     && msg.contains("已由 协调员")
                     && msg.contains(" 于 2025-01-24 10:00 处理（同意）"),
                 "{label}: {msg}"

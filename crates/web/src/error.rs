@@ -16,7 +16,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Locked { .. } => StatusCode::LOCKED,
         AppError::Disabled | AppError::PasswordChangeRequired | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Duplicate(_) | AppError::Stale => StatusCode::CONFLICT,
+        AppError::Duplicate(_) | AppError::Stale | AppError::AlreadyHandled(_) => StatusCode::CONFLICT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

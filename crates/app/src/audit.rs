@@ -33,8 +33,86 @@ impl App {
         Ok(page)
     }
 
+    /// The change history of one organisation, for those who may see it: who changed
+    /// what, when and why, newest first.
+    pub async fn org_history(&self, actor: &Actor, org_id: i64) -> Result<Vec<AuditRecord>> {
+        self.org(actor, org_id).await?; // permission and scope
+        let q = AuditQuery {
+            object_type: Some("organisation".into()),
+            object_id: Some(org_id.to_string()),
+            limit: 100,
+            ..Default::default()
+        };
+        Ok(self.store.begin_read().await?.audit_records(&q).await?.rows)
+    }
+
     pub async fn verify_audit(&self, actor: &Actor) -> Result<AuditVerdict> {
         actor.require(Permission::AuditRead)?;
         Ok(self.store.verify_audit().await?)
+    }
+}
+
+/// The Chinese name of an audit action code, for pages (the code itself stays stable in
+/// the record and the API). Unknown codes are shown as they are.
+pub fn action_label(code: &str) -> String {
+    let known = match code {
+        "login" => "登录",
+        "login_failed" => "登录失败",
+        "login_refused" => "拒绝登录",
+        "account_locked" => "账号锁定",
+        "logout" => "退出登录",
+        "register" => "申请人注册",
+        "password_changed" => "修改密码",
+        "password_reset" => "重置密码",
+        "user_created" => "创建账号",
+        "user_unlocked" => "解锁账号",
+        "user_roles_changed" => "调整角色",
+        "user_disabled" => "停用账号",
+        "user_enabled" => "启用账号",
+        "admin_bootstrapped" => "命令行创建管理员",
+        "org_created" => "新建机构",
+        "org_updated" => "修改机构",
+        "demo_loaded" => "载入演示数据",
+        "audit_exported" => "导出审计日志",
+        "candidate_created" => "填写登记表",
+        "candidate_updated" => "修改登记表",
+        "workflow_start" => "发起审批",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    if let Some(action) = code
+        .strip_prefix("workflow_")
+        .and_then(yincai_domain::workflow::Action::parse)
+    {
+        return format!("审批：{}", action.name_zh());
+    }
+    code.to_string()
+}
+
+/// Role codes as stored ("unit,coordination") in Chinese ("用人单位、人才工作协调办").
+pub fn roles_label(codes: &str) -> String {
+    if codes.is_empty() {
+        return "—".into();
+    }
+    codes
+        .split(',')
+        .map(|c| yincai_domain::Role::parse(c).map_or(c, |r| r.name_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_chinese_and_unknown_codes_pass_through() {
+        assert_eq!(action_label("login_failed"), "登录失败");
+        assert_eq!(action_label("workflow_approve"), "审批：同意");
+        assert_eq!(action_label("something_new"), "something_new");
+        assert_eq!(roles_label("unit,coordination"), "用人单位、人才工作协调办");
+        assert_eq!(roles_label("system"), "system");
     }
 }

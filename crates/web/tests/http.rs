@@ -784,7 +784,7 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
     assert_eq!(resp.status(), StatusCode::OK);
     let (_, rows) = read_xlsx(&resp.bytes().await.unwrap());
     assert_eq!(rows[0][0], "序号");
-    assert!(rows.len() >= 4 && rows[1..].iter().all(|r| r[4] == "login"), "{rows:?}");
+    assert!(rows.len() >= 4 && rows[1..].iter().all(|r| r[4] == "登录"), "{rows:?}");
     assert_eq!(app.audit_count().await, before + 1, "the export itself is recorded");
     assert_eq!(coord.get("/audit/export.xlsx").await.0, StatusCode::FORBIDDEN);
     app.stop().await;
@@ -828,6 +828,43 @@ async fn the_organisation_list_sorts_by_a_whitelisted_order_only() {
     assert!(
         html.contains("<option value=\"updated\" selected>"),
         "the chosen order stays selected"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_organisation_page_shows_who_changed_it_when_and_why() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let admin = app.login("sysadmin").await;
+    let id = app.org_id("阿拉山口市文化馆").await;
+    let (_, mut org) = app.get(&format!("/api/orgs/{id}"), &admin).await;
+    org["name"] = json!("阿拉山口市文化艺术中心");
+    assert_eq!(
+        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(org))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let browser = app.browser("coord").await;
+    let (status, html) = browser.get(&format!("/orgs/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("变更记录") && html.contains("修改机构") && html.contains("sysadmin"),
+        "{html}"
+    );
+    assert!(
+        html.contains("阿拉山口市文化馆 → 阿拉山口市文化艺术中心"),
+        "the summary says what changed"
+    );
+    // Someone who may not see the organisation does not see its history either.
+    let unit = app.browser("unit").await;
+    assert_eq!(unit.get(&format!("/orgs/{id}")).await.0, StatusCode::NOT_FOUND);
+    // The audit page speaks Chinese.
+    let auditor = app.browser("auditor").await;
+    let (_, html) = auditor.get("/audit").await;
+    assert!(
+        html.contains("修改机构") && html.contains("系统管理员"),
+        "action and role names in Chinese"
     );
     app.stop().await;
 }

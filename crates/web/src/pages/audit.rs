@@ -5,6 +5,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use yincai_app::audit::{action_label, roles_label};
 use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
@@ -140,8 +141,8 @@ fn line(r: AuditRecord) -> Line {
         seq: r.seq,
         at: format_beijing(r.at),
         actor: r.actor_name,
-        role: r.actor_role,
-        action: r.action,
+        role: roles_label(&r.actor_role),
+        action: action_label(&r.action),
         object: format!("{}#{}", r.object_type, r.object_id),
         summary: r.summary,
         reason: r.reason,

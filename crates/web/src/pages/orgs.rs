@@ -6,6 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use yincai_app::audit::action_label;
+use yincai_app::clock::format_beijing;
 use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
@@ -148,8 +150,24 @@ async fn export(
 struct DetailPage {
     layout: Layout,
     org: OrgView,
+    history: Vec<HistoryLine>,
     can_manage: bool,
     saved: bool,
+}
+
+impl DetailPage {
+    fn updated(&self) -> String {
+        format_beijing(self.org.org.updated_at)
+    }
+}
+
+/// One change of the organisation: who, when, what, why.
+struct HistoryLine {
+    at: String,
+    actor: String,
+    action: String,
+    summary: String,
+    reason: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -164,7 +182,21 @@ async fn show(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let org = state.app.org(&user.actor, id).await?;
+    let history = state
+        .app
+        .org_history(&user.actor, id)
+        .await?
+        .into_iter()
+        .map(|r| HistoryLine {
+            at: format_beijing(r.at),
+            actor: r.actor_name,
+            action: action_label(&r.action),
+            summary: r.summary,
+            reason: r.reason,
+        })
+        .collect();
     Ok(render(&DetailPage {
+        history,
         can_manage: user.actor.has(Permission::OrgManage),
         layout: Layout::new(org.org.name.clone(), Some(&user.actor), "/orgs"),
         org,

@@ -30,6 +30,12 @@ pub enum Permission {
     /// Start and act on workflow items (submit, review, decide, publish) within scope;
     /// which action in which state is the workflow table's to say.
     WorkflowAct,
+    /// Fill in and edit one's own registration form (人才登记表).
+    ProfileEdit,
+    /// List and read candidates' registration forms, ID number and phone masked.
+    CandidateRead,
+    /// See a candidate's full ID number and phone, with a reason, audited (PIPL).
+    PersonalDataView,
 }
 
 impl Permission {
@@ -43,6 +49,9 @@ impl Permission {
             Permission::UserSecurity => "账号安全管理",
             Permission::AuditRead => "查阅审计日志",
             Permission::WorkflowAct => "办理审批事项",
+            Permission::ProfileEdit => "填写本人登记表",
+            Permission::CandidateRead => "查看人才登记表",
+            Permission::PersonalDataView => "查看完整证件号",
         }
     }
 }
@@ -53,8 +62,10 @@ impl Permission {
 pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Talent | Role::ServiceDept => &[TaskRead],
-        Role::Unit | Role::Department | Role::Coordination | Role::LeadingGroup => &[TaskRead, OrgRead, WorkflowAct],
+        Role::Talent => &[TaskRead, ProfileEdit],
+        Role::ServiceDept => &[TaskRead],
+        Role::Coordination => &[TaskRead, OrgRead, WorkflowAct, CandidateRead, PersonalDataView],
+        Role::Unit | Role::Department | Role::LeadingGroup => &[TaskRead, OrgRead, WorkflowAct],
         Role::Assessor | Role::Finance | Role::CityLeader => &[TaskRead, OrgRead],
         Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage],
         Role::SecAdmin => &[TaskRead, UserRead, UserSecurity],
@@ -156,6 +167,20 @@ mod tests {
     fn admin_roles_take_no_part_in_workflows() {
         for admin in [Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin] {
             assert!(!grants(admin).contains(&Permission::WorkflowAct), "{admin:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_coordination_office_reads_candidates_and_sees_full_numbers() {
+        for role in Role::ALL {
+            let coord = role == Role::Coordination;
+            assert_eq!(grants(role).contains(&Permission::CandidateRead), coord, "{role:?}");
+            assert_eq!(grants(role).contains(&Permission::PersonalDataView), coord, "{role:?}");
+            assert_eq!(
+                grants(role).contains(&Permission::ProfileEdit),
+                role == Role::Talent,
+                "{role:?}"
+            );
         }
     }
 

@@ -11,6 +11,7 @@ use yincai_store::{NewAudit, Store};
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod candidates;
 pub mod clock;
 pub mod demo;
 pub mod error;

@@ -15,6 +15,7 @@ use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOp
 use sqlx::{Pool, Transaction};
 
 pub mod audit;
+pub mod candidates;
 pub mod orgs;
 pub mod sessions;
 pub mod settings;
@@ -23,6 +24,7 @@ pub mod users;
 pub mod workflow;
 
 pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
+pub use candidates::{CandidateQuery, CandidateRow, NewCandidate};
 pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
 pub use sessions::SessionRow;
 pub use tasks::{NewTask, TaskRow};

@@ -3,8 +3,8 @@
 
 use yincai_store::test_support::TestDb;
 use yincai_store::{
-    AuditVerdict, NewAudit, NewOrg, NewTask, NewUser, NewWorkflowEvent, NewWorkflowItem, OrgQuery, Store, StoreError,
-    UserQuery,
+    AuditVerdict, CandidateQuery, NewAudit, NewCandidate, NewOrg, NewTask, NewUser, NewWorkflowEvent, NewWorkflowItem,
+    OrgQuery, Store, StoreError, UserQuery,
 };
 
 async fn open(db: &TestDb) -> Store {
@@ -612,5 +612,89 @@ async fn workflow_event_numbers_are_unique_per_item() {
             matches!(&err, StoreError::Unique { key } if key.starts_with("workflow_events.")),
             "{label}: {err:?}"
         );
+    });
+}
+
+fn candidate(name: &str, index: &str) -> NewCandidate {
+    NewCandidate {
+        name: name.into(),
+        id_type: "citizen_id".into(),
+        id_number_enc: "v1:opaque".into(),
+        id_number_index: index.into(),
+        id_number_masked: "110***********1233".into(),
+        phone_enc: "v1:opaque".into(),
+        phone_masked: "138****5678".into(),
+        email: String::new(),
+        gender: "female".into(),
+        birth_date: Some("1990-03-07".into()),
+        education: "[]".into(),
+        highest_degree: "doctor".into(),
+        title: "none".into(),
+        qualifications: String::new(),
+        honours: "[]".into(),
+        projects: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn one_person_is_one_candidate_by_the_blind_index_and_one_form_per_account() {
+    on_every_backend!(|store, label| {
+        let a = add_user(&store, "cand_a", &["talent"]).await;
+        let b = add_user(&store, "cand_b", &["talent"]).await;
+        let mut tx = store.begin_write().await.unwrap();
+        let id = tx.insert_candidate(a, &candidate("张三", "idx-1"), 1).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin_write().await.unwrap();
+        let e = tx
+            .insert_candidate(b, &candidate("李四", "idx-1"), 2)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Unique { key } if key == "candidates.id_number_index"),
+            "{label}: {e:?}"
+        );
+        drop(tx);
+        let mut tx = store.begin_write().await.unwrap();
+        let e = tx
+            .insert_candidate(a, &candidate("张三", "idx-2"), 2)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Unique { key } if key == "candidates.user_id"),
+            "{label}: {e:?}"
+        );
+        drop(tx);
+
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert_candidate(b, &candidate("李四", "idx-2"), 3).await.unwrap();
+        tx.update_candidate(id, 1, &candidate("张三丰", "idx-1"), 4)
+            .await
+            .unwrap();
+        let e = tx
+            .update_candidate(id, 1, &candidate("张三", "idx-1"), 5)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Stale), "{label}: {e:?}");
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin_read().await.unwrap();
+        let row = tx.candidate_by_user(a).await.unwrap().unwrap();
+        assert_eq!((row.name.as_str(), row.version), ("张三丰", 2), "{label}");
+        let q = CandidateQuery {
+            text: Some("三丰".into()),
+            offset: 0,
+            limit: 10,
+        };
+        let page = tx.candidates(&q).await.unwrap();
+        assert_eq!((page.total, page.rows[0].id), (1, id), "{label}");
+        let all = tx
+            .candidates(&CandidateQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.total, 2, "{label}");
     });
 }

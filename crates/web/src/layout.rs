@@ -28,8 +28,10 @@ enum Shown {
     With(Permission),
 }
 
-const MENU: [(&str, &str, Shown); 6] = [
+const MENU: [(&str, &str, Shown); 8] = [
     ("/workbench", "工作台", Shown::LoggedIn),
+    ("/me/profile", "我的登记表", Shown::With(Permission::ProfileEdit)),
+    ("/candidates", "人才登记表", Shown::With(Permission::CandidateRead)),
     ("/orgs", "机构", Shown::With(Permission::OrgRead)),
     ("/admin/users", "账号", Shown::With(Permission::UserRead)),
     ("/audit", "审计日志", Shown::With(Permission::AuditRead)),

@@ -12,12 +12,15 @@ use serde_json::json;
 struct Route {
     method: Method,
     /// `{own}` is the unit user's organisation, `{foreign}` another department's unit,
-    /// `{user}` the demo talent's account.
+    /// `{user}` the demo talent's account, `{cand}` another applicant's registration form,
+    /// `{mine}` the demo talent's own.
     path: &'static str,
     body: Option<serde_json::Value>,
     allowed: &'static [&'static str],
     ok: u16,
     denied: u16,
+    /// Accounts that get 404 rather than `denied` (an applicant asking for another's record).
+    hidden_from: &'static [&'static str],
 }
 
 const ORG_READERS: &[&str] = &[
@@ -37,6 +40,16 @@ fn routes() -> Vec<Route> {
         allowed,
         ok,
         denied,
+        hidden_from: &[],
+    };
+    let hidden = |method: Method, path, hidden_from| Route {
+        method,
+        path,
+        body: None,
+        allowed: &["coord"],
+        ok: 200,
+        denied: 403,
+        hidden_from,
     };
     let bad_org = Some(json!({"name": "", "kind": "nonsense"}));
     let bad_user = Some(json!({"username": "", "display_name": "", "org_id": 0, "roles": []}));
@@ -109,6 +122,34 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::POST, "/api/orgs", bad_org.clone(), &["sysadmin"], 422, 403),
         r(Method::PUT, "/api/orgs/{own}", bad_org, &["sysadmin"], 422, 403),
+        // API: registration forms (人才登记表)
+        r(Method::GET, "/api/me/profile", None, &["talent"], 200, 403),
+        r(
+            Method::PUT,
+            "/api/me/profile",
+            Some(json!({"name": "", "id_type": "citizen_id", "gender": ""})),
+            &["talent"],
+            422,
+            403,
+        ),
+        r(Method::GET, "/api/candidates", None, &["coord"], 200, 403),
+        hidden(Method::GET, "/api/candidates/{cand}", &["talent"]),
+        r(
+            Method::GET,
+            "/api/candidates/{mine}",
+            None,
+            &["talent", "coord"],
+            200,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/candidates/{cand}/reveal",
+            Some(json!({"reason": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
         // API: audit
         r(Method::GET, "/api/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/api/audit/verify", None, &["auditor"], 200, 403),
@@ -131,6 +172,12 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
+        r(Method::GET, "/me/profile", None, &["talent"], 200, 403),
+        // A form posted without its CSRF token is refused for everyone.
+        r(Method::POST, "/me/profile", None, &[], 0, 403),
+        r(Method::GET, "/candidates", None, &["coord"], 200, 403),
+        hidden(Method::GET, "/candidates/{cand}", &["talent"]),
+        r(Method::POST, "/candidates/{cand}/reveal", None, &[], 0, 403),
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),
@@ -153,10 +200,18 @@ async fn every_route_as_every_role() {
         let own = app.org_id("阿拉山口市口岸经济研究中心").await.to_string();
         let foreign = app.org_id("阿拉山口市文化馆").await.to_string();
         let user = app.user_id("talent").await.to_string();
+        let mine = common::save_profile(&app, "talent", "110101199003071233", "13812345678")
+            .await
+            .to_string();
+        let cand = common::save_new_applicant(&app, "applicant2", "11010519491231002X", "13912345678")
+            .await
+            .to_string();
         let fill = |p: &str| {
             p.replace("{own}", &own)
                 .replace("{foreign}", &foreign)
                 .replace("{user}", &user)
+                .replace("{cand}", &cand)
+                .replace("{mine}", &mine)
         };
         let mut tokens = Vec::new();
         for name in DEMO_USERS {
@@ -168,6 +223,8 @@ async fn every_route_as_every_role() {
             for (name, token) in &tokens {
                 let expected = if route.allowed.contains(name) {
                     route.ok
+                } else if route.hidden_from.contains(name) {
+                    404
                 } else if route.denied == 404 && !ORG_READERS.contains(name) {
                     403 // without the permission at all, scope is never reached
                 } else {

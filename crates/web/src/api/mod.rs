@@ -16,6 +16,7 @@ use crate::error::ApiError;
 
 mod accounts;
 mod audit;
+mod candidates;
 mod orgs;
 pub(crate) mod policy;
 mod tasks;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi_json))
         .merge(accounts::routes())
         .merge(orgs::routes())
+        .merge(candidates::routes())
         .merge(tasks::routes())
         .merge(audit::routes())
         .merge(policy::routes())
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         accounts::list_users, accounts::create_user, accounts::get_user, accounts::unlock_user,
         accounts::reset_password, accounts::set_roles, accounts::disable_user, accounts::enable_user, accounts::roles,
         orgs::list_orgs, orgs::create_org, orgs::get_org, orgs::update_org,
+        candidates::get_my_profile, candidates::put_my_profile, candidates::list_candidates,
+        candidates::get_candidate, candidates::reveal_candidate,
         tasks::my_tasks,
         audit::list_audit, audit::verify_audit,
         policy::evaluate_policy, policy::list_policies,
@@ -51,6 +55,7 @@ pub fn router() -> Router<AppState> {
     tags(
         (name = "accounts", description = "登录、注册、账号与角色"),
         (name = "organisations", description = "机构（第四至八条）"),
+        (name = "candidates", description = "人才登记表（第十二条第二项）：证件号、手机号加密存储、脱敏显示，查看完整号码须说明理由并记入审计"),
         (name = "tasks", description = "待办"),
         (name = "audit", description = "审计日志（仅审计管理员）"),
         (name = "policy", description = "政策计算（公开，无需登录）：引进范围、人才类别、待遇与条款依据，见 docs/adr/0002-policy-engine.md"),

@@ -11,6 +11,7 @@ use crate::error::error_page;
 mod account;
 mod audit;
 mod calculator;
+mod candidates;
 mod orgs;
 mod portal;
 mod users;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::routes())
         .merge(audit::routes())
         .merge(calculator::routes())
+        .merge(candidates::routes())
 }
 
 pub async fn not_found() -> Response {

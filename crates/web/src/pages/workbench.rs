@@ -55,7 +55,8 @@ fn shortcuts(roles: &[Role]) -> Vec<Shortcut> {
             ],
             Role::SecAdmin => &[("/admin/users", "账号安全", "解锁账号、重置密码、调整角色")],
             Role::AuditAdmin => &[("/audit", "审计日志", "查询操作记录，校验日志完整性")],
-            Role::Talent | Role::ServiceDept => &[],
+            Role::Talent => &[("/me/profile", "我的登记表", "填写或修改人才登记表")],
+            Role::ServiceDept => &[],
         };
         for (href, label, note) in items {
             if !out.iter().any(|s: &Shortcut| s.href == *href) {

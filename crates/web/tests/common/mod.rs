@@ -87,6 +87,11 @@ impl TestApp {
         self.db.cleanup().await;
     }
 
+    /// The SQLite database file, if this app runs on SQLite.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self.db.url.strip_prefix("sqlite://").map(std::path::PathBuf::from)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -250,4 +255,67 @@ impl Browser {
         let text = resp.text().await.unwrap_or_default();
         (status, if status.is_redirection() { location } else { text })
     }
+}
+
+/// A valid registration form for `put /api/me/profile`.
+pub fn profile_json(name: &str, id_number: &str, phone: &str) -> Value {
+    serde_json::json!({
+        "name": name,
+        "id_type": "citizen_id",
+        "id_number": id_number,
+        "phone": phone,
+        "email": "someone@example.com",
+        "gender": "female",
+        "education": [{"degree": "doctor", "institution": "新疆大学", "major": "化学", "full_time": true,
+                       "school_tier": "211", "graduation_year": "2015"}],
+        "title": "vice_senior",
+        "qualifications": "注册会计师",
+        "honours": ["provincial_expert"],
+        "projects": "口岸物流研究",
+    })
+}
+
+/// Saves a registration form as `username` through the API; returns its id.
+pub async fn save_profile(app: &TestApp, username: &str, id_number: &str, phone: &str) -> i64 {
+    let token = app.login(username).await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/api/me/profile",
+            Some(&token),
+            Some(profile_json(&format!("{username}的姓名"), id_number, phone)),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}: save profile of {username}: {body}",
+        app.label
+    );
+    body["id"].as_i64().unwrap()
+}
+
+/// Registers a new applicant account (self-registration); returns nothing but the account
+/// can log in with [`DEMO_PASSWORD`].
+pub async fn register_applicant(app: &TestApp, username: &str) {
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/auth/register",
+            None,
+            Some(serde_json::json!({"username": username, "display_name": "申请人",
+                "password": DEMO_PASSWORD, "password_confirm": DEMO_PASSWORD})),
+        )
+        .await;
+    assert!(
+        status.is_success(),
+        "{}: register {username}: {status} {body}",
+        app.label
+    );
+}
+
+/// A new applicant with a saved registration form; returns the form's id.
+pub async fn save_new_applicant(app: &TestApp, username: &str, id_number: &str, phone: &str) -> i64 {
+    register_applicant(app, username).await;
+    save_profile(app, username, id_number, phone).await
 }

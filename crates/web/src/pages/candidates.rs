@@ -1,0 +1,321 @@
+//! The registration form (人才登记表): the applicant's own form at `/me/profile`, and the
+//! coordination office's list and detail, masked, with a reasoned, audited full view.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::candidates::{
+    CandidateView, DEGREES, Education, GENDERS, HONOURS, ID_TYPES, ProfileInput, Revealed, SCHOOL_TIERS, TITLES,
+};
+use yincai_app::{FieldError, Permission};
+use yincai_store::CandidateQuery;
+
+use super::{Pager, Paging, field_error, render, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me/profile", get(my_form).post(save))
+        .route("/candidates", get(list))
+        .route("/candidates/{id}", get(show))
+        .route("/candidates/{id}/reveal", post(reveal))
+}
+
+type Options = &'static [(&'static str, &'static str)];
+
+/// The form's rows: what was typed plus blank rows, at least three.
+fn education_rows(rows: &[Education]) -> Vec<Education> {
+    let mut out = rows.to_vec();
+    let want = (rows.len() + 1).max(3);
+    while out.len() < want {
+        out.push(Education::default());
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "profile_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: ProfileInput,
+    education: Vec<Education>,
+    errors: Vec<FieldError>,
+    stored: Option<CandidateView>,
+    saved: bool,
+    id_types: Options,
+    genders: Options,
+    degrees: Options,
+    tiers: Options,
+    titles: Options,
+    honours: Options,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn has_honour(&self, code: &&str) -> bool {
+        self.form.honours.iter().any(|h| h == code)
+    }
+    fn version(&self) -> String {
+        self.form.version.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    form: ProfileInput,
+    errors: Vec<FieldError>,
+    saved: bool,
+) -> Result<Response, PageError> {
+    let stored = state.app.my_profile(&user.actor).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &FormPage {
+            layout: Layout::new("我的人才登记表", Some(&user.actor), "/me/profile"),
+            education: education_rows(&form.education),
+            form,
+            errors,
+            stored,
+            saved,
+            id_types: &ID_TYPES,
+            genders: &GENDERS,
+            degrees: &DEGREES,
+            tiers: &SCHOOL_TIERS,
+            titles: &TITLES,
+            honours: &HONOURS,
+        },
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct SavedQuery {
+    ok: Option<String>,
+}
+
+async fn my_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let form = match state.app.my_profile(&user.actor).await? {
+        // The ID number and phone stay empty: the form shows them masked, and an empty
+        // field keeps the stored value.
+        Some(c) => ProfileInput {
+            name: c.name,
+            id_type: c.id_type,
+            id_number: String::new(),
+            phone: String::new(),
+            email: c.email,
+            gender: c.gender,
+            birth_date: c.birth_date.unwrap_or_default(),
+            education: c.education,
+            title: c.title,
+            qualifications: c.qualifications,
+            honours: c.honours,
+            projects: c.projects,
+            version: Some(c.version),
+        },
+        None => ProfileInput {
+            id_type: "citizen_id".into(),
+            title: "none".into(),
+            ..Default::default()
+        },
+    };
+    form_page(&state, &user, form, vec![], q.ok.is_some()).await
+}
+
+/// The form's fields, read from the posted pairs: education rows come as repeated
+/// `edu_*` fields (selects, so every row sends each one), honours as repeated checkboxes.
+fn profile_from_pairs(pairs: Vec<(String, String)>) -> ProfileInput {
+    let mut p = ProfileInput::default();
+    let mut edu: [Vec<String>; 6] = Default::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "name" => p.name = v,
+            "id_type" => p.id_type = v,
+            "id_number" => p.id_number = v,
+            "phone" => p.phone = v,
+            "email" => p.email = v,
+            "gender" => p.gender = v,
+            "birth_date" => p.birth_date = v,
+            "title" => p.title = v,
+            "qualifications" => p.qualifications = v,
+            "projects" => p.projects = v,
+            "version" => p.version = v.trim().parse().ok(),
+            "honours" => p.honours.push(v),
+            "edu_degree" => edu[0].push(v),
+            "edu_institution" => edu[1].push(v),
+            "edu_major" => edu[2].push(v),
+            "edu_full_time" => edu[3].push(v),
+            "edu_tier" => edu[4].push(v),
+            "edu_year" => edu[5].push(v),
+            _ => {}
+        }
+    }
+    let rows = edu.iter().map(Vec::len).max().unwrap_or(0).min(20);
+    let at = |col: usize, i: usize| edu[col].get(i).cloned().unwrap_or_default();
+    p.education = (0..rows)
+        .map(|i| Education {
+            degree: at(0, i),
+            institution: at(1, i),
+            major: at(2, i),
+            full_time: at(3, i) == "yes",
+            school_tier: at(4, i),
+            graduation_year: at(5, i),
+        })
+        .collect();
+    p
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = profile_from_pairs(form.value);
+    match state.app.save_my_profile(&user.actor, &input, &ctx).await {
+        Ok(_) => Ok(Redirect::to("/me/profile?ok=saved").into_response()),
+        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, input, e.field_errors(), false).await,
+        Err(yincai_app::AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "",
+                "登记表已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            let mut input = input;
+            input.version = state.app.my_profile(&user.actor).await?.map(|c| c.version);
+            form_page(&state, &user, input, errors, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "candidates.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<CandidateView>,
+    q: String,
+    pager: Pager,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let page = state
+        .app
+        .candidates(
+            &user.actor,
+            CandidateQuery {
+                text: query.q.clone(),
+                offset: query.paging.offset(),
+                limit: query.paging.limit(),
+            },
+        )
+        .await?;
+    let q = query.q.clone().unwrap_or_default();
+    let pager = Pager::new(page.total, &query.paging, &[("q", &q)]);
+    Ok(render(&ListPage {
+        layout: Layout::new("人才登记表", Some(&user.actor), "/candidates"),
+        rows: page.rows,
+        q,
+        pager,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "candidate_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    c: CandidateView,
+    can_reveal: bool,
+    revealed: Option<Revealed>,
+    reason: String,
+    errors: Vec<FieldError>,
+}
+
+impl DetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    revealed: Option<Revealed>,
+    reason: String,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let c = state.app.candidate(&user.actor, id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &DetailPage {
+            layout: Layout::new(format!("人才登记表：{}", c.name), Some(&user.actor), "/candidates"),
+            can_reveal: user.actor.has(Permission::PersonalDataView),
+            c,
+            revealed,
+            reason,
+            errors,
+        },
+    ))
+}
+
+async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    detail_page(&state, &user, id, None, String::new(), vec![]).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Shows the full numbers once, on this response only; nothing is kept in the session.
+async fn reveal(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<RevealForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let reason = form.value.reason;
+    match state.app.reveal_candidate(&user.actor, id, &reason, &ctx).await {
+        Ok(r) => detail_page(&state, &user, id, Some(r), String::new(), vec![]).await,
+        Err(e) if !e.field_errors().is_empty() => detail_page(&state, &user, id, None, reason, e.field_errors()).await,
+        Err(e) => Err(e.into()),
+    }
+}

@@ -346,6 +346,15 @@ async fn the_pages_keep_typed_input_on_an_error_and_reveal_once_with_a_reason() 
     let (status, detail) = c.get(&format!("/candidates/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(detail.contains("查看完整证件号") && !detail.contains(ID) && !detail.contains(PHONE));
+    assert!(
+        detail.contains("硕士") && detail.contains("“211工程”高校"),
+        "education by name"
+    );
+    let (_, wb) = c.get("/workbench").await;
+    assert!(
+        wb.contains("href=\"/candidates\""),
+        "a shortcut on the coordination office's workbench"
+    );
     let path = format!("/candidates/{id}/reveal");
     let (status, page) = c
         .post_form(&path, &[("_csrf", c.csrf.as_str()), ("reason", "看")])

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::candidates::{
     CandidateView, DEGREES, Education, GENDERS, HONOURS, ID_TYPES, ProfileInput, Revealed, SCHOOL_TIERS, TITLES,
+    name_of,
 };
 use yincai_app::{FieldError, Permission};
 use yincai_store::CandidateQuery;
@@ -33,7 +34,11 @@ fn education_rows(rows: &[Education]) -> Vec<Education> {
     let mut out = rows.to_vec();
     let want = (rows.len() + 1).max(3);
     while out.len() < want {
-        out.push(Education::default());
+        // Most degrees are full-time: a blank row starts at 是.
+        out.push(Education {
+            full_time: true,
+            ..Default::default()
+        });
     }
     out
 }
@@ -261,6 +266,12 @@ struct DetailPage {
 impl DetailPage {
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
+    }
+    fn degree_name(&self, code: &str) -> String {
+        name_of(&DEGREES, code)
+    }
+    fn tier_name(&self, code: &str) -> String {
+        name_of(&SCHOOL_TIERS, code)
     }
 }
 

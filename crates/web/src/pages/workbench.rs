@@ -46,7 +46,11 @@ fn shortcuts(roles: &[Role]) -> Vec<Shortcut> {
         let items: &[(&str, &str, &str)] = match role {
             Role::Unit => &[("/orgs", "本单位信息", "查看本单位的登记信息")],
             Role::Department => &[("/orgs", "所属单位", "查看本部门主管的用人单位")],
-            Role::Coordination | Role::LeadingGroup | Role::Assessor | Role::Finance | Role::CityLeader => {
+            Role::Coordination => &[
+                ("/candidates", "人才登记表", "查阅申请人的登记信息（证件号脱敏）"),
+                ("/orgs", "机构名录", "全市机构与用人单位"),
+            ],
+            Role::LeadingGroup | Role::Assessor | Role::Finance | Role::CityLeader => {
                 &[("/orgs", "机构名录", "全市机构与用人单位")]
             }
             Role::SysAdmin => &[

@@ -28,6 +28,10 @@ async fn health_home_and_openapi() {
             "/api/users",
             "/api/audit/verify",
             "/api/tasks",
+            "/api/me/profile",
+            "/api/candidates",
+            "/api/candidates/{id}",
+            "/api/candidates/{id}/reveal",
         ] {
             assert!(doc["paths"].get(path).is_some(), "OpenAPI documents {path}");
         }

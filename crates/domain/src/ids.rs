@@ -203,6 +203,19 @@ pub fn citizen_id_check_char(first17: &str) -> Option<char> {
     Some(char::from(CITIZEN_CHECK[(sum % 11) as usize]))
 }
 
+/// Both identifiers are 18 characters: trims the input and checks the length.
+fn eighteen_chars(input: &str, kind: IdKind) -> Result<&str, IdError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(IdError::Empty { kind });
+    }
+    let found = s.chars().count();
+    if found != 18 {
+        return Err(IdError::Length { kind, found });
+    }
+    Ok(s)
+}
+
 /// A valid 18-character 居民身份证号码 (GB 11643-1999).
 ///
 /// Checked: 18 characters, 17 digits then a digit or `X` (lower-case `x` is accepted and
@@ -220,17 +233,7 @@ impl CitizenId {
     /// Parse a 身份证号, trimming surrounding whitespace and upper-casing a final `x`.
     pub fn parse(input: &str) -> Result<CitizenId, IdError> {
         const KIND: IdKind = IdKind::CitizenId;
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(IdError::Empty { kind: KIND });
-        }
-        let count = s.chars().count();
-        if count != 18 {
-            return Err(IdError::Length {
-                kind: KIND,
-                found: count,
-            });
-        }
+        let s = eighteen_chars(input, KIND)?;
         let mut normalised = String::with_capacity(18);
         for (i, ch) in s.chars().enumerate() {
             let ok = ch.is_ascii_digit() || (i == 17 && (ch == 'X' || ch == 'x'));
@@ -411,17 +414,7 @@ impl CreditCode {
     /// Parse a 统一社会信用代码, trimming surrounding whitespace and upper-casing.
     pub fn parse(input: &str) -> Result<CreditCode, IdError> {
         const KIND: IdKind = IdKind::CreditCode;
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(IdError::Empty { kind: KIND });
-        }
-        let count = s.chars().count();
-        if count != 18 {
-            return Err(IdError::Length {
-                kind: KIND,
-                found: count,
-            });
-        }
+        let s = eighteen_chars(input, KIND)?;
         let mut normalised = String::with_capacity(18);
         for (i, ch) in s.chars().enumerate() {
             let up = ch.to_ascii_uppercase();

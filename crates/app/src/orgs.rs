@@ -162,9 +162,12 @@ impl App {
         q.scope_root = actor.org_scope();
         let mut tx = self.store.begin_read().await?;
         let page = tx.orgs(&q).await?;
+        // Many rows share a few supervising departments: look each one up once, not per row
+        // (an export holds up to 100,000 rows).
+        let mut parents = std::collections::HashMap::new();
         let mut rows = Vec::with_capacity(page.rows.len());
         for org in page.rows {
-            rows.push(self.org_view(&mut tx, org).await?);
+            rows.push(self.org_view(&mut tx, org, &mut parents).await?);
         }
         Ok(Page {
             rows,
@@ -183,7 +186,7 @@ impl App {
             .await?
             .filter(|o| actor.can_see_org(o.id, o.parent_id))
             .ok_or_else(|| AppError::NotFound("机构".into()))?;
-        self.org_view(&mut tx, org).await
+        self.org_view(&mut tx, org, &mut Default::default()).await
     }
 
     /// The departments, for the supervising-department choice.
@@ -197,9 +200,22 @@ impl App {
         Ok(self.store.begin_read().await?.orgs(&q).await?.rows)
     }
 
-    async fn org_view(&self, tx: &mut Tx, org: OrgRow) -> Result<OrgView> {
+    /// `parents` remembers the names of supervising departments already looked up.
+    async fn org_view(
+        &self,
+        tx: &mut Tx,
+        org: OrgRow,
+        parents: &mut std::collections::HashMap<i64, Option<String>>,
+    ) -> Result<OrgView> {
         let parent_name = match org.parent_id {
-            Some(p) => tx.org(p).await?.map(|p| p.name),
+            Some(p) => match parents.get(&p) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = tx.org(p).await?.map(|p| p.name);
+                    parents.insert(p, name.clone());
+                    name
+                }
+            },
             None => None,
         };
         let kind_name = OrgKind::parse(&org.kind).map_or(org.kind.clone(), |k| k.name_zh().to_string());

@@ -23,6 +23,7 @@ export const DEMO_PASSWORD = 'Yincai@Demo2026';
 export const DEMO_USERS = {
   talent: '张明',
   unit: '李华',
+  unit2: '李雷',
   dept: '王芳',
   coord: '赵敏',
   leader: '刘强',
@@ -33,6 +34,22 @@ export const DEMO_USERS = {
   sysadmin: '郑伟',
   secadmin: '冯雪',
   auditor: '蒋琳',
+};
+
+/**
+ * The demo's applicants (`crates/app/src/demo_cases.rs`): user name → name. Each has a
+ * registration form and an application in some state (王磊 an intent letter to accept,
+ * 李娜 a 补正 to make); the account `talent` stays blank for a newcomer.
+ */
+export const DEMO_APPLICANTS = {
+  hemin: '何敏',
+  wanglei: '王磊',
+  lina: '李娜',
+  chenchen: '陈晨',
+  liuyang: '刘洋',
+  zhaoxue: '赵雪',
+  sunjianguo: '孙建国',
+  zhoujie: '周杰',
 };
 
 const START_TIMEOUT_MS = 60_000;

@@ -32,10 +32,28 @@ pub enum Permission {
     WorkflowAct,
     /// Fill in and edit one's own registration form (人才登记表).
     ProfileEdit,
+    /// Apply to open positions and act on one's own applications (submit, 补正, accept
+    /// or decline an intent letter).
+    Apply,
     /// List and read candidates' registration forms, ID number and phone masked.
     CandidateRead,
     /// See a candidate's full ID number and phone, with a reason, audited (PIPL).
     PersonalDataView,
+    /// Read leading-group meetings, their agendas and decisions.
+    MeetingRead,
+    /// Convene a meeting and put items on its agenda (the coordination office, the leading
+    /// group's secretariat).
+    MeetingManage,
+    /// Record the leading group's decision on an agenda item, with its resolution number.
+    MeetingDecide,
+    /// Read the talent database (Art. 6) within one's scope.
+    TalentRead,
+    /// Read the special fund: budgets, balances, ledger, payment batches (Art. 29).
+    FundRead,
+    /// Enter annual budgets, pay certified releases, make and export payment batches (finance).
+    FundManage,
+    /// Keep the housing register, allocate, gift and take back housing (Art. 14; coordination office).
+    HousingManage,
 }
 
 impl Permission {
@@ -50,8 +68,16 @@ impl Permission {
             Permission::AuditRead => "查阅审计日志",
             Permission::WorkflowAct => "办理审批事项",
             Permission::ProfileEdit => "填写本人登记表",
+            Permission::Apply => "报名应聘",
             Permission::CandidateRead => "查看人才登记表",
             Permission::PersonalDataView => "查看完整证件号",
+            Permission::MeetingRead => "查看领导小组会议",
+            Permission::MeetingManage => "安排领导小组会议议程",
+            Permission::MeetingDecide => "记录领导小组决定",
+            Permission::TalentRead => "查看人才库",
+            Permission::FundRead => "查看专项资金",
+            Permission::FundManage => "管理专项资金（预算、支付）",
+            Permission::HousingManage => "管理人才住房",
         }
     }
 }
@@ -62,11 +88,25 @@ impl Permission {
 pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Talent => &[TaskRead, ProfileEdit],
+        Role::Talent => &[TaskRead, ProfileEdit, Apply],
         Role::ServiceDept => &[TaskRead],
-        Role::Coordination => &[TaskRead, OrgRead, WorkflowAct, CandidateRead, PersonalDataView],
-        Role::Unit | Role::Department | Role::LeadingGroup => &[TaskRead, OrgRead, WorkflowAct],
-        Role::Assessor | Role::Finance | Role::CityLeader => &[TaskRead, OrgRead],
+        Role::Coordination => &[
+            TaskRead,
+            OrgRead,
+            WorkflowAct,
+            CandidateRead,
+            PersonalDataView,
+            MeetingRead,
+            MeetingManage,
+            TalentRead,
+            FundRead,
+            HousingManage,
+        ],
+        Role::Unit | Role::Department => &[TaskRead, OrgRead, WorkflowAct, TalentRead],
+        Role::LeadingGroup => &[TaskRead, OrgRead, WorkflowAct, MeetingRead, MeetingDecide, TalentRead],
+        Role::CityLeader => &[TaskRead, OrgRead, MeetingRead, TalentRead, FundRead],
+        Role::Assessor => &[TaskRead, OrgRead, TalentRead],
+        Role::Finance => &[TaskRead, OrgRead, TalentRead, FundRead, FundManage],
         Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage],
         Role::SecAdmin => &[TaskRead, UserRead, UserSecurity],
         Role::AuditAdmin => &[AuditRead],

@@ -43,6 +43,13 @@ pub fn format_beijing(ms: i64) -> String {
     zoned.strftime("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The calendar date in Beijing of an epoch-ms time.
+pub fn beijing_date(ms: i64) -> jiff::civil::Date {
+    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

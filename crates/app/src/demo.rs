@@ -1,5 +1,6 @@
-//! The demo data set (`yincai serve --demo`): the Alashankou organisation and one
-//! account per role, so that a newcomer can click through every role's work.
+//! The demo data set (`yincai serve --demo`): the Alashankou organisation, one account per
+//! role, and cases in every state (`demo_cases`), so that a newcomer can click through
+//! every role's work.
 //! Loaded once; a second start finds the marker and changes nothing.
 
 use yincai_domain::ids::{CreditCode, credit_code_check_char, org_code_check_char};
@@ -14,9 +15,11 @@ pub const DEMO_PASSWORD: &str = "Yincai@Demo2026";
 const MARKER: &str = "demo_loaded";
 
 /// (username, display name, role, organisation name)
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 15] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 16] = [
     ("talent", "张明", Role::Talent, "社会公众"),
     ("unit", "李华", Role::Unit, "阿拉山口市口岸经济研究中心"),
+    // A second unit under the same department, so the department has another's plan to review.
+    ("unit2", "李雷", Role::Unit, "阿拉山口市综合保税区服务中心"),
     ("dept", "王芳", Role::Department, "阿拉山口市商务和口岸局"),
     ("coord", "赵敏", Role::Coordination, "阿拉山口市人才工作协调办公室"),
     ("leader", "刘强", Role::LeadingGroup, "阿拉山口市人才工作领导小组"),
@@ -188,6 +191,8 @@ impl App {
         })
         .await?;
         tx.commit().await?;
+        // The cases go through the use cases, each in its own transactions.
+        self.load_demo_cases(&hash).await?;
         Ok(true)
     }
 }

@@ -9,14 +9,26 @@ use yincai_domain::crypto::FieldCipher;
 use yincai_store::{NewAudit, Store};
 
 pub mod accounts;
+pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod authz;
 pub mod candidates;
 pub mod clock;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
+pub mod fund;
+pub mod gate;
+pub mod housing;
+pub mod meetings;
 pub mod orgs;
 pub mod passwords;
+pub mod plans;
+pub mod projection;
+pub mod recovery;
+pub mod special_cases;
+pub mod talents;
 pub mod tasks;
 pub mod workflow;
 
@@ -26,6 +38,15 @@ pub use error::{AppError, FieldError};
 pub use yincai_domain::{OrgKind, Role};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The built-in policies, compiled once per process.
+static POLICIES: std::sync::LazyLock<yincai_policy::PolicySet> =
+    std::sync::LazyLock::new(yincai_policy::PolicySet::builtin);
+
+/// The policies the system applies (the same set the calculator and the API use).
+pub fn policies() -> &'static yincai_policy::PolicySet {
+    &POLICIES
+}
 
 /// Everything a use case needs; cheap to clone.
 #[derive(Clone)]
@@ -52,6 +73,12 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// Today in Beijing (UTC+8), by the app's clock: the date every deadline and every
+    /// open or close date is compared with.
+    pub fn today(&self) -> jiff::civil::Date {
+        clock::beijing_date(self.now())
     }
 
     /// The audit record of a state change by `actor`.

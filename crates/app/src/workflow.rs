@@ -10,7 +10,7 @@ use yincai_domain::calendar::WorkCalendar;
 use yincai_domain::workflow::{self, Action, ActorFacts, Request, WorkflowDef, WorkflowError, decide, due_date};
 use yincai_store::{NewTask, NewWorkflowEvent, NewWorkflowItem, Tx, WorkflowEventRow, WorkflowItemRow};
 
-use crate::clock::format_beijing;
+use crate::clock::{beijing_date, format_beijing};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
 /// The kind of every workflow task (待办) in the `tasks` table.
@@ -99,13 +99,6 @@ fn map_workflow_error(e: WorkflowError) -> AppError {
     }
 }
 
-/// The calendar date in Beijing of an epoch-ms time.
-fn beijing_date(ms: i64) -> jiff::civil::Date {
-    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    ts.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .date()
-}
-
 impl App {
     /// Starts `def` on `object` for the unit `org_id` (the actor's own organisation).
     /// Returns the item id. Refused if the object already has an unfinished item of `def`.
@@ -118,6 +111,28 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<i64> {
         actor.require(Permission::WorkflowAct)?;
+        if org_id != actor.org_id {
+            return Err(AppError::Forbidden(format!("只能为本单位发起{}", def.name_zh)));
+        }
+        let mut tx = self.store.begin_write().await?;
+        let id = self.start_in(&mut tx, actor, def, object, org_id, None, ctx).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Starts an item inside the caller's transaction. `org_id` is the owning unit (for
+    /// scope); `owner_user_id` the person it belongs to, if any (an applicant).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn start_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        def: &'static WorkflowDef,
+        object: &WorkflowObject,
+        org_id: i64,
+        owner_user_id: Option<i64>,
+        ctx: &RequestCtx,
+    ) -> Result<i64> {
         if !actor.has_role(def.starter) {
             return Err(AppError::Forbidden(format!(
                 "{}只能由{}发起",
@@ -125,11 +140,7 @@ impl App {
                 def.starter.name_zh()
             )));
         }
-        if org_id != actor.org_id {
-            return Err(AppError::Forbidden(format!("只能为本单位发起{}", def.name_zh)));
-        }
         let now = self.now();
-        let mut tx = self.store.begin_write().await?;
         let open = tx
             .workflow_items_for_object(&object.object_type, &object.object_id)
             .await?
@@ -146,6 +157,11 @@ impl App {
                 ),
             )));
         }
+        // The first step is due like any other.
+        let due = def
+            .state(def.initial)
+            .and_then(|s| s.due_workdays)
+            .map(|n| due_date(WorkCalendar::official(), beijing_date(now), n));
         let item = NewWorkflowItem {
             workflow: def.code.into(),
             object_type: object.object_type.clone(),
@@ -153,7 +169,8 @@ impl App {
             state: def.initial.into(),
             org_id,
             maker_id: Some(actor.user_id),
-            due_date: None,
+            due_date: due.map(|d| d.date.to_string()),
+            owner_user_id,
         };
         let id = tx.insert_workflow_item(&item, now).await?;
         let role = def.starter;
@@ -169,6 +186,7 @@ impl App {
             reason: String::new(),
             resolution_number: None,
             attachments: "[]".into(),
+            meeting_item_id: None,
         })
         .await?;
         let summary = format!(
@@ -181,15 +199,21 @@ impl App {
         tx.append_audit(&self.audit_by(actor, ctx, "workflow_start", (ITEM_OBJECT, id.to_string()), summary))
             .await?;
         let org_name = tx.org(org_id).await?.map(|o| o.name).unwrap_or_default();
-        self.open_task(&mut tx, def, id, def.initial, org_id, &org_name, None, false)
-            .await?;
-        tx.commit().await?;
+        let pending = Pending {
+            org_id,
+            org_name: &org_name,
+            owner_user_id,
+            due: item.due_date.clone(),
+            plain_days: due.is_some_and(|d| d.plain_days),
+        };
+        self.open_task(tx, def, id, def.initial, &pending).await?;
         Ok(id)
     }
 
     /// Acts on an item: the whole transition in one write transaction. If someone else
     /// acted since the actor loaded `expected_version`, nothing changes and the error
-    /// says who did what and when.
+    /// says who did what and when. Decisions of the leading group are refused here: they
+    /// are taken in a meeting ([`App::decide_agenda_item`]).
     pub async fn act(
         &self,
         actor: &Actor,
@@ -198,9 +222,33 @@ impl App {
         input: &ActInput,
         ctx: &RequestCtx,
     ) -> Result<Acted> {
-        actor.require(Permission::WorkflowAct)?;
-        let now = self.now();
         let mut tx = self.store.begin_write().await?;
+        let acted = self
+            .act_in(&mut tx, actor, item_id, expected_version, input, None, ctx)
+            .await?;
+        tx.commit().await?;
+        Ok(acted)
+    }
+
+    /// [`App::act`] inside the caller's transaction; `meeting_item_id` is set only by the
+    /// meeting's decision, which is the one way to a transition that needs a resolution.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn act_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        item_id: i64,
+        expected_version: i64,
+        input: &ActInput,
+        meeting_item_id: Option<i64>,
+        ctx: &RequestCtx,
+    ) -> Result<Acted> {
+        if actor.has(Permission::Apply) && !actor.has(Permission::WorkflowAct) {
+            actor.require(Permission::Apply)?;
+        } else {
+            actor.require(Permission::WorkflowAct)?;
+        }
+        let now = self.now();
         let item = tx
             .workflow_item(item_id)
             .await?
@@ -209,13 +257,13 @@ impl App {
             .org(item.org_id)
             .await?
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
-        if !actor.can_see_org(org.id, org.parent_id) {
+        if !may_see_item(actor, &item, org.parent_id) {
             return Err(AppError::NotFound("审批事项".into()));
         }
         let def = workflow::by_code(&item.workflow)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
         if item.version != expected_version {
-            return Err(already_handled(&mut tx, def, &item).await?);
+            return Err(already_handled(tx, def, &item).await?);
         }
         let req = Request {
             action: input.action,
@@ -228,10 +276,17 @@ impl App {
             is_maker: item.maker_id == Some(actor.user_id),
         };
         let decision = decide(def, &item.state, facts, &req).map_err(map_workflow_error)?;
-        // Only the owning unit acts as a unit, only its supervising department as a department.
+        if decision.changes_state && def.needs_meeting(decision.from, decision.action) && meeting_item_id.is_none() {
+            return Err(AppError::Forbidden(
+                "领导小组须在会议上作出决定：请在“领导小组会议”中对该议题作出决定并填写批复文号".into(),
+            ));
+        }
+        // Only the owning unit acts as a unit, only its supervising department as a
+        // department, only the applicant on their own application.
         let in_role_scope = match decision.role {
             Role::Unit => actor.org_id == item.org_id,
             Role::Department => org.parent_id == Some(actor.org_id),
+            Role::Talent => item.owner_user_id == Some(actor.user_id),
             _ => true,
         };
         if !in_role_scope {
@@ -268,7 +323,7 @@ impl App {
             .await
         {
             Ok(()) => {}
-            Err(yincai_store::StoreError::Stale) => return Err(already_handled(&mut tx, def, &item).await?),
+            Err(yincai_store::StoreError::Stale) => return Err(already_handled(tx, def, &item).await?),
             Err(e) => return Err(e.into()),
         }
         let reason = input.reason.trim().to_string();
@@ -287,6 +342,7 @@ impl App {
                 reason: reason.clone(),
                 resolution_number: resolution.clone(),
                 attachments,
+                meeting_item_id,
             })
             .await?;
         let mut summary = format!(
@@ -294,7 +350,7 @@ impl App {
             def.name_zh,
             item.id,
             org.name,
-            decision.action.name_zh(),
+            def.action_label(decision.from, decision.action),
             def.state_name(decision.from),
             def.state_name(decision.to)
         );
@@ -314,15 +370,26 @@ impl App {
             tx.close_tasks(TASK_KIND, ITEM_OBJECT, &item.id.to_string(), now)
                 .await?;
             if !decision.terminal {
-                self.open_task(&mut tx, def, item.id, decision.to, item.org_id, &org.name, due, plain)
-                    .await?;
+                let pending = Pending {
+                    org_id: item.org_id,
+                    org_name: &org.name,
+                    owner_user_id: item.owner_user_id,
+                    due,
+                    plain_days: plain,
+                };
+                self.open_task(tx, def, item.id, decision.to, &pending).await?;
             }
+            let done = Transitioned {
+                def,
+                item: &item,
+                decision: &decision,
+            };
+            self.transition_effects(tx, actor, &done, ctx).await?;
         }
         let item = tx
             .workflow_item(item.id)
             .await?
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
-        tx.commit().await?;
         Ok(Acted {
             item,
             event_seq: seq,
@@ -330,9 +397,41 @@ impl App {
         })
     }
 
+    /// What a transition does beyond the workflow, in the same transaction: checks that
+    /// the step's record exists (an announcement before publishing, a letter before it is
+    /// sent, a procedure before it is reported) and writes what follows from it (the
+    /// talent record on confirmation). An error undoes the whole transition.
+    async fn transition_effects(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        t: &Transitioned<'_>,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        let _ = (&tx, actor, ctx);
+        #[allow(clippy::match_single_binding)]
+        match (t.def.code, t.decision.from, t.decision.to) {
+            // One arm per step that records something: (workflow, from, to) => the feature's hook.
+            ("application", "draft", "review") => self.application_resubmitted(tx, t).await,
+            ("application", "review", "passed") => self.application_passing(tx, t).await,
+            ("application", "passed", "offered") => self.application_offering(tx, t).await,
+            ("application", "offered", "accepted") => self.application_letter_accepted(tx, t).await,
+            ("annual_plan", "approved", "published") => self.plan_published(tx, actor, t, ctx).await,
+            ("application", "procedure", "confirmation") => self.procedure_reported(tx, t).await,
+            ("application", "confirmation", "introduced") => self.talent_on_confirmation(tx, actor, t, ctx).await,
+            ("benefit_release", "group_decision", "approved") => self.release_approving(tx, actor, t, ctx).await,
+            ("benefit_release", "approved", "certified") => self.release_certifying(tx, actor, t, ctx).await,
+            _ => Ok(()),
+        }
+    }
+
     /// One item with its history, if the actor may see it.
     pub async fn workflow_item(&self, actor: &Actor, item_id: i64) -> Result<WorkflowItemView> {
-        actor.require(Permission::WorkflowAct)?;
+        if actor.has(Permission::Apply) && !actor.has(Permission::WorkflowAct) {
+            actor.require(Permission::Apply)?;
+        } else {
+            actor.require(Permission::WorkflowAct)?;
+        }
         let mut tx = self.store.begin_read().await?;
         let item = tx
             .workflow_item(item_id)
@@ -340,7 +439,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
         tx.org(item.org_id)
             .await?
-            .filter(|o| actor.can_see_org(o.id, o.parent_id))
+            .filter(|o| may_see_item(actor, &item, o.parent_id))
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
         let def = workflow::by_code(&item.workflow)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
@@ -355,19 +454,23 @@ impl App {
     }
 
     /// The task of the step an item now waits on: addressed to the pending role, in the
-    /// owning unit (unit), its supervising department (department) or city-wide.
-    #[allow(clippy::too_many_arguments)]
+    /// owning unit (unit), its supervising department (department), to the applicant
+    /// (talent) or city-wide.
     async fn open_task(
         &self,
         tx: &mut Tx,
         def: &WorkflowDef,
         item_id: i64,
         state: &str,
-        org_id: i64,
-        org_name: &str,
-        due: Option<String>,
-        plain_days: bool,
+        p: &Pending<'_>,
     ) -> Result<()> {
+        let Pending {
+            org_id,
+            org_name,
+            owner_user_id,
+            ref due,
+            plain_days,
+        } = *p;
         let Some(step) = def.state(state) else {
             return Ok(());
         };
@@ -379,8 +482,18 @@ impl App {
             Role::Department => tx.org(org_id).await?.and_then(|o| o.parent_id),
             _ => None,
         };
-        let mut title = format!("{}（{}）：{}", def.name_zh, org_name, step.name_zh);
-        if plain_days && let Some(d) = &due {
+        // An applicant's step is theirs alone, not every applicant's.
+        let (task_role, task_user) = match (role, owner_user_id) {
+            (Role::Talent, Some(owner)) => (None, Some(owner)),
+            _ => (Some(role.code().to_string()), None),
+        };
+        let subject = object_title(tx, item_id).await?;
+        let mut title = if subject.is_empty() {
+            format!("{}（{}）：{}", def.name_zh, org_name, step.name_zh)
+        } else {
+            format!("{}“{subject}”（{}）：{}", def.name_zh, org_name, step.name_zh)
+        };
+        if plain_days && let Some(d) = due {
             title.push_str(&format!(
                 "（{} 年工作日历尚未录入，期限按自然日计算）",
                 d.get(..4).unwrap_or("")
@@ -391,17 +504,76 @@ impl App {
                 kind: TASK_KIND.into(),
                 title,
                 link: format!("/workflow/{item_id}"),
-                role: Some(role.code().into()),
+                role: task_role,
                 org_id: task_org,
-                user_id: None,
+                user_id: task_user,
                 object_type: ITEM_OBJECT.into(),
                 object_id: item_id.to_string(),
-                due_date: due,
+                due_date: due.clone(),
             },
             self.now(),
         )
         .await?;
         Ok(())
+    }
+}
+
+/// A short label of what an item is about, for tasks and agendas: the plan's title, the
+/// applicant and position, the 一事一议 case's candidate. Empty for other objects.
+pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
+    let Some(item) = tx.workflow_item(item_id).await? else {
+        return Ok(String::new());
+    };
+    let Ok(id) = item.object_id.parse::<i64>() else {
+        return Ok(String::new());
+    };
+    Ok(match item.object_type.as_str() {
+        "plan" => tx.plan(id).await?.map(|p| p.title).unwrap_or_default(),
+        "application" => tx
+            .application_listed(id)
+            .await?
+            .map(|a| format!("{}，{}", a.candidate_name, a.position_title))
+            .unwrap_or_default(),
+        "installment" => tx
+            .installment(id)
+            .await?
+            .map(|i| {
+                let amount = yincai_domain::money::Fen(i.amount_fen).format_cn();
+                format!("{}，{} 第 {} 笔 {amount}", i.talent_name, i.benefit_name, i.seq)
+            })
+            .unwrap_or_default(),
+        "special_case" => match tx.special_case(id).await? {
+            Some(c) => tx.candidate(c.candidate_id).await?.map(|c| c.name).unwrap_or_default(),
+            None => String::new(),
+        },
+        _ => String::new(),
+    })
+}
+
+/// Where the next step's task goes and when it is due.
+struct Pending<'a> {
+    org_id: i64,
+    org_name: &'a str,
+    owner_user_id: Option<i64>,
+    due: Option<String>,
+    plain_days: bool,
+}
+
+/// A transition just recorded, for [`App::transition_effects`].
+pub(crate) struct Transitioned<'a> {
+    pub def: &'static WorkflowDef,
+    /// The item as it was before the transition.
+    pub item: &'a WorkflowItemRow,
+    pub decision: &'a workflow::Decision,
+}
+
+/// Whether the actor may see an item: an applicant only their own items, everyone else by
+/// the organisation scope of the owning unit.
+pub(crate) fn may_see_item(actor: &Actor, item: &WorkflowItemRow, parent_id: Option<i64>) -> bool {
+    if actor.has(Permission::WorkflowAct) {
+        actor.can_see_org(item.org_id, parent_id)
+    } else {
+        actor.has(Permission::Apply) && item.owner_user_id == Some(actor.user_id)
     }
 }
 

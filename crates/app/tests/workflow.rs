@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use yincai_app::clock::ManualClock;
+use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::workflow::{ActInput, ITEM_OBJECT, WorkflowObject};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
@@ -72,6 +73,22 @@ async fn world(db: &TestDb, now_ms: i64) -> World {
     let coord = org("人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
     let lg = org("人才工作领导小组", OrgKind::LeadingGroup, None).await;
     let it = org("信息中心", OrgKind::ItCentre, None).await;
+    // Real accounts behind the actors (ids 1-10 in a fresh database): meetings refer to them.
+    for (n, org_id) in [unit, unit, unit2, dept, dept2, coord, coord, lg, it, coord]
+        .into_iter()
+        .enumerate()
+    {
+        let user = yincai_store::NewUser {
+            username: format!("u{}", n + 1),
+            display_name: format!("用户{}", n + 1),
+            org_id,
+            password_hash: String::new(),
+            must_change_password: false,
+            roles: Vec::new(),
+        };
+        let id = tx.insert_user(&user, 1).await.unwrap();
+        assert_eq!(id, n as i64 + 1);
+    }
     tx.commit().await.unwrap();
     let app = App::new(
         store,
@@ -126,6 +143,42 @@ impl World {
     async fn act(&self, who: &Actor, id: i64, input: ActInput) -> Result<String, AppError> {
         let v = self.version(id).await;
         self.app.act(who, id, v, &input, &ctx()).await.map(|a| a.item.state)
+    }
+
+    /// The leading group's decision, as it is taken: in a meeting, on an agenda item (the
+    /// item's pending one, or a new meeting's).
+    async fn decide_in_meeting(&self, who: &Actor, id: i64, action: Action, reason: &str) -> Result<String, AppError> {
+        static MEETINGS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let pending = {
+            let mut tx = self.app.store.begin_read().await.unwrap();
+            tx.pending_agenda_for(id).await.unwrap().into_iter().next()
+        };
+        let (meeting, agenda) = match pending {
+            Some(a) => (a.meeting_id, a.id),
+            None => {
+                let n = MEETINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let input = MeetingInput {
+                    number: format!("2025年第{n}次"),
+                    title: "人才工作领导小组会议".into(),
+                    held_on: "2025-01-24".into(),
+                };
+                let meeting = self.app.create_meeting(&self.coord, &input, &ctx()).await?;
+                let agenda = self
+                    .app
+                    .add_agenda_item(&self.coord, meeting, "", &[id], &ctx())
+                    .await?;
+                (meeting, agenda)
+            }
+        };
+        let decision = AgendaDecision {
+            action: Some(action),
+            resolution_number: RESOLUTION.into(),
+            reason: reason.into(),
+        };
+        self.app
+            .decide_agenda_item(who, meeting, agenda, &decision, &ctx())
+            .await?;
+        Ok(self.state(id).await)
     }
 
     async fn audit_count(&self, id: i64) -> i64 {
@@ -208,44 +261,49 @@ async fn the_annual_plan_happy_path_with_tasks_due_dates_events_and_one_audit_re
             w.act(&w.coord, id, ActInput::new(Action::Approve)).await.unwrap(),
             "group_decision"
         );
-        // The leading group decides in a meeting: no resolution number, no decision.
+        // The leading group decides in a meeting: no resolution number, no decision; and
+        // not outside a meeting even with one.
         let err = w.act(&w.leader, id, ActInput::new(Action::Approve)).await.unwrap_err();
         assert!(err.to_string().contains("批复文号"), "{label}: {err}");
+        let err = w
+            .act(&w.leader, id, ActInput::new(Action::Approve).resolution(RESOLUTION))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("会议"), "{label}: {err}");
         assert_eq!(
-            w.act(&w.leader, id, ActInput::new(Action::Approve).resolution(RESOLUTION))
-                .await
-                .unwrap(),
+            w.decide_in_meeting(&w.leader, id, Action::Approve, "").await.unwrap(),
             "approved"
         );
+        // Publishing needs the plan's announcement (the plans feature's record): this item
+        // has no plan behind it, so the transition is refused and leaves nothing behind.
+        let err = w.act(&w.coord2, id, ActInput::new(Action::Publish)).await.unwrap_err();
+        assert!(err.to_string().contains("公告"), "{label}: {err}");
+        assert_eq!(w.state(id).await, "approved", "{label}");
         assert_eq!(
-            w.act(&w.coord2, id, ActInput::new(Action::Publish)).await.unwrap(),
-            "published"
+            w.open_tasks(&w.coord2).await.len(),
+            1,
+            "{label}: the publishing task is still open"
         );
-        for who in [&w.unit, &w.dept, &w.coord, &w.leader] {
-            assert!(w.open_tasks(who).await.is_empty(), "{label}: all tasks closed");
+        for who in [&w.unit, &w.dept, &w.leader] {
+            assert!(w.open_tasks(who).await.is_empty(), "{label}: earlier tasks closed");
         }
 
         let view = w.app.workflow_item(&w.unit, id).await.unwrap();
         let actions: Vec<_> = view.events.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(
-            actions,
-            ["start", "submit", "approve", "approve", "approve", "publish"],
-            "{label}"
-        );
-        assert_eq!(
-            view.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
-            [1, 2, 3, 4, 5, 6]
-        );
+        assert_eq!(actions, ["start", "submit", "approve", "approve", "approve"], "{label}");
+        assert_eq!(view.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
         assert_eq!(view.events[4].resolution_number.as_deref(), Some(RESOLUTION), "{label}");
         assert_eq!(view.events[4].actor_role, "leading_group", "{label}");
-        assert_eq!(view.state_name, "已发布");
-        assert!(view.actions.is_empty(), "{label}: nothing left to do");
-        assert_eq!(w.audit_count(id).await, 6, "{label}: one audit record per event");
-        let err = w
-            .act(&w.coord, id, ActInput::new(Action::Comment).reason("补充"))
-            .await
-            .unwrap_err();
-        assert!(err.to_string().contains("流程已结束"), "{label}: {err}");
+        assert!(
+            view.events[4].meeting_item_id.is_some(),
+            "{label}: decided on an agenda item"
+        );
+        assert_eq!(view.state_name, "已批准待发布");
+        assert_eq!(
+            w.audit_count(id).await,
+            5,
+            "{label}: one audit record per event, none for the refusal"
+        );
     });
 }
 
@@ -377,7 +435,7 @@ async fn the_maker_of_a_step_never_checks_it() {
     on_every_backend!(|w, label| {
         // One person holding two roles (the table is the only guard against it).
         let both = actor(
-            20,
+            10,
             "双岗",
             w.coord.org_id,
             OrgKind::CoordinationOffice,
@@ -387,10 +445,7 @@ async fn the_maker_of_a_step_never_checks_it() {
         w.act(&w.unit, id, ActInput::new(Action::Submit)).await.unwrap();
         w.act(&w.dept, id, ActInput::new(Action::Approve)).await.unwrap();
         w.act(&both, id, ActInput::new(Action::Approve)).await.unwrap();
-        let err = w
-            .act(&both, id, ActInput::new(Action::Approve).resolution(RESOLUTION))
-            .await
-            .unwrap_err();
+        let err = w.decide_in_meeting(&both, id, Action::Approve, "").await.unwrap_err();
         assert!(err.to_string().contains("不能审核自己提交的事项"), "{label}: {err}");
         assert_eq!(w.state(id).await, "group_decision", "{label}");
         // A comment by the maker is fine and changes nothing.
@@ -400,9 +455,7 @@ async fn the_maker_of_a_step_never_checks_it() {
                 .unwrap(),
             "group_decision"
         );
-        w.act(&w.leader, id, ActInput::new(Action::Approve).resolution(RESOLUTION))
-            .await
-            .unwrap();
+        w.decide_in_meeting(&w.leader, id, Action::Approve, "").await.unwrap();
     });
 }
 

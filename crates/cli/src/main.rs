@@ -12,6 +12,9 @@ use yincai_app::{RequestCtx, Role};
 use yincai_store::AuditVerdict;
 use yincai_web::{Config, Server};
 
+mod fund_bench;
+mod projection_bench;
+
 #[derive(Parser)]
 #[command(
     name = "yincai",
@@ -39,11 +42,25 @@ enum Command {
         #[command(subcommand)]
         command: yincai_policy::cli::PolicyCommand,
     },
+    /// The special fund: `fund bench` times installments from frozen reports,
+    /// `fund projection-bench` the ten-year projection.
+    Fund {
+        #[command(subcommand)]
+        command: FundCommand,
+    },
     /// Accounts that must exist before anyone can log in.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum FundCommand {
+    #[command(flatten)]
+    Bench(fund_bench::FundCommand),
+    /// Time the ten-year projection of the special fund (both scenarios).
+    ProjectionBench(projection_bench::ProjectionBenchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -111,6 +128,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             });
         }
+        Command::Fund { command } => {
+            let result = match command {
+                FundCommand::Bench(c) => fund_bench::run(c),
+                FundCommand::ProjectionBench(args) => projection_bench::run(args),
+            };
+            return result.unwrap_or_else(|e| {
+                eprintln!("错误 (error): {e:#}");
+                ExitCode::FAILURE
+            });
+        }
         other => other,
     };
     tracing_subscriber::fmt()
@@ -167,7 +194,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Policy { .. } => unreachable!("handled before the runtime starts"),
+        Command::Policy { .. } | Command::Fund { .. } => unreachable!("handled before the runtime starts"),
         Command::User {
             command:
                 UserCommand::CreateAdmin {

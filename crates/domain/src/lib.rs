@@ -5,10 +5,12 @@
 
 pub mod calendar;
 pub mod crypto;
+pub mod files;
 pub mod ids;
 pub mod mask;
 pub mod money;
 pub mod password;
+pub mod projection;
 pub mod roles;
 pub mod workflow;
 

@@ -127,6 +127,9 @@ pub struct WorkflowDef {
     pub transitions: &'static [Transition],
     /// Roles that may add a comment in any non-terminal state (no state change).
     pub commenters: &'static [Role],
+    /// What a button says where the action's plain name would mislead, e.g. 接受意向书
+    /// for the candidate's approve: (state, action, label).
+    pub labels: &'static [(&'static str, Action, &'static str)],
 }
 
 /// Facts about the actor that [`decide`] needs; the app establishes them.
@@ -222,6 +225,21 @@ impl WorkflowDef {
     pub fn state_name(&self, code: &str) -> String {
         self.state(code)
             .map_or_else(|| code.to_string(), |s| s.name_zh.to_string())
+    }
+
+    /// The label of `action` in `state` (its own name unless the definition says otherwise).
+    pub fn action_label(&self, state: &str, action: Action) -> &'static str {
+        self.labels
+            .iter()
+            .find(|(s, a, _)| *s == state && *a == action)
+            .map_or(action.name_zh(), |(_, _, l)| l)
+    }
+
+    /// Whether the transition of `action` in `state` is decided in a leading-group meeting.
+    pub fn needs_meeting(&self, state: &str, action: Action) -> bool {
+        self.transitions
+            .iter()
+            .any(|t| t.from == state && t.action == action && t.guards.contains(&Guard::ResolutionRequired))
     }
 
     /// The actions open to `roles` in `state` (for buttons), comments included.
@@ -479,7 +497,7 @@ pub fn due_date(cal: &WorkCalendar, from: jiff::civil::Date, n: u32) -> Due {
 }
 
 /// Every workflow the system knows, by code.
-pub const ALL: [&WorkflowDef; 1] = [&ANNUAL_PLAN];
+pub const ALL: [&WorkflowDef; 4] = [&ANNUAL_PLAN, &APPLICATION, &SPECIAL_CASE, &BENEFIT_RELEASE];
 
 pub fn by_code(code: &str) -> Option<&'static WorkflowDef> {
     ALL.into_iter().find(|d| d.code == code)
@@ -669,6 +687,259 @@ pub const ANNUAL_PLAN: WorkflowDef = WorkflowDef {
         tr("approved", Role::Coordination, Action::Publish, "published", &[], &[]),
     ],
     commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "提交主管部门审核"),
+        ("approved", Action::Publish, "发布公告"),
+    ],
+};
+
+const fn state(
+    code: &'static str,
+    name_zh: &'static str,
+    pending_role: Option<Role>,
+    due_workdays: Option<u32>,
+) -> StateDef {
+    StateDef {
+        code,
+        name_zh,
+        pending_role,
+        due_workdays,
+        terminal: pending_role.is_none(),
+    }
+}
+
+/// 报名与引进 (Art. 12(2)-(5)): one candidate's application to one position, from the
+/// qualification review to the introduced talent. The candidate submits (and resubmits
+/// after 补正); the 协调办 reviews, issues the intent letter and puts accepted candidates
+/// on a proposed-hire list; the 领导小组 decides the list in a meeting; the employer unit
+/// records the procedure of its mode; the 协调办 confirms, which creates the talent record.
+pub const APPLICATION: WorkflowDef = WorkflowDef {
+    code: "application",
+    name_zh: "人才报名与引进",
+    initial: "draft",
+    starter: Role::Talent,
+    states: &[
+        state("draft", "待提交（补正）", Some(Role::Talent), Some(10)),
+        state("review", "资格审查", Some(Role::Coordination), Some(10)),
+        state("passed", "审查通过待发意向书", Some(Role::Coordination), Some(5)),
+        state("offered", "意向书待确认", Some(Role::Talent), Some(10)),
+        state("accepted", "待报领导小组", Some(Role::Coordination), Some(10)),
+        state(
+            "group_decision",
+            "领导小组审定拟聘名单",
+            Some(Role::LeadingGroup),
+            Some(20),
+        ),
+        state("procedure", "办理引进手续", Some(Role::Unit), Some(30)),
+        state("confirmation", "协调办确认入库", Some(Role::Coordination), Some(5)),
+        state("introduced", "已引进", None, None),
+        state("declined", "本人放弃", None, None),
+        state("rejected", "不予通过", None, None),
+    ],
+    transitions: &[
+        tr("draft", Role::Talent, Action::Submit, "review", &[], &[]),
+        tr("review", Role::Coordination, Action::Approve, "passed", &[], REVIEW),
+        tr(
+            "review",
+            Role::Coordination,
+            Action::Return,
+            "draft",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "review",
+            Role::Coordination,
+            Action::Reject,
+            "rejected",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr("passed", Role::Coordination, Action::Submit, "offered", &[], &[]),
+        tr("offered", Role::Talent, Action::Approve, "accepted", &[], REVIEW),
+        tr(
+            "offered",
+            Role::Talent,
+            Action::Reject,
+            "declined",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr("offered", Role::Coordination, Action::Withdraw, "passed", &[], WITHDRAW),
+        tr(
+            "accepted",
+            Role::Coordination,
+            Action::Submit,
+            "group_decision",
+            &[],
+            &[],
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Approve,
+            "procedure",
+            &[],
+            MEETING,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Reject,
+            "rejected",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::Coordination,
+            Action::Withdraw,
+            "accepted",
+            &[],
+            WITHDRAW,
+        ),
+        tr("procedure", Role::Unit, Action::Submit, "confirmation", &[], &[]),
+        tr(
+            "confirmation",
+            Role::Coordination,
+            Action::Approve,
+            "introduced",
+            &[],
+            REVIEW,
+        ),
+        tr(
+            "confirmation",
+            Role::Coordination,
+            Action::Return,
+            "procedure",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+    ],
+    commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "提交报名"),
+        ("review", Action::Approve, "资格审查通过"),
+        ("review", Action::Return, "退回补正"),
+        ("passed", Action::Submit, "发出意向书"),
+        ("offered", Action::Approve, "接受意向书"),
+        ("offered", Action::Reject, "放弃"),
+        ("offered", Action::Withdraw, "撤回意向书"),
+        ("accepted", Action::Submit, "列入拟聘人员名单报领导小组"),
+        ("group_decision", Action::Approve, "同意聘用"),
+        ("procedure", Action::Submit, "手续办结，报协调办确认"),
+        ("confirmation", Action::Approve, "确认引进，建立人才档案"),
+    ],
+};
+
+/// 一事一议 (Art. 14(7) and cases the measures do not foresee): the 协调办 opens a case on
+/// a candidate with the reason and the proposed treatment; the 领导小组 decides it in a
+/// meeting.
+pub const SPECIAL_CASE: WorkflowDef = WorkflowDef {
+    code: "special_case",
+    name_zh: "一事一议",
+    initial: "draft",
+    starter: Role::Coordination,
+    states: &[
+        state("draft", "协调办拟议", Some(Role::Coordination), Some(10)),
+        state("group_decision", "领导小组审议", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "同意", None, None),
+        state("rejected", "不同意", None, None),
+    ],
+    transitions: &[
+        tr("draft", Role::Coordination, Action::Submit, "group_decision", &[], &[]),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Approve,
+            "approved",
+            &[],
+            MEETING,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Reject,
+            "rejected",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Return,
+            "draft",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::Coordination,
+            Action::Withdraw,
+            "draft",
+            &[],
+            WITHDRAW,
+        ),
+    ],
+    commenters: &[Role::Coordination, Role::LeadingGroup],
+    labels: &[("draft", Action::Submit, "提请领导小组审议")],
+};
+
+/// 待遇发放审批 (Art. 19): the 协调办 requests the release of one installment whose
+/// assessment passed; the 领导小组 approves it in a meeting (批复文号, the money is committed
+/// against the special fund); the 协调办 issues the certificate (证明); finance then pays.
+pub const BENEFIT_RELEASE: WorkflowDef = WorkflowDef {
+    code: "benefit_release",
+    name_zh: "待遇发放审批",
+    initial: "requested",
+    starter: Role::Coordination,
+    states: &[
+        state("requested", "协调办提请", Some(Role::Coordination), Some(5)),
+        state("group_decision", "领导小组审议", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "已批复，待出具证明", Some(Role::Coordination), Some(5)),
+        state("certified", "已出具证明", None, None),
+        state("rejected", "不予发放", None, None),
+    ],
+    transitions: &[
+        tr(
+            "requested",
+            Role::Coordination,
+            Action::Submit,
+            "group_decision",
+            &[],
+            &[],
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Approve,
+            "approved",
+            &[],
+            MEETING,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Reject,
+            "rejected",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::Coordination,
+            Action::Withdraw,
+            "requested",
+            &[],
+            WITHDRAW,
+        ),
+        tr("approved", Role::Coordination, Action::Submit, "certified", &[], &[]),
+    ],
+    commenters: &[Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("requested", Action::Submit, "提请领导小组审议"),
+        ("approved", Action::Submit, "出具证明"),
+    ],
 };
 
 #[cfg(test)]
@@ -758,6 +1029,7 @@ mod tests {
                 tr("a", Role::SysAdmin, Action::Approve, "end", &[], REVIEW),
             ],
             commenters: &[],
+            labels: &[],
         };
         let problems = BAD.validate().unwrap_err().join("\n");
         for expected in [
@@ -859,6 +1131,124 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 12 * 7);
+    }
+
+    /// Walks every state × role × action of `def` against a table written out by hand.
+    fn exhaustive_walk(def: &WorkflowDef, expected: &[(&str, Role, Action, &str)], commenters: &[Role]) {
+        assert_eq!(
+            def.transitions.len(),
+            expected.len(),
+            "{}: table grew or shrank",
+            def.code
+        );
+        for state in def.states {
+            for role in Role::ALL {
+                for action in Action::ALL {
+                    let roles = [role];
+                    let is_maker = action == Action::Withdraw;
+                    let got = decide(def, state.code, facts(&roles, is_maker), &full(action));
+                    let want = if action == Action::Comment {
+                        (!state.terminal && commenters.contains(&role)).then_some(state.code)
+                    } else {
+                        expected
+                            .iter()
+                            .find(|(s, r, a, _)| *s == state.code && *r == role && *a == action)
+                            .map(|(_, _, _, to)| *to)
+                    };
+                    match (want, &got) {
+                        (Some(to), Ok(d)) => {
+                            assert_eq!(d.to, to, "{} {} × {role:?} × {action:?}", def.code, state.code)
+                        }
+                        (None, Err(WorkflowError::NotAllowed { .. } | WorkflowError::Finished { .. })) => {}
+                        _ => panic!(
+                            "{} {} × {role:?} × {action:?}: want {want:?}, got {got:?}",
+                            def.code, state.code
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn application_exhaustive_walk_of_state_role_action() {
+        use Action::*;
+        use Role::*;
+        exhaustive_walk(
+            &APPLICATION,
+            &[
+                ("draft", Talent, Submit, "review"),
+                ("review", Coordination, Approve, "passed"),
+                ("review", Coordination, Return, "draft"),
+                ("review", Coordination, Reject, "rejected"),
+                ("passed", Coordination, Submit, "offered"),
+                ("offered", Talent, Approve, "accepted"),
+                ("offered", Talent, Reject, "declined"),
+                ("offered", Coordination, Withdraw, "passed"),
+                ("accepted", Coordination, Submit, "group_decision"),
+                ("group_decision", LeadingGroup, Approve, "procedure"),
+                ("group_decision", LeadingGroup, Reject, "rejected"),
+                ("group_decision", Coordination, Withdraw, "accepted"),
+                ("procedure", Unit, Submit, "confirmation"),
+                ("confirmation", Coordination, Approve, "introduced"),
+                ("confirmation", Coordination, Return, "procedure"),
+            ],
+            &[Unit, Department, Coordination, LeadingGroup],
+        );
+        // The applicant never comments on their own file: they act or stay silent.
+        assert!(!APPLICATION.commenters.contains(&Talent));
+    }
+
+    #[test]
+    fn special_case_exhaustive_walk_of_state_role_action() {
+        use Action::*;
+        use Role::*;
+        exhaustive_walk(
+            &SPECIAL_CASE,
+            &[
+                ("draft", Coordination, Submit, "group_decision"),
+                ("group_decision", LeadingGroup, Approve, "approved"),
+                ("group_decision", LeadingGroup, Reject, "rejected"),
+                ("group_decision", LeadingGroup, Return, "draft"),
+                ("group_decision", Coordination, Withdraw, "draft"),
+            ],
+            &[Coordination, LeadingGroup],
+        );
+    }
+
+    #[test]
+    fn benefit_release_exhaustive_walk_of_state_role_action() {
+        use Action::*;
+        use Role::*;
+        exhaustive_walk(
+            &BENEFIT_RELEASE,
+            &[
+                ("requested", Coordination, Submit, "group_decision"),
+                ("group_decision", LeadingGroup, Approve, "approved"),
+                ("group_decision", LeadingGroup, Reject, "rejected"),
+                ("group_decision", Coordination, Withdraw, "requested"),
+                ("approved", Coordination, Submit, "certified"),
+            ],
+            &[Coordination, LeadingGroup],
+        );
+    }
+
+    #[test]
+    fn leading_group_decisions_are_the_only_ones_taken_in_meetings() {
+        for def in ALL {
+            for t in def.transitions {
+                assert_eq!(
+                    def.needs_meeting(t.from, t.action),
+                    t.role == Role::LeadingGroup,
+                    "{} {} {:?}",
+                    def.code,
+                    t.from,
+                    t.action
+                );
+            }
+        }
+        assert_eq!(APPLICATION.action_label("offered", Action::Approve), "接受意向书");
+        assert_eq!(APPLICATION.action_label("review", Action::Reject), "不予通过");
     }
 
     #[test]

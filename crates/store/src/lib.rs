@@ -14,19 +14,48 @@ use sqlx::postgres::{PgPoolOptions, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Transaction};
 
+pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod candidates;
+pub mod fund;
+pub mod gate;
+pub mod housing;
+pub mod meetings;
 pub mod orgs;
+pub mod plans;
+pub mod projection;
+pub mod recovery;
 pub mod sessions;
 pub mod settings;
+pub mod talents;
 pub mod tasks;
 pub mod users;
 pub mod workflow;
 
+pub use applications::{
+    ApplicationListRow, ApplicationPosition, ApplicationQuery, ApplicationRow, IntentLetterRow, NewApplication,
+    NewIntentLetter,
+};
+pub use attachments::{AttachmentMeta, AttachmentRow, NewAttachment};
 pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
 pub use candidates::{CandidateQuery, CandidateRow, NewCandidate};
+pub use fund::{
+    FundBalances, FundBudgetRow, IdempotencyRow, InstallmentQuery, InstallmentRow, LedgerLegRow, LedgerRow,
+    NewInstallment, NewPayment, NewPosting, PaymentBatchRow, PaymentRow, PostingKind,
+};
+pub use gate::{AssessmentRow, CertificateRow, NewAssessment, NewCertificate};
+pub use housing::{HousingAllocationRow, HousingUnitRow, NewHousingAllocation};
+pub use meetings::{AgendaDecisionRecord, AgendaItemRow, MeetingRow};
 pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
+pub use plans::{NewAnnouncement, NewPlan, NewPosition, PlanListRow, PlanQuery, PlanRow, PositionRow};
+pub use projection::{BudgetYearRow, OwedSumRow, ProjectionUnitRow};
+pub use recovery::{EvaluationRow, NewEvaluation, NewRecovery, RecoveryRow, RepaymentRow};
 pub use sessions::SessionRow;
+pub use talents::{
+    ApplicationBrief, IntentLetterBrief, NewTalent, ProcedureRow, SpecialCaseQuery, SpecialCaseRow, TalentQuery,
+    TalentRow,
+};
 pub use tasks::{NewTask, TaskRow};
 pub use users::{NewUser, UserQuery, UserRow};
 pub use workflow::{NewWorkflowEvent, NewWorkflowItem, WorkflowEventRow, WorkflowItemRow};

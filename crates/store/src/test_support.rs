@@ -101,6 +101,18 @@ impl TestDb {
     }
 
     /// Drops a PostgreSQL test database (SQLite files go with the temp dir).
+    /// A store on this database, connected and migrated.
+    pub async fn open_store(&self) -> crate::Store {
+        let store = crate::Store::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: connect: {e}", self.label));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("{}: migrate: {e}", self.label));
+        store
+    }
+
     pub async fn cleanup(self) {
         if let Some((admin, name)) = &self.pg
             && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
@@ -109,4 +121,20 @@ impl TestDb {
             let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
         }
     }
+}
+
+/// Runs `$body` once per backend (SQLite always, PostgreSQL when configured) with a fresh,
+/// migrated store bound to `$store` and the backend's name to `$label`; the database is
+/// dropped afterwards. The store's contract suites share it.
+#[macro_export]
+macro_rules! on_every_backend {
+    (|$store:ident, $label:ident| $body:block) => {
+        for db in $crate::test_support::TestDb::all().await {
+            let $store = db.open_store().await;
+            let $label = db.label;
+            $body
+            $store.close().await;
+            db.cleanup().await;
+        }
+    };
 }

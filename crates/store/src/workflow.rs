@@ -22,6 +22,8 @@ pub struct WorkflowItemRow {
     pub updated_at: i64,
     /// ISO date the pending step is due, if any.
     pub due_date: Option<String>,
+    /// The person the item belongs to (an applicant's own application), if any.
+    pub owner_user_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ pub struct NewWorkflowItem {
     pub org_id: i64,
     pub maker_id: Option<i64>,
     pub due_date: Option<String>,
+    pub owner_user_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -52,6 +55,8 @@ pub struct WorkflowEventRow {
     pub resolution_number: Option<String>,
     /// A JSON list (may be `[]`).
     pub attachments: String,
+    /// The leading-group agenda item in which this decision was taken.
+    pub meeting_item_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,20 +73,21 @@ pub struct NewWorkflowEvent {
     pub resolution_number: Option<String>,
     /// A JSON list; empty text is stored as `[]`.
     pub attachments: String,
+    pub meeting_item_id: Option<i64>,
 }
 
-const ITEM_COLUMNS: &str =
-    "id, workflow, object_type, object_id, state, version, org_id, maker_id, created_at, updated_at, due_date";
+const ITEM_COLUMNS: &str = "id, workflow, object_type, object_id, state, version, org_id, maker_id, created_at, updated_at, due_date, owner_user_id";
 const EVENT_COLUMNS: &str = "id, item_id, seq, at, actor_id, actor_name, actor_role, action, from_state, to_state, \
-     reason, resolution_number, attachments";
+     reason, resolution_number, attachments, meeting_item_id";
 
 impl Tx {
     pub async fn insert_workflow_item(&mut self, item: &NewWorkflowItem, now: i64) -> Result<i64> {
         Ok(on_tx!(self, c => sqlx::query_scalar(
-            "insert into workflow_items (workflow, object_type, object_id, state, org_id, maker_id, created_at, updated_at, due_date)
-             values ($1, $2, $3, $4, $5, $6, $7, $7, $8) returning id")
+            "insert into workflow_items (workflow, object_type, object_id, state, org_id, maker_id, created_at, updated_at,
+                                         due_date, owner_user_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) returning id")
             .bind(&item.workflow).bind(&item.object_type).bind(&item.object_id).bind(&item.state)
-            .bind(item.org_id).bind(item.maker_id).bind(now).bind(&item.due_date)
+            .bind(item.org_id).bind(item.maker_id).bind(now).bind(&item.due_date).bind(item.owner_user_id)
             .fetch_one(&mut *c).await?))
     }
 
@@ -101,6 +107,27 @@ impl Tx {
         ));
         Ok(on_tx!(self, c => sqlx::query_as::<_, WorkflowItemRow>(sql)
             .bind(object_type).bind(object_id).fetch_all(&mut *c).await?))
+    }
+
+    /// The items of a workflow in one state, oldest first.
+    pub async fn workflow_items_in_state(&mut self, workflow: &str, state: &str) -> Result<Vec<WorkflowItemRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "select {ITEM_COLUMNS} from workflow_items where workflow = $1 and state = $2 order by id"
+        ));
+        Ok(on_tx!(self, c => sqlx::query_as::<_, WorkflowItemRow>(sql)
+            .bind(workflow).bind(state).fetch_all(&mut *c).await?))
+    }
+
+    /// Holds an item in `state` until the transaction ends: false if it is no longer in that
+    /// state. A record edited only in one step (a plan in `draft`) takes this first, so on
+    /// PostgreSQL a transition racing with the edit waits for it (and the edit loses if the
+    /// transition committed first); SQLite already serialises writers.
+    pub async fn hold_workflow_item(&mut self, id: i64, state: &str) -> Result<bool> {
+        let n = on_tx!(self, c => sqlx::query(
+            "update workflow_items set updated_at = updated_at where id = $1 and state = $2")
+            .bind(id).bind(state)
+            .execute(&mut *c).await?.rows_affected());
+        Ok(n == 1)
     }
 
     /// Moves an item to `state` if `expected_version` is still current, bumping the
@@ -139,13 +166,13 @@ impl Tx {
         };
         Ok(on_tx!(self, c => sqlx::query_as(
             "insert into workflow_events (item_id, seq, at, actor_id, actor_name, actor_role, action, from_state,
-                                          to_state, reason, resolution_number, attachments)
-             select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+                                          to_state, reason, resolution_number, attachments, meeting_item_id)
+             select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
              from workflow_events where item_id = $1
              returning id, seq")
             .bind(e.item_id).bind(e.at).bind(e.actor_id).bind(&e.actor_name).bind(&e.actor_role)
             .bind(&e.action).bind(&e.from_state).bind(&e.to_state).bind(&e.reason)
-            .bind(&e.resolution_number).bind(attachments)
+            .bind(&e.resolution_number).bind(attachments).bind(e.meeting_item_id)
             .fetch_one(&mut *c).await?))
     }
 

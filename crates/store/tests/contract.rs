@@ -1,35 +1,11 @@
 //! The store's contract, run against every backend: SQLite always, PostgreSQL when
 //! `YINCAI_TEST_POSTGRES_URL` is set (CI sets it; otherwise each test says it skipped).
 
-use yincai_store::test_support::TestDb;
+use yincai_store::on_every_backend;
 use yincai_store::{
     AuditVerdict, CandidateQuery, NewAudit, NewCandidate, NewOrg, NewTask, NewUser, NewWorkflowEvent, NewWorkflowItem,
     OrgQuery, Store, StoreError, UserQuery,
 };
-
-async fn open(db: &TestDb) -> Store {
-    let store = Store::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("{}: connect: {e}", db.label));
-    store
-        .migrate()
-        .await
-        .unwrap_or_else(|e| panic!("{}: migrate: {e}", db.label));
-    store
-}
-
-/// Runs `body` once per backend with a fresh, migrated database.
-macro_rules! on_every_backend {
-    (|$store:ident, $label:ident| $body:block) => {
-        for db in TestDb::all().await {
-            let $store = open(&db).await;
-            let $label = db.label;
-            $body
-            $store.close().await;
-            db.cleanup().await;
-        }
-    };
-}
 
 fn org(name: &str, kind: &str, code: Option<&str>, parent: Option<i64>) -> NewOrg {
     NewOrg {
@@ -482,6 +458,7 @@ fn wf_item(org_id: i64, object_id: &str) -> NewWorkflowItem {
         org_id,
         maker_id: Some(7),
         due_date: None,
+        owner_user_id: None,
     }
 }
 
@@ -498,6 +475,7 @@ fn wf_event(item_id: i64, action: &str, from: &str, to: &str) -> NewWorkflowEven
         reason: String::new(),
         resolution_number: None,
         attachments: String::new(),
+        meeting_item_id: None,
     }
 }
 

@@ -28,10 +28,23 @@ enum Shown {
     With(Permission),
 }
 
-const MENU: [(&str, &str, Shown); 8] = [
+const MENU: &[(&str, &str, Shown)] = &[
     ("/workbench", "工作台", Shown::LoggedIn),
     ("/me/profile", "我的登记表", Shown::With(Permission::ProfileEdit)),
+    ("/me/applications", "我的报名", Shown::With(Permission::Apply)),
+    ("/me/talent", "我的人才档案", Shown::With(Permission::ProfileEdit)),
+    ("/me/benefits", "我的待遇", Shown::With(Permission::ProfileEdit)),
     ("/candidates", "人才登记表", Shown::With(Permission::CandidateRead)),
+    ("/plans", "年度计划", Shown::With(Permission::WorkflowAct)),
+    ("/applications", "报名审查", Shown::With(Permission::WorkflowAct)),
+    ("/meetings", "领导小组会议", Shown::With(Permission::MeetingRead)),
+    ("/talents", "人才库", Shown::With(Permission::TalentRead)),
+    ("/fund", "专项资金", Shown::With(Permission::FundRead)),
+    ("/benefits/due", "到期待遇", Shown::With(Permission::FundRead)),
+    ("/recoveries", "待遇追回", Shown::With(Permission::FundRead)),
+    ("/assessments", "年度考核", Shown::With(Permission::TalentRead)),
+    ("/housing", "人才住房", Shown::With(Permission::HousingManage)),
+    ("/special-cases", "一事一议", Shown::With(Permission::MeetingRead)),
     ("/orgs", "机构", Shown::With(Permission::OrgRead)),
     ("/admin/users", "账号", Shown::With(Permission::UserRead)),
     ("/audit", "审计日志", Shown::With(Permission::AuditRead)),

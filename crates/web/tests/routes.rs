@@ -13,7 +13,8 @@ struct Route {
     method: Method,
     /// `{own}` is the unit user's organisation, `{foreign}` another department's unit,
     /// `{user}` the demo talent's account, `{cand}` another applicant's registration form,
-    /// `{mine}` the demo talent's own.
+    /// `{mine}` the demo talent's own, `{item}` a workflow item of the unit's, `{meeting}` a
+    /// leading-group meeting, `{plan}` a draft annual plan of the unit's.
     path: &'static str,
     body: Option<serde_json::Value>,
     allowed: &'static [&'static str],
@@ -28,6 +29,15 @@ const ORG_READERS: &[&str] = &[
 ];
 const CITY_WIDE_ORG_READERS: &[&str] = &["coord", "leader", "assessor", "finance", "mayor", "sysadmin"];
 const ALL: &[&str] = &DEMO_USERS;
+/// Who takes part in workflows and sees the unit's items (the talent sees only their own).
+const ITEM_VIEWERS: &[&str] = &["unit", "dept", "coord", "leader"];
+const MEETING_READERS: &[&str] = &["coord", "leader", "mayor"];
+/// Who reads the special fund (Art. 29).
+const FUND_READERS: &[&str] = &["coord", "finance", "mayor"];
+/// Who sees an application: the applicant, the unit and its department, the city offices.
+const APPLICATION_VIEWERS: &[&str] = &["talent", "unit", "dept", "coord", "leader"];
+/// Who reads the unit's annual plans: the unit, its department, the city offices and leaders.
+const PLAN_READERS: &[&str] = &["unit", "dept", "coord", "leader", "mayor"];
 const TASK_READERS: &[&str] = &[
     "talent", "unit", "dept", "coord", "leader", "assessor", "finance", "mayor", "service", "sysadmin", "secadmin",
 ];
@@ -134,6 +144,28 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::GET, "/api/candidates", None, &["coord"], 200, 403),
         hidden(Method::GET, "/api/candidates/{cand}", &["talent"]),
+        // API: attachments (a JSON body is not an upload: 415 for those who may upload)
+        r(
+            Method::POST,
+            "/api/attachments",
+            Some(json!({})),
+            &["talent", "unit", "dept", "coord", "leader"],
+            415,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/attachments?object_type=candidate&object_id={mine}",
+            None,
+            &["talent", "coord"],
+            200,
+            403,
+        ),
+        hidden(
+            Method::GET,
+            "/api/attachments?object_type=candidate&object_id={cand}",
+            &["talent"],
+        ),
         r(
             Method::GET,
             "/api/candidates/{mine}",
@@ -150,11 +182,498 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
+        // API: procedures, the talent database (no record 999999: readers get 404) and 一事一议
+        r(
+            Method::GET,
+            "/api/talents",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/talents/999999",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/me/talent", None, &["talent"], 404, 403),
+        r(
+            Method::GET,
+            "/api/applications/999999/procedure",
+            None,
+            &["unit", "dept", "coord", "leader"],
+            404,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/applications/999999/procedure",
+            Some(json!({})),
+            &["unit", "dept", "coord", "leader"],
+            404,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/special-cases",
+            None,
+            &["coord", "leader", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/special-cases",
+            Some(json!({})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/special-cases/999999",
+            None,
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/special-cases/999999",
+            Some(json!({})),
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/special-cases/999999/submit",
+            Some(json!({"item_version": 1})),
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        // API and pages: applications ({appl}: the demo talent's application to a position of the unit's)
+        r(Method::GET, "/api/me/applications", None, &["talent"], 200, 403),
+        r(
+            Method::POST,
+            "/api/applications",
+            Some(json!({"position_id": 999999})),
+            &["talent"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/applications", None, ITEM_VIEWERS, 200, 403),
+        r(
+            Method::GET,
+            "/api/applications/{appl}",
+            None,
+            APPLICATION_VIEWERS,
+            200,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/applications/{appl}/checklist",
+            Some(json!({"items": {"bogus": {}}})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/applications/{appl}/letter",
+            None,
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/applications/{appl}/letter",
+            None,
+            APPLICATION_VIEWERS,
+            404,
+            403,
+        ),
+        r(Method::GET, "/me/applications", None, &["talent"], 200, 403),
+        r(Method::GET, "/positions/999999/apply", None, &["talent"], 404, 403),
+        r(Method::POST, "/positions/999999/apply", None, &[], 0, 403),
+        r(Method::GET, "/applications", None, ITEM_VIEWERS, 200, 403),
+        r(Method::GET, "/applications/{appl}", None, APPLICATION_VIEWERS, 200, 403),
+        r(Method::POST, "/applications/{appl}/checklist", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/applications/{appl}/letter",
+            None,
+            APPLICATION_VIEWERS,
+            404,
+            403,
+        ),
+        r(Method::POST, "/applications/{appl}/letter", None, &[], 0, 403),
         // API: audit
         r(Method::GET, "/api/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/api/audit/verify", None, &["auditor"], 200, 403),
+        // API: the fund projection (finance, the coordination office, city leaders)
+        r(
+            Method::GET,
+            "/api/fund/projection?departure_rate=50",
+            None,
+            &["coord", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/fund/projection?departure_rate=x",
+            None,
+            &["coord", "finance", "mayor"],
+            422,
+            403,
+        ),
+        // API and pages: the special fund (read: finance, the coordination office, city leaders;
+        // budgets, payments and batches: finance; release approval: the leading group)
+        r(Method::GET, "/api/fund", None, FUND_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/fund/budgets",
+            Some(json!({"year": 0, "amount": ""})),
+            &["finance"],
+            422,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/fund/installments/999999",
+            None,
+            &["coord", "leader", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/fund/installments/999999/approve",
+            Some(json!({"resolution_number": "x"})),
+            &["leader"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/fund/installments/999999/pay",
+            None,
+            &["finance"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/fund/batches", None, FUND_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/fund/batches",
+            Some(json!({"installment_ids": []})),
+            &["finance"],
+            422,
+            403,
+        ),
+        r(Method::GET, "/api/fund/batches/999999", None, FUND_READERS, 404, 403),
+        r(
+            Method::POST,
+            "/api/fund/batches/999999/pay",
+            None,
+            &["finance"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/fund", None, FUND_READERS, 200, 403),
+        r(Method::POST, "/fund/budgets", None, &[], 0, 403),
+        r(Method::GET, "/fund/batches", None, FUND_READERS, 200, 403),
+        r(Method::POST, "/fund/batches", None, &[], 0, 403),
+        r(Method::GET, "/fund/batches/999999", None, FUND_READERS, 404, 403),
+        r(Method::POST, "/fund/batches/999999/pay", None, &[], 0, 403),
+        // API and pages: re-evaluation and Art. 27 recovery (change of facts and ending: the
+        // coordination office; repayments: finance; no record 999999: 404)
+        r(
+            Method::GET,
+            "/api/talents/999999/evaluations",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/talents/999999/evaluations",
+            Some(json!({"title": "senior", "reason": "证书"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/talents/999999/end",
+            Some(json!({"ended_on": "2026-06-30", "reason": "r", "document": "d"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/recoveries", None, FUND_READERS, 200, 403),
+        r(Method::GET, "/api/recoveries/999999", None, FUND_READERS, 404, 403),
+        r(
+            Method::POST,
+            "/api/recoveries/999999/repayments",
+            Some(json!({"paid_on": "2026-11-20", "amount": "1", "version": 1})),
+            &["finance"],
+            404,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/talents/999999/evaluations",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::POST, "/talents/999999/evaluations", None, &[], 0, 403),
+        r(Method::POST, "/talents/999999/end", None, &[], 0, 403),
+        r(Method::GET, "/recoveries", None, FUND_READERS, 200, 403),
+        r(Method::GET, "/recoveries/999999", None, FUND_READERS, 404, 403),
+        r(Method::POST, "/recoveries/999999/repayments", None, &[], 0, 403),
+        // API and pages: housing (Art. 14; the coordination office manages, talent readers see a talent's)
+        r(Method::GET, "/api/housing", None, &["coord"], 200, 403),
+        r(
+            Method::POST,
+            "/api/housing/units",
+            Some(json!({"address": "", "area": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/housing/units/999999",
+            Some(json!({"address": "x", "area": "1", "version": 1})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/housing/allocations",
+            Some(json!({"unit_id": 999999, "talent_id": 999999, "start_date": "2026-01-01"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/housing/allocations/999999/gift",
+            Some(json!({"version": 1})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/housing/allocations/999999/return",
+            Some(json!({"version": 1, "date": "2026-01-01", "reason": "x"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/housing/talents/999999",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/housing", None, &["coord"], 200, 403),
+        r(
+            Method::GET,
+            "/housing/talents/999999",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::POST, "/housing/units", None, &[], 0, 403),
+        r(Method::POST, "/housing/allocations", None, &[], 0, 403),
+        r(Method::POST, "/housing/allocations/999999/gift", None, &[], 0, 403),
+        r(Method::POST, "/housing/allocations/999999/return", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/fund/batches/999999/export.xlsx",
+            None,
+            &["finance"],
+            404,
+            403,
+        ),
+        // API and pages: the release gate (assessments: the unit records, the coordination
+        // office files; due list: fund readers; releases: the coordination office;
+        // certificate: fund readers and the talent their own; /me/benefits: the talent)
+        r(
+            Method::GET,
+            "/api/benefits/assessments",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/benefits/assessments",
+            Some(json!({"talent_id": 0, "service_year": 0, "result": "", "document_number": "", "document_date": ""})),
+            &["unit"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/benefits/assessments/999999/file",
+            Some(json!({"version": 1})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/benefits/due", None, FUND_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/benefits/releases",
+            Some(json!({"installment_ids": []})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/api/benefits/installments/999999/certificate",
+            None,
+            &["coord", "finance", "mayor", "talent"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/me/benefits", None, &["talent"], 200, 403),
+        r(Method::GET, "/benefits/due", None, FUND_READERS, 200, 403),
+        r(Method::POST, "/benefits/releases", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/assessments",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(Method::POST, "/assessments", None, &[], 0, 403),
+        r(Method::POST, "/assessments/999999/file", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/installments/999999/certificate",
+            None,
+            &["coord", "finance", "mayor", "talent"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/me/benefits", None, &["talent"], 200, 403),
+        // API: workflow items and leading-group meetings
+        Route {
+            hidden_from: &["talent"],
+            ..r(Method::GET, "/api/workflow/{item}", None, ITEM_VIEWERS, 200, 403)
+        },
+        Route {
+            hidden_from: &["talent"],
+            ..r(
+                Method::POST,
+                "/api/workflow/{item}/act",
+                Some(json!({"action": "submit", "version": 0})),
+                ITEM_VIEWERS,
+                409,
+                403,
+            )
+        },
+        r(Method::GET, "/api/meetings", None, MEETING_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/meetings",
+            Some(json!({"number": "", "title": "", "held_on": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(Method::GET, "/api/meetings/{meeting}", None, MEETING_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/meetings/{meeting}/agenda",
+            Some(json!({"items": []})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/meetings/{meeting}/agenda/999999/decision",
+            Some(json!({"action": "approve", "resolution_number": ""})),
+            &["leader"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/meetings/{meeting}/close",
+            Some(json!({"version": 0})),
+            &["coord"],
+            409,
+            403,
+        ),
+        // API: annual plans (the plan is a draft: nobody may set its announcement yet)
+        r(Method::GET, "/api/plans", None, PLAN_READERS, 200, 403),
+        r(
+            Method::POST,
+            "/api/plans",
+            Some(json!({"year": 0, "title": "", "positions": []})),
+            &["unit"],
+            422,
+            403,
+        ),
+        r(Method::GET, "/api/plans/{plan}", None, PLAN_READERS, 200, 403),
+        r(
+            Method::PUT,
+            "/api/plans/{plan}",
+            Some(json!({"year": 0, "title": "", "positions": []})),
+            &["unit"],
+            422,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/plans/{plan}/announcement",
+            Some(json!({"title": "", "body": "", "open_date": "", "close_date": ""})),
+            &[],
+            0,
+            403,
+        ),
         // Pages
         r(Method::GET, "/workbench", None, ALL, 200, 0),
+        r(Method::GET, "/plans", None, PLAN_READERS, 200, 403),
+        r(Method::GET, "/plans/new", None, &["unit"], 200, 403),
+        r(Method::POST, "/plans", None, &[], 0, 403),
+        r(Method::GET, "/plans/{plan}", None, PLAN_READERS, 200, 403),
+        r(Method::POST, "/plans/{plan}", None, &[], 0, 403),
+        r(Method::GET, "/plans/{plan}/edit", None, &["unit"], 200, 403),
+        r(Method::GET, "/plans/{plan}/announcement", None, &[], 0, 403),
+        r(Method::POST, "/plans/{plan}/announcement", None, &[], 0, 403),
+        Route {
+            hidden_from: &["talent"],
+            ..r(Method::GET, "/workflow/{item}", None, ITEM_VIEWERS, 200, 403)
+        },
+        r(Method::POST, "/workflow/{item}/act", None, &[], 0, 403),
+        r(Method::GET, "/meetings", None, MEETING_READERS, 200, 403),
+        r(Method::POST, "/meetings", None, &[], 0, 403),
+        r(Method::GET, "/meetings/{meeting}", None, MEETING_READERS, 200, 403),
         r(Method::GET, "/account/password", None, ALL, 200, 0),
         r(Method::GET, "/orgs", None, ORG_READERS, 200, 403),
         r(Method::GET, "/orgs/{own}", None, ORG_READERS, 200, 403),
@@ -178,14 +697,85 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/candidates", None, &["coord"], 200, 403),
         hidden(Method::GET, "/candidates/{cand}", &["talent"]),
         r(Method::POST, "/candidates/{cand}/reveal", None, &[], 0, 403),
+        r(
+            Method::POST,
+            "/attachments",
+            None,
+            &["talent", "unit", "dept", "coord", "leader"],
+            415,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/talents",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/talents/999999",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/me/talent", None, &["talent"], 200, 403),
+        r(
+            Method::GET,
+            "/applications/999999/procedure",
+            None,
+            &["unit", "dept", "coord", "leader"],
+            404,
+            403,
+        ),
+        r(Method::POST, "/applications/999999/procedure", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/special-cases",
+            None,
+            &["coord", "leader", "mayor"],
+            200,
+            403,
+        ),
+        r(Method::GET, "/special-cases/new", None, &["coord"], 200, 403),
+        r(Method::POST, "/special-cases", None, &[], 0, 403),
+        r(
+            Method::GET,
+            "/special-cases/999999",
+            None,
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        r(Method::POST, "/special-cases/999999", None, &[], 0, 403),
+        r(Method::POST, "/special-cases/999999/submit", None, &[], 0, 403),
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),
+        r(
+            Method::GET,
+            "/fund/projection",
+            None,
+            &["coord", "finance", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/fund/projection.xlsx",
+            None,
+            &["coord", "finance", "mayor"],
+            200,
+            403,
+        ),
     ]
 }
 
 /// Pages and API routes that anyone may open.
-const PUBLIC: [&str; 6] = [
+const PUBLIC: [&str; 7] = [
+    "/api/announcements",
     "/",
     "/login",
     "/register",
@@ -206,8 +796,72 @@ async fn every_route_as_every_role() {
         let cand = common::save_new_applicant(&app, "applicant2", "11010519491231002X", "13912345678")
             .await
             .to_string();
+        let item = {
+            let unit = app.app.authenticate(&app.login("unit").await).await.unwrap();
+            let object = yincai_app::workflow::WorkflowObject {
+                object_type: "route_test".into(),
+                object_id: "1".into(),
+            };
+            let def = &yincai_domain::workflow::ANNUAL_PLAN;
+            let ctx = Default::default();
+            app.app
+                .start_workflow(&unit, def, &object, unit.org_id, &ctx)
+                .await
+                .unwrap()
+                .to_string()
+        };
+        let meeting = {
+            let coord = app.app.authenticate(&app.login("coord").await).await.unwrap();
+            let input = yincai_app::meetings::MeetingInput {
+                number: "路由测试会议".into(),
+                title: "人才工作领导小组会议".into(),
+                held_on: "2026-01-05".into(),
+            };
+            app.app
+                .create_meeting(&coord, &input, &Default::default())
+                .await
+                .unwrap()
+                .to_string()
+        };
+        let plan = {
+            let unit = app.login("unit").await;
+            let body = json!({"year": 2027, "title": "路由测试计划", "positions": [
+                {"title": "研究员", "openings": 1, "field": "口岸物流", "mode": "recruit"}]});
+            let (_, plan) = app.call(Method::POST, "/api/plans", Some(&unit), Some(body)).await;
+            plan["id"].to_string()
+        };
+        let appl = {
+            let today = app.app.today();
+            let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
+            let by = app.user_id("coord").await;
+            let mut tx = app.app.store.begin_write().await.unwrap();
+            let (_, position) = tx
+                .insert_test_plan_position(
+                    own.parse().unwrap(),
+                    by,
+                    &day(-1),
+                    &day(1),
+                    Some(app.app.now()),
+                    "路由测试岗位",
+                    1,
+                    "recruit",
+                )
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let talent = app.login("talent").await;
+            let body = json!({"position_id": position});
+            let (_, a) = app
+                .call(Method::POST, "/api/applications", Some(&talent), Some(body))
+                .await;
+            a["id"].to_string()
+        };
         let fill = |p: &str| {
             p.replace("{own}", &own)
+                .replace("{plan}", &plan)
+                .replace("{appl}", &appl)
+                .replace("{item}", &item)
+                .replace("{meeting}", &meeting)
                 .replace("{foreign}", &foreign)
                 .replace("{user}", &user)
                 .replace("{cand}", &cand)

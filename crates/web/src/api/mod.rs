@@ -15,21 +15,43 @@ use crate::AppState;
 use crate::error::ApiError;
 
 mod accounts;
+mod applications;
+pub(crate) mod attachments;
 mod audit;
 mod candidates;
+mod fund;
+mod gate;
+mod housing;
+mod meetings;
 mod orgs;
+mod plans;
 pub(crate) mod policy;
+mod projection;
+mod recovery;
+mod talents;
 mod tasks;
+mod workflow;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
         .merge(accounts::routes())
+        .merge(attachments::routes())
         .merge(orgs::routes())
         .merge(candidates::routes())
+        .merge(applications::routes())
+        .merge(talents::routes())
         .merge(tasks::routes())
+        .merge(workflow::routes())
+        .merge(meetings::routes())
+        .merge(plans::routes())
         .merge(audit::routes())
         .merge(policy::routes())
+        .merge(projection::routes())
+        .merge(fund::routes())
+        .merge(recovery::routes())
+        .merge(housing::routes())
+        .merge(gate::routes())
         .fallback(|| async { ApiError(yincai_app::AppError::NotFound("接口".into())) })
 }
 
@@ -47,17 +69,41 @@ pub fn router() -> Router<AppState> {
         orgs::list_orgs, orgs::create_org, orgs::get_org, orgs::update_org,
         candidates::get_my_profile, candidates::put_my_profile, candidates::list_candidates,
         candidates::get_candidate, candidates::reveal_candidate,
+        applications::apply, applications::my_applications, applications::list_applications, applications::get_application, applications::put_checklist, applications::generate_letter, applications::get_letter,
         tasks::my_tasks,
+        attachments::upload_attachment, attachments::list_attachments, attachments::download_attachment,
+        workflow::get_item, workflow::act_on_item,
+        plans::list_plans, plans::create_plan, plans::get_plan, plans::update_plan, plans::put_announcement, plans::list_announcements,
+        meetings::list_meetings, meetings::create_meeting, meetings::get_meeting, meetings::add_agenda_item,
+        meetings::decide_agenda_item, meetings::close_meeting,
+        talents::get_procedure, talents::put_procedure, talents::list_talents, talents::get_talent, talents::get_my_talent,
+        talents::list_special_cases, talents::open_special_case, talents::get_special_case, talents::put_special_case, talents::submit_special_case,
         audit::list_audit, audit::verify_audit,
         policy::evaluate_policy, policy::list_policies,
+        projection::fund_projection,
+        gate::list_assessments, gate::record_assessment, gate::file_assessment, gate::due_installments, gate::start_releases, gate::get_certificate, gate::my_benefits,
+        fund::get_fund, fund::put_budget, fund::get_installment, fund::approve_release, fund::pay_installment, fund::list_batches, fund::create_batch, fund::get_batch, fund::pay_batch,
+        recovery::get_evaluations, recovery::reevaluate, recovery::end_for_cause, recovery::list_recoveries, recovery::get_recovery, recovery::repay,
+        housing::get_housing, housing::add_unit, housing::update_unit, housing::allocate, housing::gift, housing::return_unit, housing::talent_housing,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "登录、注册、账号与角色"),
         (name = "organisations", description = "机构（第四至八条）"),
         (name = "candidates", description = "人才登记表（第十二条第二项）：证件号、手机号加密存储、脱敏显示，查看完整号码须说明理由并记入审计"),
+        (name = "applications", description = "报名与资格审查（第十二条第二、三项）：报名、审查清单、第十条人才类别及理由、补正修改对比、招聘/特聘意向书；各环节操作经 /api/workflow/{item_id}/act 办理"),
         (name = "tasks", description = "待办"),
+        (name = "attachments", description = "附件：PDF、JPG、PNG，单个不超过 5 MB，按文件内容识别类型（名称或声明类型不符即拒收）；只有能查看所属对象的人可以下载"),
+        (name = "workflow", description = "审批事项：办理进度、办理记录与操作（乐观版本：提交读取时的 version）"),
+        (name = "meetings", description = "领导小组会议：议程、逐项决定与批复文号（领导小组只在会议上作出决定）"),
+        (name = "plans", description = "年度引进计划与特设岗位（第十二条第一项、第二十一条；第十三条第一项：不设年龄、编制限制）；引进公告（公开，无需登录）"),
+        (name = "talents", description = "引进手续（第十一条、第十二条第四至五项：招聘合同、调动手续、特聘服务协议）与人才库（第六条）：确认入库时固定政策版本、事实与计算结果"),
+        (name = "special_cases", description = "一事一议：协调办提出事由与拟议待遇，领导小组在会议上审议决定"),
         (name = "audit", description = "审计日志（仅审计管理员）"),
+        (name = "benefits", description = "待遇兑现关口（第十九条、第二十二至二十三条）：年度考核录入与备案、到期待遇、提请发放、兑现证明、本人待遇"),
+        (name = "housing", description = "人才住房（第十四条）：住房登记、按层次面积分配、免费居住、满年限赠予、提前离开收回"),
+        (name = "recovery", description = "重新评估与追回（第二十七条）：事实变化重新评估并显示差异（不改写冻结的评估）；因故解除取消未发放待遇、按政策文件指定的解释追回已发金额、逐笔登记还款"),
+        (name = "fund", description = "专项资金（第二十九条）：年度预算、分期支付与今后 10 年应付预测"),
         (name = "policy", description = "政策计算（公开，无需登录）：引进范围、人才类别、待遇与条款依据，见 docs/adr/0002-policy-engine.md"),
     )
 )]

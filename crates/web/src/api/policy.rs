@@ -7,8 +7,6 @@
 //! the engine's own checks ([`Facts::check`]) name theirs too. The page `/calculator` uses the
 //! same path ([`facts_from_json`], [`evaluate`]).
 
-use std::sync::LazyLock;
-
 use axum::extract::Query;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,11 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/policies", get(list_policies))
 }
 
-/// The built-in policies, compiled once per process.
-static POLICIES: LazyLock<PolicySet> = LazyLock::new(PolicySet::builtin);
-
 pub(crate) fn policies() -> &'static PolicySet {
-    &POLICIES
+    yincai_app::policies()
 }
 
 /// A choice of an enumerated fact: its JSON code and its Chinese label.

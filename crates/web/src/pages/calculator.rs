@@ -16,7 +16,7 @@ use yincai_policy::Report;
 use yincai_policy::plan::Plan;
 use yincai_policy::report::{InstallmentStatus, ObligationState, Terms, cite_zh};
 
-use super::{field_error, render, render_with};
+use super::{field_error, form_status, render, render_with};
 use crate::AppState;
 use crate::api::policy::{
     ASSESSMENTS, Choice, DEGREES, EMPLOYERS, HONOURS, MODES, TITLES, evaluate, facts_from_json, policies,
@@ -581,11 +581,7 @@ async fn calculator(State(state): State<AppState>, MaybeUser(actor): MaybeUser, 
         ),
         None => (None, vec![]),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = CalculatorPage {
         layout: Layout::new("政策计算器", actor.as_ref(), "/calculator"),
         form,

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::candidates::{
@@ -14,7 +13,8 @@ use yincai_app::candidates::{
 use yincai_app::{FieldError, Permission};
 use yincai_store::CandidateQuery;
 
-use super::{Pager, Paging, field_error, render, render_with};
+use super::attachments::AttachmentsBox;
+use super::{Pager, Paging, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -58,6 +58,7 @@ struct FormPage {
     tiers: Options,
     titles: Options,
     honours: Options,
+    attachments: AttachmentsBox,
 }
 
 impl FormPage {
@@ -80,11 +81,11 @@ async fn form_page(
     saved: bool,
 ) -> Result<Response, PageError> {
     let stored = state.app.my_profile(&user.actor).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let attachments = match &stored {
+        Some(c) => AttachmentsBox::load(state, &user.actor, "candidate", &c.id.to_string(), "/me/profile").await?,
+        None => AttachmentsBox::unavailable("请先保存登记表，再上传身份证件、学历学位证书等证明材料"),
     };
+    let status = form_status(&errors);
     Ok(render_with(
         status,
         &FormPage {
@@ -100,6 +101,7 @@ async fn form_page(
             tiers: &SCHOOL_TIERS,
             titles: &TITLES,
             honours: &HONOURS,
+            attachments,
         },
     ))
 }
@@ -261,6 +263,7 @@ struct DetailPage {
     revealed: Option<Revealed>,
     reason: String,
     errors: Vec<FieldError>,
+    attachments: AttachmentsBox,
 }
 
 impl DetailPage {
@@ -284,11 +287,9 @@ async fn detail_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
     let c = state.app.candidate(&user.actor, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let back = format!("/candidates/{id}");
+    let attachments = AttachmentsBox::load(state, &user.actor, "candidate", &id.to_string(), &back).await?;
+    let status = form_status(&errors);
     Ok(render_with(
         status,
         &DetailPage {
@@ -298,6 +299,7 @@ async fn detail_page(
             revealed,
             reason,
             errors,
+            attachments,
         },
     ))
 }

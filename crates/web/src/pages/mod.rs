@@ -9,24 +9,46 @@ use crate::AppState;
 use crate::error::error_page;
 
 mod account;
+mod applications;
+mod attachments;
 mod audit;
 mod calculator;
 mod candidates;
+mod fund;
+mod gate;
+mod housing;
+mod meetings;
 mod orgs;
+mod plans;
 mod portal;
+mod projection;
+mod recovery;
+mod talents;
 mod users;
 mod workbench;
+pub mod workflow;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(portal::routes())
         .merge(account::routes())
+        .merge(attachments::routes())
         .merge(workbench::routes())
         .merge(orgs::routes())
         .merge(users::routes())
         .merge(audit::routes())
         .merge(calculator::routes())
         .merge(candidates::routes())
+        .merge(applications::routes())
+        .merge(talents::routes())
+        .merge(meetings::routes())
+        .merge(plans::routes())
+        .merge(projection::routes())
+        .merge(fund::routes())
+        .merge(gate::routes())
+        .merge(housing::routes())
+        .merge(recovery::routes())
+        .merge(workflow::routes())
 }
 
 pub async fn not_found() -> Response {
@@ -103,6 +125,15 @@ impl Pager {
         } else {
             format!("?{}&page={page}", self.base)
         }
+    }
+}
+
+/// 200 for a form shown fresh, 422 for a form shown again with its errors.
+pub fn form_status(errors: &[yincai_app::FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use yincai_app::audit::action_label;
@@ -12,7 +11,7 @@ use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
-use super::{Pager, Paging, field_error, render, render_with};
+use super::{Pager, Paging, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
@@ -241,11 +240,7 @@ async fn form_page(
         Some(id) => ("修改机构", format!("/orgs/{id}")),
         None => ("新建机构", "/orgs".to_string()),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     Ok(render_with(
         status,
         &FormPage {

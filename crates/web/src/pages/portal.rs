@@ -1,4 +1,5 @@
-//! The public portal: home, login, logout, applicant registration.
+//! The public portal: home (with the published announcements), login, logout, applicant
+//! registration.
 
 use askama::Template;
 use axum::Router;
@@ -7,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::accounts::{Registration, SessionKind};
+use yincai_app::plans::AnnouncementView;
 use yincai_app::{AppError, FieldError};
 
 use super::{field_error, render, render_with};
@@ -27,12 +29,27 @@ pub fn routes() -> Router<AppState> {
 struct HomePage {
     layout: Layout,
     logged_in: bool,
+    /// Published announcements open for applications now (Beijing date).
+    open: Vec<AnnouncementView>,
+    /// Published, applications not open yet.
+    upcoming: Vec<AnnouncementView>,
+    /// Published, past the close date: 已截止.
+    closed: Vec<AnnouncementView>,
 }
 
-async fn home(MaybeUser(actor): MaybeUser) -> Response {
+async fn home(State(state): State<AppState>, MaybeUser(actor): MaybeUser) -> Response {
+    let announcements = match state.app.published_announcements().await {
+        Ok(a) => a,
+        Err(e) => return crate::PageError(e).into_response(),
+    };
+    let (open, rest): (Vec<_>, Vec<_>) = announcements.into_iter().partition(|a| a.is_open());
+    let (closed, upcoming): (Vec<_>, Vec<_>) = rest.into_iter().partition(|a| a.is_closed());
     render(&HomePage {
         logged_in: actor.is_some(),
         layout: Layout::new("首页", actor.as_ref(), "/"),
+        open,
+        upcoming,
+        closed,
     })
 }
 

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::accounts::{AccountAction, CreateUser, UserView};
@@ -12,7 +11,7 @@ use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
 
-use super::{Pager, Paging, field_error, render, render_with};
+use super::{Pager, Paging, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -178,11 +177,7 @@ async fn detail(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     Ok(render_with(
         status,
         &DetailPage {
@@ -367,11 +362,7 @@ async fn new_user_page(
         .into_iter()
         .filter(|o| o.kind != OrgKind::Public.code())
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     Ok(render_with(
         status,
         &NewUserPage {

@@ -1,0 +1,540 @@
+//! Applications through the app on SQLite and (when `YINCAI_TEST_POSTGRES_URL` is set)
+//! PostgreSQL: applying within the dates, once per position; the review with its checklist
+//! and category; 补正 with the changes highlighted; the intent letter, required before it is
+//! sent and refused beyond the openings; acceptance; who sees what.
+
+use std::sync::Arc;
+
+use yincai_app::applications::{ApplicationFilter, CHECKLIST_ITEMS, CheckItem, Checklist, ReviewInput};
+use yincai_app::candidates::{Education, ProfileInput};
+use yincai_app::clock::ManualClock;
+use yincai_app::workflow::ActInput;
+use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
+use yincai_domain::crypto::FieldCipher;
+use yincai_domain::workflow::Action;
+use yincai_store::test_support::TestDb;
+use yincai_store::{NewOrg, NewUser, Store};
+
+/// 2026-11-24 10:00 Beijing.
+fn today_10am() -> i64 {
+    "2026-11-24T02:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_millisecond()
+}
+
+struct World {
+    app: App,
+    talent: Actor,
+    talent2: Actor,
+    talent3: Actor,
+    unit: Actor,
+    dept: Actor,
+    other_unit: Actor,
+    other_dept: Actor,
+    coord: Actor,
+    unit_org: i64,
+}
+
+fn ctx() -> RequestCtx {
+    RequestCtx {
+        request_id: "req-app".into(),
+    }
+}
+
+async fn world(db: &TestDb) -> World {
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    let mut orgs = Vec::new();
+    for (name, kind, parent) in [
+        ("商务和口岸局", OrgKind::Department, None),
+        ("科学技术局", OrgKind::Department, None),
+        ("口岸经济研究中心", OrgKind::CityUnit, Some(0)),
+        ("科技创新服务中心", OrgKind::CityUnit, Some(1)),
+        ("人才工作协调办公室", OrgKind::CoordinationOffice, None),
+        ("社会公众（测试）", OrgKind::Public, None),
+    ] {
+        let parent_id = parent.map(|i: usize| orgs[i]);
+        let id = tx
+            .insert_org(
+                &NewOrg {
+                    name: name.into(),
+                    kind: kind.code().into(),
+                    credit_code: None,
+                    parent_id,
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        orgs.push(id);
+    }
+    let mut actors = Vec::new();
+    for (username, name, org, kind, role) in [
+        ("t1", "张三", 5, OrgKind::Public, Role::Talent),
+        ("t2", "李四", 5, OrgKind::Public, Role::Talent),
+        ("t3", "王五", 5, OrgKind::Public, Role::Talent),
+        ("unit", "李华", 2, OrgKind::CityUnit, Role::Unit),
+        ("dept", "王芳", 0, OrgKind::Department, Role::Department),
+        ("unit2", "钱多", 3, OrgKind::CityUnit, Role::Unit),
+        ("dept2", "孙科", 1, OrgKind::Department, Role::Department),
+        ("coord", "赵敏", 4, OrgKind::CoordinationOffice, Role::Coordination),
+    ] {
+        let id = tx
+            .insert_user(
+                &NewUser {
+                    username: username.into(),
+                    display_name: name.into(),
+                    org_id: orgs[org],
+                    password_hash: "x".into(),
+                    must_change_password: false,
+                    roles: vec![role.code().into()],
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        actors.push(Actor {
+            user_id: id,
+            username: username.into(),
+            display_name: name.into(),
+            org_id: orgs[org],
+            org_name: String::new(),
+            org_kind: kind,
+            roles: vec![role],
+            must_change_password: false,
+            csrf_token: String::new(),
+        });
+    }
+    tx.commit().await.unwrap();
+    let app = App::new(
+        store,
+        Arc::new(ManualClock::new(today_10am())),
+        FieldCipher::from_master_key(&[7; 32]),
+    );
+    let mut a = actors.into_iter();
+    let mut next = || a.next().unwrap();
+    World {
+        app,
+        talent: next(),
+        talent2: next(),
+        talent3: next(),
+        unit: next(),
+        dept: next(),
+        other_unit: next(),
+        other_dept: next(),
+        coord: next(),
+        unit_org: orgs[2],
+    }
+}
+
+fn profile(name: &str, id_number: &str, phone: &str, title: &str) -> ProfileInput {
+    ProfileInput {
+        name: name.into(),
+        id_type: "citizen_id".into(),
+        id_number: id_number.into(),
+        phone: phone.into(),
+        gender: "female".into(),
+        education: vec![Education {
+            degree: "doctor".into(),
+            institution: "新疆大学".into(),
+            major: "化学".into(),
+            full_time: true,
+            school_tier: "211".into(),
+            graduation_year: "2015".into(),
+        }],
+        title: title.into(),
+        honours: vec!["provincial_expert".into()],
+        ..Default::default()
+    }
+}
+
+impl World {
+    /// A published plan of the unit with one position open from `open` to `close`.
+    async fn position(&self, open: &str, close: &str, openings: i64, mode: &str, published: bool) -> i64 {
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        let (_, position) = tx
+            .insert_test_plan_position(
+                self.unit_org,
+                self.unit.user_id,
+                open,
+                close,
+                published.then_some(today_10am() - 86_400_000),
+                "化工工艺研究岗",
+                openings,
+                mode,
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        position
+    }
+
+    async fn register(&self, who: &Actor, id_number: &str, phone: &str) {
+        self.app
+            .save_my_profile(
+                who,
+                &profile(&who.display_name, id_number, phone, "intermediate"),
+                &ctx(),
+            )
+            .await
+            .unwrap();
+    }
+
+    fn full_checklist() -> Checklist {
+        CHECKLIST_ITEMS
+            .iter()
+            .map(|(code, _)| {
+                (
+                    code.to_string(),
+                    CheckItem {
+                        checked: true,
+                        note: "已核原件".into(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    async fn review(&self, id: i64, action: Option<Action>, reason: &str) -> Result<(), AppError> {
+        let input = ReviewInput {
+            checklist: Self::full_checklist(),
+            action,
+            reason: reason.into(),
+            ..Default::default()
+        };
+        self.app.review_application(&self.coord, id, &input, &ctx()).await
+    }
+
+    async fn act(&self, who: &Actor, id: i64, input: ActInput) -> Result<(), AppError> {
+        let version = self.app.application(who, id).await?.summary.item_version;
+        self.app.act_on_application(who, id, version, &input, &ctx()).await
+    }
+
+    async fn state(&self, id: i64) -> String {
+        self.app.application(&self.coord, id).await.unwrap().summary.state
+    }
+
+    /// Applied, reviewed and passed.
+    async fn passed(&self, who: &Actor, position: i64) -> i64 {
+        let id = self.app.apply(who, position, &ctx()).await.unwrap();
+        self.review(id, Some(Action::Approve), "").await.unwrap();
+        id
+    }
+}
+
+fn invalid_field(e: &AppError) -> (&str, &str) {
+    match e {
+        AppError::Invalid(errors) => (errors[0].field.as_str(), errors[0].message.as_str()),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_application_goes_from_review_through_a_correction_to_an_accepted_letter() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let l = db.label;
+        let position = w.position("2026-11-01", "2026-12-31", 1, "recruit", true).await;
+
+        // Without a registration form: told to fill it in, with the link.
+        let e = w.app.apply(&w.talent, position, &ctx()).await.unwrap_err();
+        let (field, message) = invalid_field(&e);
+        assert_eq!(field, "profile", "{l}");
+        assert!(
+            message.contains("登记表") && message.contains("/me/profile"),
+            "{l}: {message}"
+        );
+
+        w.register(&w.talent, "110101199003071233", "13812345678").await;
+        let id = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
+        let view = w.app.application(&w.coord, id).await.unwrap();
+        assert_eq!(view.summary.state, "review", "{l}");
+        assert_eq!(
+            view.summary.org_id, w.unit_org,
+            "{l}: the application belongs to the plan's unit"
+        );
+        assert_eq!(
+            view.form["id_number_masked"], "110***********1233",
+            "{l}: the form is masked"
+        );
+        assert!(!view.form.to_string().contains("110101199003071233"), "{l}");
+        assert_eq!(view.evaluation.category, Some(2), "{l}: provincial expert → 10(2)");
+        assert_eq!(view.summary.category, Some(2), "{l}: stored with the application");
+        assert!(view.changes.is_empty() && !view.resubmitted, "{l}");
+        let labels: Vec<&str> = view.actions.iter().map(|a| a.label).collect();
+        assert_eq!(labels, ["资格审查通过", "退回补正", "不予通过"], "{l}");
+
+        // Twice: refused, naming the position.
+        let e = w.app.apply(&w.talent, position, &ctx()).await.unwrap_err();
+        assert!(
+            matches!(&e, AppError::Duplicate(f) if f.field == "position_id" && f.message.contains("只能报名一次")),
+            "{l}: {e:?}"
+        );
+
+        // Passing needs the whole checklist.
+        let mut partial = World::full_checklist();
+        partial.get_mut("no_record").unwrap().checked = false;
+        let input = ReviewInput {
+            checklist: partial,
+            action: Some(Action::Approve),
+            ..Default::default()
+        };
+        let e = w
+            .app
+            .review_application(&w.coord, id, &input, &ctx())
+            .await
+            .unwrap_err();
+        let (field, message) = invalid_field(&e);
+        assert_eq!(field, "checklist", "{l}");
+        assert!(message.contains("无不良记录"), "{l}: {message}");
+        assert_eq!(w.state(id).await, "review", "{l}: nothing half-written");
+        assert!(
+            w.app
+                .application(&w.coord, id)
+                .await
+                .unwrap()
+                .checklist
+                .iter()
+                .all(|c| !c.checked),
+            "{l}: the checklist of a refused pass is not kept either"
+        );
+
+        // A return needs a reason; with one, back to the applicant.
+        let e = w.review(id, Some(Action::Return), " ").await.unwrap_err();
+        assert_eq!(invalid_field(&e).0, "reason", "{l}");
+        w.review(id, Some(Action::Return), "职称证书与登记表不符，请补正")
+            .await
+            .unwrap();
+        assert_eq!(w.state(id).await, "draft", "{l}");
+        let mine = w.app.my_applications(&w.talent).await.unwrap();
+        assert_eq!(mine.len(), 1, "{l}");
+        assert_eq!(
+            mine[0].return_reason.as_deref(),
+            Some("职称证书与登记表不符，请补正"),
+            "{l}"
+        );
+        assert_eq!(
+            mine[0].actions.iter().map(|a| a.label).collect::<Vec<_>>(),
+            ["提交报名"],
+            "{l}"
+        );
+
+        // 补正: the applicant edits the form and resubmits; the review sees what changed.
+        let mut fixed = profile("张三", "", "", "vice_senior");
+        fixed.qualifications = "注册化工工程师".into();
+        w.app.save_my_profile(&w.talent, &fixed, &ctx()).await.unwrap();
+        w.act(&w.talent, id, ActInput::new(Action::Submit)).await.unwrap();
+        let view = w.app.application(&w.coord, id).await.unwrap();
+        assert_eq!(view.summary.state, "review", "{l}");
+        assert!(view.resubmitted, "{l}");
+        let changes: Vec<(&str, Option<&str>, &str)> = view
+            .changes
+            .iter()
+            .map(|c| (c.key, c.old.as_deref(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("title_name", Some("中级"), "副高级"),
+                ("qualifications", Some(""), "注册化工工程师"),
+            ],
+            "{l}"
+        );
+        assert_eq!(view.form["title"], "vice_senior", "{l}");
+
+        // Pass; the letter is required before it is sent.
+        w.review(id, Some(Action::Approve), "").await.unwrap();
+        assert_eq!(w.state(id).await, "passed", "{l}");
+        let e = w.act(&w.coord, id, ActInput::new(Action::Submit)).await.unwrap_err();
+        let (field, message) = invalid_field(&e);
+        assert_eq!(field, "letter", "{l}");
+        assert!(message.contains("生成意向书"), "{l}: {message}");
+        assert_eq!(w.state(id).await, "passed", "{l}");
+        // The applicant does not see a letter before it is sent.
+        let letter = w.app.generate_letter(&w.coord, id, &ctx()).await.unwrap();
+        assert_eq!(letter.kind_name, "招聘意向书", "{l}");
+        assert_eq!(letter.number, "阿人才意〔2026〕1号", "{l}");
+        assert_eq!(letter.salutation, "张三同志：", "{l}");
+        assert!(
+            letter.body.contains("口岸经济研究中心“化工工艺研究岗”"),
+            "{l}: {}",
+            letter.body
+        );
+        assert!(letter.body.contains("第十条第（二）项"), "{l}: {}", letter.body);
+        assert_eq!(
+            letter.signature,
+            ["阿拉山口市人才工作协调办公室", "二〇二六年十一月二十四日"],
+            "{l}"
+        );
+        assert!(
+            matches!(w.app.letter(&w.talent, id).await, Err(AppError::NotFound(_))),
+            "{l}"
+        );
+        // Regenerating keeps the number.
+        let again = w.app.generate_letter(&w.coord, id, &ctx()).await.unwrap();
+        assert_eq!(again.number, letter.number, "{l}");
+        assert!(matches!(
+            w.app.generate_letter(&w.unit, id, &ctx()).await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        w.act(&w.coord, id, ActInput::new(Action::Submit)).await.unwrap();
+        assert_eq!(w.state(id).await, "offered", "{l}");
+        assert_eq!(w.app.letter(&w.talent, id).await.unwrap().number, letter.number, "{l}");
+        let mine = w.app.my_applications(&w.talent).await.unwrap();
+        assert_eq!(
+            mine[0].actions.iter().map(|a| a.label).collect::<Vec<_>>(),
+            ["接受意向书", "放弃"],
+            "{l}"
+        );
+        w.act(&w.talent, id, ActInput::new(Action::Approve)).await.unwrap();
+        assert_eq!(w.state(id).await, "accepted", "{l}");
+        assert!(w.app.letter(&w.talent, id).await.unwrap().accepted_at.is_some(), "{l}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn applications_outside_the_dates_or_beyond_the_openings_are_refused() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let l = db.label;
+        w.register(&w.talent, "110101199003071233", "13812345678").await;
+        w.register(&w.talent2, "11010519491231002X", "13912345678").await;
+        w.register(&w.talent3, "110101198001010010", "13712345678").await;
+
+        let closed = w.position("2026-10-01", "2026-11-23", 1, "recruit", true).await;
+        let e = w.app.apply(&w.talent, closed, &ctx()).await.unwrap_err();
+        let (field, message) = invalid_field(&e);
+        assert_eq!(field, "position_id", "{l}");
+        assert!(message.contains("报名已于 2026-11-23 截止"), "{l}: {message}");
+        let later = w.position("2026-12-01", "2026-12-31", 1, "recruit", true).await;
+        let e = w.app.apply(&w.talent, later, &ctx()).await.unwrap_err();
+        assert!(invalid_field(&e).1.contains("2026-12-01 开始"), "{l}: {e}");
+        let unpublished = w.position("2026-11-01", "2026-12-31", 1, "recruit", false).await;
+        assert!(
+            matches!(
+                w.app.apply(&w.talent, unpublished, &ctx()).await,
+                Err(AppError::NotFound(_))
+            ),
+            "{l}"
+        );
+        // The last day counts.
+        let last_day = w.position("2026-11-01", "2026-11-24", 1, "special", true).await;
+        let a = w.passed(&w.talent, last_day).await;
+        let b = w.passed(&w.talent2, last_day).await;
+        let c = w.passed(&w.talent3, last_day).await;
+        for id in [a, b, c] {
+            w.app.generate_letter(&w.coord, id, &ctx()).await.unwrap();
+        }
+        assert_eq!(w.app.letter(&w.coord, a).await.unwrap().kind_name, "特聘意向书", "{l}");
+        w.act(&w.coord, a, ActInput::new(Action::Submit)).await.unwrap();
+        // One opening, taken by a: b's letter cannot go.
+        let e = w.act(&w.coord, b, ActInput::new(Action::Submit)).await.unwrap_err();
+        let (field, message) = invalid_field(&e);
+        assert_eq!(field, "openings", "{l}");
+        assert!(
+            message.contains("核定引进 1 人") && message.contains("1 人"),
+            "{l}: {message}"
+        );
+        assert_eq!(w.state(b).await, "passed", "{l}");
+        // a declines: the opening is free again.
+        let e = w.act(&w.talent, a, ActInput::new(Action::Reject)).await.unwrap_err();
+        assert_eq!(invalid_field(&e).0, "reason", "{l}");
+        w.act(&w.talent, a, ActInput::new(Action::Reject).reason("已另有工作"))
+            .await
+            .unwrap();
+        assert_eq!(w.state(a).await, "declined", "{l}");
+        w.act(&w.coord, b, ActInput::new(Action::Submit)).await.unwrap();
+        assert!(w.act(&w.coord, c, ActInput::new(Action::Submit)).await.is_err(), "{l}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn each_sees_only_their_own_applications() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let l = db.label;
+        w.register(&w.talent, "110101199003071233", "13812345678").await;
+        w.register(&w.talent2, "11010519491231002X", "13912345678").await;
+        let position = w.position("2026-11-01", "2026-12-31", 2, "transfer", true).await;
+        let id = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
+
+        // Another applicant, another unit, another department: not found.
+        for who in [&w.talent2, &w.other_unit, &w.other_dept] {
+            assert!(
+                matches!(w.app.application(who, id).await, Err(AppError::NotFound(_))),
+                "{l}: {}",
+                who.username
+            );
+            assert!(matches!(w.app.letter(who, id).await, Err(AppError::NotFound(_))), "{l}");
+        }
+        assert!(w.app.my_applications(&w.talent2).await.unwrap().is_empty(), "{l}");
+        let e = w
+            .app
+            .act_on_application(&w.talent2, id, 2, &ActInput::new(Action::Submit), &ctx())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::NotFound(_)), "{l}: {e:?}");
+        // The unit and its department see it, read-only.
+        for who in [&w.unit, &w.dept] {
+            let view = w.app.application(who, id).await.unwrap();
+            assert!(view.actions.is_empty() && !view.can_review, "{l}: {}", who.username);
+            let list = w
+                .app
+                .applications(
+                    who,
+                    &ApplicationFilter {
+                        limit: 50,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(list.total, 1, "{l}");
+        }
+        let list = w
+            .app
+            .applications(
+                &w.other_unit,
+                &ApplicationFilter {
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(list.total, 0, "{l}");
+        assert!(matches!(
+            w.app
+                .review_application(&w.unit, id, &ReviewInput::default(), &ctx())
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+        // The applicant cannot use the reviewers' list; the coordination office filters it.
+        assert!(matches!(
+            w.app.applications(&w.talent, &ApplicationFilter::default()).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let f = |state: &str| ApplicationFilter {
+            state: Some(state.into()),
+            position_id: Some(position),
+            limit: 50,
+            ..Default::default()
+        };
+        assert_eq!(
+            w.app.applications(&w.coord, &f("review")).await.unwrap().total,
+            1,
+            "{l}"
+        );
+        assert_eq!(
+            w.app.applications(&w.coord, &f("passed")).await.unwrap().total,
+            0,
+            "{l}"
+        );
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,228 @@
+//! The world the fund, release-gate and recovery suites share: a unit under a department,
+//! the coordination office, the leading group, finance, an applicant with a registration
+//! form, and the policy facts of one introduced talent; on SQLite and (when
+//! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use yincai_app::clock::ManualClock;
+use yincai_app::fund::BudgetInput;
+use yincai_app::{Actor, App, OrgKind, RequestCtx, Role};
+use yincai_domain::crypto::FieldCipher;
+use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
+use yincai_store::test_support::TestDb;
+use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
+
+pub fn today_ms() -> i64 {
+    "2026-11-24T02:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_millisecond()
+}
+
+pub fn ctx() -> RequestCtx {
+    RequestCtx {
+        request_id: "req-test".into(),
+    }
+}
+
+pub struct World {
+    pub app: App,
+    pub finance: Actor,
+    pub leader: Actor,
+    pub coord: Actor,
+    pub unit: Actor,
+    pub sysadmin: Actor,
+    pub talent: Actor,
+    pub unit_org: i64,
+    pub candidate: i64,
+}
+
+pub async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) -> i64 {
+    tx.insert_org(
+        &NewOrg {
+            name: name.into(),
+            kind: kind.code().into(),
+            credit_code: None,
+            parent_id: parent,
+        },
+        1,
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
+    let user_id = tx
+        .insert_user(
+            &NewUser {
+                username: username.into(),
+                display_name: format!("{username}（显示名）"),
+                org_id,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec![role.code().into()],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Actor {
+        user_id,
+        username: username.into(),
+        display_name: format!("{username}（显示名）"),
+        org_id,
+        org_name: String::new(),
+        org_kind: kind,
+        roles: vec![role],
+        must_change_password: false,
+        csrf_token: String::new(),
+    }
+}
+
+pub fn form(name: &str) -> NewCandidate {
+    NewCandidate {
+        name: name.into(),
+        id_type: "passport".into(),
+        id_number_enc: format!("enc-{name}"),
+        id_number_index: format!("idx-{name}"),
+        id_number_masked: "E1*****".into(),
+        phone_enc: "p".into(),
+        phone_masked: "138****5678".into(),
+        email: String::new(),
+        gender: "female".into(),
+        birth_date: None,
+        education: "[]".into(),
+        highest_degree: "doctor".into(),
+        title: "vice_senior".into(),
+        qualifications: String::new(),
+        honours: "[]".into(),
+        projects: String::new(),
+    }
+}
+
+pub async fn world(db: &TestDb) -> World {
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
+    let unit = org(&mut tx, "口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
+    let coord = org(&mut tx, "人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
+    let lg = org(&mut tx, "人才工作领导小组", OrgKind::LeadingGroup, None).await;
+    let fin = org(&mut tx, "财政局", OrgKind::FinanceBureau, None).await;
+    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+    let finance = actor(&mut tx, "finance", fin, OrgKind::FinanceBureau, Role::Finance).await;
+    let leader = actor(&mut tx, "leader", lg, OrgKind::LeadingGroup, Role::LeadingGroup).await;
+    let w_coord = actor(&mut tx, "coord", coord, OrgKind::CoordinationOffice, Role::Coordination).await;
+    let w_unit = actor(&mut tx, "unit", unit, OrgKind::CityUnit, Role::Unit).await;
+    let sysadmin = actor(&mut tx, "sysadmin", coord, OrgKind::CoordinationOffice, Role::SysAdmin).await;
+    let talent = actor(&mut tx, "talent", public, OrgKind::Public, Role::Talent).await;
+    let candidate = tx.insert_candidate(talent.user_id, &form("张明"), 1).await.unwrap();
+    tx.commit().await.unwrap();
+    let app = App::new(
+        store,
+        Arc::new(ManualClock::new(today_ms())),
+        FieldCipher::from_master_key(&[7; 32]),
+    );
+    World {
+        app,
+        finance,
+        leader,
+        coord: w_coord,
+        unit: w_unit,
+        sysadmin,
+        talent,
+        unit_org: unit,
+        candidate,
+    }
+}
+
+/// A doctor with a vice-senior title and research results (Art. 10(4)) recruited by a city unit on 2024-03-01, two passed
+/// assessments, evaluated on 2026-11-24.
+pub fn facts(name: &str) -> Facts {
+    Facts {
+        name: Some(name.into()),
+        policy: None,
+        as_of: "2026-11-24".parse().unwrap(),
+        person: Person {
+            degree: Degree::Doctor,
+            full_time: true,
+            title: Title::ViceSenior,
+            research_results: true,
+            ..Person::default()
+        },
+        employer: Employer::CityUnit,
+        mode: Mode::Recruit,
+        start: "2024-03-01".parse().unwrap(),
+        end: None,
+        ended_for_cause: false,
+        assessments: vec![Assessment::Passed, Assessment::Passed],
+        service_months: Vec::new(),
+        project_verified: false,
+        project_benefit_significant: false,
+    }
+}
+
+impl World {
+    /// A talent row with the report of [`facts`], frozen as the introduction would.
+    pub async fn talent(&self, name: &str) -> i64 {
+        let facts = facts(name);
+        let report = yincai_app::policies().evaluate(&facts, false).unwrap();
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        let id = tx
+            .insert_talent(
+                &NewTalent {
+                    candidate_id: self.candidate,
+                    application_id: None,
+                    special_case_id: None,
+                    org_id: self.unit_org,
+                    name: name.into(),
+                    mode: "recruit".into(),
+                    employer: "city_unit".into(),
+                    start_date: "2024-03-01".into(),
+                    end_date: None,
+                    category: report.category.map(i64::from),
+                    obligations: "[]".into(),
+                    policy_id: report.policy.id.clone(),
+                    policy_version: report.policy.version.clone(),
+                    facts: serde_json::to_string(&facts).unwrap(),
+                    report: serde_json::to_string(&report).unwrap(),
+                },
+                today_ms(),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn budget(&self, year: i64, yuan: &str) {
+        self.app
+            .set_budget(
+                &self.finance,
+                &BudgetInput {
+                    year: year.to_string(),
+                    amount: yuan.into(),
+                    note: "年初预算".into(),
+                    version: String::new(),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+#[macro_export]
+macro_rules! on_every_backend {
+    (|$w:ident, $label:ident| $body:block) => {
+        for db in TestDb::all().await {
+            let $w = world(&db).await;
+            let $label = db.label;
+            $body
+            $w.app.store.close().await;
+            db.cleanup().await;
+        }
+    };
+}

@@ -1,0 +1,407 @@
+//! The release gate (Art. 19) through the app, on SQLite and (when
+//! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL: assessments recorded by the unit and
+//! filed by the coordination office open the gate; a release is started only when due and
+//! assessed; the leading group's approval in a meeting commits the money (or is refused
+//! with the figures and undone); the certificate is numbered uniquely; finance pays.
+
+use yincai_app::AppError;
+use yincai_app::gate::{AssessmentInput, certificate_number};
+use yincai_app::meetings::{AgendaDecision, MeetingInput};
+use yincai_app::workflow::ActInput;
+use yincai_domain::workflow::Action;
+use yincai_store::test_support::TestDb;
+use yincai_store::{InstallmentQuery, NewCertificate, NewInstallment};
+
+mod common;
+use common::*;
+
+impl World {
+    /// Installments of a new talent: (service year, due on, amount in fen), scheduled,
+    /// no assessment yet. Returns (talent id, installment ids in service-year order).
+    async fn installments(&self, name: &str, rows: &[(Option<i64>, &str, i64)]) -> (i64, Vec<i64>) {
+        let talent = self.talent(name).await;
+        let new: Vec<NewInstallment> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, (year, due_on, amount_fen))| NewInstallment {
+                talent_id: talent,
+                org_id: self.unit_org,
+                benefit_code: "living_subsidy".into(),
+                benefit_name: "生活补贴".into(),
+                article: "13(2)".into(),
+                seq: n as i64 + 1,
+                service_year: *year,
+                due_on: (*due_on).into(),
+                amount_fen: *amount_fen,
+            })
+            .collect();
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        tx.insert_installments(&new, today_ms()).await.unwrap();
+        let ids = tx
+            .installments(&InstallmentQuery {
+                talent_id: Some(talent),
+                limit: 1000,
+                ..InstallmentQuery::default()
+            })
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        tx.commit().await.unwrap();
+        (talent, ids)
+    }
+
+    /// The unit records and the coordination office files an assessment.
+    async fn assess(&self, talent: i64, year: i64, result: &str) -> u64 {
+        let a = self
+            .app
+            .record_assessment(
+                &self.unit,
+                &AssessmentInput {
+                    talent_id: talent.to_string(),
+                    service_year: year.to_string(),
+                    result: result.into(),
+                    document_number: format!("口岸经研考〔2026〕{year}号"),
+                    document_date: "2026-11-20".into(),
+                    note: String::new(),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, "recorded");
+        let (filed, set) = self
+            .app
+            .file_assessment(&self.coord, a.id, a.version, &ctx())
+            .await
+            .unwrap();
+        assert_eq!(filed.status, "filed");
+        set
+    }
+
+    /// Puts release items on a new meeting's agenda and records the leading group's
+    /// approval with `resolution`.
+    async fn decide(&self, items: &[i64], number: &str, resolution: &str) -> Result<(), AppError> {
+        let meeting = self
+            .app
+            .create_meeting(
+                &self.coord,
+                &MeetingInput {
+                    number: number.into(),
+                    title: "人才工作领导小组会议".into(),
+                    held_on: "2026-11-24".into(),
+                },
+                &ctx(),
+            )
+            .await?;
+        let agenda = self
+            .app
+            .add_agenda_item(&self.coord, meeting, "", items, &ctx())
+            .await?;
+        self.app
+            .decide_agenda_item(
+                &self.leader,
+                meeting,
+                agenda,
+                &AgendaDecision {
+                    action: Some(Action::Approve),
+                    resolution_number: resolution.into(),
+                    reason: String::new(),
+                },
+                &ctx(),
+            )
+            .await
+    }
+
+    async fn state(&self, item: i64) -> (String, i64) {
+        let v = self.app.workflow_item(&self.coord, item).await.unwrap();
+        (v.item.state, v.item.version)
+    }
+
+    /// The coordination office issues the certificate.
+    async fn certify(&self, item: i64) {
+        let (state, version) = self.state(item).await;
+        assert_eq!(state, "approved");
+        self.app
+            .act(&self.coord, item, version, &ActInput::new(Action::Submit), &ctx())
+            .await
+            .unwrap();
+        assert_eq!(self.state(item).await.0, "certified");
+    }
+}
+
+fn fields(e: &AppError) -> Vec<String> {
+    e.field_errors().into_iter().map(|f| f.field).collect()
+}
+
+#[tokio::test]
+async fn an_installment_without_a_passed_assessment_cannot_be_released() {
+    on_every_backend!(|w, label| {
+        w.budget(2026, "1,000,000.00").await;
+        let (talent, ids) = w
+            .installments(
+                "王考核",
+                &[
+                    (Some(1), "2025-03-01", 2_400_000),
+                    (Some(2), "2026-03-01", 2_400_000),
+                    (Some(3), "2027-03-01", 2_400_000),
+                ],
+            )
+            .await;
+        // Not assessed yet.
+        let e = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap_err();
+        assert_eq!(fields(&e), ["assessment"], "{label}: {e:?}");
+        // Failed: still refused, and says so.
+        assert_eq!(w.assess(talent, 1, "failed").await, 1, "{label}");
+        let e = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap_err();
+        assert!(format!("{e:?}").contains("不合格"), "{label}: {e:?}");
+        // Passed (excellent) year 2 opens only year 2.
+        assert_eq!(w.assess(talent, 2, "excellent").await, 1, "{label}");
+        let gate = w.app.gate_status(&w.coord, ids[1]).await.unwrap();
+        assert!(gate.startable, "{label}: {gate:?}");
+        // Year 3 is not due yet even when assessed.
+        assert_eq!(w.assess(talent, 3, "passed").await, 1, "{label}");
+        let e = w.app.start_release(&w.coord, ids[2], &ctx()).await.unwrap_err();
+        assert_eq!(fields(&e), ["due_on"], "{label}: {e:?}");
+        // Only the unit records, only the coordination office files, once per year.
+        let input = AssessmentInput {
+            talent_id: talent.to_string(),
+            service_year: "2".into(),
+            result: "passed".into(),
+            document_number: "X".into(),
+            document_date: "2026-11-20".into(),
+            note: String::new(),
+        };
+        let e = w.app.record_assessment(&w.unit, &input, &ctx()).await.unwrap_err();
+        assert_eq!(fields(&e), ["service_year"], "{label}: {e:?}");
+        assert!(matches!(
+            w.app.record_assessment(&w.coord, &input, &ctx()).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let bad = AssessmentInput {
+            talent_id: talent.to_string(),
+            service_year: "0".into(),
+            result: "good".into(),
+            document_number: String::new(),
+            document_date: "2026-13-01".into(),
+            note: String::new(),
+        };
+        let e = w.app.record_assessment(&w.unit, &bad, &ctx()).await.unwrap_err();
+        assert_eq!(
+            fields(&e),
+            ["service_year", "result", "document_number", "document_date"],
+            "{label}"
+        );
+        // The due list shows every due installment with its gate status.
+        let due = w.app.due_installments(&w.coord, 0).await.unwrap();
+        assert_eq!(due.total, 2, "{label}");
+        assert_eq!(
+            due.rows.iter().map(|r| r.startable).collect::<Vec<_>>(),
+            [false, true],
+            "{label}"
+        );
+        // Starting the selection: one refused, one started.
+        let out = w.app.start_releases(&w.coord, &[ids[0], ids[1]], &ctx()).await.unwrap();
+        assert!(out[0].error.is_some() && out[0].item_id.is_none(), "{label}");
+        assert!(out[1].item_id.is_some(), "{label}");
+        let e = w.app.start_release(&w.coord, ids[1], &ctx()).await.unwrap_err();
+        assert!(matches!(e, AppError::Duplicate(_)), "{label}: {e:?}");
+        // Only the coordination office starts releases.
+        assert!(matches!(
+            w.app.start_release(&w.unit, ids[1], &ctx()).await,
+            Err(AppError::Forbidden(_)) | Err(AppError::Invalid(_)) | Err(AppError::Duplicate(_))
+        ));
+    });
+}
+
+#[tokio::test]
+async fn the_whole_path_assessment_meeting_certificate_payment() {
+    on_every_backend!(|w, label| {
+        w.budget(2026, "100,000.00").await;
+        let (talent, ids) = w
+            .installments(
+                "李全程",
+                &[(Some(1), "2026-03-01", 2_400_000), (None, "2026-06-01", 5_000_000)],
+            )
+            .await;
+        w.assess(talent, 1, "passed").await;
+        let before = w.app.fund_balances(&w.finance, 2026).await.unwrap();
+        let item = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap();
+        // The lump sum without a service year needs no assessment.
+        let lump = w.app.start_release(&w.coord, ids[1], &ctx()).await.unwrap();
+        assert_eq!(w.state(item).await.0, "requested", "{label}");
+        // The leading group cannot decide outside a meeting.
+        let (_, v) = w.state(item).await;
+        w.app
+            .act(&w.coord, item, v, &ActInput::new(Action::Submit), &ctx())
+            .await
+            .unwrap();
+        let (_, v) = w.state(item).await;
+        let e = w
+            .app
+            .act(
+                &w.leader,
+                item,
+                v,
+                &ActInput::new(Action::Approve).resolution("阿人才领字〔2026〕9号"),
+                &ctx(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Forbidden(_)), "{label}: {e:?}");
+        w.decide(&[item, lump], "2026年第9次", "阿人才领字〔2026〕9号")
+            .await
+            .unwrap();
+        assert_eq!(w.state(item).await.0, "approved", "{label}");
+        let inst = w.app.installment(&w.finance, ids[0]).await.unwrap();
+        assert_eq!(inst.status, "approved", "{label}");
+        assert_eq!(
+            inst.resolution_number.as_deref(),
+            Some("阿人才领字〔2026〕9号"),
+            "{label}"
+        );
+        let after = w.app.fund_balances(&w.finance, 2026).await.unwrap();
+        assert_eq!(after.committed_fen - before.committed_fen, 7_400_000, "{label}");
+        assert_eq!(before.available_fen - after.available_fen, 7_400_000, "{label}");
+        // The certificate.
+        w.certify(item).await;
+        w.certify(lump).await;
+        let cert = w.app.certificate(&w.coord, ids[0]).await.unwrap();
+        assert_eq!(cert.certificate.number, certificate_number(2026, 1), "{label}");
+        assert_eq!(cert.certificate.number, "阿人才证〔2026〕1号", "{label}");
+        assert_eq!(cert.content.amount_text, "人民币 24,000.00 元", "{label}");
+        assert_eq!(cert.content.article_zh, "第十三条第㈡项", "{label}");
+        assert!(
+            cert.content.body.contains("李全程") && cert.content.body.contains("阿人才领字〔2026〕9号"),
+            "{label}"
+        );
+        assert_eq!(cert.content.issuer, "人才工作协调办公室", "{label}");
+        assert_eq!(cert.content.date_zh, "2026年11月24日", "{label}");
+        let cert2 = w.app.certificate(&w.coord, ids[1]).await.unwrap();
+        assert_eq!(cert2.certificate.number, "阿人才证〔2026〕2号", "{label}");
+        assert!(!cert2.content.body.contains("考核"), "{label}: {}", cert2.content.body);
+        // The talent sees their own certificate and benefits.
+        assert_eq!(
+            w.app.certificate(&w.talent, ids[0]).await.unwrap().certificate.id,
+            cert.certificate.id
+        );
+        // Finance pays.
+        let receipt = w.app.pay(&w.finance, ids[0], None, None, &ctx()).await.unwrap();
+        assert_eq!(receipt.amount_fen, 2_400_000, "{label}");
+        assert_eq!(
+            w.app.installment(&w.finance, ids[0]).await.unwrap().status,
+            "paid",
+            "{label}"
+        );
+        let paid = w.app.fund_balances(&w.finance, 2026).await.unwrap();
+        assert_eq!(paid.paid_fen - before.paid_fen, 2_400_000, "{label}");
+        assert_eq!(paid.committed_fen - before.committed_fen, 5_000_000, "{label}");
+        let mine = w.app.my_benefits(&w.talent).await.unwrap();
+        assert_eq!(mine.talent_id, Some(talent), "{label}");
+        assert_eq!(mine.paid_fen, 2_400_000, "{label}");
+        assert_eq!(mine.due_fen, 5_000_000, "{label}");
+        assert_eq!(mine.entitled_fen, 7_400_000, "{label}");
+        assert_eq!(mine.paid, "24,000.00 元", "{label}");
+        assert!(
+            mine.installments.iter().all(|i| i.article_zh == "第十三条第㈡项"),
+            "{label}"
+        );
+        // Every step audited.
+        let mut tx = w.app.store.begin_read().await.unwrap();
+        let audited = tx
+            .execute_raw_scalar(
+                "select cast(count(*) as text) from audit_log where action in \
+                 ('assessment_record', 'assessment_file', 'release_approve', 'release_certify')",
+            )
+            .await
+            .unwrap();
+        assert_eq!(audited, "6", "{label}");
+    });
+}
+
+#[tokio::test]
+async fn a_release_that_would_overspend_is_refused_with_the_figures_and_undone() {
+    on_every_backend!(|w, label| {
+        w.budget(2026, "10,000.00").await;
+        let (talent, ids) = w.installments("赵超支", &[(Some(1), "2026-03-01", 2_400_000)]).await;
+        w.assess(talent, 1, "passed").await;
+        let item = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap();
+        let e = w
+            .decide(&[item], "2026年第10次", "阿人才领字〔2026〕10号")
+            .await
+            .unwrap_err();
+        let text = format!("{e:?}");
+        assert!(
+            text.contains("10,000.00") && text.contains("24,000.00"),
+            "{label}: {text}"
+        );
+        // The decision is undone: still waiting for the leading group, nothing committed.
+        assert_eq!(w.state(item).await.0, "group_decision", "{label}");
+        let inst = w.app.installment(&w.finance, ids[0]).await.unwrap();
+        assert_eq!(inst.status, "scheduled", "{label}");
+        assert_eq!(inst.resolution_number, None, "{label}");
+        let b = w.app.fund_balances(&w.finance, 2026).await.unwrap();
+        assert_eq!((b.committed_fen, b.available_fen), (0, 1_000_000), "{label}");
+    });
+}
+
+#[tokio::test]
+async fn the_certificate_number_is_unique() {
+    on_every_backend!(|w, label| {
+        w.budget(2026, "1,000,000.00").await;
+        let (talent, ids) = w
+            .installments(
+                "钱编号",
+                &[
+                    (Some(1), "2026-02-01", 100_000),
+                    (Some(2), "2026-03-01", 100_000),
+                    (Some(3), "2026-04-01", 100_000),
+                ],
+            )
+            .await;
+        let mut items = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            w.assess(talent, n as i64 + 1, "passed").await;
+            items.push(w.app.start_release(&w.coord, *id, &ctx()).await.unwrap());
+        }
+        w.decide(&items, "2026年第11次", "阿人才领字〔2026〕11号")
+            .await
+            .unwrap();
+        for item in &items {
+            w.certify(*item).await;
+        }
+        let mut numbers = Vec::new();
+        for id in &ids {
+            numbers.push(w.app.certificate(&w.coord, *id).await.unwrap().certificate.number);
+        }
+        assert_eq!(
+            numbers,
+            ["阿人才证〔2026〕1号", "阿人才证〔2026〕2号", "阿人才证〔2026〕3号"],
+            "{label}"
+        );
+        // The database refuses a second certificate with the same number.
+        let mut tx = w.app.store.begin_write().await.unwrap();
+        let more = ids[0];
+        let dup = tx
+            .insert_certificate(&NewCertificate {
+                installment_id: more,
+                number: numbers[0].clone(),
+                year: 2026,
+                seq: 99,
+                content: "{}".into(),
+                issued_by: w.coord.user_id,
+                issued_at: today_ms(),
+            })
+            .await;
+        assert!(
+            matches!(dup, Err(yincai_store::StoreError::Unique { .. })),
+            "{label}: {dup:?}"
+        );
+        drop(tx);
+        // A certified installment cannot be started again.
+        let e = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap_err();
+        assert_eq!(fields(&e), ["status"], "{label}");
+    });
+}

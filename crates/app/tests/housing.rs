@@ -1,0 +1,476 @@
+//! Housing (Art. 14) through the app, on SQLite and (when `YINCAI_TEST_POSTGRES_URL` is set)
+//! PostgreSQL: the register, allocation by the tier's area (smaller refused with the figures,
+//! larger noted), the gift only on or after the gift date and only while in service, the
+//! return on early exit, audit records, optimistic versions, and concurrent allocations of
+//! one unit: exactly one wins.
+
+use std::sync::Arc;
+
+use yincai_app::clock::ManualClock;
+use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
+use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
+use yincai_domain::crypto::FieldCipher;
+use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
+use yincai_store::test_support::TestDb;
+use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
+
+fn ms(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+}
+
+fn ctx() -> RequestCtx {
+    RequestCtx {
+        request_id: "req-housing".into(),
+    }
+}
+
+struct World {
+    store: Store,
+    app: App,
+    coord: Actor,
+    unit: Actor,
+    unit_org: i64,
+    candidate: i64,
+}
+
+async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) -> i64 {
+    tx.insert_org(
+        &NewOrg {
+            name: name.into(),
+            kind: kind.code().into(),
+            credit_code: None,
+            parent_id: parent,
+        },
+        1,
+    )
+    .await
+    .unwrap()
+}
+
+async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
+    let user_id = tx
+        .insert_user(
+            &NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                org_id,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec![role.code().into()],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Actor {
+        user_id,
+        username: username.into(),
+        display_name: username.into(),
+        org_id,
+        org_name: String::new(),
+        org_kind: kind,
+        roles: vec![role],
+        must_change_password: false,
+        csrf_token: String::new(),
+    }
+}
+
+fn app_at(store: &Store, at: &str) -> App {
+    App::new(
+        store.clone(),
+        Arc::new(ManualClock::new(ms(at))),
+        FieldCipher::from_master_key(&[7; 32]),
+    )
+}
+
+async fn world(db: &TestDb) -> World {
+    let store = db.open_store().await;
+    let mut tx = store.begin_write().await.unwrap();
+    let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
+    let unit = org(&mut tx, "口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
+    let coord_org = org(&mut tx, "人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
+    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+    let coord = actor(
+        &mut tx,
+        "coord",
+        coord_org,
+        OrgKind::CoordinationOffice,
+        Role::Coordination,
+    )
+    .await;
+    let w_unit = actor(&mut tx, "unit", unit, OrgKind::CityUnit, Role::Unit).await;
+    let talent = actor(&mut tx, "talent", public, OrgKind::Public, Role::Talent).await;
+    let candidate = tx
+        .insert_candidate(
+            talent.user_id,
+            &NewCandidate {
+                name: "张明".into(),
+                id_type: "passport".into(),
+                id_number_enc: "e".into(),
+                id_number_index: "i".into(),
+                id_number_masked: "E1*****".into(),
+                phone_enc: "p".into(),
+                phone_masked: "138****5678".into(),
+                email: String::new(),
+                gender: "female".into(),
+                birth_date: None,
+                education: "[]".into(),
+                highest_degree: "doctor".into(),
+                title: "vice_senior".into(),
+                qualifications: String::new(),
+                honours: "[]".into(),
+                projects: String::new(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    World {
+        app: app_at(&store, "2026-11-24T02:00:00Z"),
+        store,
+        coord,
+        unit: w_unit,
+        unit_org: unit,
+        candidate,
+    }
+}
+
+/// A doctor recruited by a city unit on 2024-03-01 (Art. 14(3): 120 m², gift after 5 years).
+fn facts(name: &str) -> Facts {
+    Facts {
+        name: Some(name.into()),
+        policy: None,
+        as_of: "2026-11-24".parse().unwrap(),
+        person: Person {
+            degree: Degree::Doctor,
+            full_time: true,
+            title: Title::ViceSenior,
+            research_results: true,
+            ..Person::default()
+        },
+        employer: Employer::CityUnit,
+        mode: Mode::Recruit,
+        start: "2024-03-01".parse().unwrap(),
+        end: None,
+        ended_for_cause: false,
+        assessments: vec![Assessment::Passed, Assessment::Passed],
+        service_months: Vec::new(),
+        project_verified: false,
+        project_benefit_significant: false,
+    }
+}
+
+impl World {
+    /// A talent row with the frozen report of [`facts`]; `housing: false` strips the housing
+    /// entitlement from the report.
+    async fn talent(&self, name: &str, housing: bool) -> i64 {
+        let facts = facts(name);
+        let mut report = yincai_app::policies().evaluate(&facts, false).unwrap();
+        if !housing {
+            report.entitlements.remove("housing");
+        }
+        let mut tx = self.store.begin_write().await.unwrap();
+        let id = tx
+            .insert_talent(
+                &NewTalent {
+                    candidate_id: self.candidate,
+                    application_id: None,
+                    special_case_id: None,
+                    org_id: self.unit_org,
+                    name: name.into(),
+                    mode: "recruit".into(),
+                    employer: "city_unit".into(),
+                    start_date: "2024-03-01".into(),
+                    end_date: None,
+                    category: report.category.map(i64::from),
+                    obligations: "[]".into(),
+                    policy_id: report.policy.id.clone(),
+                    policy_version: report.policy.version.clone(),
+                    facts: serde_json::to_string(&facts).unwrap(),
+                    report: serde_json::to_string(&report).unwrap(),
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    async fn unit_of(&self, address: &str, area: &str) -> i64 {
+        self.app
+            .add_housing_unit(
+                &self.coord,
+                &UnitInput {
+                    address: address.into(),
+                    area: area.into(),
+                    ..UnitInput::default()
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap()
+            .row
+            .id
+    }
+
+    async fn audits(&self, action: &str) -> i64 {
+        let mut tx = self.store.begin_read().await.unwrap();
+        let n = tx
+            .execute_raw_scalar(&format!(
+                "select cast(count(*) as text) from audit_log where action = '{action}'"
+            ))
+            .await
+            .unwrap();
+        n.parse().unwrap()
+    }
+}
+
+fn allocate(unit: i64, talent: i64, start: &str) -> AllocateInput {
+    AllocateInput {
+        unit_id: unit.to_string(),
+        talent_id: talent.to_string(),
+        start_date: start.into(),
+    }
+}
+
+fn field_message(e: &AppError, field: &str) -> String {
+    e.field_errors()
+        .into_iter()
+        .find(|f| f.field == field)
+        .map(|f| f.message)
+        .unwrap_or_else(|| panic!("no error on {field}: {e:?}"))
+}
+
+#[tokio::test]
+async fn allocation_by_tier_area_gift_on_date_and_return_on_exit() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let w = world(&db).await;
+        let c = ctx();
+        let zhang = w.talent("张明", true).await;
+        let small = w.unit_of("人才公寓1栋101", "100").await;
+        let large = w.unit_of("人才公寓1栋102", "125.5").await;
+
+        // the register refuses a duplicate address and a bad area, naming the field
+        let dup = w
+            .app
+            .add_housing_unit(
+                &w.coord,
+                &UnitInput {
+                    address: "人才公寓1栋101".into(),
+                    area: "90".into(),
+                    ..UnitInput::default()
+                },
+                &c,
+            )
+            .await
+            .unwrap_err();
+        assert!(field_message(&dup, "address").contains("已登记"), "{label}");
+        let bad = w
+            .app
+            .add_housing_unit(
+                &w.coord,
+                &UnitInput {
+                    address: "人才公寓9栋".into(),
+                    area: "120.555".into(),
+                    ..UnitInput::default()
+                },
+                &c,
+            )
+            .await
+            .unwrap_err();
+        assert!(field_message(&bad, "area").contains("两位小数"), "{label}");
+
+        // only the coordination office manages housing
+        let err = w
+            .app
+            .allocate_housing(&w.unit, &allocate(large, zhang, "2024-03-01"), &c)
+            .await;
+        assert!(matches!(err, Err(AppError::Forbidden(_))), "{label}: {err:?}");
+
+        // a unit smaller than the tier's area is refused with the figures
+        let err = w
+            .app
+            .allocate_housing(&w.coord, &allocate(small, zhang, "2024-03-01"), &c)
+            .await
+            .unwrap_err();
+        let msg = field_message(&err, "unit_id");
+        assert!(
+            msg.contains("100 平方米") && msg.contains("120 平方米") && msg.contains("差 20"),
+            "{label}: {msg}"
+        );
+
+        // a talent whose report grants no housing is refused
+        let li = w.talent("李华", false).await;
+        let err = w
+            .app
+            .allocate_housing(&w.coord, &allocate(large, li, "2024-03-01"), &c)
+            .await
+            .unwrap_err();
+        assert!(
+            field_message(&err, "talent_id").contains("没有第十四条住房待遇"),
+            "{label}"
+        );
+
+        // a larger unit is allowed and noted; the gift date is the start + 5 years
+        let a = w
+            .app
+            .allocate_housing(&w.coord, &allocate(large, zhang, "2024-03-15"), &c)
+            .await
+            .unwrap();
+        assert_eq!(a.row.entitled_area_m2, 120, "{label}");
+        assert_eq!(a.row.gift_after_years, Some(5), "{label}");
+        assert_eq!(a.row.gift_date.as_deref(), Some("2029-03-01"), "{label}");
+        assert!(
+            a.row.note.contains("超出应享受面积 120 平方米 5.5 平方米"),
+            "{label}: {}",
+            a.row.note
+        );
+        assert!(!a.can_gift, "{label}");
+        assert!(a.gift_blocked.as_deref().unwrap().contains("2029-03-01"), "{label}");
+        let overview = w.app.housing_overview(&w.coord).await.unwrap();
+        let u = overview.units.iter().find(|u| u.row.id == large).unwrap();
+        assert_eq!(
+            (u.row.status.as_str(), u.row.holder_name.as_deref()),
+            ("allocated", Some("张明"))
+        );
+        // a second allocation to the same talent is refused
+        let again = w
+            .app
+            .allocate_housing(&w.coord, &allocate(small, zhang, "2024-03-15"), &c)
+            .await
+            .unwrap_err();
+        assert!(field_message(&again, "talent_id").contains("已有住房分配"), "{label}");
+
+        // the gift: refused before the date, with a stale version, then done on the date
+        let close = |v: i64| CloseInput {
+            version: v.to_string(),
+            ..CloseInput::default()
+        };
+        let early = w.app.gift_housing(&w.coord, a.row.id, &close(1), &c).await.unwrap_err();
+        assert!(field_message(&early, "gift").contains("尚未到期"), "{label}");
+        let later = app_at(&w.store, "2029-03-01T02:00:00Z");
+        let stale = later.gift_housing(&w.coord, a.row.id, &close(7), &c).await;
+        assert!(matches!(stale, Err(AppError::Stale)), "{label}: {stale:?}");
+        let gifted = later.gift_housing(&w.coord, a.row.id, &close(1), &c).await.unwrap();
+        assert_eq!(gifted.row.status, "gifted", "{label}");
+        assert_eq!(gifted.row.gifted_on.as_deref(), Some("2029-03-01"), "{label}");
+        let mut tx = w.store.begin_read().await.unwrap();
+        assert_eq!(
+            tx.housing_unit(large).await.unwrap().unwrap().status,
+            "gifted",
+            "{label}"
+        );
+        drop(tx);
+        let twice = later.gift_housing(&w.coord, a.row.id, &close(2), &c).await.unwrap_err();
+        assert!(field_message(&twice, "gift").contains("已赠予"), "{label}");
+
+        // a talent who left before the gift date: no gift, the unit is returned
+        let wang = w.talent("王强", true).await;
+        let b = w.unit_of("人才公寓2栋201", "120").await;
+        let alloc = w
+            .app
+            .allocate_housing(&w.coord, &allocate(b, wang, "2024-03-01"), &c)
+            .await
+            .unwrap();
+        assert!(alloc.row.note.is_empty(), "{label}");
+        let mut tx = w.store.begin_write().await.unwrap();
+        tx.execute_raw(&format!("update talents set end_date = '2028-06-30' where id = {wang}"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let no_gift = later
+            .gift_housing(&w.coord, alloc.row.id, &close(1), &c)
+            .await
+            .unwrap_err();
+        assert!(field_message(&no_gift, "gift").contains("2028-06-30"), "{label}");
+        let missing = later
+            .return_housing(&w.coord, alloc.row.id, &close(1), &c)
+            .await
+            .unwrap_err();
+        field_message(&missing, "date");
+        field_message(&missing, "reason");
+        let returned = later
+            .return_housing(
+                &w.coord,
+                alloc.row.id,
+                &CloseInput {
+                    version: "1".into(),
+                    date: "2028-06-30".into(),
+                    reason: "提前解除聘用合同".into(),
+                },
+                &c,
+            )
+            .await
+            .unwrap();
+        assert_eq!(returned.row.status, "returned", "{label}");
+        assert_eq!(returned.row.end_date.as_deref(), Some("2028-06-30"), "{label}");
+        assert_eq!(returned.row.end_reason.as_deref(), Some("提前解除聘用合同"), "{label}");
+        let mut tx = w.store.begin_read().await.unwrap();
+        let unit_b = tx.housing_unit(b).await.unwrap().unwrap();
+        assert_eq!(
+            (unit_b.status.as_str(), unit_b.holder_talent_id),
+            ("free", None),
+            "{label}"
+        );
+        drop(tx);
+
+        // the talent's view: entitlement and history
+        let view = w.app.talent_housing(&w.coord, wang).await.unwrap();
+        let e = view.entitlement.unwrap();
+        assert_eq!(
+            (e.area_m2, e.gift_date.as_deref()),
+            (120, Some("2029-03-01")),
+            "{label}"
+        );
+        assert_eq!(view.allocations.len(), 1, "{label}");
+        assert!(view.free_units.iter().any(|u| u.row.id == b), "{label}");
+
+        // every state change audited
+        assert_eq!(w.audits("housing_unit_add").await, 3, "{label}");
+        assert_eq!(w.audits("housing_allocate").await, 2, "{label}");
+        assert_eq!(w.audits("housing_gift").await, 1, "{label}");
+        assert_eq!(w.audits("housing_return").await, 1, "{label}");
+        w.store.close().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_allocations_of_one_unit_exactly_one_wins() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let w = world(&db).await;
+        let unit = w.unit_of("人才公寓3栋301", "120").await;
+        let mut talents = Vec::new();
+        for i in 0..20 {
+            talents.push(w.talent(&format!("人才{i}"), true).await);
+        }
+        let mut tasks = Vec::new();
+        for t in talents {
+            let app = w.app.clone();
+            let coord = w.coord.clone();
+            tasks.push(tokio::spawn(async move {
+                app.allocate_housing(&coord, &allocate(unit, t, "2024-03-01"), &ctx())
+                    .await
+            }));
+        }
+        let mut ok = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(AppError::AlreadyHandled(_) | AppError::Duplicate(_)) => {}
+                Err(e) => panic!("{label}: unexpected {e:?}"),
+            }
+        }
+        assert_eq!(ok, 1, "{label}");
+        let overview = w.app.housing_overview(&w.coord).await.unwrap();
+        let active = overview.allocations.iter().filter(|a| a.row.status == "active").count();
+        assert_eq!(active, 1, "{label}");
+        assert_eq!(w.audits("housing_allocate").await, 1, "{label}");
+        w.store.close().await;
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,360 @@
+//! Re-evaluation and Art. 27 cancellation and recovery through the app, on SQLite and (when
+//! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL: a change of facts adds an evaluation and
+//! leaves the frozen one unchanged, with the difference shown; ending for cause cancels
+//! exactly the future installments (releasing commitments), computes the recovery by the
+//! policy's named reading; repayments never exceed what is owed.
+
+#![allow(dead_code)]
+
+use yincai_app::AppError;
+use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
+use yincai_store::NewInstallment;
+use yincai_store::fund::{NewPosting, PostingKind};
+use yincai_store::test_support::TestDb;
+
+mod common;
+use common::*;
+
+impl World {
+    /// One installment of the talent in `status`, due on `due_on`; an approved one holds a
+    /// commitment in the ledger.
+    async fn inst(&self, talent: i64, seq: i64, due_on: &str, fen: i64, status: &str) -> i64 {
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        tx.insert_installments(
+            &[NewInstallment {
+                talent_id: talent,
+                org_id: self.unit_org,
+                benefit_code: "living_subsidy".into(),
+                benefit_name: "生活补贴".into(),
+                article: "13(2)".into(),
+                seq,
+                service_year: Some(seq),
+                due_on: due_on.into(),
+                amount_fen: fen,
+            }],
+            today_ms(),
+        )
+        .await
+        .unwrap();
+        let id: i64 = tx
+            .execute_raw_scalar(&format!(
+                "select cast(id as text) from installments where talent_id = {talent} and seq = {seq}"
+            ))
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        tx.execute_raw(&format!("update installments set status = '{status}' where id = {id}"))
+            .await
+            .unwrap();
+        if status == "approved" {
+            tx.post_fund(&NewPosting {
+                year: due_on[..4].parse().unwrap(),
+                at: 1,
+                kind: PostingKind::Commitment,
+                installment_id: Some(id),
+                amount_fen: fen,
+                actor_id: None,
+                memo: "test",
+            })
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    async fn status(&self, id: i64) -> String {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.installment(id).await.unwrap().unwrap().status
+    }
+}
+
+#[tokio::test]
+async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
+    on_every_backend!(|w, label| {
+        let t = w.talent("李华").await;
+        let before = {
+            let mut tx = w.app.store.begin_read().await.unwrap();
+            tx.talent(t).await.unwrap().unwrap()
+        };
+        let change = FactsChange {
+            end: "2025-06-30".into(),
+            ..FactsChange::default()
+        };
+        // A reason is required; the unit may not re-evaluate.
+        let err = w
+            .app
+            .reevaluate_talent(&w.coord, t, &change, " ", &ctx())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(ref e) if e[0].field == "reason"),
+            "{label}: {err:?}"
+        );
+        assert!(
+            w.app
+                .reevaluate_talent(&w.unit, t, &change, "证书", &ctx())
+                .await
+                .is_err(),
+            "{label}"
+        );
+        let bad = FactsChange {
+            title: "professor".into(),
+            ..FactsChange::default()
+        };
+        let err = w
+            .app
+            .reevaluate_talent(&w.coord, t, &bad, "证书", &ctx())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(ref e) if e[0].field == "title"),
+            "{label}: {err:?}"
+        );
+
+        let view = w
+            .app
+            .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
+            .await
+            .unwrap();
+        assert_eq!(view.evaluations.len(), 2, "{label}");
+        assert_eq!(view.evaluations[0].seq, 0);
+        assert_eq!(view.evaluations[1].seq, 1);
+        let diff = &view.evaluations[1].diff;
+        assert!(
+            diff.iter()
+                .any(|d| d.what.contains("发放计划") || d.what.contains("应发")),
+            "{label}: an earlier end changes the entitlements: {diff:?}"
+        );
+        // The frozen evaluation is unchanged.
+        let after = {
+            let mut tx = w.app.store.begin_read().await.unwrap();
+            tx.talent(t).await.unwrap().unwrap()
+        };
+        assert_eq!(
+            (before.facts, before.report, before.version),
+            (after.facts, after.report, after.version)
+        );
+
+        // A second change builds on the latest facts: a third assessment after an end in the
+        // second service year is refused by the engine, nothing is stored.
+        let failed = FactsChange {
+            assessment: "failed".into(),
+            ..FactsChange::default()
+        };
+        let err = w
+            .app
+            .reevaluate_talent(&w.coord, t, &failed, "考核", &ctx())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Invalid(_)), "{label}: {err:?}");
+        let title = FactsChange {
+            title: "senior".into(),
+            ..FactsChange::default()
+        };
+        let view = w
+            .app
+            .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
+            .await
+            .unwrap();
+        assert_eq!(view.evaluations.len(), 3, "{label}");
+        assert!(view.evaluations[2].change_summary.contains("senior"), "{label}");
+    });
+}
+
+#[tokio::test]
+async fn ending_for_cause_cancels_exactly_the_future_installments_and_recovers_what_was_paid() {
+    on_every_backend!(|w, label| {
+        w.budget(2025, "1000000").await;
+        w.budget(2026, "1000000").await;
+        let t = w.talent("王强").await;
+        let paid1 = w.inst(t, 1, "2025-03-01", 2_400_000, "paid").await;
+        let paid2 = w.inst(t, 2, "2026-03-01", 2_400_000, "paid").await;
+        let approved = w.inst(t, 3, "2026-12-01", 2_400_000, "approved").await;
+        let certified = w.inst(t, 4, "2026-12-15", 100_000, "certified").await;
+        let scheduled = w.inst(t, 5, "2027-03-01", 2_400_000, "scheduled").await;
+        let cancelled = w.inst(t, 6, "2028-03-01", 2_400_000, "cancelled").await;
+        let other = w.talent("赵敏").await;
+        let others = w.inst(other, 1, "2027-03-01", 2_400_000, "scheduled").await;
+        let committed_before = {
+            let mut tx = w.app.store.begin_read().await.unwrap();
+            tx.fund_balances(2026).await.unwrap().committed_fen
+        };
+        assert_eq!(committed_before, 2_400_000, "{label}");
+
+        // Every field is named when missing; the unit may not end a relation.
+        let err = w
+            .app
+            .end_for_cause(&w.coord, t, &EndForCauseInput::default(), &ctx())
+            .await
+            .unwrap_err();
+        let AppError::Invalid(fields) = err else {
+            panic!("{label}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["ended_on", "reason", "document"], "{label}");
+        let input = EndForCauseInput {
+            ended_on: "2026-06-30".into(),
+            reason: "学术不端，经市协调办核实".into(),
+            document: "阿人才组〔2026〕9号".into(),
+        };
+        assert!(
+            w.app.end_for_cause(&w.unit, t, &input, &ctx()).await.is_err(),
+            "{label}"
+        );
+
+        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        // The policy's named reading: interpretation `cancellation`, chosen cancel_all.
+        assert!(r.interpretation_id.starts_with("cancellation"), "{label}: {r:?}");
+        assert!(r.interpretation_id.contains("cancel_all"), "{label}: {r:?}");
+        assert_eq!(r.paid_fen, 4_800_000, "{label}");
+        assert_eq!(r.amount_fen, 4_800_000, "{label}: cancel_all recovers everything paid");
+        assert_eq!((r.cancelled_count, r.cancelled_fen), (3, 4_900_000), "{label}");
+        assert_eq!(r.status, "open", "{label}");
+        for (id, want) in [
+            (paid1, "paid"),
+            (paid2, "paid"),
+            (approved, "cancelled"),
+            (certified, "cancelled"),
+            (scheduled, "cancelled"),
+            (cancelled, "cancelled"),
+            (others, "scheduled"),
+        ] {
+            assert_eq!(w.status(id).await, want, "{label}: installment {id}");
+        }
+        {
+            let mut tx = w.app.store.begin_read().await.unwrap();
+            assert_eq!(
+                tx.fund_balances(2026).await.unwrap().committed_fen,
+                0,
+                "{label}: released"
+            );
+            assert_eq!(tx.open_commitment(approved).await.unwrap(), 0, "{label}");
+        }
+        // The change is a new evaluation: ended for cause, cancelled by Art. 27.
+        let view = w.app.talent_evaluations(&w.coord, t).await.unwrap();
+        assert_eq!(view.evaluations.len(), 2, "{label}");
+        assert!(view.evaluations[1].cancelled_by.is_some(), "{label}");
+        // Only once.
+        assert!(
+            w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.is_err(),
+            "{label}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn repayments_never_exceed_what_is_owed_and_settle_the_recovery() {
+    on_every_backend!(|w, label| {
+        w.budget(2026, "1000000").await;
+        let t = w.talent("陈晨").await;
+        w.inst(t, 1, "2025-03-01", 2_400_000, "paid").await;
+        let input = EndForCauseInput {
+            ended_on: "2026-06-30".into(),
+            reason: "未履行合同义务".into(),
+            document: "阿人才组〔2026〕10号".into(),
+        };
+        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        assert_eq!(r.amount_fen, 2_400_000, "{label}");
+        let pay = |amount: &str, version: i64| RepaymentInput {
+            paid_on: "2026-11-20".into(),
+            amount: amount.into(),
+            note: String::new(),
+            version: version.to_string(),
+        };
+        // Coordination reads but does not record repayments.
+        assert!(
+            w.app
+                .record_repayment(&w.coord, r.id, &pay("100", 1), &ctx())
+                .await
+                .is_err(),
+            "{label}"
+        );
+        let err = w
+            .app
+            .record_repayment(&w.finance, r.id, &pay("24000.01", 1), &ctx())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(ref e) if e[0].field == "amount"),
+            "{label}: {err:?}"
+        );
+        let v = w
+            .app
+            .record_repayment(&w.finance, r.id, &pay("10000", 1), &ctx())
+            .await
+            .unwrap();
+        assert_eq!(
+            (v.recovery.status.as_str(), v.outstanding_fen),
+            ("partially_recovered", 1_400_000),
+            "{label}"
+        );
+        // A stale version is refused.
+        assert!(
+            w.app
+                .record_repayment(&w.finance, r.id, &pay("1", 1), &ctx())
+                .await
+                .is_err(),
+            "{label}"
+        );
+        let err = w
+            .app
+            .record_repayment(&w.finance, r.id, &pay("14000.01", 2), &ctx())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(ref e) if e[0].field == "amount"),
+            "{label}: {err:?}"
+        );
+        let v = w
+            .app
+            .record_repayment(&w.finance, r.id, &pay("14000", 2), &ctx())
+            .await
+            .unwrap();
+        assert_eq!(
+            (v.recovery.status.as_str(), v.outstanding_fen),
+            ("settled", 0),
+            "{label}"
+        );
+        assert_eq!(v.repayments.len(), 2, "{label}");
+        assert!(v.repayments.iter().all(|p| p.posting_id.is_some()), "{label}");
+        assert!(
+            w.app
+                .record_repayment(&w.finance, r.id, &pay("1", 3), &ctx())
+                .await
+                .is_err(),
+            "{label}"
+        );
+        // One recovery posting per repayment: paid → available.
+        let mut tx = w.app.store.begin_read().await.unwrap();
+        let ledger = tx.fund_ledger(Some(2026), 0, 100).await.unwrap();
+        let rec: Vec<i64> = ledger
+            .rows
+            .iter()
+            .filter(|l| l.kind == "recovery")
+            .map(|l| l.amount_fen)
+            .collect();
+        assert_eq!(rec.len(), 2, "{label}");
+        assert_eq!(rec.iter().sum::<i64>(), 2_400_000, "{label}");
+        drop(tx);
+        let list = w.app.recoveries(&w.finance, Some("settled"), 0).await.unwrap();
+        assert_eq!(list.total, 1, "{label}");
+    });
+}
+
+#[test]
+fn the_two_readings_of_art_27() {
+    use yincai_app::recovery::must_recover;
+    // cancel_all (the policy file's chosen reading): everything paid is recovered.
+    assert!(must_recover(true, "2026-06-30", "2025-03-01"));
+    assert!(must_recover(true, "2026-06-30", "2026-12-01"));
+    // keep_due_before_end: only what was due after the end.
+    assert!(!must_recover(false, "2026-06-30", "2025-03-01"));
+    assert!(!must_recover(false, "2026-06-30", "2026-06-30"));
+    assert!(must_recover(false, "2026-06-30", "2026-07-01"));
+    // The policy file names the reading.
+    let plan = yincai_app::policies().plans().first().unwrap();
+    let i = plan.interpretations.iter().find(|i| i.id == "cancellation").unwrap();
+    assert_eq!((i.chosen.as_str(), plan.switches.cancel_all), ("cancel_all", true));
+}

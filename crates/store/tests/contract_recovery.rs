@@ -1,0 +1,240 @@
+//! The store's contract for re-evaluations, cancelling installments and recoveries, on every
+//! backend (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
+
+use yincai_store::on_every_backend;
+use yincai_store::{NewCandidate, NewEvaluation, NewInstallment, NewOrg, NewRecovery, NewTalent, NewUser, Tx};
+
+/// A unit, a finance user and a talent; returns (org, user, talent).
+async fn setup(tx: &mut Tx) -> (i64, i64, i64) {
+    let org = tx
+        .insert_org(
+            &NewOrg {
+                name: "口岸经济研究中心".into(),
+                kind: "city_unit".into(),
+                credit_code: None,
+                parent_id: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let user = tx
+        .insert_user(
+            &NewUser {
+                username: "finance".into(),
+                display_name: "财政局经办人".into(),
+                org_id: org,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec![],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let candidate = tx
+        .insert_candidate(
+            user,
+            &NewCandidate {
+                name: "张明".into(),
+                id_type: "passport".into(),
+                id_number_enc: "e".into(),
+                id_number_index: "i".into(),
+                id_number_masked: "E1*****".into(),
+                phone_enc: "p".into(),
+                phone_masked: "138****5678".into(),
+                email: String::new(),
+                gender: "female".into(),
+                birth_date: None,
+                education: "[]".into(),
+                highest_degree: "doctor".into(),
+                title: "none".into(),
+                qualifications: String::new(),
+                honours: "[]".into(),
+                projects: String::new(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let talent = tx
+        .insert_talent(
+            &NewTalent {
+                candidate_id: candidate,
+                application_id: None,
+                special_case_id: None,
+                org_id: org,
+                name: "张明".into(),
+                mode: "recruit".into(),
+                employer: "city_unit".into(),
+                start_date: "2024-03-01".into(),
+                end_date: None,
+                category: Some(4),
+                obligations: "[]".into(),
+                policy_id: "p".into(),
+                policy_version: "1".into(),
+                facts: "{}".into(),
+                report: "{}".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    (org, user, talent)
+}
+
+fn installment(talent: i64, org: i64, seq: i64, amount_fen: i64) -> NewInstallment {
+    NewInstallment {
+        talent_id: talent,
+        org_id: org,
+        benefit_code: "living_subsidy".into(),
+        benefit_name: "生活补贴".into(),
+        article: "13(2)".into(),
+        seq,
+        service_year: Some(seq),
+        due_on: format!("{}-03-01", 2024 + seq),
+        amount_fen,
+    }
+}
+
+#[tokio::test]
+async fn evaluations_are_appended_with_the_next_seq_and_the_talent_row_stays() {
+    on_every_backend!(|store, label| {
+        let mut tx = store.begin_write().await.unwrap();
+        let (_, user, talent) = setup(&mut tx).await;
+        let e = |report: &'static str| NewEvaluation {
+            talent_id: talent,
+            policy_id: "p",
+            policy_version: "1",
+            facts: "{\"a\":1}",
+            report,
+            change_summary: "职称改为 senior",
+            reason: "证书",
+            actor_id: user,
+        };
+        let (_, s1) = tx.insert_evaluation(&e("{\"r\":1}"), 10).await.unwrap();
+        let (_, s2) = tx.insert_evaluation(&e("{\"r\":2}"), 11).await.unwrap();
+        assert_eq!((s1, s2), (1, 2), "{label}");
+        let all = tx.evaluations(talent).await.unwrap();
+        assert_eq!(all.len(), 2, "{label}");
+        assert_eq!(
+            (all[1].report.as_str(), all[1].actor_name.as_str()),
+            ("{\"r\":2}", "财政局经办人")
+        );
+        let t = tx.talent(talent).await.unwrap().unwrap();
+        assert_eq!(
+            (t.facts.as_str(), t.report.as_str()),
+            ("{}", "{}"),
+            "{label}: frozen row untouched"
+        );
+        tx.commit().await.unwrap();
+    });
+}
+
+#[tokio::test]
+async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
+    on_every_backend!(|store, label| {
+        let mut tx = store.begin_write().await.unwrap();
+        let (org, user, talent) = setup(&mut tx).await;
+        tx.insert_installments(&[installment(talent, org, 1, 100), installment(talent, org, 2, 200)], 1)
+            .await
+            .unwrap();
+        tx.execute_raw(&format!(
+            "update installments set status = 'paid' where talent_id = {talent} and seq = 1"
+        ))
+        .await
+        .unwrap();
+        let ids: Vec<(i64, String)> = tx
+            .installments(&yincai_store::InstallmentQuery {
+                talent_id: Some(talent),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| (r.id, r.status))
+            .collect();
+        assert!(
+            !tx.cancel_installment(ids[0].0, "x", 5).await.unwrap(),
+            "{label}: paid stays paid"
+        );
+        assert!(
+            tx.cancel_installment(ids[1].0, "第二十七条", 5).await.unwrap(),
+            "{label}"
+        );
+        assert!(
+            !tx.cancel_installment(ids[1].0, "again", 6).await.unwrap(),
+            "{label}: once"
+        );
+        let i = tx.installment(ids[1].0).await.unwrap().unwrap();
+        assert_eq!(
+            (i.status.as_str(), i.cancel_reason.as_deref()),
+            ("cancelled", Some("第二十七条"))
+        );
+
+        let id = tx
+            .insert_recovery(
+                &NewRecovery {
+                    talent_id: talent,
+                    org_id: org,
+                    ended_on: "2026-06-30",
+                    reason: "r",
+                    document: "d",
+                    interpretation_id: "cancellation (cancel_all)",
+                    reading: "x",
+                    basis: "b",
+                    paid_fen: 100,
+                    amount_fen: 100,
+                    cancelled_count: 1,
+                    cancelled_fen: 200,
+                    created_by: user,
+                },
+                7,
+            )
+            .await
+            .unwrap();
+        let r = tx.recovery(id).await.unwrap().unwrap();
+        assert_eq!((r.status.as_str(), r.version), ("open", 1), "{label}");
+        assert!(
+            !tx.add_recovered(id, 101, 1, 8).await.unwrap(),
+            "{label}: beyond the amount"
+        );
+        assert!(!tx.add_recovered(id, 0, 1, 8).await.unwrap(), "{label}: nothing");
+        assert!(tx.add_recovered(id, 40, 1, 8).await.unwrap(), "{label}");
+        assert!(!tx.add_recovered(id, 10, 1, 8).await.unwrap(), "{label}: stale version");
+        assert_eq!(
+            tx.recovery(id).await.unwrap().unwrap().status,
+            "partially_recovered",
+            "{label}"
+        );
+        assert!(
+            !tx.add_recovered(id, 61, 2, 9).await.unwrap(),
+            "{label}: beyond what is left"
+        );
+        assert!(tx.add_recovered(id, 60, 2, 9).await.unwrap(), "{label}");
+        let r = tx.recovery(id).await.unwrap().unwrap();
+        assert_eq!((r.status.as_str(), r.recovered_fen), ("settled", 100), "{label}");
+        tx.insert_repayment(id, "2026-11-20", 40, "", None, user, 8)
+            .await
+            .unwrap();
+        assert_eq!(tx.repayments(id).await.unwrap().len(), 1, "{label}");
+        assert_eq!(
+            tx.recoveries(Some("settled"), None, 0, 10).await.unwrap().total,
+            1,
+            "{label}"
+        );
+        assert_eq!(
+            tx.recoveries(None, Some(org + 1000), 0, 10).await.unwrap().total,
+            0,
+            "{label}"
+        );
+        assert_eq!(
+            tx.recovery_of_talent(talent).await.unwrap().map(|r| r.id),
+            Some(id),
+            "{label}"
+        );
+        tx.commit().await.unwrap();
+    });
+}

@@ -1,0 +1,271 @@
+//! Leading-group meetings over the API: convene, put items on the agenda, record the
+//! decision per agenda item with its resolution number, close.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, Subject};
+use yincai_domain::workflow::Action;
+use yincai_store::MeetingRow;
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::{ApiUser, Ctx};
+use crate::error::{ApiError, ErrorBody};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(list_meetings).post(create_meeting))
+        .route("/meetings/{id}", get(get_meeting))
+        .route("/meetings/{id}/agenda", post(add_agenda_item))
+        .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide_agenda_item))
+        .route("/meetings/{id}/close", post(close_meeting))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    /// e.g. 2026年第3次
+    pub number: String,
+    pub title: String,
+    /// ISO date.
+    pub held_on: String,
+    /// scheduled | closed
+    pub status: String,
+    pub version: i64,
+}
+
+impl From<MeetingRow> for Meeting {
+    fn from(m: MeetingRow) -> Self {
+        Meeting {
+            id: m.id,
+            number: m.number,
+            title: m.title,
+            held_on: m.held_on,
+            status: m.status,
+            version: m.version,
+        }
+    }
+}
+
+/// A workflow item on an agenda (or waiting for one).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaSubject {
+    pub workflow_item_id: i64,
+    pub workflow_name: String,
+    pub state: String,
+    pub state_name: String,
+    pub org_name: String,
+    pub object_type: String,
+    pub object_id: String,
+    /// What it is about: the plan's title, the applicant and position, the case's candidate.
+    pub title: String,
+}
+
+impl From<Subject> for AgendaSubject {
+    fn from(s: Subject) -> Self {
+        AgendaSubject {
+            workflow_item_id: s.workflow_item_id,
+            workflow_name: s.workflow_name,
+            state: s.state,
+            state_name: s.state_name,
+            org_name: s.org_name,
+            object_type: s.object_type,
+            object_id: s.object_id,
+            title: s.title,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub seq: i64,
+    /// annual_plan | application | special_case
+    pub kind: String,
+    pub title: String,
+    /// approve | reject | return, once decided.
+    pub decision: Option<String>,
+    /// 批复文号.
+    pub resolution_number: Option<String>,
+    pub decision_note: String,
+    pub decided_by_name: String,
+    /// Epoch milliseconds.
+    pub decided_at: Option<i64>,
+    pub subjects: Vec<AgendaSubject>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub meeting: Meeting,
+    pub agenda: Vec<AgendaItem>,
+    /// Items waiting for a meeting (coordination office only).
+    pub waiting: Vec<AgendaSubject>,
+}
+
+impl From<MeetingView> for MeetingDetail {
+    fn from(v: MeetingView) -> Self {
+        MeetingDetail {
+            meeting: v.meeting.into(),
+            agenda: v
+                .agenda
+                .into_iter()
+                .map(|a| AgendaItem {
+                    id: a.item.id,
+                    seq: a.item.seq,
+                    kind: a.item.kind,
+                    title: a.item.title,
+                    decision: a.item.decision,
+                    resolution_number: a.item.resolution_number,
+                    decision_note: a.item.decision_note,
+                    decided_by_name: a.decided_by_name,
+                    decided_at: a.item.decided_at,
+                    subjects: a.subjects.into_iter().map(AgendaSubject::from).collect(),
+                })
+                .collect(),
+            waiting: v.waiting.into_iter().map(AgendaSubject::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeetingBody {
+    pub number: String,
+    pub title: String,
+    /// ISO date.
+    pub held_on: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AgendaBody {
+    /// Empty: named after the kind of its items.
+    #[serde(default)]
+    pub title: String,
+    /// Workflow item ids, all of one kind.
+    pub items: Vec<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// approve | reject | return
+    pub action: String,
+    /// 批复文号, required.
+    pub resolution_number: String,
+    /// Required for reject and return.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CloseBody {
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Meetings, the latest first (coordination office, leading group, city leaders).
+#[utoipa::path(get, path = "/api/meetings", tag = "meetings", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Meeting>), (status = 403, body = ErrorBody)))]
+pub async fn list_meetings(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Meeting>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .meetings(&user.actor)
+            .await?
+            .into_iter()
+            .map(Meeting::from)
+            .collect(),
+    ))
+}
+
+/// Convenes a meeting (coordination office). 409 `number` when the number is taken.
+#[utoipa::path(post, path = "/api/meetings", tag = "meetings", security(("bearer" = [])), request_body = MeetingBody,
+    responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    ApiJson(body): ApiJson<MeetingBody>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    let input = MeetingInput {
+        number: body.number,
+        title: body.title,
+        held_on: body.held_on,
+    };
+    let id = state.app.create_meeting(&user.actor, &input, &ctx).await?;
+    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+}
+
+/// A meeting with its agenda and decisions.
+#[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", security(("bearer" = [])),
+    responses((status = 200, body = MeetingDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn get_meeting(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+}
+
+/// Puts items on the agenda as one agenda item (coordination office). Accepted
+/// applications are submitted to the leading group as a proposed-hire list.
+#[utoipa::path(post, path = "/api/meetings/{id}/agenda", tag = "meetings", security(("bearer" = [])), request_body = AgendaBody,
+    responses((status = 200, body = Created), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_agenda_item(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AgendaBody>,
+) -> Result<Json<Created>, ApiError> {
+    let agenda = state
+        .app
+        .add_agenda_item(&user.actor, id, &body.title, &body.items, &ctx)
+        .await?;
+    Ok(Json(Created { id: agenda }))
+}
+
+/// The leading group's decision on an agenda item (leading group). 422
+/// `resolution_number` without one; 409 `already_handled` when it was decided already.
+#[utoipa::path(post, path = "/api/meetings/{id}/agenda/{agenda_id}/decision", tag = "meetings", security(("bearer" = [])),
+    request_body = DecisionBody,
+    responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn decide_agenda_item(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    Path((id, agenda_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    let input = AgendaDecision {
+        action: Action::parse(&body.action),
+        resolution_number: body.resolution_number,
+        reason: body.reason,
+    };
+    state
+        .app
+        .decide_agenda_item(&user.actor, id, agenda_id, &input, &ctx)
+        .await?;
+    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+}
+
+/// Ends a meeting once every agenda item is decided (coordination office).
+#[utoipa::path(post, path = "/api/meetings/{id}/close", tag = "meetings", security(("bearer" = [])), request_body = CloseBody,
+    responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn close_meeting(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CloseBody>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    state.app.close_meeting(&user.actor, id, body.version, &ctx).await?;
+    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+}

@@ -1,0 +1,387 @@
+//! Applications (报名, Art. 12(2)-(3)): applying to a position, the applicant's own
+//! applications with their history and actions, the coordination office's list and review
+//! page (form with the changes of a 补正 highlighted, Art. 10 category with its reasons,
+//! checklist), and the intent letter's print page. Actions go through the generic
+//! workflow form (`/workflow/{id}/act`), which comes back here.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::applications::{
+    ApplicationFilter, ApplicationSummary, ApplicationView, ApplyPreview, CHECKLIST_ITEMS, CheckItem, Checklist,
+    LetterView, MyApplication, ReviewInput,
+};
+use yincai_app::{AppError, FieldError, Permission};
+use yincai_domain::workflow::APPLICATION;
+
+use super::workflow::WorkflowPanel;
+use super::{Pager, Paging, field_error, form_status, render, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/positions/{id}/apply", get(apply_page).post(apply))
+        .route("/me/applications", get(mine))
+        .route("/applications", get(list))
+        .route("/applications/{id}", get(show))
+        .route("/applications/{id}/checklist", post(save_checklist))
+        .route("/applications/{id}/letter", get(letter).post(generate_letter))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+// ---- Applying --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "application_apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    p: ApplyPreview,
+    errors: Vec<FieldError>,
+}
+
+impl ApplyPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn apply_page_with(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let p = state.app.apply_preview(&user.actor, id).await?;
+    Ok(render_with(
+        status,
+        &ApplyPage {
+            layout: Layout::new(
+                format!("报名：{}", p.position.title),
+                Some(&user.actor),
+                "/me/applications",
+            ),
+            p,
+            errors,
+        },
+    ))
+}
+
+async fn apply_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    apply_page_with(&state, &user, id, StatusCode::OK, vec![]).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct Empty {}
+
+async fn apply(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Empty>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.apply(&user.actor, id, &ctx).await {
+        Ok(_) => Ok(Redirect::to("/me/applications?ok=applied").into_response()),
+        Err(e @ AppError::Duplicate(_)) => {
+            apply_page_with(&state, &user, id, StatusCode::CONFLICT, e.field_errors()).await
+        }
+        Err(e) if !e.field_errors().is_empty() => {
+            apply_page_with(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, e.field_errors()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- The applicant's own applications ----------------------------------------------------
+
+struct MyCard {
+    a: MyApplication,
+    panel: WorkflowPanel,
+}
+
+#[derive(Template)]
+#[template(path = "applications_mine.html")]
+struct MinePage {
+    layout: Layout,
+    cards: Vec<MyCard>,
+    notice: &'static str,
+}
+
+async fn mine(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> Result<Response, PageError> {
+    let apps = state.app.my_applications(&user.actor).await?;
+    let today = state.app.today().to_string();
+    let mut cards = Vec::with_capacity(apps.len());
+    for a in apps {
+        let view = state.app.workflow_item(&user.actor, a.summary.item_id).await?;
+        let panel = WorkflowPanel::new(&view, &user.actor, &today, "/me/applications");
+        cards.push(MyCard { a, panel });
+    }
+    let notice = match q.ok.as_deref() {
+        Some("applied") => "报名已提交，等待人才工作协调办公室资格审查。",
+        _ => "",
+    };
+    Ok(render(&MinePage {
+        layout: Layout::new("我的报名", Some(&user.actor), "/me/applications"),
+        cards,
+        notice,
+    }))
+}
+
+// ---- Reviewers' list -----------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    state: Option<String>,
+    position: Option<String>,
+    plan: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<ApplicationSummary>,
+    states: Vec<(&'static str, &'static str)>,
+    state: String,
+    position: String,
+    plan: String,
+    pager: Pager,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let num = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    let page = state
+        .app
+        .applications(
+            &user.actor,
+            &ApplicationFilter {
+                state: q.state.clone(),
+                position_id: num(&q.position),
+                plan_id: num(&q.plan),
+                offset: q.paging.offset(),
+                limit: q.paging.limit(),
+            },
+        )
+        .await?;
+    let st = q.state.clone().unwrap_or_default();
+    let position = q.position.clone().unwrap_or_default();
+    let plan = q.plan.clone().unwrap_or_default();
+    let pager = Pager::new(
+        page.total,
+        &q.paging,
+        &[("state", &st), ("position", &position), ("plan", &plan)],
+    );
+    Ok(render(&ListPage {
+        layout: Layout::new("报名与资格审查", Some(&user.actor), "/applications"),
+        rows: page.rows,
+        states: APPLICATION.states.iter().map(|s| (s.code, s.name_zh)).collect(),
+        state: st,
+        position,
+        plan,
+        pager,
+    }))
+}
+
+// ---- One application: review page --------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "application_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    v: ApplicationView,
+    panel: Option<WorkflowPanel>,
+    /// The checklist as typed, after an error.
+    checklist: Vec<(&'static str, &'static str, bool, String)>,
+    errors: Vec<FieldError>,
+    notice: &'static str,
+}
+
+impl DetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn note_error(&self, code: &str) -> &str {
+        field_error(&self.errors, &format!("note_{code}"))
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    typed: Option<Checklist>,
+    errors: Vec<FieldError>,
+    notice: &'static str,
+) -> Result<Response, PageError> {
+    let v = state.app.application(&user.actor, id).await?;
+    let panel = if user.actor.has(Permission::WorkflowAct) || v.is_applicant {
+        let view = state.app.workflow_item(&user.actor, v.summary.item_id).await?;
+        let today = state.app.today().to_string();
+        Some(WorkflowPanel::new(
+            &view,
+            &user.actor,
+            &today,
+            &format!("/applications/{id}"),
+        ))
+    } else {
+        None
+    };
+    let checklist = match &typed {
+        Some(t) => CHECKLIST_ITEMS
+            .iter()
+            .map(|(code, label)| {
+                let item = t.get(*code).cloned().unwrap_or_default();
+                (*code, *label, item.checked, item.note)
+            })
+            .collect(),
+        None => v
+            .checklist
+            .iter()
+            .map(|r| (r.code, r.label, r.checked, r.note.clone()))
+            .collect(),
+    };
+    let status = form_status(&errors);
+    let active = if v.is_applicant {
+        "/me/applications"
+    } else {
+        "/applications"
+    };
+    Ok(render_with(
+        status,
+        &DetailPage {
+            layout: Layout::new(
+                format!("报名：{} → {}", v.summary.candidate_name, v.summary.position_title),
+                Some(&user.actor),
+                active,
+            ),
+            v,
+            panel,
+            checklist,
+            errors,
+            notice,
+        },
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, PageError> {
+    let notice = match q.ok.as_deref() {
+        Some("checklist") => "审查清单已保存。",
+        _ => "",
+    };
+    detail_page(&state, &user, id, None, vec![], notice).await
+}
+
+/// The checklist's fields: `check_<code>` (checkbox) and `note_<code>`, plus `version`.
+fn checklist_from_pairs(pairs: &[(String, String)]) -> (Checklist, Option<i64>) {
+    let mut list = Checklist::new();
+    let mut version = None;
+    for (code, _) in CHECKLIST_ITEMS {
+        list.insert(code.to_string(), CheckItem::default());
+    }
+    for (k, v) in pairs {
+        if k == "version" {
+            version = v.trim().parse().ok();
+        } else if let Some(code) = k.strip_prefix("check_") {
+            if let Some(item) = list.get_mut(code) {
+                item.checked = !v.is_empty();
+            }
+        } else if let Some(code) = k.strip_prefix("note_")
+            && let Some(item) = list.get_mut(code)
+        {
+            item.note = v.clone();
+        }
+    }
+    (list, version)
+}
+
+async fn save_checklist(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let (checklist, version) = checklist_from_pairs(&form.value);
+    let input = ReviewInput {
+        version,
+        checklist: checklist.clone(),
+        ..Default::default()
+    };
+    match state.app.review_application(&user.actor, id, &input, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/applications/{id}?ok=checklist")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            detail_page(&state, &user, id, Some(checklist), e.field_errors(), "").await
+        }
+        Err(AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "checklist",
+                "审查清单已被他人修改：您勾选的内容保留在下方，请核对后再次保存",
+            )];
+            detail_page(&state, &user, id, Some(checklist), errors, "").await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- The intent letter ---------------------------------------------------------------------
+
+async fn generate_letter(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Empty>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.generate_letter(&user.actor, id, &ctx).await {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/letter")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => detail_page(&state, &user, id, None, e.field_errors(), "").await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "intent_letter.html")]
+struct LetterPage {
+    l: LetterView,
+    back: String,
+}
+
+async fn letter(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let l = state.app.letter(&user.actor, id).await?;
+    let back = if user.actor.has(Permission::WorkflowAct) {
+        format!("/applications/{id}")
+    } else {
+        "/me/applications".into()
+    };
+    Ok(render(&LetterPage { l, back }))
+}

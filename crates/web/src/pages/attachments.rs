@@ -1,0 +1,164 @@
+//! Attachments (附件) on pages: the upload form posts here (multipart, CSRF), downloads
+//! go through `/attachments/{id}`, and [`AttachmentsBox`] feeds the `_attachments.html`
+//! include (list + upload form) of a registration form or a workflow item page.
+//!
+//! To show it on a page: give the page's template struct a field
+//! `attachments: AttachmentsBox` built with [`AttachmentsBox::load`] (or
+//! [`AttachmentsBox::unavailable`]), and put `{% include "_attachments.html" %}` in the
+//! template outside any other form.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::attachments::{AttachmentView, CANDIDATE_OBJECT, purposes_for};
+use yincai_app::workflow::ITEM_OBJECT;
+use yincai_app::{Actor, AppError, FieldError};
+
+use super::{field_error, render_with};
+use crate::api::attachments::{UPLOAD_BODY_LIMIT, file_response, read_upload, upload_status};
+use crate::auth::{Ctx, PageUser, safe_next};
+use crate::error::error_page;
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/attachments",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/attachments/{id}", get(download))
+}
+
+/// What the `_attachments.html` include shows: an object's files and, for who may
+/// upload, the form (with the purpose chosen and the errors of a refused upload).
+pub(crate) struct AttachmentsBox {
+    pub object_type: String,
+    pub object_id: String,
+    pub rows: Vec<AttachmentView>,
+    pub purposes: &'static [&'static str],
+    pub can_upload: bool,
+    /// Where the form returns after an upload.
+    pub back: String,
+    /// Shown instead of the form when nothing can be attached (yet).
+    pub note: String,
+    /// The purpose chosen (kept on an error).
+    pub purpose: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl AttachmentsBox {
+    /// The files of an object the actor may see, and whether they may add one.
+    pub async fn load(
+        state: &AppState,
+        actor: &Actor,
+        object_type: &str,
+        object_id: &str,
+        back: &str,
+    ) -> Result<AttachmentsBox, AppError> {
+        let rows = state.app.attachments(actor, object_type, object_id).await?;
+        let can_upload = state.app.may_upload_attachment(actor, object_type, object_id).await;
+        Ok(AttachmentsBox {
+            object_type: object_type.to_string(),
+            object_id: object_id.to_string(),
+            rows,
+            purposes: purposes_for(object_type),
+            can_upload,
+            back: safe_next(back).to_string(),
+            note: String::new(),
+            purpose: String::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// No object yet (a registration form not saved): no list, only the note.
+    pub fn unavailable(note: &str) -> AttachmentsBox {
+        AttachmentsBox {
+            object_type: String::new(),
+            object_id: String::new(),
+            rows: Vec::new(),
+            purposes: &[],
+            can_upload: false,
+            back: String::new(),
+            note: note.to_string(),
+            purpose: String::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+
+    /// The one purpose of an object type that has only one (a workflow item's 附件).
+    pub fn single_purpose(&self) -> Option<&'static str> {
+        match self.purposes {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "attachment_upload.html")]
+struct UploadPage {
+    layout: Layout,
+    attachments: AttachmentsBox,
+}
+
+/// Where an upload returns by default.
+fn default_back(object_type: &str, object_id: &str) -> String {
+    match object_type {
+        CANDIDATE_OBJECT => "/me/profile".into(),
+        ITEM_OBJECT => format!("/workflow/{}", object_id.trim()),
+        _ => "/workbench".into(),
+    }
+}
+
+/// Stores the file and returns to the page it came from; a refused file shows the form
+/// again with the reason next to the field (400/413/415), and nothing is stored.
+async fn upload(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    state.app.require_attachments(&user.actor)?;
+    let upload = match read_upload(multipart).await {
+        Ok(u) => u,
+        Err(e) => return Ok(error_page(e.status, e.message)),
+    };
+    if let Err(r) = user.check_csrf(&upload.csrf) {
+        return Ok(r);
+    }
+    let input = &upload.input;
+    let back = if upload.back.trim().is_empty() {
+        default_back(&input.object_type, &input.object_id)
+    } else {
+        safe_next(upload.back.trim()).to_string()
+    };
+    match state.app.upload_attachment(&user.actor, input, &ctx).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}#attachments")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let status = upload_status(&e, input);
+            let mut attachments =
+                AttachmentsBox::load(&state, &user.actor, &input.object_type, &input.object_id, &back).await?;
+            attachments.purpose = input.purpose.trim().to_string();
+            attachments.errors = e.field_errors();
+            let page = UploadPage {
+                layout: Layout::new("上传附件", Some(&user.actor), ""),
+                attachments,
+            };
+            Ok(render_with(status, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends the file to whoever may see its object; anyone else gets 404.
+async fn download(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    Ok(file_response(state.app.attachment_content(&user.actor, id).await?))
+}

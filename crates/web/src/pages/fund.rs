@@ -1,0 +1,405 @@
+//! The special fund in the browser (Art. 29): `/fund` (each year's budget with its growth
+//! over the previous year, what is committed, paid and available, the ledger with the
+//! balance after each posting, and finance's budget form), `/fund/batches` (payment
+//! batches, and certified releases to put in a new one) and `/fund/batches/{id}` (pay the
+//! batch, export it to Excel for the bank).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::clock::format_beijing;
+use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview, status_name};
+use yincai_app::{FieldError, Permission};
+use yincai_domain::money::Fen;
+use yincai_policy::report::cite_zh;
+use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
+
+use super::{Pager, Paging, field_error, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::export::{Column, col, xlsx};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/fund", get(overview))
+        .route("/fund/budgets", post(save_budget))
+        .route("/fund/batches", get(batches).post(create_batch))
+        .route("/fund/batches/{id}", get(batch))
+        .route("/fund/batches/{id}/pay", post(pay_batch))
+        .route("/fund/batches/{id}/export.xlsx", get(export_batch))
+}
+
+fn status_code(errors: &[FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// Helpers every fund template uses.
+trait Money {
+    fn yuan(&self, fen: &i64) -> String {
+        Fen(*fen).yuan_string()
+    }
+    fn time(&self, ms: &i64) -> String {
+        format_beijing(*ms)
+    }
+    fn status(&self, s: &str) -> &'static str {
+        status_name(s)
+    }
+    fn article(&self, a: &str) -> String {
+        cite_zh(a)
+    }
+}
+
+// ---- /fund ------------------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct OverviewQuery {
+    year: Option<String>,
+    edit: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "fund.html")]
+struct OverviewPage {
+    layout: Layout,
+    o: FundOverview,
+    form: BudgetInput,
+    editing: bool,
+    errors: Vec<FieldError>,
+    ledger_year: String,
+    pager: Pager,
+}
+
+impl Money for OverviewPage {}
+
+impl OverviewPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn growth(&self, fen: &Option<i64>, pct: &Option<String>) -> String {
+        match (fen, pct) {
+            (Some(f), Some(p)) => format!("{}（{p}）", Fen(*f).yuan_string()),
+            (Some(f), None) => Fen(*f).yuan_string(),
+            _ => "—".into(),
+        }
+    }
+    fn kind(&self, code: &str) -> &'static str {
+        PostingKind::from_code(code).map_or("—", PostingKind::name_zh)
+    }
+}
+
+async fn overview_page(
+    state: &AppState,
+    user: &PageUser,
+    q: &OverviewQuery,
+    form: Option<BudgetInput>,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let ledger_year = q.year.clone().unwrap_or_default();
+    let year = ledger_year.trim().parse::<i64>().ok();
+    let paging = Paging {
+        page: q.paging.page.clone(),
+        per_page: Some("50".into()),
+    };
+    let o = state.app.fund_overview(&user.actor, year, paging.offset()).await?;
+    let pager = Pager::new(o.ledger.total, &paging, &[("year", ledger_year.as_str())]);
+    let edit = q.edit.as_deref().and_then(|e| e.parse::<i64>().ok());
+    let (form, editing) = match form {
+        Some(f) => {
+            let editing = !f.version.is_empty();
+            (f, editing)
+        }
+        None => match edit.and_then(|e| o.years.iter().find(|y| y.year == e)) {
+            Some(y) => (
+                BudgetInput {
+                    year: y.year.to_string(),
+                    amount: Fen(y.budget_fen).to_string(),
+                    note: y.note.clone(),
+                    version: y.version.to_string(),
+                },
+                true,
+            ),
+            None => (BudgetInput::default(), false),
+        },
+    };
+    Ok(render_with(
+        status_code(&errors),
+        &OverviewPage {
+            layout: Layout::new("专项资金", Some(&user.actor), "/fund"),
+            o,
+            form,
+            editing,
+            errors,
+            ledger_year,
+            pager,
+        },
+    ))
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, PageError> {
+    overview_page(&state, &user, &q, None, Vec::new()).await
+}
+
+async fn save_budget(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<BudgetInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.set_budget(&user.actor, &form.value, &ctx).await {
+        Ok(row) => Ok(Redirect::to(&format!("/fund?saved={}", row.year)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            overview_page(&state, &user, &OverviewQuery::default(), Some(form.value), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- /fund/batches ----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "fund_batches.html")]
+struct BatchesPage {
+    layout: Layout,
+    batches: Page<PaymentBatchRow>,
+    releasable: Vec<InstallmentRow>,
+    can_manage: bool,
+    chosen: Vec<i64>,
+    note: String,
+    errors: Vec<FieldError>,
+    pager: Pager,
+}
+
+impl Money for BatchesPage {}
+
+impl BatchesPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn is_chosen(&self, id: &i64) -> bool {
+        self.chosen.contains(id)
+    }
+    fn batch_status(&self, s: &str) -> &'static str {
+        batch_status(s)
+    }
+}
+
+fn batch_status(s: &str) -> &'static str {
+    match s {
+        "open" => "待支付",
+        "paid" => "已支付",
+        _ => "未知",
+    }
+}
+
+async fn batches_page(
+    state: &AppState,
+    user: &PageUser,
+    paging: &Paging,
+    chosen: Vec<i64>,
+    note: String,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let batches = state.app.batches(&user.actor, paging.offset()).await?;
+    let overview = state.app.fund_overview(&user.actor, None, 0).await?;
+    let pager = Pager::new(batches.total, paging, &[]);
+    Ok(render_with(
+        status_code(&errors),
+        &BatchesPage {
+            layout: Layout::new("支付批次", Some(&user.actor), "/fund"),
+            batches,
+            releasable: overview.releasable,
+            can_manage: overview.can_manage,
+            chosen,
+            note,
+            errors,
+            pager,
+        },
+    ))
+}
+
+async fn batches(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(paging): Query<Paging>,
+) -> Result<Response, PageError> {
+    batches_page(&state, &user, &paging, Vec::new(), String::new(), Vec::new()).await
+}
+
+/// Makes a batch of the ticked installments: repeated `installment` fields and a `note`.
+async fn create_batch(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let mut input = BatchInput::default();
+    for (k, v) in &form.value {
+        match k.as_str() {
+            "installment" => input.installment_ids.extend(v.parse::<i64>().ok()),
+            "note" => input.note.clone_from(v),
+            _ => {}
+        }
+    }
+    match state.app.create_batch(&user.actor, &input, &ctx).await {
+        Ok(b) => Ok(Redirect::to(&format!("/fund/batches/{}", b.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            batches_page(
+                &state,
+                &user,
+                &Paging::default(),
+                input.installment_ids,
+                input.note,
+                e.field_errors(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- /fund/batches/{id} -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "fund_batch.html")]
+struct BatchPage {
+    layout: Layout,
+    v: BatchView,
+    /// A fresh idempotency key for the pay form: a double submission pays nothing twice.
+    pay_key: String,
+    result: Option<BatchPayment>,
+    can_export: bool,
+}
+
+impl Money for BatchPage {}
+
+impl BatchPage {
+    fn batch_status(&self, s: &str) -> &'static str {
+        batch_status(s)
+    }
+    fn paid_total(&self) -> String {
+        let sum = self
+            .result
+            .as_ref()
+            .map_or(0, |r| r.paid.iter().map(|p| p.amount_fen).sum::<i64>());
+        Fen(sum).yuan_string()
+    }
+    fn can_pay(&self) -> bool {
+        self.v.can_manage && self.v.batch.status == "open"
+    }
+}
+
+async fn batch_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    result: Option<BatchPayment>,
+) -> Result<Response, PageError> {
+    let v = state.app.batch(&user.actor, id).await?;
+    Ok(render_with(
+        StatusCode::OK,
+        &BatchPage {
+            layout: Layout::new(format!("支付批次 {}", v.batch.number), Some(&user.actor), "/fund"),
+            can_export: user.actor.has(Permission::FundManage),
+            v,
+            pay_key: yincai_domain::crypto::random_token(16),
+            result,
+        },
+    ))
+}
+
+async fn batch(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    batch_page(&state, &user, id, None).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    idempotency_key: String,
+}
+
+async fn pay_batch(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<PayForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let key = Some(form.value.idempotency_key.as_str()).filter(|k| !k.trim().is_empty());
+    let result = state.app.pay_batch(&user.actor, id, key, &ctx).await?;
+    batch_page(&state, &user, id, Some(result)).await
+}
+
+const BATCH_COLUMNS: [Column; 9] = [
+    col("序号", 6.0),
+    col("收款人", 12.0),
+    col("单位", 28.0),
+    col("待遇", 20.0),
+    col("政策条款", 16.0),
+    col("期次", 6.0),
+    col("金额（元）", 16.0),
+    col("证明编号", 22.0),
+    col("批复文号", 24.0),
+];
+
+/// The rows of the bank's file: amounts in yuan with two decimals, from fen, as text.
+fn batch_rows(v: &BatchView) -> Vec<Vec<String>> {
+    v.installments
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            vec![
+                (n + 1).to_string(),
+                i.talent_name.clone(),
+                i.org_name.clone(),
+                i.benefit_name.clone(),
+                cite_zh(&i.article),
+                i.seq.to_string(),
+                Fen(i.amount_fen).to_string(),
+                i.certificate_number.clone().unwrap_or_default(),
+                i.resolution_number.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+async fn export_batch(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = state.app.export_batch(&user.actor, id, &ctx).await?;
+    let rows = batch_rows(&v);
+    let total = rows.len() as i64;
+    Ok(xlsx(
+        &format!("支付批次{}", v.batch.number),
+        "支付批次",
+        &BATCH_COLUMNS,
+        &rows,
+        total,
+    ))
+}

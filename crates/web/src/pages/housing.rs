@@ -1,0 +1,233 @@
+//! Housing in the browser (Art. 14): `/housing` (the register of housing units with the
+//! form to register one, and every allocation with its gift and return actions, for the
+//! coordination office) and `/housing/talents/{id}` (a talent's housing entitlement from the
+//! frozen report, their allocations, and the form to allocate a free unit large enough).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::FieldError;
+use yincai_app::housing::{AllocateInput, CloseInput, HousingOverview, TalentHousing, UnitInput};
+
+use super::{field_error, form_status, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/housing", get(overview))
+        .route("/housing/units", post(add_unit))
+        .route("/housing/allocations", post(allocate))
+        .route("/housing/allocations/{id}/gift", post(gift))
+        .route("/housing/allocations/{id}/return", post(return_unit))
+        .route("/housing/talents/{id}", get(talent))
+}
+
+/// What was typed in the page's forms, shown again with the errors.
+#[derive(Default)]
+struct Typed {
+    unit: UnitInput,
+    allocate: AllocateInput,
+    /// The allocation whose return form failed, with what was typed.
+    returning: Option<(i64, CloseInput)>,
+}
+
+#[derive(Template)]
+#[template(path = "housing.html")]
+struct OverviewPage {
+    layout: Layout,
+    o: HousingOverview,
+    typed: Typed,
+    errors: Vec<FieldError>,
+}
+
+impl OverviewPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn return_date(&self, id: &i64) -> &str {
+        match &self.typed.returning {
+            Some((r, input)) if r == id => &input.date,
+            _ => "",
+        }
+    }
+    fn return_reason(&self, id: &i64) -> &str {
+        match &self.typed.returning {
+            Some((r, input)) if r == id => &input.reason,
+            _ => "",
+        }
+    }
+    fn free_units(&self) -> Vec<&yincai_app::housing::UnitView> {
+        self.o.units.iter().filter(|u| u.row.status == "free").collect()
+    }
+}
+
+async fn overview_page(
+    state: &AppState,
+    user: &PageUser,
+    typed: Typed,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let o = state.app.housing_overview(&user.actor).await?;
+    Ok(render_with(
+        form_status(&errors),
+        &OverviewPage {
+            layout: Layout::new("人才住房", Some(&user.actor), "/housing"),
+            o,
+            typed,
+            errors,
+        },
+    ))
+}
+
+async fn overview(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    overview_page(&state, &user, Typed::default(), Vec::new()).await
+}
+
+async fn add_unit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<UnitInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.add_housing_unit(&user.actor, &form.value, &ctx).await {
+        Ok(u) => Ok(Redirect::to(&format!("/housing?added={}#units", u.row.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let typed = Typed {
+                unit: form.value,
+                ..Typed::default()
+            };
+            overview_page(&state, &user, typed, e.field_errors()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The allocation form of `/housing` and of a talent's page (`from=talent` goes back there).
+#[derive(Debug, Default, serde::Deserialize)]
+struct AllocateForm {
+    #[serde(flatten)]
+    input: AllocateInput,
+    #[serde(default)]
+    from: String,
+}
+
+async fn allocate(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<AllocateForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = &form.value.input;
+    match state.app.allocate_housing(&user.actor, input, &ctx).await {
+        Ok(a) if form.value.from == "talent" => {
+            Ok(Redirect::to(&format!("/housing/talents/{}", a.row.talent_id)).into_response())
+        }
+        Ok(a) => Ok(Redirect::to(&format!("/housing?allocated={}#allocations", a.row.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            if form.value.from == "talent"
+                && let Ok(id) = input.talent_id.trim().parse::<i64>()
+            {
+                return talent_page(&state, &user, id, input.clone(), errors).await;
+            }
+            let typed = Typed {
+                allocate: input.clone(),
+                ..Typed::default()
+            };
+            overview_page(&state, &user, typed, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn gift(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<CloseInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.gift_housing(&user.actor, id, &form.value, &ctx).await {
+        Ok(a) => Ok(Redirect::to(&format!("/housing?gifted={}#allocations", a.row.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            overview_page(&state, &user, Typed::default(), e.field_errors()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn return_unit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<CloseInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.return_housing(&user.actor, id, &form.value, &ctx).await {
+        Ok(a) => Ok(Redirect::to(&format!("/housing?returned={}#allocations", a.row.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let typed = Typed {
+                returning: Some((id, form.value)),
+                ..Typed::default()
+            };
+            overview_page(&state, &user, typed, e.field_errors()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- /housing/talents/{id} --------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "housing_talent.html")]
+struct TalentPage {
+    layout: Layout,
+    t: TalentHousing,
+    form: AllocateInput,
+    errors: Vec<FieldError>,
+}
+
+impl TalentPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn talent_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: AllocateInput,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let t = state.app.talent_housing(&user.actor, id).await?;
+    Ok(render_with(
+        form_status(&errors),
+        &TalentPage {
+            layout: Layout::new(format!("{} 的住房", t.talent_name), Some(&user.actor), "/talents"),
+            t,
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn talent(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    talent_page(&state, &user, id, AllocateInput::default(), Vec::new()).await
+}

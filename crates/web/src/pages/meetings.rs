@@ -1,0 +1,306 @@
+//! Leading-group meetings: the list (and a new meeting, coordination office), a meeting's
+//! agenda with the items waiting for a decision, the leading group's decision per agenda
+//! item with its resolution number, and closing the meeting.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, status_name};
+use yincai_app::{AppError, FieldError, Permission};
+use yincai_domain::workflow::Action;
+use yincai_store::MeetingRow;
+
+use super::{field_error, form_status, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(list).post(create))
+        .route("/meetings/{id}", get(show))
+        .route("/meetings/{id}/agenda", post(add_agenda))
+        .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide))
+        .route("/meetings/{id}/close", post(close))
+        .route("/meetings/by-agenda/{agenda_id}", get(by_agenda))
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct ListPage {
+    layout: Layout,
+    meetings: Vec<MeetingRow>,
+    can_manage: bool,
+    form: MeetingInput,
+    errors: Vec<FieldError>,
+}
+
+impl ListPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn status(&self, s: &str) -> &'static str {
+        status_name(s)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &PageUser,
+    form: MeetingInput,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let meetings = state.app.meetings(&user.actor).await?;
+    let status = form_status(&errors);
+    Ok(render_with(
+        status,
+        &ListPage {
+            layout: Layout::new("领导小组会议", Some(&user.actor), "/meetings"),
+            meetings,
+            can_manage: user.actor.has(Permission::MeetingManage),
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    list_page(&state, &user, MeetingInput::default(), Vec::new()).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<MeetingInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.create_meeting(&user.actor, &form.value, &ctx).await {
+        Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => list_page(&state, &user, form.value, e.field_errors()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    m: MeetingView,
+    can_manage: bool,
+    can_decide: bool,
+    /// The agenda item the typed decision was for, what was typed, and the errors.
+    typed_for: i64,
+    typed: DecisionForm,
+    agenda_title: String,
+    errors: Vec<FieldError>,
+    notice: String,
+}
+
+impl DetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    /// What was typed for this agenda item (kept on an error), else nothing.
+    fn typed_resolution(&self, agenda_id: &i64) -> &str {
+        if *agenda_id == self.typed_for {
+            &self.typed.resolution_number
+        } else {
+            ""
+        }
+    }
+    fn typed_reason(&self, agenda_id: &i64) -> &str {
+        if *agenda_id == self.typed_for {
+            &self.typed.reason
+        } else {
+            ""
+        }
+    }
+    fn error_for(&self, agenda_id: &i64, field: &str) -> &str {
+        if *agenda_id == self.typed_for {
+            self.error(field)
+        } else {
+            ""
+        }
+    }
+}
+
+struct Typed {
+    agenda_id: i64,
+    decision: DecisionForm,
+    agenda_title: String,
+    errors: Vec<FieldError>,
+    notice: String,
+}
+
+async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<Typed>) -> Result<Response, PageError> {
+    let m = state.app.meeting(&user.actor, id).await?;
+    let (status, t) = match typed {
+        Some(t) => (StatusCode::UNPROCESSABLE_ENTITY, t),
+        None => (
+            StatusCode::OK,
+            Typed {
+                agenda_id: 0,
+                decision: DecisionForm::default(),
+                agenda_title: String::new(),
+                errors: Vec::new(),
+                notice: String::new(),
+            },
+        ),
+    };
+    Ok(render_with(
+        status,
+        &DetailPage {
+            layout: Layout::new(
+                format!("领导小组会议 {}", m.meeting.number),
+                Some(&user.actor),
+                "/meetings",
+            ),
+            can_manage: user.actor.has(Permission::MeetingManage) && m.meeting.status == "scheduled",
+            can_decide: user.actor.has(Permission::MeetingDecide) && m.meeting.status == "scheduled",
+            m,
+            typed_for: t.agenda_id,
+            typed: t.decision,
+            agenda_title: t.agenda_title,
+            errors: t.errors,
+            notice: t.notice,
+        },
+    ))
+}
+
+async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    detail_page(&state, &user, id, None).await
+}
+
+async fn by_agenda(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(agenda_id): Path<i64>,
+) -> Result<Response, PageError> {
+    let meeting = state.app.meeting_of_agenda_item(&user.actor, agenda_id).await?;
+    Ok(Redirect::to(&format!("/meetings/{meeting}#agenda-{agenda_id}")).into_response())
+}
+
+/// Puts the chosen waiting items on the agenda: repeated `item` fields.
+async fn add_agenda(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let mut title = String::new();
+    let mut items = Vec::new();
+    for (k, v) in &form.value {
+        match k.as_str() {
+            "title" => title = v.clone(),
+            "item" => items.extend(v.parse::<i64>().ok()),
+            _ => {}
+        }
+    }
+    match state.app.add_agenda_item(&user.actor, id, &title, &items, &ctx).await {
+        Ok(agenda) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let typed = Typed {
+                agenda_id: 0,
+                decision: DecisionForm::default(),
+                agenda_title: title,
+                errors: e.field_errors(),
+                notice: String::new(),
+            };
+            detail_page(&state, &user, id, Some(typed)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    resolution_number: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path((id, agenda_id)): Path<(i64, i64)>,
+    form: Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let typed = form.value;
+    let input = AgendaDecision {
+        action: Action::parse(&typed.action),
+        resolution_number: typed.resolution_number.clone(),
+        reason: typed.reason.clone(),
+    };
+    let kept = |errors: Vec<FieldError>, notice: String| Typed {
+        agenda_id,
+        decision: typed.clone(),
+        agenda_title: String::new(),
+        errors,
+        notice,
+    };
+    match state
+        .app
+        .decide_agenda_item(&user.actor, id, agenda_id, &input, &ctx)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda_id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            detail_page(&state, &user, id, Some(kept(errors, String::new()))).await
+        }
+        Err(e @ (AppError::AlreadyHandled(_) | AppError::Forbidden(_))) => {
+            detail_page(&state, &user, id, Some(kept(Vec::new(), e.to_string()))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    version: String,
+}
+
+async fn close(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<CloseForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let version = form.value.version.parse().unwrap_or(0);
+    match state.app.close_meeting(&user.actor, id, version, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Stale)) => {
+            let typed = Typed {
+                agenda_id: 0,
+                decision: DecisionForm::default(),
+                agenda_title: String::new(),
+                errors: Vec::new(),
+                notice: e.to_string(),
+            };
+            detail_page(&state, &user, id, Some(typed)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,491 @@
+//! Annual introduction plans (年度引进计划): the list, a unit's new plan and its edits in the
+//! draft step, a plan's page with its positions and workflow panel, the coordination
+//! office's announcement form, and the public announcement page (`/announcements/{id}`).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use yincai_app::candidates::{DEGREES, TITLES};
+use yincai_app::plans::{
+    AnnouncementInput, AnnouncementView, MODES, PlanFilter, PlanInput, PlanListItem, PlanView, PositionInput,
+};
+use yincai_app::{AppError, FieldError, Permission, Role};
+use yincai_domain::workflow::ANNUAL_PLAN;
+
+use super::workflow::WorkflowPanel;
+use super::{Pager, Paging, field_error, form_status, render, render_with};
+use crate::auth::{Ctx, Form, MaybeUser, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list).post(create))
+        .route("/plans/new", get(new_form))
+        .route("/plans/{id}", get(show).post(update))
+        .route("/plans/{id}/edit", get(edit_form))
+        .route(
+            "/plans/{id}/announcement",
+            get(announcement_form).post(save_announcement),
+        )
+        .route("/announcements/{id}", get(public_announcement))
+}
+
+type Options = &'static [(&'static str, &'static str)];
+
+// ---------------------------------------------------------------- list
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    year: Option<String>,
+    state: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<PlanListItem>,
+    year: String,
+    state: String,
+    states: Vec<(&'static str, &'static str)>,
+    can_create: bool,
+    pager: Pager,
+}
+
+fn may_create(user: &PageUser) -> bool {
+    user.actor.has(Permission::WorkflowAct) && user.actor.has_role(Role::Unit)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let year_text = q.year.clone().unwrap_or_default();
+    let state_code = q.state.clone().unwrap_or_default();
+    let page = state
+        .app
+        .plans(
+            &user.actor,
+            &PlanFilter {
+                year: year_text.trim().parse().ok(),
+                state: Some(state_code.clone()).filter(|s| !s.is_empty()),
+                org_id: None,
+                offset: q.paging.offset(),
+                limit: q.paging.limit(),
+            },
+        )
+        .await?;
+    let pager = Pager::new(page.total, &q.paging, &[("year", &year_text), ("state", &state_code)]);
+    Ok(render(&ListPage {
+        layout: Layout::new("年度引进计划", Some(&user.actor), "/plans"),
+        rows: page.rows,
+        year: year_text,
+        state: state_code,
+        states: ANNUAL_PLAN.states.iter().map(|s| (s.code, s.name_zh)).collect(),
+        can_create: may_create(&user),
+        pager,
+    }))
+}
+
+// ---------------------------------------------------------------- plan form
+
+#[derive(Template)]
+#[template(path = "plan_form.html")]
+struct FormPage {
+    layout: Layout,
+    /// `None` for a new plan.
+    plan_id: Option<i64>,
+    form: PlanInput,
+    rows: Vec<PositionInput>,
+    errors: Vec<FieldError>,
+    modes: Options,
+    degrees: Options,
+    titles: Options,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    /// Every message about row `i` of the positions.
+    fn row_errors(&self, i: &usize) -> Vec<&str> {
+        let prefix = format!("positions[{i}].");
+        self.errors
+            .iter()
+            .filter(|e| e.field.starts_with(&prefix))
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+    fn version(&self) -> String {
+        self.form.version.map(|v| v.to_string()).unwrap_or_default()
+    }
+    fn action(&self) -> String {
+        match self.plan_id {
+            Some(id) => format!("/plans/{id}"),
+            None => "/plans".into(),
+        }
+    }
+    fn row_id(&self, p: &PositionInput) -> String {
+        p.id.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+/// The typed rows plus blank ones, at least three.
+fn position_rows(rows: &[PositionInput]) -> Vec<PositionInput> {
+    let mut out = rows.to_vec();
+    let want = (rows.len() + 1).max(3);
+    while out.len() < want {
+        out.push(PositionInput {
+            mode: "recruit".into(),
+            min_degree: "bachelor".into(),
+            min_title: "none".into(),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: Vec<FieldError>) -> Response {
+    let title = match plan_id {
+        Some(_) => "修改年度引进计划",
+        None => "编制年度引进计划",
+    };
+    render_with(
+        form_status(&errors),
+        &FormPage {
+            layout: Layout::new(title, Some(&user.actor), "/plans"),
+            plan_id,
+            rows: position_rows(&form.positions),
+            form,
+            errors,
+            modes: &MODES,
+            degrees: &DEGREES,
+            titles: &TITLES,
+        },
+    )
+}
+
+async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    if !may_create(&user) {
+        return Err(AppError::Forbidden("年度引进计划由用人单位编制".into()).into());
+    }
+    let form = PlanInput {
+        year: (state.app.today().year() + 1).to_string(),
+        ..Default::default()
+    };
+    Ok(form_page(&user, None, form, vec![]))
+}
+
+/// The form's fields: positions come as repeated `pos_*` fields, one of each per row
+/// (text inputs and selects always send a value, so the rows line up).
+fn plan_from_pairs(pairs: Vec<(String, String)>) -> PlanInput {
+    let mut p = PlanInput::default();
+    let mut cols: [Vec<String>; 10] = Default::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "year" => p.year = v,
+            "title" => p.title = v,
+            "note" => p.note = v,
+            "version" => p.version = v.trim().parse().ok(),
+            "pos_id" => cols[0].push(v),
+            "pos_title" => cols[1].push(v),
+            "pos_openings" => cols[2].push(v),
+            "pos_field" => cols[3].push(v),
+            "pos_mode" => cols[4].push(v),
+            "pos_min_degree" => cols[5].push(v),
+            "pos_majors" => cols[6].push(v),
+            "pos_min_title" => cols[7].push(v),
+            "pos_qualifications" => cols[8].push(v),
+            "pos_requirements" => cols[9].push(v),
+            _ => {}
+        }
+    }
+    let rows = cols.iter().map(Vec::len).max().unwrap_or(0).min(100);
+    let at = |col: usize, i: usize| cols[col].get(i).cloned().unwrap_or_default();
+    p.positions = (0..rows)
+        .map(|i| PositionInput {
+            id: at(0, i).trim().parse().ok(),
+            title: at(1, i),
+            openings: at(2, i),
+            field: at(3, i),
+            mode: at(4, i),
+            min_degree: at(5, i),
+            majors: at(6, i),
+            min_title: at(7, i),
+            qualifications: at(8, i),
+            requirements: at(9, i),
+        })
+        .collect();
+    // Trailing blank rows of the form are not the user's: drop them so the error row
+    // numbers match what was typed.
+    while p.positions.last().is_some_and(|r| {
+        r.id.is_none()
+            && [
+                &r.title,
+                &r.openings,
+                &r.field,
+                &r.majors,
+                &r.qualifications,
+                &r.requirements,
+            ]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }) {
+        p.positions.pop();
+    }
+    p
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = plan_from_pairs(form.value);
+    match state.app.create_plan(&user.actor, &input, &ctx).await {
+        Ok(id) => Ok(Redirect::to(&format!("/plans/{id}?ok=created")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, None, input, e.field_errors())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let v = state.app.plan(&user.actor, id).await?;
+    if !v.may_edit {
+        return Err(AppError::Forbidden(format!(
+            "计划当前环节为“{}”：只有编制它的用人单位在“单位编制”环节（含被退回修改后）可以修改",
+            v.state_name
+        ))
+        .into());
+    }
+    let form = PlanInput {
+        org_id: None,
+        year: v.plan.year.to_string(),
+        title: v.plan.title.clone(),
+        note: v.plan.note.clone(),
+        positions: v.positions.iter().map(|p| PositionInput::from(&p.row)).collect(),
+        version: Some(v.plan.version),
+    };
+    Ok(form_page(&user, Some(id), form, vec![]))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let mut input = plan_from_pairs(form.value);
+    match state.app.update_plan(&user.actor, id, &input, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=saved")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, Some(id), input, e.field_errors())),
+        Err(AppError::Stale) => {
+            input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
+            let errors = vec![FieldError::new(
+                "",
+                "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            Ok(form_page(&user, Some(id), input, errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- detail
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DetailQuery {
+    ok: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "plan_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    v: PlanView,
+    /// The workflow block (for those who act on workflows; others see the history below).
+    panel: Option<WorkflowPanel>,
+    notice: &'static str,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let v = state.app.plan(&user.actor, id).await?;
+    let panel = match &v.item {
+        Some(item) if user.actor.has(Permission::WorkflowAct) => {
+            let view = state.app.workflow_item(&user.actor, item.id).await?;
+            let today = state.app.today().to_string();
+            Some(WorkflowPanel::new(&view, &user.actor, &today, &format!("/plans/{id}")))
+        }
+        _ => None,
+    };
+    let notice = match q.ok.as_deref() {
+        Some("created") => "年度引进计划已保存。核对无误后，请在下方“办理进度”中提交主管部门审核。",
+        Some("saved") => "已保存修改。",
+        Some("announcement") => "公告已保存。核对无误后，请在下方“办理进度”中发布。",
+        _ => "",
+    };
+    Ok(render(&DetailPage {
+        layout: Layout::new(format!("年度引进计划：{}", v.plan.title), Some(&user.actor), "/plans"),
+        v,
+        panel,
+        notice,
+    }))
+}
+
+// ---------------------------------------------------------------- announcement form
+
+#[derive(Template)]
+#[template(path = "plan_announcement.html")]
+struct AnnouncementPage {
+    layout: Layout,
+    v: PlanView,
+    form: AnnouncementInput,
+    errors: Vec<FieldError>,
+    today: String,
+}
+
+impl AnnouncementPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn version(&self) -> String {
+        self.form.version.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+async fn announcement_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<AnnouncementInput>,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let v = state.app.plan(&user.actor, id).await?;
+    if !v.may_set_announcement {
+        return Err(AppError::Forbidden(format!(
+            "计划当前环节为“{}”：引进公告由协调办在领导小组审定同意后（“已批准待发布”）填写",
+            v.state_name
+        ))
+        .into());
+    }
+    let form = form.unwrap_or_else(|| AnnouncementInput {
+        title: v
+            .plan
+            .announcement_title
+            .clone()
+            .unwrap_or_else(|| format!("{}{}年度高层次和急需紧缺人才引进公告", v.org_name, v.plan.year)),
+        body: v.plan.announcement_body.clone().unwrap_or_default(),
+        open_date: v.plan.open_date.clone().unwrap_or_default(),
+        close_date: v.plan.close_date.clone().unwrap_or_default(),
+        version: Some(v.plan.version),
+    });
+    Ok(render_with(
+        form_status(&errors),
+        &AnnouncementPage {
+            layout: Layout::new(format!("填写引进公告：{}", v.plan.title), Some(&user.actor), "/plans"),
+            v,
+            form,
+            errors,
+            today: state.app.today().to_string(),
+        },
+    ))
+}
+
+async fn announcement_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    announcement_page(&state, &user, id, None, vec![]).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct AnnouncementForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    open_date: String,
+    #[serde(default)]
+    close_date: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn save_announcement(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<AnnouncementForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let f = form.value;
+    let mut input = AnnouncementInput {
+        title: f.title,
+        body: f.body,
+        open_date: f.open_date,
+        close_date: f.close_date,
+        version: f.version.trim().parse().ok(),
+    };
+    match state.app.set_announcement(&user.actor, id, &input, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=announcement")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            announcement_page(&state, &user, id, Some(input), e.field_errors()).await
+        }
+        Err(AppError::Stale) => {
+            input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
+            let errors = vec![FieldError::new(
+                "",
+                "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            announcement_page(&state, &user, id, Some(input), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- public announcement
+
+#[derive(Template)]
+#[template(path = "announcement.html")]
+struct PublicPage {
+    layout: Layout,
+    a: AnnouncementView,
+}
+
+async fn public_announcement(
+    State(state): State<AppState>,
+    MaybeUser(actor): MaybeUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.announcement(id).await {
+        Ok(a) => render(&PublicPage {
+            layout: Layout::new(a.title.clone(), actor.as_ref(), "/"),
+            a,
+        }),
+        Err(e) => crate::PageError(e).into_response(),
+    }
+}

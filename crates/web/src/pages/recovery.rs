@@ -1,0 +1,300 @@
+//! Re-evaluations and Art. 27 cancellation and recovery in the browser:
+//! `/talents/{id}/evaluations` (the frozen evaluation and every re-evaluation with the
+//! difference from the one before; the coordination office's forms to record a change of
+//! facts and to end the relation for cause), `/recoveries` (the list) and
+//! `/recoveries/{id}` (the recovery with its repayments; finance records a repayment).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::clock::format_beijing;
+use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
+use yincai_app::{FieldError, Permission};
+use yincai_domain::money::Fen;
+use yincai_store::{Page, RecoveryRow};
+
+use super::{Pager, Paging, field_error, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/talents/{id}/evaluations", get(evaluations).post(reevaluate))
+        .route("/talents/{id}/end", post(end_for_cause))
+        .route("/recoveries", get(list))
+        .route("/recoveries/{id}", get(detail))
+        .route("/recoveries/{id}/repayments", post(repay))
+}
+
+fn status_code(errors: &[FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+pub fn recovery_status(s: &str) -> &'static str {
+    match s {
+        "open" => "待追回",
+        "partially_recovered" => "部分追回",
+        "settled" => "已结清",
+        _ => "—",
+    }
+}
+
+trait Helpers {
+    fn yuan(&self, fen: &i64) -> String {
+        Fen(*fen).yuan_string()
+    }
+    fn time(&self, ms: &i64) -> String {
+        format_beijing(*ms)
+    }
+    fn status(&self, s: &str) -> &'static str {
+        recovery_status(s)
+    }
+}
+
+// ---- /talents/{id}/evaluations -----------------------------------------------------------
+
+/// The change-of-facts form as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+struct ChangeForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    assessment: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "talent_evaluations.html")]
+struct EvaluationsPage {
+    layout: Layout,
+    v: EvaluationsView,
+    can_change: bool,
+    change: ChangeForm,
+    end: EndForCauseInput,
+    errors: Vec<FieldError>,
+}
+
+impl Helpers for EvaluationsPage {}
+
+impl EvaluationsPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn category(&self, c: &Option<u8>) -> String {
+        c.map_or_else(|| "—".into(), |c| format!("第{c}类"))
+    }
+}
+
+async fn evaluations_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    change: ChangeForm,
+    end: EndForCauseInput,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let v = state.app.talent_evaluations(&user.actor, id).await?;
+    Ok(render_with(
+        status_code(&errors),
+        &EvaluationsPage {
+            layout: Layout::new(format!("评估记录：{}", v.talent_name), Some(&user.actor), "/talents"),
+            can_change: user.actor.has(Permission::MeetingManage),
+            v,
+            change,
+            end,
+            errors,
+        },
+    ))
+}
+
+async fn evaluations(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    evaluations_page(
+        &state,
+        &user,
+        id,
+        ChangeForm::default(),
+        EndForCauseInput::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+async fn reevaluate(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<ChangeForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let f = &form.value;
+    let change = FactsChange {
+        title: f.title.clone(),
+        assessment: f.assessment.clone(),
+        end: f.end.clone(),
+        ended_for_cause: false,
+    };
+    match state
+        .app
+        .reevaluate_talent(&user.actor, id, &change, &f.reason, &ctx)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/talents/{id}/evaluations")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            evaluations_page(&state, &user, id, form.value, EndForCauseInput::default(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn end_for_cause(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<EndForCauseInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.end_for_cause(&user.actor, id, &form.value, &ctx).await {
+        Ok(r) => Ok(Redirect::to(&format!("/recoveries/{}", r.id)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- /recoveries --------------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "recoveries.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Page<RecoveryRow>,
+    status: String,
+    pager: Pager,
+}
+
+impl Helpers for ListPage {}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let status = q.status.clone().unwrap_or_default();
+    let paging = Paging {
+        page: q.paging.page.clone(),
+        per_page: Some("50".into()),
+    };
+    let rows = state
+        .app
+        .recoveries(&user.actor, Some(status.as_str()), paging.offset())
+        .await?;
+    let pager = Pager::new(rows.total, &paging, &[("status", status.as_str())]);
+    Ok(render_with(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("待遇追回", Some(&user.actor), "/recoveries"),
+            rows,
+            status,
+            pager,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "recovery_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    v: RecoveryView,
+    can_repay: bool,
+    form: RepaymentInput,
+    errors: Vec<FieldError>,
+}
+
+impl Helpers for DetailPage {}
+
+impl DetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<RepaymentInput>,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let v = state.app.recovery(&user.actor, id).await?;
+    let mut form = form.unwrap_or_default();
+    form.version = v.recovery.version.to_string();
+    Ok(render_with(
+        status_code(&errors),
+        &DetailPage {
+            layout: Layout::new(
+                format!("待遇追回：{}", v.recovery.talent_name),
+                Some(&user.actor),
+                "/recoveries",
+            ),
+            can_repay: user.actor.has(Permission::FundManage) && v.recovery.status != "settled",
+            v,
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    detail_page(&state, &user, id, None, Vec::new()).await
+}
+
+async fn repay(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<RepaymentInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    match state.app.record_repayment(&user.actor, id, &form.value, &ctx).await {
+        Ok(_) => Ok(Redirect::to(&format!("/recoveries/{id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            detail_page(&state, &user, id, Some(form.value), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,535 @@
+//! The end of the introduction in the browser: the unit's procedure form by mode
+//! (`/applications/{id}/procedure`), the talent database (`/talents`, Art. 6) with each
+//! record's frozen evaluation and the chain of steps that led there, the talent's own
+//! record (`/me/talent`), and the coordination office's 一事一议 cases (`/special-cases`).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
+use yincai_app::talents::{
+    AGREEMENT_KINDS, ALL_MODES, ProcedureInput, ProcedureView, TRANSFER_STEPS, TalentFilter, TalentListRow, TalentView,
+    TransferStepInput,
+};
+use yincai_app::{AppError, FieldError};
+use yincai_store::SpecialCaseQuery;
+
+use super::{Pager, Paging, field_error, form_status, render, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/talents", get(list))
+        .route("/talents/{id}", get(show))
+        .route("/me/talent", get(mine))
+        .route("/applications/{id}/procedure", get(procedure_form).post(save_procedure))
+        .route("/special-cases", get(cases).post(open_case))
+        .route("/special-cases/new", get(new_case))
+        .route("/special-cases/{id}", get(show_case).post(edit_case))
+        .route("/special-cases/{id}/submit", post(submit_case))
+}
+
+type Options = &'static [(&'static str, &'static str)];
+
+// ---- the talent database ------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    #[serde(flatten)]
+    filter: TalentFilter,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "talents.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<TalentListRow>,
+    name: String,
+    unit: String,
+    category: String,
+    mode: String,
+    start_year: String,
+    modes: Options,
+    errors: Vec<FieldError>,
+    pager: Pager,
+}
+
+impl ListPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let f = &q.filter;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (name, unit, category, mode, start_year) = (
+        text(&f.name),
+        text(&f.unit),
+        text(&f.category),
+        text(&f.mode),
+        text(&f.start_year),
+    );
+    let (rows, total, errors) = match state
+        .app
+        .talents(&user.actor, f, q.paging.offset(), q.paging.limit())
+        .await
+    {
+        Ok(page) => (page.rows, page.total, vec![]),
+        Err(e) if !e.field_errors().is_empty() => (vec![], 0, e.field_errors()),
+        Err(e) => return Err(e.into()),
+    };
+    let pager = Pager::new(
+        total,
+        &q.paging,
+        &[
+            ("name", &name),
+            ("unit", &unit),
+            ("category", &category),
+            ("mode", &mode),
+            ("start_year", &start_year),
+        ],
+    );
+    Ok(render_with(
+        form_status(&errors),
+        &ListPage {
+            layout: Layout::new("人才库", Some(&user.actor), "/talents"),
+            rows,
+            name,
+            unit,
+            category,
+            mode,
+            start_year,
+            modes: &ALL_MODES,
+            errors,
+            pager,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "talent_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    /// `None` on `/me/talent` before the introduction is confirmed.
+    talent: Option<TalentView>,
+    own: bool,
+}
+
+async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let t = state.app.talent(&user.actor, id).await?;
+    Ok(render(&DetailPage {
+        layout: Layout::new(format!("人才档案：{}", t.row.name), Some(&user.actor), "/talents"),
+        talent: Some(t),
+        own: false,
+    }))
+}
+
+async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let talent = state.app.my_talent(&user.actor).await?;
+    Ok(render(&DetailPage {
+        layout: Layout::new("我的人才档案", Some(&user.actor), "/me/talent"),
+        talent,
+        own: true,
+    }))
+}
+
+// ---- the procedure by mode ----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "procedure_form.html")]
+struct ProcedurePage {
+    layout: Layout,
+    p: ProcedureView,
+    form: ProcedureInput,
+    steps: Vec<TransferStepInput>,
+    errors: Vec<FieldError>,
+    saved: bool,
+    kinds: Options,
+    step_names: Options,
+}
+
+impl ProcedurePage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn step_error(&self, i: &usize, part: &str) -> &str {
+        field_error(&self.errors, &format!("steps[{i}].{part}"))
+    }
+    fn version(&self) -> String {
+        self.form.version.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+/// The transfer rows: what was typed plus blank rows, at least four.
+fn step_rows(rows: &[TransferStepInput]) -> Vec<TransferStepInput> {
+    let mut out = rows.to_vec();
+    let want = (rows.len() + 1).max(4);
+    while out.len() < want {
+        out.push(TransferStepInput::default());
+    }
+    out
+}
+
+async fn procedure_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<ProcedureInput>,
+    errors: Vec<FieldError>,
+    saved: bool,
+) -> Result<Response, PageError> {
+    let p = state.app.procedure(&user.actor, id).await?;
+    let form = form.unwrap_or_else(|| match &p.details {
+        Some(d) => ProcedureInput::from_details(d, p.version.unwrap_or(1)),
+        None => ProcedureInput {
+            probation_months: "0".into(),
+            ..Default::default()
+        },
+    });
+    Ok(render_with(
+        form_status(&errors),
+        &ProcedurePage {
+            layout: Layout::new(
+                format!("引进手续：{}", p.application.candidate_name),
+                Some(&user.actor),
+                "/workbench",
+            ),
+            steps: step_rows(&form.steps),
+            p,
+            form,
+            errors,
+            saved,
+            kinds: &AGREEMENT_KINDS,
+            step_names: &TRANSFER_STEPS,
+        },
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct SavedQuery {
+    ok: Option<String>,
+}
+
+async fn procedure_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    procedure_page(&state, &user, id, None, vec![], q.ok.is_some()).await
+}
+
+/// The form's fields from the posted pairs; transfer steps come as repeated `step_*`.
+fn procedure_from_pairs(pairs: Vec<(String, String)>) -> ProcedureInput {
+    let mut p = ProcedureInput::default();
+    let mut cols: [Vec<String>; 3] = Default::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "contract_number" => p.contract_number = v,
+            "signed_on" => p.signed_on = v,
+            "start_date" => p.start_date = v,
+            "end_date" => p.end_date = v,
+            "term_years" => p.term_years = v,
+            "probation_months" => p.probation_months = v,
+            "agreement_kind" => p.agreement_kind = v,
+            "months_per_year" => p.months_per_year = v,
+            "version" => p.version = v.trim().parse().ok(),
+            "step_name" => cols[0].push(v),
+            "step_done_on" => cols[1].push(v),
+            "step_document" => cols[2].push(v),
+            _ => {}
+        }
+    }
+    let rows = cols.iter().map(Vec::len).max().unwrap_or(0).min(20);
+    let at = |c: usize, i: usize| cols[c].get(i).cloned().unwrap_or_default();
+    p.steps = (0..rows)
+        .map(|i| TransferStepInput {
+            step: at(0, i),
+            done_on: at(1, i),
+            document_number: at(2, i),
+        })
+        .filter(|s| !(s.step.is_empty() && s.done_on.trim().is_empty() && s.document_number.trim().is_empty()))
+        .collect();
+    p
+}
+
+async fn save_procedure(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = procedure_from_pairs(form.value);
+    match state.app.save_procedure(&user.actor, id, &input, &ctx).await {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/procedure?ok=saved")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            procedure_page(&state, &user, id, Some(input), e.field_errors(), false).await
+        }
+        Err(AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "",
+                "引进手续已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            let mut input = input;
+            input.version = state.app.procedure(&user.actor, id).await?.version;
+            procedure_page(&state, &user, id, Some(input), errors, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- 一事一议 -------------------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct CaseListQuery {
+    q: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+#[derive(Template)]
+#[template(path = "special_cases.html")]
+struct CasesPage {
+    layout: Layout,
+    rows: Vec<SpecialCaseView>,
+    q: String,
+    can_open: bool,
+    pager: Pager,
+}
+
+async fn cases(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<CaseListQuery>,
+) -> Result<Response, PageError> {
+    let page = state
+        .app
+        .special_cases(
+            &user.actor,
+            &SpecialCaseQuery {
+                text: query.q.clone(),
+                state: None,
+                offset: query.paging.offset(),
+                limit: query.paging.limit(),
+            },
+        )
+        .await?;
+    let q = query.q.clone().unwrap_or_default();
+    let pager = Pager::new(page.total, &query.paging, &[("q", &q)]);
+    Ok(render(&CasesPage {
+        layout: Layout::new("一事一议", Some(&user.actor), "/special-cases"),
+        rows: page.rows,
+        q,
+        can_open: user.actor.has_role(yincai_app::Role::Coordination),
+        pager,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "special_case_form.html")]
+struct CaseFormPage {
+    layout: Layout,
+    candidate_name: String,
+    form: SpecialCaseInput,
+    errors: Vec<FieldError>,
+}
+
+impl CaseFormPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct NewCaseQuery {
+    candidate: Option<String>,
+}
+
+async fn case_form_page(
+    state: &AppState,
+    user: &PageUser,
+    form: SpecialCaseInput,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    // The candidate's name, if the id names a form the actor may read.
+    let candidate_name = match form.candidate_id.trim().parse::<i64>() {
+        Ok(id) => state
+            .app
+            .candidate(&user.actor, id)
+            .await
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok(render_with(
+        form_status(&errors),
+        &CaseFormPage {
+            layout: Layout::new("发起一事一议", Some(&user.actor), "/special-cases"),
+            candidate_name,
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn new_case(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<NewCaseQuery>,
+) -> Result<Response, PageError> {
+    if !user.actor.has_role(yincai_app::Role::Coordination) {
+        return Err(AppError::Forbidden("一事一议由人才工作协调办发起".into()).into());
+    }
+    let form = SpecialCaseInput {
+        candidate_id: q.candidate.unwrap_or_default(),
+        ..Default::default()
+    };
+    case_form_page(&state, &user, form, vec![]).await
+}
+
+async fn open_case(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    form: Form<SpecialCaseInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = form.value;
+    match state.app.open_special_case(&user.actor, &input, &ctx).await {
+        Ok(id) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => case_form_page(&state, &user, input, e.field_errors()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "special_case_detail.html")]
+struct CaseDetailPage {
+    layout: Layout,
+    c: SpecialCaseView,
+    form: SpecialCaseInput,
+    errors: Vec<FieldError>,
+}
+
+impl CaseDetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn when(&self, ms: &i64) -> String {
+        yincai_app::clock::format_beijing(*ms)
+    }
+    fn state_name(&self, code: &str) -> String {
+        yincai_domain::workflow::SPECIAL_CASE.state_name(code)
+    }
+    fn action_name(&self, code: &str) -> String {
+        match yincai_domain::workflow::Action::parse(code) {
+            Some(a) => a.name_zh().to_string(),
+            None if code == "start" => "发起".into(),
+            None => code.to_string(),
+        }
+    }
+    fn item_version(&self) -> String {
+        self.c.item_version.map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+async fn case_detail_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<SpecialCaseInput>,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let c = state.app.special_case(&user.actor, id).await?;
+    let form = form.unwrap_or_else(|| SpecialCaseInput {
+        candidate_id: c.row.candidate_id.to_string(),
+        reason: c.row.reason.clone(),
+        treatment: c.treatment.text.clone(),
+        amount_yuan: c.treatment.amount_yuan.map(|a| a.to_string()).unwrap_or_default(),
+        version: Some(c.row.version),
+    });
+    Ok(render_with(
+        form_status(&errors),
+        &CaseDetailPage {
+            layout: Layout::new(
+                format!("一事一议：{}", c.row.candidate_name),
+                Some(&user.actor),
+                "/special-cases",
+            ),
+            c,
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn show_case(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    case_detail_page(&state, &user, id, None, vec![]).await
+}
+
+async fn edit_case(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<SpecialCaseInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = form.value;
+    match state.app.update_special_case(&user.actor, id, &input, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            case_detail_page(&state, &user, id, Some(input), e.field_errors()).await
+        }
+        Err(AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "",
+                "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            let mut input = input;
+            input.version = Some(state.app.special_case(&user.actor, id).await?.row.version);
+            case_detail_page(&state, &user, id, Some(input), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct SubmitForm {
+    #[serde(default)]
+    item_version: String,
+}
+
+async fn submit_case(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<SubmitForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let version = form.value.item_version.trim().parse().unwrap_or(0);
+    state.app.submit_special_case(&user.actor, id, version, &ctx).await?;
+    Ok(Redirect::to(&format!("/special-cases/{id}")).into_response())
+}

@@ -1,0 +1,289 @@
+//! A workflow item's page (`/workflow/{id}`): state, due date, the case history (who,
+//! in which role, when, what, why, under which resolution) and the actions the viewer may
+//! take. [`WorkflowPanel`] with `_workflow_panel.html` is the same block for the pages of
+//! plans, applications and cases: put a `panel: WorkflowPanel` in the page struct and
+//! `{% include "_workflow_panel.html" %}` in its template.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use yincai_app::clock::format_beijing;
+use yincai_app::meetings::object_link;
+use yincai_app::workflow::{ActInput, WorkflowItemView};
+use yincai_app::{Actor, FieldError};
+use yincai_domain::Role;
+use yincai_domain::workflow::{self, Action};
+
+use super::attachments::AttachmentsBox;
+use super::{field_error, render_with};
+use crate::auth::{Ctx, Form, PageUser, safe_next};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/workflow/{id}", get(show))
+        .route("/workflow/{id}/act", post(act))
+}
+
+/// One line of the case history.
+pub struct HistoryLine {
+    pub seq: i64,
+    pub at: String,
+    pub actor_name: String,
+    pub role_name: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    pub resolution_number: String,
+    /// The meeting whose agenda item carried the decision.
+    pub meeting_link: String,
+}
+
+/// A button the viewer may press.
+pub struct ActionButton {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Earlier steps a return may go to: (code, name); empty: back to the submitter.
+    pub return_to: Vec<(&'static str, &'static str)>,
+}
+
+/// The workflow block of an object's page.
+pub struct WorkflowPanel {
+    pub item_id: i64,
+    pub version: i64,
+    pub workflow_name: String,
+    pub state_name: String,
+    pub terminal: bool,
+    pub due_date: String,
+    pub overdue: bool,
+    pub history: Vec<HistoryLine>,
+    pub buttons: Vec<ActionButton>,
+    /// The viewer is a leading-group member and this step is decided in a meeting.
+    pub decided_in_meeting: bool,
+    /// Where to come back after acting.
+    pub back: String,
+    pub csrf: String,
+    /// What the viewer typed before an error, kept.
+    pub reason: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl WorkflowPanel {
+    pub fn new(view: &WorkflowItemView, actor: &Actor, today: &str, back: &str) -> WorkflowPanel {
+        let def = workflow::by_code(&view.item.workflow);
+        let state = def.and_then(|d| d.state(&view.item.state));
+        let terminal = state.is_some_and(|s| s.terminal);
+        let mut decided_in_meeting = false;
+        let buttons = view
+            .actions
+            .iter()
+            .filter_map(|a| {
+                let def = def?;
+                if def.needs_meeting(&view.item.state, *a) {
+                    decided_in_meeting = true;
+                    return None;
+                }
+                let return_to = if *a == Action::Return {
+                    def.transitions
+                        .iter()
+                        .filter(|t| t.from == view.item.state && t.action == Action::Return)
+                        .filter(|t| actor.roles.contains(&t.role))
+                        .flat_map(|t| std::iter::once(t.to).chain(t.return_to.iter().copied()))
+                        .filter_map(|c| def.state(c).map(|s| (s.code, s.name_zh)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Some(ActionButton {
+                    code: a.code(),
+                    label: def.action_label(&view.item.state, *a),
+                    return_to,
+                })
+            })
+            .collect();
+        let history = view
+            .events
+            .iter()
+            .map(|e| {
+                let name = |s: &str| def.map_or_else(|| s.to_string(), |d| d.state_name(s));
+                let action = match (def, Action::parse(&e.action)) {
+                    (Some(d), Some(a)) => d.action_label(&e.from_state, a).to_string(),
+                    _ if e.action == "start" => "发起".to_string(),
+                    _ => e.action.clone(),
+                };
+                HistoryLine {
+                    seq: e.seq,
+                    at: format_beijing(e.at),
+                    actor_name: e.actor_name.clone(),
+                    role_name: Role::parse(&e.actor_role).map_or_else(|| e.actor_role.clone(), |r| r.name_zh().into()),
+                    action,
+                    from: if e.from_state.is_empty() {
+                        String::new()
+                    } else {
+                        name(&e.from_state)
+                    },
+                    to: name(&e.to_state),
+                    reason: e.reason.clone(),
+                    resolution_number: e.resolution_number.clone().unwrap_or_default(),
+                    meeting_link: e
+                        .meeting_item_id
+                        .map(|m| format!("/meetings/by-agenda/{m}"))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let due_date = view.item.due_date.clone().unwrap_or_default();
+        WorkflowPanel {
+            item_id: view.item.id,
+            version: view.item.version,
+            workflow_name: view.workflow_name.clone(),
+            state_name: view.state_name.clone(),
+            terminal,
+            overdue: !terminal && !due_date.is_empty() && due_date.as_str() < today,
+            due_date,
+            history,
+            buttons,
+            decided_in_meeting,
+            back: back.to_string(),
+            csrf: actor.csrf_token.clone(),
+            reason: String::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workflow_item.html")]
+struct ItemPage {
+    layout: Layout,
+    panel: WorkflowPanel,
+    attachments: AttachmentsBox,
+    object_link: String,
+    /// The employer unit's form for the step it waits on (the procedure of an application).
+    step_link: String,
+    /// A message for the whole action (someone else acted first, not allowed).
+    notice: String,
+}
+
+async fn item_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<(ActForm, Vec<FieldError>, String)>,
+) -> Result<Response, PageError> {
+    let view = state.app.workflow_item(&user.actor, id).await?;
+    let today = state.app.today().to_string();
+    let mut panel = WorkflowPanel::new(&view, &user.actor, &today, &format!("/workflow/{id}"));
+    let mut status = StatusCode::OK;
+    let mut notice = String::new();
+    if let Some((typed, errors, message)) = form {
+        panel.reason = typed.reason;
+        if !typed.back.is_empty() {
+            panel.back = safe_next(&typed.back).to_string();
+        }
+        // A step's own record may be what is missing (the checklist, the letter): say so.
+        let shown = ["reason", "return_to", "action"];
+        let others: Vec<&str> = errors
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(|e| e.message.as_str())
+            .collect();
+        notice = if others.is_empty() { message } else { others.join("；") };
+        panel.errors = errors;
+        status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    let title = format!("{} #{}", view.workflow_name, view.item.id);
+    let attachments = AttachmentsBox::load(
+        state,
+        &user.actor,
+        "workflow_item",
+        &id.to_string(),
+        &format!("/workflow/{id}"),
+    )
+    .await?;
+    Ok(render_with(
+        status,
+        &ItemPage {
+            attachments,
+            layout: Layout::new(title, Some(&user.actor), "/workbench"),
+            object_link: object_link(&view.item.object_type, &view.item.object_id),
+            step_link: if view.item.object_type == "application" && view.item.state == "procedure" {
+                format!("/applications/{}/procedure", view.item.object_id)
+            } else {
+                String::new()
+            },
+            panel,
+            notice,
+        },
+    ))
+}
+
+async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    item_page(&state, &user, id, None).await
+}
+
+/// The action form: every field a string so that what was typed comes back on an error.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub return_to: String,
+    /// The page to go back to after acting.
+    #[serde(default)]
+    pub back: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<ActForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let typed = form.value;
+    let input = ActInput {
+        action: Action::parse(&typed.action),
+        reason: typed.reason.clone(),
+        return_to: Some(typed.return_to.clone()).filter(|r| !r.is_empty()),
+        ..Default::default()
+    };
+    let Ok(version) = typed.version.parse::<i64>() else {
+        let message = "页面已过期，请刷新后重试".to_string();
+        return item_page(&state, &user, id, Some((typed, Vec::new(), message))).await;
+    };
+    match state.app.act(&user.actor, id, version, &input, &ctx).await {
+        Ok(_) => {
+            let back = if typed.back.is_empty() {
+                format!("/workflow/{id}")
+            } else {
+                safe_next(&typed.back).to_string()
+            };
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(e) if !e.field_errors().is_empty() => {
+            let errors = e.field_errors();
+            item_page(&state, &user, id, Some((typed, errors, String::new()))).await
+        }
+        Err(e @ (yincai_app::AppError::AlreadyHandled(_) | yincai_app::AppError::Forbidden(_))) => {
+            item_page(&state, &user, id, Some((typed, Vec::new(), e.to_string()))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

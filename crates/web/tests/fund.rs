@@ -1,0 +1,390 @@
+//! The special fund over HTTP, on every backend: finance enters budgets (growth shown), the
+//! leading group approves a release against the budget (refused with the figures when short),
+//! finance pays once with an idempotency key (the same key answers the same, another request
+//! 409), batches releases, pays a batch in the browser and exports it to Excel for the bank.
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use yincai_store::{InstallmentQuery, NewCandidate, NewInstallment, NewTalent, NewUser};
+
+/// A talent of the demo unit with `n` installments of ¥1,000 due on 2031-06-30 whose
+/// assessments passed; returns their ids.
+async fn installments(app: &TestApp, name: &str, n: i64) -> Vec<i64> {
+    let org = app
+        .app
+        .store
+        .begin_read()
+        .await
+        .unwrap()
+        .user_by_username("unit")
+        .await
+        .unwrap()
+        .unwrap()
+        .org_id;
+    let mut tx = app.app.store.begin_write().await.unwrap();
+    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+    let user = tx
+        .insert_user(
+            &NewUser {
+                username: format!("fund-{name}"),
+                display_name: name.into(),
+                org_id: public,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec!["talent".into()],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let candidate = tx
+        .insert_candidate(
+            user,
+            &NewCandidate {
+                name: name.into(),
+                id_type: "passport".into(),
+                id_number_enc: format!("e-{name}"),
+                id_number_index: format!("i-{name}"),
+                id_number_masked: "E1*****".into(),
+                phone_enc: "p".into(),
+                phone_masked: "138****5678".into(),
+                email: String::new(),
+                gender: "female".into(),
+                birth_date: None,
+                education: "[]".into(),
+                highest_degree: "doctor".into(),
+                title: "none".into(),
+                qualifications: String::new(),
+                honours: "[]".into(),
+                projects: String::new(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let talent = tx
+        .insert_talent(
+            &NewTalent {
+                candidate_id: candidate,
+                application_id: None,
+                special_case_id: None,
+                org_id: org,
+                name: name.into(),
+                mode: "recruit".into(),
+                employer: "city_unit".into(),
+                start_date: "2030-06-30".into(),
+                end_date: None,
+                category: Some(4),
+                obligations: "[]".into(),
+                policy_id: "alashankou-2014".into(),
+                policy_version: "2014.1".into(),
+                facts: "{}".into(),
+                report: "{}".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let rows: Vec<NewInstallment> = (1..=n)
+        .map(|seq| NewInstallment {
+            talent_id: talent,
+            org_id: org,
+            benefit_code: "living_subsidy".into(),
+            benefit_name: "生活补贴".into(),
+            article: "13(2)".into(),
+            seq,
+            service_year: Some(seq),
+            due_on: "2031-06-30".into(),
+            amount_fen: 100_000,
+        })
+        .collect();
+    tx.insert_installments(&rows, 1).await.unwrap();
+    let ids: Vec<i64> = tx
+        .installments(&InstallmentQuery {
+            talent_id: Some(talent),
+            limit: 100,
+            ..InstallmentQuery::default()
+        })
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    for id in &ids {
+        assert!(tx.set_installment_assessment(*id, true, 2).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// The coordination office's certificate (the gate's last step, issued elsewhere).
+async fn certify(app: &TestApp, id: i64) {
+    let mut tx = app.app.store.begin_write().await.unwrap();
+    assert!(
+        tx.certify_installment(id, &format!("阿人才证〔2031〕{id}号"), 3)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn budgets_approval_payment_once_and_batches_over_http() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let finance = app.login("finance").await;
+        let leader = app.login("leader").await;
+        let coord = app.login("coord").await;
+
+        // Budgets: 2030 and 2031, with growth.
+        for (year, amount) in [(2030, "2,000"), (2031, "2500")] {
+            let (s, b) = app
+                .call(
+                    Method::POST,
+                    "/api/fund/budgets",
+                    Some(&finance),
+                    Some(json!({"year": year, "amount": amount, "note": "年初预算"})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{label}: {b}");
+        }
+        let (s, fund) = app.get("/api/fund", &coord).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(fund["years"][0]["year"], 2031, "{label}");
+        assert_eq!(fund["years"][0]["growth_fen"], 50_000);
+        assert_eq!(fund["years"][0]["growth_pct"], "25.00%");
+        assert_eq!(fund["years"][0]["available_fen"], 250_000);
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/fund/budgets",
+                Some(&finance),
+                Some(json!({"year": 2031, "amount": "12.34"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{label}: {b}");
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/fund/budgets",
+                Some(&finance),
+                Some(json!({"year": 2032, "amount": "12.345"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(b["errors"][0]["field"], "amount", "{label}: {b}");
+
+        // Approval by the leading group, against the 2031 budget (¥2,500: two of three).
+        let ids = installments(&app, "王芳", 3).await;
+        for (n, id) in ids.iter().enumerate() {
+            let (s, b) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/fund/installments/{id}/approve"),
+                    Some(&leader),
+                    Some(json!({"resolution_number": "阿人才领〔2031〕5号"})),
+                )
+                .await;
+            if n < 2 {
+                assert_eq!(s, StatusCode::OK, "{label}: {b}");
+                assert_eq!(b["status"], "approved");
+            } else {
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {b}");
+                assert!(
+                    b["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("2031 年度专项资金可用余额 ¥500.00，不足以支付 ¥1,000.00"),
+                    "{label}: {b}"
+                );
+            }
+        }
+        for id in &ids[..2] {
+            certify(&app, *id).await;
+        }
+
+        // Paying: finance only, once, idempotently.
+        let pay = |token: &str, id: i64, key: &str| {
+            let req = app
+                .http
+                .post(app.url(&format!("/api/fund/installments/{id}/pay")))
+                .bearer_auth(token)
+                .header("Idempotency-Key", key);
+            async move {
+                let resp = req.send().await.unwrap();
+                let status = resp.status();
+                (status, resp.json::<serde_json::Value>().await.unwrap_or_default())
+            }
+        };
+        let (s, _) = pay(&coord, ids[0], "k-0").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{label}");
+        let (s, first) = pay(&finance, ids[0], "k-0").await;
+        assert_eq!(s, StatusCode::OK, "{label}: {first}");
+        assert_eq!(first["amount_fen"], 100_000);
+        assert_eq!(first["available_after_fen"], 50_000, "{label}: one still committed");
+        let (s, again) = pay(&finance, ids[0], "k-0").await;
+        assert_eq!((s, &again), (StatusCode::OK, &first), "{label}");
+        let (s, other) = pay(&finance, ids[1], "k-0").await;
+        assert_eq!(s, StatusCode::CONFLICT, "{label}: {other}");
+        assert_eq!(other["errors"][0]["field"], "idempotency_key");
+        let (s, twice) = pay(&finance, ids[0], "k-1").await;
+        assert_eq!(s, StatusCode::CONFLICT, "{label}: {twice}");
+        assert_eq!(twice["code"], "already_handled");
+        let (s, not_certified) = pay(&finance, ids[2], "k-2").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {not_certified}");
+
+        // A batch of the other certified release, paid in the browser, exported.
+        let (s, batch) = app
+            .call(
+                Method::POST,
+                "/api/fund/batches",
+                Some(&finance),
+                Some(json!({"installment_ids": [ids[1]], "note": "十一月批次"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {batch}");
+        assert_eq!(batch["total_fen"], 100_000);
+        let batch_id = batch["id"].as_i64().unwrap();
+        let number = batch["number"].as_str().unwrap().to_string();
+        assert!(number.starts_with("ZF"), "{number}");
+
+        let browser = app.browser("finance").await;
+        let (s, page) = browser.get("/fund").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("href=\"/fund\"") && page.contains("专项资金"),
+            "menu entry"
+        );
+        assert!(
+            page.contains("25.00%") && page.contains("2,500.00"),
+            "{label}: growth on the page"
+        );
+        let (s, page) = browser.get(&format!("/fund/batches/{batch_id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let key = page
+            .split("name=\"idempotency_key\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let csrf = browser.csrf.clone();
+        let form = [("_csrf", csrf.as_str()), ("idempotency_key", key.as_str())];
+        let (s, page) = browser.post_form(&format!("/fund/batches/{batch_id}/pay"), &form).await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(page.contains("本次支付 1 笔，合计 ¥1,000.00"), "{label}: {page}");
+        // Submitted twice (a double click): the same answer, nothing paid twice.
+        let (s, page) = browser.post_form(&format!("/fund/batches/{batch_id}/pay"), &form).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("本次支付 1 笔"), "{label}");
+        let (_, b) = app.get(&format!("/api/fund/batches/{batch_id}"), &finance).await;
+        assert_eq!(
+            (b["status"].as_str(), b["paid_items"].as_i64()),
+            (Some("paid"), Some(1)),
+            "{label}"
+        );
+        let mut tx = app.app.store.begin_read().await.unwrap();
+        assert_eq!(tx.payments_total().await.unwrap(), (2, 200_000), "{label}");
+        drop(tx);
+
+        let resp = browser
+            .http
+            .get(app.url(&format!("/fund/batches/{batch_id}/export.xlsx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let (sheet, rows) = read_xlsx(&resp.bytes().await.unwrap());
+        assert_eq!(sheet, "支付批次");
+        assert_eq!(
+            rows[0][..7],
+            ["序号", "收款人", "单位", "待遇", "政策条款", "期次", "金额（元）"]
+        );
+        assert_eq!(rows[1][1], "王芳");
+        assert_eq!(rows[1][4], "第十三条第㈡项");
+        assert_eq!(rows[1][6], "1000.00", "{label}: yuan with two decimals, as text");
+        assert_eq!(rows[1][7], format!("阿人才证〔2031〕{}号", ids[1]));
+        let coord_browser = app.browser("coord").await;
+        let (s, _) = coord_browser
+            .get(&format!("/fund/batches/{batch_id}/export.xlsx"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{label}: exporting payee data is finance's");
+
+        // The ledger on the page and over the API balances to the figures.
+        let (_, fund) = app.get("/api/fund?year=2031", &finance).await;
+        assert_eq!(fund["years"][0]["paid_fen"], 200_000, "{label}");
+        assert_eq!(fund["years"][0]["committed_fen"], 0);
+        assert_eq!(fund["years"][0]["available_fen"], 50_000);
+        assert_eq!(fund["ledger"][0]["kind"], "payment");
+        assert_eq!(fund["ledger"][0]["available_after_fen"], 50_000);
+
+        // The admin roles see nothing of the fund.
+        let sysadmin = app.browser("sysadmin").await;
+        let (s, page) = sysadmin.get("/fund").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(!page.contains("href=\"/fund\""));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_budget_form_keeps_what_was_typed_and_names_the_field() {
+    let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let browser = app.browser("finance").await;
+    let csrf = browser.csrf.clone();
+    let (s, page) = browser
+        .post_form(
+            "/fund/budgets",
+            &[
+                ("_csrf", &csrf),
+                ("year", "2032"),
+                ("amount", "1,23"),
+                ("note", "阿财预〔2032〕1号"),
+                ("version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("千分位逗号位置不对"), "{page}");
+    assert!(
+        page.contains("value=\"1,23\"") && page.contains("阿财预〔2032〕1号"),
+        "typed values kept"
+    );
+    let (s, to) = browser
+        .post_form(
+            "/fund/budgets",
+            &[
+                ("_csrf", &csrf),
+                ("year", "2032"),
+                ("amount", "1,230,000"),
+                ("note", ""),
+                ("version", ""),
+            ],
+        )
+        .await;
+    assert_eq!((s, to.as_str()), (StatusCode::SEE_OTHER, "/fund?saved=2032"));
+    let (_, page) = browser.get("/fund?edit=2032").await;
+    assert!(
+        page.contains("修改 2032 年度预算") && page.contains("value=\"1230000.00\""),
+        "{page}"
+    );
+    app.stop().await;
+}
+
+/// Reads the first sheet of an .xlsx download: (sheet name, rows of cell texts).
+fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    (
+        name,
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+    )
+}

@@ -1,0 +1,318 @@
+//! The release gate over HTTP, on every backend: the unit records an assessment, the
+//! coordination office files it and starts the release from the due list, the leading group
+//! approves it in a meeting (the money is committed), the coordination office issues the
+//! certificate (printable on A4), finance pays; the talent's own view.
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use yincai_store::{InstallmentQuery, NewCandidate, NewInstallment, NewTalent, NewUser};
+
+/// A talent of the demo unit with `n` installments of ¥1,000 due 2019-0n-01 (service
+/// year n), not assessed; returns the talent's and the installments' ids.
+async fn installments(app: &TestApp, name: &str, n: i64) -> (i64, Vec<i64>) {
+    let org = app
+        .app
+        .store
+        .begin_read()
+        .await
+        .unwrap()
+        .user_by_username("unit")
+        .await
+        .unwrap()
+        .unwrap()
+        .org_id;
+    let mut tx = app.app.store.begin_write().await.unwrap();
+    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+    let user = tx
+        .insert_user(
+            &NewUser {
+                username: format!("gate-{name}"),
+                display_name: name.into(),
+                org_id: public,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec!["talent".into()],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let candidate = tx
+        .insert_candidate(
+            user,
+            &NewCandidate {
+                name: name.into(),
+                id_type: "passport".into(),
+                id_number_enc: format!("e-{name}"),
+                id_number_index: format!("i-{name}"),
+                id_number_masked: "E1*****".into(),
+                phone_enc: "p".into(),
+                phone_masked: "138****5678".into(),
+                email: String::new(),
+                gender: "female".into(),
+                birth_date: None,
+                education: "[]".into(),
+                highest_degree: "doctor".into(),
+                title: "none".into(),
+                qualifications: String::new(),
+                honours: "[]".into(),
+                projects: String::new(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let talent = tx
+        .insert_talent(
+            &NewTalent {
+                candidate_id: candidate,
+                application_id: None,
+                special_case_id: None,
+                org_id: org,
+                name: name.into(),
+                mode: "recruit".into(),
+                employer: "city_unit".into(),
+                start_date: "2018-01-01".into(),
+                end_date: None,
+                category: Some(4),
+                obligations: "[]".into(),
+                policy_id: "alashankou-2014".into(),
+                policy_version: "2014.1".into(),
+                facts: "{}".into(),
+                report: "{}".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let rows: Vec<NewInstallment> = (1..=n)
+        .map(|seq| NewInstallment {
+            talent_id: talent,
+            org_id: org,
+            benefit_code: "living_subsidy".into(),
+            benefit_name: "生活补贴".into(),
+            article: "13(2)".into(),
+            seq,
+            service_year: Some(seq),
+            due_on: format!("2019-0{seq}-01"),
+            amount_fen: 100_000,
+        })
+        .collect();
+    tx.insert_installments(&rows, 1).await.unwrap();
+    let ids: Vec<i64> = tx
+        .installments(&InstallmentQuery {
+            talent_id: Some(talent),
+            limit: 100,
+            ..InstallmentQuery::default()
+        })
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    tx.commit().await.unwrap();
+    (talent, ids)
+}
+
+#[tokio::test]
+async fn assessment_meeting_certificate_payment_over_http() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let unit = app.login("unit").await;
+        let coord = app.login("coord").await;
+        let leader = app.login("leader").await;
+        let finance = app.login("finance").await;
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/fund/budgets",
+                Some(&finance),
+                Some(json!({"year": 2019, "amount": "1,500"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {b}");
+        let (talent, ids) = installments(&app, "周关口", 2).await;
+
+        // Not assessed: refused, naming the field.
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/benefits/releases",
+                Some(&coord),
+                Some(json!({"installment_ids": [ids[0]]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {b}");
+        assert!(b[0]["error"].as_str().unwrap().starts_with("考核："), "{label}: {b}");
+        assert!(b[0]["item_id"].is_null(), "{label}");
+
+        // The unit records, the coordination office files.
+        let (s, a) = app
+            .call(
+                Method::POST,
+                "/api/benefits/assessments",
+                Some(&unit),
+                Some(json!({"talent_id": talent, "service_year": 1, "result": "passed",
+                            "document_number": "口岸考〔2019〕1号", "document_date": "2019-01-10"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {a}");
+        assert_eq!(a["status"], "recorded");
+        let (s, b) = app
+            .call(Method::POST, "/api/benefits/assessments", Some(&unit),
+                Some(json!({"talent_id": talent, "service_year": 1, "result": "passed", "document_number": "x", "document_date": "2019-01-10"})))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{label}: {b}");
+        assert_eq!(b["errors"][0]["field"], "service_year", "{label}: {b}");
+        let (s, f) = app
+            .call(
+                Method::POST,
+                &format!("/api/benefits/assessments/{}/file", a["id"]),
+                Some(&coord),
+                Some(json!({"version": a["version"]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {f}");
+        assert_eq!(f["installments_set"], 1, "{label}");
+
+        // The due list shows the gate; the coordination office starts the release.
+        let (s, due) = app.get("/api/benefits/due?offset=0", &coord).await;
+        assert_eq!(s, StatusCode::OK, "{label}: {due}");
+        let row = due["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["installment"]["id"] == ids[0])
+            .unwrap()
+            .clone();
+        assert_eq!(row["startable"], true, "{label}: {row}");
+        assert_eq!(row["installment"]["assessment_ok"], true);
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/benefits/releases",
+                Some(&coord),
+                Some(json!({"installment_ids": [ids[0], ids[1]]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {b}");
+        let item = b[0]["item_id"].as_i64().unwrap();
+        assert!(b[1]["error"].is_string(), "{label}: {b}");
+
+        // The leading group approves in a meeting: the money is committed.
+        let (s, m) = app
+            .call(
+                Method::POST,
+                "/api/meetings",
+                Some(&coord),
+                Some(
+                    json!({"number": format!("{label}-2019年第1次"), "title": "领导小组会议", "held_on": "2026-11-24"}),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {m}");
+        let meeting = m["id"].as_i64().unwrap();
+        let (s, ag) = app
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda"),
+                Some(&coord),
+                Some(json!({"items": [item]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {ag}");
+        let (s, d) = app
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda/{}/decision", ag["id"]),
+                Some(&leader),
+                Some(json!({"action": "approve", "resolution_number": "阿人才领字〔2019〕1号"})),
+            )
+            .await;
+        assert!(s.is_success(), "{label}: {s} {d}");
+        let (_, fund) = app.get("/api/fund?year=2019", &finance).await;
+        let y = fund["years"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|y| y["year"] == 2019)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (y["committed_fen"].as_i64(), y["available_fen"].as_i64()),
+            (Some(100_000), Some(50_000)),
+            "{label}: {y}"
+        );
+
+        // The certificate.
+        let (_, w) = app.get(&format!("/api/workflow/{item}"), &coord).await;
+        assert_eq!(w["state"], "approved", "{label}: {w}");
+        let (s, b) = app
+            .call(
+                Method::POST,
+                &format!("/api/workflow/{item}/act"),
+                Some(&coord),
+                Some(json!({"action": "submit", "version": w["version"]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {b}");
+        let (s, c) = app
+            .get(&format!("/api/benefits/installments/{}/certificate", ids[0]), &coord)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {c}");
+        let number = c["number"].as_str().unwrap().to_string();
+        assert!(
+            number.starts_with("阿人才证〔") && number.ends_with("号"),
+            "{label}: {number}"
+        );
+        assert_eq!(c["amount_text"], "人民币 1,000.00 元");
+        assert_eq!(c["article_zh"], "第十三条第㈡项");
+        let browser = app.browser("coord").await;
+        let (s, html) = browser.get(&format!("/installments/{}/certificate", ids[0])).await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        for want in [
+            "size: A4",
+            "@media print",
+            "证明",
+            number.as_str(),
+            "周关口",
+            "人民币 1,000.00 元",
+            "阿人才领字〔2019〕1号",
+            "第十三条第㈡项",
+        ] {
+            assert!(html.contains(want), "{label}: certificate lacks {want}");
+        }
+        let (s, html) = browser.get("/benefits/due").await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(html.contains("周关口") && html.contains(&number), "{label}");
+        let (s, html) = browser.get("/assessments").await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(html.contains("口岸考〔2019〕1号"), "{label}");
+
+        // Finance pays.
+        let (s, r) = app
+            .call(
+                Method::POST,
+                &format!("/api/fund/installments/{}/pay", ids[0]),
+                Some(&finance),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {r}");
+        let (_, i) = app.get(&format!("/api/fund/installments/{}", ids[0]), &finance).await;
+        assert_eq!(i["status"], "paid", "{label}");
+
+        // The talent's own view answers (the demo talent).
+        let (s, me) = app.get("/api/me/benefits", &app.login("talent").await).await;
+        assert_eq!(s, StatusCode::OK, "{label}: {me}");
+        let talent_browser = app.browser("talent").await;
+        let (s, html) = talent_browser.get("/me/benefits").await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(html.contains("我的待遇"), "{label}");
+        app.stop().await;
+    }
+}

@@ -1,0 +1,348 @@
+//! Workflow items and leading-group meetings over HTTP, on every backend: an annual plan
+//! walked through the generic act endpoint, refused to the leading group outside a
+//! meeting, decided in one with a resolution number, once; the pages show the history.
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use yincai_app::workflow::WorkflowObject;
+use yincai_domain::workflow::ANNUAL_PLAN;
+
+/// Starts an annual-plan item as the demo unit (the plan itself is the plans feature's).
+async fn start_plan_item(t: &TestApp, object_id: &str) -> i64 {
+    let token = t.login("unit").await;
+    let unit = t.app.authenticate(&token).await.unwrap();
+    let object = WorkflowObject {
+        object_type: "test_plan".into(),
+        object_id: object_id.into(),
+    };
+    t.app
+        .start_workflow(&unit, &ANNUAL_PLAN, &object, unit.org_id, &Default::default())
+        .await
+        .unwrap()
+}
+
+async fn act(t: &TestApp, token: &str, id: i64, action: &str, reason: &str) -> (StatusCode, Value) {
+    let (_, item) = t.get(&format!("/api/workflow/{id}"), token).await;
+    let version = item["version"].as_i64().unwrap_or(0);
+    t.call(
+        Method::POST,
+        &format!("/api/workflow/{id}/act"),
+        Some(token),
+        Some(json!({"action": action, "version": version, "reason": reason})),
+    )
+    .await
+}
+
+/// Unit submits, department and coordination office approve: the plan waits for the
+/// leading group.
+async fn plan_waiting_for_group(t: &TestApp, object_id: &str) -> i64 {
+    let id = start_plan_item(t, object_id).await;
+    for (who, action) in [("unit", "submit"), ("dept", "approve"), ("coord", "approve")] {
+        let token = t.login(who).await;
+        let (status, body) = act(t, &token, id, action, "").await;
+        assert_eq!(status, StatusCode::OK, "{}: {who} {action}: {body}", t.label);
+    }
+    id
+}
+
+async fn new_meeting(t: &TestApp, coord: &str, number: &str) -> i64 {
+    let today = t.app.today().to_string();
+    let (status, body) = t
+        .call(
+            Method::POST,
+            "/api/meetings",
+            Some(coord),
+            Some(json!({"number": number, "title": "人才工作领导小组会议", "held_on": today})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+    body["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() {
+    for t in TestApp::on_every_backend().await {
+        let id = plan_waiting_for_group(&t, "p1").await;
+        let leader = t.login("leader").await;
+        let coord = t.login("coord").await;
+
+        // Not outside a meeting, even with the right role.
+        let (status, item) = t.get(&format!("/api/workflow/{id}"), &leader).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(item["state"], "group_decision");
+        assert!(
+            item["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["action"] == "approve" && a["in_meeting"] == true),
+            "{item}"
+        );
+        let (status, body) = act(&t, &leader, id, "approve", "").await;
+        assert!(status.is_client_error(), "{}: {status} {body}", t.label);
+
+        // Only the coordination office convenes and sets the agenda.
+        let (status, _) = t
+            .call(
+                Method::POST,
+                "/api/meetings",
+                Some(&leader),
+                Some(json!({"number": "x", "title": "x", "held_on": "2026-01-01"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", t.label);
+        let meeting = new_meeting(&t, &coord, "测试2026年第1次").await;
+        let (status, body) = t
+            .call(
+                Method::POST,
+                "/api/meetings",
+                Some(&coord),
+                Some(json!({"number": "测试2026年第1次", "title": "重复", "held_on": "2026-01-01"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
+        assert_eq!(body["errors"][0]["field"], "number", "{body}");
+
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        assert!(
+            detail["waiting"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["workflow_item_id"] == id),
+            "{detail}"
+        );
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda"),
+                Some(&coord),
+                Some(json!({"items": [id]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        let agenda = body["id"].as_i64().unwrap();
+        // The same item cannot be on two undecided agenda items.
+        let (status, _) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda"),
+                Some(&coord),
+                Some(json!({"items": [id]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+
+        let decision = format!("/api/meetings/{meeting}/agenda/{agenda}/decision");
+        // A decision needs a resolution number; the coordination office cannot decide.
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &decision,
+                Some(&leader),
+                Some(json!({"action": "approve", "resolution_number": ""})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
+        assert_eq!(body["errors"][0]["field"], "resolution_number", "{body}");
+        let ok = json!({"action": "approve", "resolution_number": "阿人才领字〔2026〕1号"});
+        let (status, _) = t.call(Method::POST, &decision, Some(&coord), Some(ok.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", t.label);
+        // Two members record the decision at once: exactly one wins, the other is told who.
+        let leader2 = t.login("leader2").await;
+        let audit_before = t.audit_count().await;
+        let (a, b) = tokio::join!(
+            t.call(Method::POST, &decision, Some(&leader), Some(ok.clone())),
+            t.call(Method::POST, &decision, Some(&leader2), Some(ok.clone())),
+        );
+        let statuses = [a.0, b.0];
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{}: {a:?} {b:?}",
+            t.label
+        );
+        let loser = if a.0 == StatusCode::OK { &b } else { &a };
+        assert_eq!(loser.0, StatusCode::CONFLICT, "{}: {loser:?}", t.label);
+        assert!(loser.1["message"].as_str().unwrap().contains("已由"), "{loser:?}");
+        // One record for the item's transition, one for the agenda decision.
+        assert_eq!(t.audit_count().await, audit_before + 2, "{}", t.label);
+
+        let (_, item) = t.get(&format!("/api/workflow/{id}"), &coord).await;
+        assert_eq!(item["state"], "approved", "{}", t.label);
+        let last = item["events"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["resolution_number"], "阿人才领字〔2026〕1号", "{last}");
+        assert_eq!(last["meeting_item_id"], agenda, "{last}");
+        assert_eq!(last["actor_role"], "leading_group", "{last}");
+
+        // The meeting closes once every item is decided; then nothing more goes on it.
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        assert_eq!(detail["agenda"][0]["resolution_number"], "阿人才领字〔2026〕1号");
+        let version = detail["version"].as_i64().unwrap();
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/close"),
+                Some(&coord),
+                Some(json!({"version": version})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        assert_eq!(body["status"], "closed");
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_cannot_close_with_undecided_items_nor_decide_before_it_is_held() {
+    for t in TestApp::on_every_backend().await {
+        let id = plan_waiting_for_group(&t, "p2").await;
+        let coord = t.login("coord").await;
+        let leader = t.login("leader").await;
+        let tomorrow = t.app.today().tomorrow().unwrap().to_string();
+        let (status, body) = t
+            .call(
+                Method::POST,
+                "/api/meetings",
+                Some(&coord),
+                Some(json!({"number": "2026年第9次", "title": "会议", "held_on": tomorrow})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let meeting = body["id"].as_i64().unwrap();
+        let (_, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda"),
+                Some(&coord),
+                Some(json!({"items": [id], "title": ""})),
+            )
+            .await;
+        let agenda = body["id"].as_i64().unwrap();
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/agenda/{agenda}/decision"),
+                Some(&leader),
+                Some(
+                    json!({"action": "reject", "resolution_number": "阿人才领字〔2026〕2号", "reason": "岗位需求不足"}),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
+        assert!(body["message"].as_str().unwrap().contains("召开后"), "{body}");
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/close"),
+                Some(&coord),
+                Some(json!({"version": detail["version"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
+        assert!(body["message"].as_str().unwrap().contains("未作决定"), "{body}");
+        // Nothing moved.
+        let (_, item) = t.get(&format!("/api/workflow/{id}"), &coord).await;
+        assert_eq!(item["state"], "group_decision");
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_item_page_shows_the_history_and_keeps_what_was_typed_on_an_error() {
+    for t in TestApp::on_every_backend().await {
+        let id = start_plan_item(&t, "p3").await;
+        let unit = t.browser("unit").await;
+        let (status, html) = unit.get(&format!("/workflow/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{}", t.label);
+        assert!(html.contains("提交主管部门审核"), "the unit's button");
+        let (_, item) = t.get(&format!("/api/workflow/{id}"), &t.login("unit").await).await;
+        let version = item["version"].to_string();
+        let (status, _) = unit
+            .post_form(
+                &format!("/workflow/{id}/act"),
+                &[
+                    ("_csrf", &unit.csrf),
+                    ("action", "submit"),
+                    ("version", &version),
+                    ("reason", ""),
+                    ("back", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}", t.label);
+
+        // The department returns without a reason: refused, the page says so, nothing lost.
+        let dept = t.browser("dept").await;
+        let (_, item) = t.get(&format!("/api/workflow/{id}"), &t.login("dept").await).await;
+        let version = item["version"].to_string();
+        let (status, html) = dept
+            .post_form(
+                &format!("/workflow/{id}/act"),
+                &[
+                    ("_csrf", &dept.csrf),
+                    ("action", "return"),
+                    ("version", &version),
+                    ("reason", "   "),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(html.contains("请填写理由"), "{html}");
+        // A stale version: the other person's action is named.
+        let (status, html) = dept
+            .post_form(
+                &format!("/workflow/{id}/act"),
+                &[
+                    ("_csrf", &dept.csrf),
+                    ("action", "approve"),
+                    ("version", "1"),
+                    ("reason", "同意上报"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(html.contains("已由") && html.contains("同意上报"), "{html}");
+
+        // Another department's user does not learn that the item exists.
+        let (status, _) = t.browser("sysadmin").await.get(&format!("/workflow/{id}")).await;
+        assert!(
+            matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{status}"
+        );
+        let (status, _) = t.browser("talent").await.get(&format!("/workflow/{id}")).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{}: a talent sees only own items",
+            t.label
+        );
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_workbench_marks_steps_past_their_working_day_deadline() {
+    let t = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let id = start_plan_item(&t, "p4").await;
+    let unit = t.browser("unit").await;
+    let (_, page) = unit.get("/workbench").await;
+    assert!(page.contains(&format!("/workflow/{id}")), "the unit's task is listed");
+    assert!(!page.contains("已逾期"), "nothing is late yet");
+    // A draft is due in 10 working days: six weeks later it is late, and says so.
+    t.clock.advance_minutes(60 * 24 * 42);
+    let unit = t.browser("unit").await; // the old session timed out long ago
+    let (_, page) = unit.get("/workbench").await;
+    assert!(page.contains("已逾期"), "{page}");
+    assert!(
+        page.contains(r#"id="overdue-count""#),
+        "the count of late tasks is shown"
+    );
+    let (_, page) = unit.get(&format!("/workflow/{id}")).await;
+    assert!(page.contains("（已逾期）"), "the item's page marks the deadline too");
+    t.stop().await;
+}

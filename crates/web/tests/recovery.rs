@@ -1,0 +1,336 @@
+//! Re-evaluation and Art. 27 recovery over HTTP, on every backend: the coordination office
+//! records a change of facts (a new evaluation, the frozen one unchanged, the difference
+//! shown), ends a relation for cause (future installments cancelled, the recovery computed
+//! by the policy's named reading); finance records repayments, never more than is owed.
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
+use yincai_store::{NewCandidate, NewInstallment, NewTalent, NewUser};
+
+/// A doctor of the demo unit introduced on 2024-03-01 with the frozen report, one paid
+/// installment of ¥24,000 (2025) and one scheduled (2027); returns (talent, scheduled id).
+async fn talent(app: &TestApp, name: &str) -> (i64, i64) {
+    let org = app.org_id_of_user("unit").await;
+    let facts = Facts {
+        name: Some(name.into()),
+        policy: None,
+        as_of: "2026-11-24".parse().unwrap(),
+        person: Person {
+            degree: Degree::Doctor,
+            full_time: true,
+            title: Title::ViceSenior,
+            research_results: true,
+            ..Person::default()
+        },
+        employer: Employer::CityUnit,
+        mode: Mode::Recruit,
+        start: "2024-03-01".parse().unwrap(),
+        end: None,
+        ended_for_cause: false,
+        assessments: vec![Assessment::Passed, Assessment::Passed],
+        service_months: Vec::new(),
+        project_verified: false,
+        project_benefit_significant: false,
+    };
+    let report = yincai_app::policies().evaluate(&facts, false).unwrap();
+    let mut tx = app.app.store.begin_write().await.unwrap();
+    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+    let user = tx
+        .insert_user(
+            &NewUser {
+                username: format!("rec-{name}"),
+                display_name: name.into(),
+                org_id: public,
+                password_hash: "x".into(),
+                must_change_password: false,
+                roles: vec!["talent".into()],
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let candidate = tx
+        .insert_candidate(
+            user,
+            &NewCandidate {
+                name: name.into(),
+                id_type: "passport".into(),
+                id_number_enc: format!("e-{name}"),
+                id_number_index: format!("i-{name}"),
+                id_number_masked: "E1*****".into(),
+                phone_enc: "p".into(),
+                phone_masked: "138****5678".into(),
+                email: String::new(),
+                gender: "female".into(),
+                birth_date: None,
+                education: "[]".into(),
+                highest_degree: "doctor".into(),
+                title: "vice_senior".into(),
+                qualifications: String::new(),
+                honours: "[]".into(),
+                projects: String::new(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let talent = tx
+        .insert_talent(
+            &NewTalent {
+                candidate_id: candidate,
+                application_id: None,
+                special_case_id: None,
+                org_id: org,
+                name: name.into(),
+                mode: "recruit".into(),
+                employer: "city_unit".into(),
+                start_date: "2024-03-01".into(),
+                end_date: None,
+                category: report.category.map(i64::from),
+                obligations: "[]".into(),
+                policy_id: report.policy.id.clone(),
+                policy_version: report.policy.version.clone(),
+                facts: serde_json::to_string(&facts).unwrap(),
+                report: serde_json::to_string(&report).unwrap(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let inst = |seq: i64, due_on: &str| NewInstallment {
+        talent_id: talent,
+        org_id: org,
+        benefit_code: "living_subsidy".into(),
+        benefit_name: "生活补贴".into(),
+        article: "13(2)".into(),
+        seq,
+        service_year: Some(seq),
+        due_on: due_on.into(),
+        amount_fen: 2_400_000,
+    };
+    tx.insert_installments(&[inst(1, "2025-03-01"), inst(2, "2027-03-01")], 1)
+        .await
+        .unwrap();
+    tx.execute_raw(&format!(
+        "update installments set status = 'paid' where talent_id = {talent} and seq = 1"
+    ))
+    .await
+    .unwrap();
+    let scheduled: i64 = tx
+        .execute_raw_scalar(&format!(
+            "select cast(id as text) from installments where talent_id = {talent} and seq = 2"
+        ))
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    tx.commit().await.unwrap();
+    (talent, scheduled)
+}
+
+trait OrgOf {
+    async fn org_id_of_user(&self, username: &str) -> i64;
+}
+
+impl OrgOf for TestApp {
+    async fn org_id_of_user(&self, username: &str) -> i64 {
+        self.app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id
+    }
+}
+
+#[tokio::test]
+async fn reevaluation_ending_for_cause_and_repayment_over_http() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let coord = app.login("coord").await;
+        let finance = app.login("finance").await;
+        let unit = app.login("unit").await;
+        let (t, scheduled) = talent(&app, "周雪").await;
+        let frozen = app
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .talent(t)
+            .await
+            .unwrap()
+            .unwrap();
+
+        // A change of facts: a new evaluation, the frozen one unchanged.
+        let path = format!("/api/talents/{t}/evaluations");
+        let (s, _) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&unit),
+                Some(json!({"title": "senior", "reason": "x"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{label}");
+        let (s, body) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&coord),
+                Some(json!({"end": "2025-06-30", "reason": "合同提前终止"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {body}");
+        let evals = body["evaluations"].as_array().unwrap();
+        assert_eq!(evals.len(), 2, "{label}");
+        assert!(!evals[1]["diff"].as_array().unwrap().is_empty(), "{label}: {body}");
+        let (s, body) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&coord),
+                Some(json!({"title": "professor", "reason": "x"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        let after = app
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .talent(t)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((frozen.facts, frozen.report), (after.facts, after.report), "{label}");
+
+        // The page shows the frozen evaluation and the difference.
+        let b = app.browser("coord").await;
+        let (s, html) = b.get(&format!("/talents/{t}/evaluations")).await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(html.contains("冻结评估") && html.contains("第 1 次重新评估"), "{label}");
+        let (s, html) = b
+            .post_form(
+                &format!("/talents/{t}/evaluations"),
+                &[("_csrf", &b.csrf), ("end", "2025-13-01"), ("reason", "保留我")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(
+            html.contains("结束日期") && html.contains("保留我"),
+            "{label}: typed text kept"
+        );
+
+        // Ending for cause.
+        let (s, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/talents/{t}/end"),
+                Some(&coord),
+                Some(json!({"ended_on": "2025-06-30", "reason": "学术不端", "document": "阿人才组〔2026〕9号"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body["interpretation_id"], "cancellation (cancel_all)", "{label}");
+        assert_eq!(body["amount_fen"], 2_400_000, "{label}");
+        assert_eq!(body["cancelled_count"], 1, "{label}");
+        let id = body["id"].as_i64().unwrap();
+        let status = app
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .installment(scheduled)
+            .await
+            .unwrap()
+            .unwrap()
+            .status;
+        assert_eq!(status, "cancelled", "{label}");
+
+        // Repayments: never more than owed.
+        let rp = format!("/api/recoveries/{id}/repayments");
+        let (s, body) = app
+            .call(
+                Method::POST,
+                &rp,
+                Some(&finance),
+                Some(json!({"paid_on": "2026-11-20", "amount": "24000.01", "version": 1})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        let fb = app.browser("finance").await;
+        let (s, html) = fb
+            .post_form(
+                &format!("/recoveries/{id}/repayments"),
+                &[
+                    ("_csrf", &fb.csrf),
+                    ("paid_on", "2026-11-20"),
+                    ("amount", "30000"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(html.contains("超过尚欠") && html.contains("30000"), "{label}");
+        let (s, _) = fb
+            .post_form(
+                &format!("/recoveries/{id}/repayments"),
+                &[
+                    ("_csrf", &fb.csrf),
+                    ("paid_on", "2026-11-20"),
+                    ("amount", "4000"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{label}");
+        let (s, body) = app
+            .call(
+                Method::POST,
+                &rp,
+                Some(&finance),
+                Some(json!({"paid_on": "2026-11-21", "amount": "20000", "version": 2})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body["recovery"]["status"], "settled", "{label}");
+        assert_eq!(body["repayments"].as_array().unwrap().len(), 2, "{label}");
+        let (s, body) = app.get("/api/recoveries?status=settled", &coord).await;
+        assert_eq!((s, body["total"].as_i64()), (StatusCode::OK, Some(1)), "{label}");
+        let (s, html) = fb.get(&format!("/recoveries/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "{label}");
+        assert!(html.contains("已结清") && html.contains("cancellation"), "{label}");
+        let (s, html) = fb.get("/recoveries").await;
+        assert!(s == StatusCode::OK && html.contains("周雪"), "{label}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_recovery_endpoints_are_documented() {
+    let t = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
+    let (_, doc) = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    for (path, method) in [
+        ("/api/talents/{id}/evaluations", "get"),
+        ("/api/talents/{id}/evaluations", "post"),
+        ("/api/talents/{id}/end", "post"),
+        ("/api/recoveries", "get"),
+        ("/api/recoveries/{id}", "get"),
+        ("/api/recoveries/{id}/repayments", "post"),
+    ] {
+        assert_eq!(doc["paths"][path][method]["tags"][0], "recovery", "{method} {path}");
+    }
+    assert!(doc["components"]["schemas"]["Recovery"]["properties"]["interpretation_id"].is_object());
+    t.stop().await;
+}

@@ -1,6 +1,8 @@
 //! Applications (Art. 12(2)-(3)): a registered candidate applies to a position of a
 //! published plan while it is open; the coordination office reviews the application with
-//! a checklist and the Art. 10 category computed by the policy engine, returns it for
+//! a checklist, records its findings (审查认定) on the facts of Art. 10(3)-(6) that the form
+//! does not state, sees the Art. 10 category computed by the policy engine from the form and
+//! the findings, returns it for
 //! completion (补正: the form is snapshotted again on resubmission and the changes shown),
 //! rejects it or passes it; for a passed application it generates the intent letter
 //! (招聘意向书 / 特聘意向书, Art. 12), which the candidate accepts or declines.
@@ -40,6 +42,36 @@ pub const CHECKLIST_ITEMS: [(&str, &str); 5] = [
     ("no_record", "无不良记录，无不得引进的情形"),
 ];
 
+/// The qualification review's findings (审查认定): the facts of Art. 10(3)-(6) that the
+/// registration form does not state, which the reviewer judges from the materials, each
+/// recorded with its basis. Code (the policy engine's fact of the same name), label, and
+/// what the reviewer finds (with the category it counts towards).
+pub const FINDING_ITEMS: [(&str, &str, &str); 4] = [
+    (
+        "research_results",
+        "取得科研成果",
+        "具有创新能力和科研成果（第十条第（四）项，须同时具有硕士及以上学位或副高级及以上职称）",
+    ),
+    (
+        "shortage_field",
+        "紧缺专业",
+        "所学专业属本市主导产业、新兴产业、重点工程、重点行业等急需紧缺专业（第十条第（五）项，须同时具有学士及以上学位、注册师执业资格或中级及以上职称）",
+    ),
+    (
+        "practical_talent",
+        "实用型人才",
+        "未取得较高学历，但确有真才实学或较高专业技术水平（第十条第（六）项）",
+    ),
+    (
+        "leading_technology",
+        "掌握领先技术",
+        "具有区内外领先水平或填补区内外空白的科技项目、发明专利、专有技术，来阿拉山口市创业（第十条第（三）项）",
+    ),
+];
+
+/// The longest basis of a finding, in characters.
+pub const FINDING_BASIS_MAX: usize = 200;
+
 /// States in which an application holds one of its position's openings: from the letter
 /// sent to the introduced talent.
 pub const HOLDING_STATES: [&str; 6] = [
@@ -62,6 +94,87 @@ pub struct CheckItem {
 
 /// The checklist by item code (see [`CHECKLIST_ITEMS`]).
 pub type Checklist = BTreeMap<String, CheckItem>;
+
+/// One finding of the review (审查认定) as stored and as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    #[serde(default)]
+    pub checked: bool,
+    /// What the finding rests on: the document, certificate or opinion (required when checked).
+    #[serde(default)]
+    pub basis: String,
+}
+
+/// The review's findings by code (see [`FINDING_ITEMS`]).
+pub type Findings = BTreeMap<String, Finding>;
+
+/// One finding as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// What the reviewer finds, with the category it counts towards.
+    pub hint: &'static str,
+    pub checked: bool,
+    pub basis: String,
+}
+
+/// The findings recorded with an application (its stored JSON): `None` when none were
+/// recorded (an application reviewed before findings existed stores `{}`).
+pub fn recorded_findings(stored: &str) -> Option<Findings> {
+    serde_json::from_str::<Findings>(stored).ok().filter(|f| !f.is_empty())
+}
+
+/// Sets the person's facts of Art. 10(3)-(6) to what the review found: a fact is true when
+/// its finding is checked.
+pub fn apply_findings(person: &mut yincai_policy::Person, findings: &Findings) {
+    let found = |code: &str| findings.get(code).is_some_and(|f| f.checked);
+    person.research_results = found("research_results");
+    person.shortage_field = found("shortage_field");
+    person.practical_talent = found("practical_talent");
+    person.leading_technology = found("leading_technology");
+}
+
+fn finding_rows(findings: &Findings) -> Vec<FindingRow> {
+    FINDING_ITEMS
+        .iter()
+        .map(|(code, label, hint)| {
+            let f = findings.get(*code).cloned().unwrap_or_default();
+            FindingRow {
+                code,
+                label,
+                hint,
+                checked: f.checked,
+                basis: f.basis,
+            }
+        })
+        .collect()
+}
+
+/// The findings as the audit record states them: those made (with their basis) and those
+/// withdrawn since `before`.
+fn findings_summary(now: &Findings, before: &Findings) -> String {
+    let found = |f: &Findings, code: &str| f.get(code).is_some_and(|x| x.checked);
+    let made: Vec<String> = FINDING_ITEMS
+        .iter()
+        .filter(|(code, _, _)| found(now, code))
+        .map(|(code, label, _)| format!("{label}（依据：{}）", now[*code].basis))
+        .collect();
+    let withdrawn: Vec<&str> = FINDING_ITEMS
+        .iter()
+        .filter(|(code, _, _)| found(before, code) && !found(now, code))
+        .map(|(_, label, _)| *label)
+        .collect();
+    let mut out = if made.is_empty() {
+        "审查认定：无".to_string()
+    } else {
+        format!("审查认定：{}", made.join("、"))
+    };
+    if !withdrawn.is_empty() {
+        out.push_str(&format!("；撤销认定：{}", withdrawn.join("、")));
+    }
+    out
+}
 
 /// One line of the checklist as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -111,8 +224,11 @@ pub struct CategoryEvaluation {
     pub excluded_by: Option<String>,
     /// The policy applied.
     pub policy: String,
-    /// What the facts were taken from (the form states only some of Art. 10).
+    /// What the facts were taken from (the form states only some of Art. 10; the review's
+    /// findings the rest).
     pub basis: String,
+    /// The labels of the review's findings taken into account (checked ones).
+    pub findings: Vec<String>,
     /// Set when the engine could not evaluate.
     pub error: Option<String>,
 }
@@ -252,6 +368,10 @@ pub struct ApplicationView {
     pub changes: Vec<FormField>,
     pub resubmitted: bool,
     pub checklist: Vec<CheckRow>,
+    /// The review's findings (审查认定), every item, checked or not.
+    pub findings: Vec<FindingRow>,
+    /// Whether findings were recorded (otherwise every item shows unchecked).
+    pub findings_recorded: bool,
     pub evaluation: CategoryEvaluation,
     pub events: Vec<WorkflowEventRow>,
     pub actions: Vec<ActionChoice>,
@@ -287,12 +407,16 @@ pub struct ApplicationFilter {
     pub limit: i64,
 }
 
-/// The review as typed: the checklist, and optionally the decision taken with it.
+/// The review as typed: the checklist, the findings, and optionally the decision taken
+/// with it.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewInput {
     /// The application's version as read (optimistic); `None`: the current one.
     pub version: Option<i64>,
     pub checklist: Checklist,
+    /// The findings (审查认定); items left out are saved unchecked. `None` keeps the
+    /// findings recorded before.
+    pub findings: Option<Findings>,
     /// Approve (pass), Return (补正) or Reject, taken in the same transaction.
     pub action: Option<Action>,
     pub reason: String,
@@ -418,11 +542,17 @@ fn number_zh(n: u32) -> String {
     }
 }
 
-/// Evaluates the Art. 10 category of a submitted form for a position. Only what the form
-/// states is used: degree (full-time or not), title, honours; the engine's other facts
-/// (research results, shortage field, practical talent, leading technology) are left
-/// false, so categories 3-6 that depend on them are for the reviewer to judge.
-pub fn evaluate_form(form: &Value, mode: &str, org_kind: &str, today: jiff::civil::Date) -> CategoryEvaluation {
+/// Evaluates the Art. 10 category of a submitted form for a position. The form states the
+/// degree (full-time or not), the title and the honours; the engine's other facts of
+/// Art. 10(3)-(6) (research results, shortage field, practical talent, leading technology)
+/// are the review's findings (checked ones true, the rest false).
+pub fn evaluate_form(
+    form: &Value,
+    findings: &Findings,
+    mode: &str,
+    org_kind: &str,
+    today: jiff::civil::Date,
+) -> CategoryEvaluation {
     use yincai_policy::{Degree, Employer, Facts, Honour, Mode, Person, Title};
     let snap: Snapshot = serde_json::from_value(form.clone()).unwrap_or_default();
     let parse_degree = |d: &str| serde_json::from_value::<Degree>(Value::String(d.into())).unwrap_or_default();
@@ -453,17 +583,24 @@ pub fn evaluate_form(form: &Value, mode: &str, org_kind: &str, today: jiff::civi
         .collect();
     let mode_fact = serde_json::from_value::<Mode>(Value::String(mode.into())).unwrap_or_default();
     let employer = serde_json::from_value::<Employer>(Value::String(org_kind.into())).unwrap_or_default();
+    let mut person = Person {
+        degree,
+        full_time: is_full_time,
+        title,
+        honours,
+        ..Default::default()
+    };
+    apply_findings(&mut person, findings);
+    let found: Vec<String> = finding_rows(findings)
+        .into_iter()
+        .filter(|f| f.checked)
+        .map(|f| f.label.to_string())
+        .collect();
     let facts = Facts {
         name: Some(snap.name.clone()).filter(|n| !n.is_empty()),
         policy: None,
         as_of: today,
-        person: Person {
-            degree,
-            full_time: is_full_time,
-            title,
-            honours,
-            ..Default::default()
-        },
+        person,
         employer,
         mode: mode_fact,
         start: today,
@@ -474,8 +611,15 @@ pub fn evaluate_form(form: &Value, mode: &str, org_kind: &str, today: jiff::civi
         project_verified: false,
         project_benefit_significant: false,
     };
-    let basis = "依据登记表所填学位（是否全日制）、专业技术职称、荣誉称号计算；科研成果、急需紧缺专业、实用性人才、领先技术等情形登记表未载明，须由审查人员结合材料认定"
-        .to_string();
+    let basis = if found.is_empty() {
+        "依据登记表所填学位（是否全日制）、专业技术职称、荣誉称号计算；取得科研成果、紧缺专业、实用型人才、掌握领先技术等情形登记表未载明，须由审查人员结合材料在“审查认定”中认定（尚未认定任何一项）"
+            .to_string()
+    } else {
+        format!(
+            "依据登记表所填学位（是否全日制）、专业技术职称、荣誉称号，以及资格审查认定的{}计算",
+            found.join("、")
+        )
+    };
     match crate::policies().evaluate(&facts, false) {
         Ok(report) => CategoryEvaluation {
             category: report.category,
@@ -494,10 +638,12 @@ pub fn evaluate_form(form: &Value, mode: &str, org_kind: &str, today: jiff::civi
             excluded_by: report.excluded_by.map(|x| format!("第{}条：{}", x.article, x.reason)),
             policy: format!("{}（{}）", report.policy.title, report.policy.document_number),
             basis,
+            findings: found,
             error: None,
         },
         Err(e) => CategoryEvaluation {
             basis,
+            findings: found,
             error: Some(format!("政策计算未能完成：{e}")),
             ..Default::default()
         },
@@ -640,7 +786,7 @@ impl App {
         }
         let view = CandidateView::from(candidate);
         let form = serde_json::to_value(&view).map_err(|e| AppError::Internal(e.into()))?;
-        let evaluation = evaluate_form(&form, &pos.mode, &pos.org_kind, today);
+        let evaluation = evaluate_form(&form, &Findings::new(), &pos.mode, &pos.org_kind, today);
         let now = self.now();
         let id = tx
             .insert_application(
@@ -824,7 +970,9 @@ impl App {
         let previous: Option<Value> = app.previous_form.as_deref().and_then(|p| serde_json::from_str(p).ok());
         let fields = form_fields(&form, previous.as_ref());
         let changes = fields.iter().filter(|f| f.old.is_some()).cloned().collect();
-        let evaluation = evaluate_form(&form, &pos.mode, &pos.org_kind, self.today());
+        let recorded = recorded_findings(&app.findings);
+        let findings = recorded.clone().unwrap_or_default();
+        let evaluation = evaluate_form(&form, &findings, &pos.mode, &pos.org_kind, self.today());
         let is_applicant = row.candidate_user_id == actor.user_id;
         let state = row.state.clone().unwrap_or_default();
         let letter = tx.intent_letter_for(id).await?.map(LetterView::from);
@@ -841,6 +989,8 @@ impl App {
             changes,
             resubmitted: previous.is_some(),
             checklist: checklist_rows(&app.checklist),
+            findings: finding_rows(&findings),
+            findings_recorded: recorded.is_some(),
             evaluation,
             events,
             letter,
@@ -848,8 +998,9 @@ impl App {
         })
     }
 
-    /// Saves the review checklist (and the category computed now) and, if asked, takes the
-    /// review decision — pass, return for 补正, reject — in the same transaction.
+    /// Saves the review checklist and findings (and the category computed now from the form
+    /// and the findings) and, if asked, takes the review decision — pass, return for 补正,
+    /// reject — in the same transaction.
     pub async fn review_application(
         &self,
         actor: &Actor,
@@ -871,6 +1022,31 @@ impl App {
                 errors.push(FieldError::new(
                     format!("note_{code}"),
                     format!("审查清单“{label}”的备注：最多 500 字"),
+                ));
+            }
+        }
+        for (code, f) in input.findings.iter().flatten() {
+            let Some((_, label, _)) = FINDING_ITEMS.iter().find(|(c, _, _)| c == code) else {
+                errors.push(FieldError::new(
+                    "findings",
+                    format!(
+                        "审查认定：没有“{code}”这一项，请按页面所列填写（取得科研成果、紧缺专业、实用型人才、掌握领先技术）"
+                    ),
+                ));
+                continue;
+            };
+            let basis = f.basis.trim();
+            if basis.chars().count() > FINDING_BASIS_MAX {
+                errors.push(FieldError::new(
+                    format!("basis_{code}"),
+                    format!("审查认定“{label}”的认定依据：最多 {FINDING_BASIS_MAX} 字，请写明所依据的材料名称即可"),
+                ));
+            } else if f.checked && basis.is_empty() {
+                errors.push(FieldError::new(
+                    format!("basis_{code}"),
+                    format!(
+                        "审查认定“{label}”：请填写认定依据（所依据的材料，如论文、专利证书、获奖证书、项目验收文件或主管部门意见）"
+                    ),
                 ));
             }
         }
@@ -902,7 +1078,24 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("岗位".into()))?;
         let form: Value = serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null);
-        let evaluation = evaluate_form(&form, &pos.mode, &pos.org_kind, self.today());
+        let before = recorded_findings(&app.findings).unwrap_or_default();
+        let findings: Option<Findings> = input.findings.as_ref().map(|typed| {
+            FINDING_ITEMS
+                .iter()
+                .map(|(code, _, _)| {
+                    let f = typed.get(*code).cloned().unwrap_or_default();
+                    (
+                        code.to_string(),
+                        Finding {
+                            checked: f.checked,
+                            basis: f.basis.trim().to_string(),
+                        },
+                    )
+                })
+                .collect()
+        });
+        let effective = findings.as_ref().unwrap_or(&before);
+        let evaluation = evaluate_form(&form, effective, &pos.mode, &pos.org_kind, self.today());
         let checklist: Checklist = CHECKLIST_ITEMS
             .iter()
             .map(|(code, _)| {
@@ -925,6 +1118,10 @@ impl App {
             self.now(),
         )
         .await?;
+        if let Some(findings) = &findings {
+            let stored = serde_json::to_string(findings).map_err(|e| AppError::Internal(e.into()))?;
+            tx.update_application_findings(id, &stored).await?;
+        }
         let done = checklist.values().filter(|c| c.checked).count();
         let category = evaluation
             .category
@@ -935,10 +1132,11 @@ impl App {
             "application_reviewed",
             (OBJECT, id.to_string()),
             format!(
-                "资格审查清单：{} → {}（已核 {done}/{} 项，{category}）",
+                "资格审查清单：{} → {}（已核 {done}/{} 项；{}；{category}）",
                 row.candidate_name,
                 row.position_title,
-                CHECKLIST_ITEMS.len()
+                CHECKLIST_ITEMS.len(),
+                findings_summary(effective, &before)
             ),
         ))
         .await?;
@@ -1015,7 +1213,8 @@ impl App {
             .ok_or_else(|| AppError::NotFound("岗位".into()))?;
         let form: Value = serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null);
         let today = self.today();
-        let evaluation = evaluate_form(&form, &pos.mode, &pos.org_kind, today);
+        let findings = recorded_findings(&app.findings).unwrap_or_default();
+        let evaluation = evaluate_form(&form, &findings, &pos.mode, &pos.org_kind, today);
         let kind = if pos.mode == "special" { "special" } else { "recruit" };
         let body = letter_body(&row, &pos, &evaluation, today);
         let now = self.now();
@@ -1091,7 +1290,8 @@ impl App {
     }
 
     /// After a 补正 (draft → review following a return): the form is snapshotted again,
-    /// the last submitted one kept as the previous, and the category recomputed.
+    /// the last submitted one kept as the previous, and the category recomputed from the new
+    /// form and the review's findings, which are kept.
     pub(crate) async fn application_resubmitted(&self, tx: &mut Tx, t: &Transitioned<'_>) -> Result<()> {
         let events = tx.workflow_events(t.item.id).await?;
         if !events.iter().any(|e| e.action == Action::Return.code()) {
@@ -1111,7 +1311,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("岗位".into()))?;
         let form = serde_json::to_value(CandidateView::from(candidate)).map_err(|e| AppError::Internal(e.into()))?;
-        let evaluation = evaluate_form(&form, &pos.mode, &pos.org_kind, self.today());
+        let findings = recorded_findings(&app.findings).unwrap_or_default();
+        let evaluation = evaluate_form(&form, &findings, &pos.mode, &pos.org_kind, self.today());
         tx.resnapshot_application(id, &form.to_string(), evaluation.category.map(i64::from), self.now())
             .await?;
         Ok(())
@@ -1282,11 +1483,79 @@ mod tests {
             "honours": ["provincial_expert"],
         });
         let today = jiff::civil::date(2026, 11, 24);
-        let e = evaluate_form(&form, "recruit", "city_unit", today);
+        let e = evaluate_form(&form, &Findings::new(), "recruit", "city_unit", today);
         assert_eq!(e.error, None);
         assert_eq!(e.category, Some(2), "{e:?}");
         assert!(e.categories.iter().any(|c| c.article == "10(2)"));
         let plain = serde_json::json!({"education": [{"degree": "master", "institution": "x", "full_time": true}]});
-        assert_eq!(evaluate_form(&plain, "recruit", "city_unit", today).category, None);
+        assert_eq!(
+            evaluate_form(&plain, &Findings::new(), "recruit", "city_unit", today).category,
+            None
+        );
+    }
+
+    #[test]
+    fn the_reviews_findings_reach_categories_3_to_6() {
+        let today = jiff::civil::date(2026, 11, 24);
+        let finding = |code: &str| -> Findings {
+            [(
+                code.to_string(),
+                Finding {
+                    checked: true,
+                    basis: "材料".into(),
+                },
+            )]
+            .into()
+        };
+        let category =
+            |form: &Value, findings: &Findings| evaluate_form(form, findings, "recruit", "city_unit", today).category;
+        let master = serde_json::json!({"education": [{"degree": "master", "institution": "x", "full_time": true}]});
+        let e = evaluate_form(&master, &finding("research_results"), "recruit", "city_unit", today);
+        assert_eq!(e.category, Some(4), "{e:?}");
+        assert_eq!(e.findings, ["取得科研成果"]);
+        assert!(e.basis.contains("资格审查认定的取得科研成果"), "{}", e.basis);
+        let bachelor =
+            serde_json::json!({"education": [{"degree": "bachelor", "institution": "x", "full_time": true}]});
+        assert_eq!(category(&bachelor, &finding("shortage_field")), Some(5));
+        // Research results need a master's degree or a vice-senior title: a bachelor has neither.
+        assert_eq!(category(&bachelor, &finding("research_results")), None);
+        assert_eq!(category(&Value::Null, &finding("practical_talent")), Some(6));
+        assert_eq!(category(&Value::Null, &finding("leading_technology")), Some(3));
+        // An unchecked finding counts for nothing.
+        let mut unchecked = finding("shortage_field");
+        unchecked.get_mut("shortage_field").unwrap().checked = false;
+        assert_eq!(category(&bachelor, &unchecked), None);
+        assert_eq!(recorded_findings("{}"), None, "no findings recorded");
+        assert_eq!(recorded_findings("not json"), None);
+        assert_eq!(
+            recorded_findings(r#"{"shortage_field":{"checked":true,"basis":"b"}}"#).map(|f| f.len()),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn the_audit_states_the_findings_made_and_withdrawn() {
+        let f = |pairs: &[(&str, bool)]| -> Findings {
+            pairs
+                .iter()
+                .map(|(c, checked)| {
+                    (
+                        c.to_string(),
+                        Finding {
+                            checked: *checked,
+                            basis: format!("{c}的材料"),
+                        },
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(findings_summary(&Findings::new(), &Findings::new()), "审查认定：无");
+        assert_eq!(
+            findings_summary(
+                &f(&[("research_results", true), ("shortage_field", false)]),
+                &f(&[("shortage_field", true)])
+            ),
+            "审查认定：取得科研成果（依据：research_results的材料）；撤销认定：紧缺专业"
+        );
     }
 }

@@ -668,10 +668,16 @@ fn parse_mode(code: &str) -> Option<Mode> {
 /// The person's facts from the registration form: the highest full-time degree if there
 /// is one (Art. 10 counts full-time degrees), else the highest degree, not full-time; the
 /// title and the honours. The form does not state research results, a shortage field, a
-/// practical talent or a leading technology: those are the reviewer's judgement, so when
-/// the qualification review settled on category 3-6 (`reviewed_category`) the fact that
-/// category stands for is set.
-pub fn person_of(c: &CandidateRow, reviewed_category: Option<i64>) -> Person {
+/// practical talent or a leading technology: those are the qualification review's
+/// findings (审查认定, `findings`), each fact true when its finding is checked. An
+/// application reviewed before findings were recorded (`None`) keeps the older reading:
+/// when its stored category is 3-6 (`reviewed_category`), the fact that category stands
+/// for is set.
+pub fn person_of(
+    c: &CandidateRow,
+    findings: Option<&crate::applications::Findings>,
+    reviewed_category: Option<i64>,
+) -> Person {
     let education: Vec<Education> = serde_json::from_str(&c.education).unwrap_or_default();
     let degree_of = |e: &Education| parse_code::<Degree>(&e.degree).unwrap_or_default();
     let full_time = education.iter().filter(|e| e.full_time).map(degree_of).max();
@@ -694,12 +700,13 @@ pub fn person_of(c: &CandidateRow, reviewed_category: Option<i64>) -> Person {
         honours: honours.iter().filter_map(|h| parse_code::<Honour>(h)).collect(),
         ..Default::default()
     };
-    match reviewed_category {
-        Some(3) => person.leading_technology = true,
-        Some(4) => person.research_results = true,
-        Some(5) => person.shortage_field = true,
-        Some(6) => person.practical_talent = true,
-        _ => {}
+    match (findings, reviewed_category) {
+        (Some(findings), _) => crate::applications::apply_findings(&mut person, findings),
+        (None, Some(3)) => person.leading_technology = true,
+        (None, Some(4)) => person.research_results = true,
+        (None, Some(5)) => person.shortage_field = true,
+        (None, Some(6)) => person.practical_talent = true,
+        (None, _) => {}
     }
     person
 }
@@ -1007,13 +1014,18 @@ impl App {
             .candidate(app.candidate_id)
             .await?
             .ok_or_else(|| AppError::NotFound("人才登记表".into()))?;
+        // The review's findings (审查认定) on the facts of Art. 10(3)-(6) the form does not state.
+        let findings = tx
+            .application(application_id)
+            .await?
+            .and_then(|a| crate::applications::recorded_findings(&a.findings));
         let employer = employer_of(&app.org_kind);
         let today = self.today();
         let facts = Facts {
             name: Some(candidate.name.clone()),
             policy: None,
             as_of: if today < start { start } else { today },
-            person: person_of(&candidate, app.category),
+            person: person_of(&candidate, findings.as_ref(), app.category),
             employer,
             mode,
             start,

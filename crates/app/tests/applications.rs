@@ -1,19 +1,24 @@
 //! Applications through the app on SQLite and (when `YINCAI_TEST_POSTGRES_URL` is set)
 //! PostgreSQL: applying within the dates, once per position; the review with its checklist
 //! and category; 补正 with the changes highlighted; the intent letter, required before it is
-//! sent and refused beyond the openings; acceptance; who sees what.
+//! sent and refused beyond the openings; acceptance; who sees what; the review's findings
+//! (审查认定) that reach Art. 10(3)-(6) and become the talent's facts at confirmation.
 
 use std::sync::Arc;
 
-use yincai_app::applications::{ApplicationFilter, CHECKLIST_ITEMS, CheckItem, Checklist, ReviewInput};
+use yincai_app::applications::{
+    ApplicationFilter, CHECKLIST_ITEMS, CheckItem, Checklist, Finding, Findings, ReviewInput,
+};
 use yincai_app::candidates::{Education, ProfileInput};
 use yincai_app::clock::ManualClock;
+use yincai_app::meetings::{AgendaDecision, MeetingInput};
+use yincai_app::talents::ProcedureInput;
 use yincai_app::workflow::ActInput;
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
 use yincai_store::test_support::TestDb;
-use yincai_store::{NewOrg, NewUser, Store};
+use yincai_store::{AuditQuery, NewOrg, NewUser, Store};
 
 /// 2026-11-24 10:00 Beijing.
 fn today_10am() -> i64 {
@@ -33,6 +38,7 @@ struct World {
     other_unit: Actor,
     other_dept: Actor,
     coord: Actor,
+    leader: Actor,
     unit_org: i64,
 }
 
@@ -54,6 +60,7 @@ async fn world(db: &TestDb) -> World {
         ("科技创新服务中心", OrgKind::CityUnit, Some(1)),
         ("人才工作协调办公室", OrgKind::CoordinationOffice, None),
         ("社会公众（测试）", OrgKind::Public, None),
+        ("人才工作领导小组", OrgKind::LeadingGroup, None),
     ] {
         let parent_id = parent.map(|i: usize| orgs[i]);
         let id = tx
@@ -80,6 +87,7 @@ async fn world(db: &TestDb) -> World {
         ("unit2", "钱多", 3, OrgKind::CityUnit, Role::Unit),
         ("dept2", "孙科", 1, OrgKind::Department, Role::Department),
         ("coord", "赵敏", 4, OrgKind::CoordinationOffice, Role::Coordination),
+        ("leader", "周正", 6, OrgKind::LeadingGroup, Role::LeadingGroup),
     ] {
         let id = tx
             .insert_user(
@@ -125,6 +133,7 @@ async fn world(db: &TestDb) -> World {
         other_unit: next(),
         other_dept: next(),
         coord: next(),
+        leader: next(),
         unit_org: orgs[2],
     }
 }
@@ -534,6 +543,316 @@ async fn each_sees_only_their_own_applications() {
             w.app.applications(&w.coord, &f("passed")).await.unwrap().total,
             0,
             "{l}"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// A full-time bachelor in a field the city lacks, with no title and no honour: the form
+/// alone meets no Art. 10 category.
+fn bachelor(name: &str, id_number: &str, phone: &str) -> ProfileInput {
+    ProfileInput {
+        name: name.into(),
+        id_type: "citizen_id".into(),
+        id_number: id_number.into(),
+        phone: phone.into(),
+        gender: "male".into(),
+        education: vec![Education {
+            degree: "bachelor".into(),
+            institution: "石河子大学".into(),
+            major: "国际物流".into(),
+            full_time: true,
+            school_tier: "211".into(),
+            graduation_year: "2024".into(),
+        }],
+        title: "none".into(),
+        ..Default::default()
+    }
+}
+
+fn shortage_field(basis: &str) -> Findings {
+    Findings::from([(
+        "shortage_field".to_string(),
+        Finding {
+            checked: true,
+            basis: basis.into(),
+        },
+    )])
+}
+
+impl World {
+    /// A passed application through the letter, its acceptance, the leading group's
+    /// decision, the unit's contract and the office's confirmation: introduced.
+    async fn introduce(&self, who: &Actor, id: i64, n: u32) {
+        self.app.generate_letter(&self.coord, id, &ctx()).await.unwrap();
+        self.act(&self.coord, id, ActInput::new(Action::Submit)).await.unwrap();
+        self.act(who, id, ActInput::new(Action::Approve)).await.unwrap();
+        let meeting = self
+            .app
+            .create_meeting(
+                &self.coord,
+                &MeetingInput {
+                    number: format!("2026年第{n}次"),
+                    title: "人才工作领导小组会议".into(),
+                    held_on: "2026-11-24".into(),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let item = self.app.application(&self.coord, id).await.unwrap().summary.item_id;
+        let agenda = self
+            .app
+            .add_agenda_item(&self.coord, meeting, "", &[item], &ctx())
+            .await
+            .unwrap();
+        let decision = AgendaDecision {
+            action: Some(Action::Approve),
+            resolution_number: format!("阿人才领字〔2026〕{n}号"),
+            reason: "同意".into(),
+        };
+        self.app
+            .decide_agenda_item(&self.leader, meeting, agenda, &decision, &ctx())
+            .await
+            .unwrap();
+        let contract = ProcedureInput {
+            contract_number: format!("阿口岸合字2026-00{n}"),
+            signed_on: "2026-11-20".into(),
+            start_date: "2026-12-01".into(),
+            end_date: "2031-11-30".into(),
+            term_years: "5".into(),
+            probation_months: "3".into(),
+            ..Default::default()
+        };
+        self.app
+            .save_procedure(&self.unit, id, &contract, &ctx())
+            .await
+            .unwrap();
+        self.act(&self.unit, id, ActInput::new(Action::Submit)).await.unwrap();
+        self.act(&self.coord, id, ActInput::new(Action::Approve)).await.unwrap();
+        assert_eq!(self.state(id).await, "introduced");
+    }
+
+    /// The talent record of an application: its category and frozen facts.
+    async fn talent_of(&self, id: i64) -> (Option<i64>, yincai_policy::Facts) {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        let t = tx.talent_by_application(id).await.unwrap().expect("a talent record");
+        (t.category, serde_json::from_str(&t.facts).unwrap())
+    }
+}
+
+#[tokio::test]
+async fn a_shortage_field_bachelor_is_category_5_by_the_reviews_finding_and_the_talent_keeps_it() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let l = db.label;
+        let position = w.position("2026-11-01", "2026-12-31", 2, "recruit", true).await;
+        w.app
+            .save_my_profile(
+                &w.talent,
+                &bachelor("张三", "110101199003071233", "13812345678"),
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        w.app
+            .save_my_profile(
+                &w.talent2,
+                &bachelor("李四", "11010519491231002X", "13912345678"),
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let found = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
+        let plain = w.app.apply(&w.talent2, position, &ctx()).await.unwrap();
+
+        // The form alone: no category; nothing found yet, and the page says it is the reviewer's.
+        let view = w.app.application(&w.coord, found).await.unwrap();
+        assert_eq!(view.evaluation.category, None, "{l}");
+        assert!(!view.findings_recorded, "{l}");
+        assert_eq!(
+            view.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            [
+                "research_results",
+                "shortage_field",
+                "practical_talent",
+                "leading_technology"
+            ],
+            "{l}"
+        );
+        assert!(view.findings.iter().all(|f| !f.checked), "{l}");
+        assert!(
+            view.evaluation.basis.contains("审查认定"),
+            "{l}: {}",
+            view.evaluation.basis
+        );
+
+        // A finding needs its basis; an unknown one is named. Nothing is saved.
+        for (findings, field) in [
+            (shortage_field("  "), "basis_shortage_field"),
+            (shortage_field(&"材".repeat(201)), "basis_shortage_field"),
+            (Findings::from([("famous".to_string(), Finding::default())]), "findings"),
+        ] {
+            let input = ReviewInput {
+                checklist: World::full_checklist(),
+                findings: Some(findings),
+                ..Default::default()
+            };
+            let e = w
+                .app
+                .review_application(&w.coord, found, &input, &ctx())
+                .await
+                .unwrap_err();
+            let (f, message) = invalid_field(&e);
+            assert_eq!(f, field, "{l}: {message}");
+            assert!(message.contains("审查认定"), "{l}: {message}");
+        }
+        assert!(
+            !w.app.application(&w.coord, found).await.unwrap().findings_recorded,
+            "{l}"
+        );
+
+        // With the finding: category 5, stored with the application and audited with its basis.
+        let basis = "岗位属口岸物流急需紧缺专业目录（阿人社发〔2026〕5号）";
+        let input = ReviewInput {
+            checklist: World::full_checklist(),
+            findings: Some(shortage_field(basis)),
+            ..Default::default()
+        };
+        w.app.review_application(&w.coord, found, &input, &ctx()).await.unwrap();
+        let view = w.app.application(&w.coord, found).await.unwrap();
+        assert_eq!(view.evaluation.category, Some(5), "{l}: {:?}", view.evaluation);
+        assert_eq!(view.summary.category, Some(5), "{l}: stored with the application");
+        assert_eq!(view.evaluation.categories[0].article, "10(5)", "{l}");
+        assert_eq!(view.evaluation.findings, ["紧缺专业"], "{l}");
+        assert!(view.findings_recorded, "{l}");
+        let row = view.findings.iter().find(|f| f.code == "shortage_field").unwrap();
+        assert!(row.checked && row.basis == basis, "{l}: {row:?}");
+        let audit = w
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .audit_records(&AuditQuery {
+                action: Some("application_reviewed".into()),
+                object_id: Some(found.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .rows;
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.summary.contains(&format!("审查认定：紧缺专业（依据：{basis}）"))
+                    && a.summary.contains("第十条第（五）项")),
+            "{l}: {audit:?}"
+        );
+
+        // Kept through a 补正 (a review without findings keeps them, and so does resubmission).
+        w.review(found, Some(Action::Return), "请补充毕业证书").await.unwrap();
+        w.act(&w.talent, found, ActInput::new(Action::Submit)).await.unwrap();
+        let view = w.app.application(&w.coord, found).await.unwrap();
+        assert_eq!(
+            (view.summary.state.as_str(), view.summary.category),
+            ("review", Some(5)),
+            "{l}"
+        );
+        assert!(
+            view.findings.iter().any(|f| f.code == "shortage_field" && f.checked),
+            "{l}"
+        );
+
+        // Pass both; the letter cites the category found.
+        w.review(found, Some(Action::Approve), "").await.unwrap();
+        w.review(plain, Some(Action::Approve), "").await.unwrap();
+        let letter = w.app.generate_letter(&w.coord, found, &ctx()).await.unwrap();
+        assert!(letter.body.contains("第十条第（五）项"), "{l}: {}", letter.body);
+        assert_eq!(
+            w.app.application(&w.coord, plain).await.unwrap().summary.category,
+            None,
+            "{l}"
+        );
+
+        // Introduced: the talent's facts carry the finding; without it, none.
+        w.introduce(&w.talent, found, 5).await;
+        w.introduce(&w.talent2, plain, 6).await;
+        let (category, facts) = w.talent_of(found).await;
+        assert_eq!(category, Some(5), "{l}");
+        assert!(facts.person.shortage_field, "{l}");
+        assert!(
+            !(facts.person.research_results || facts.person.practical_talent || facts.person.leading_technology),
+            "{l}: only what was found"
+        );
+        let (category, facts) = w.talent_of(plain).await;
+        assert_eq!(category, None, "{l}: no finding, no category");
+        assert!(!facts.person.shortage_field, "{l}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_finding_withdrawn_before_the_pass_no_longer_counts() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let l = db.label;
+        let position = w.position("2026-11-01", "2026-12-31", 1, "recruit", true).await;
+        w.app
+            .save_my_profile(
+                &w.talent,
+                &bachelor("张三", "110101199003071233", "13812345678"),
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let id = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
+        let review = |findings: Findings| ReviewInput {
+            checklist: World::full_checklist(),
+            findings: Some(findings),
+            ..Default::default()
+        };
+        w.app
+            .review_application(&w.coord, id, &review(shortage_field("紧缺专业目录")), &ctx())
+            .await
+            .unwrap();
+        assert_eq!(
+            w.app.application(&w.coord, id).await.unwrap().summary.category,
+            Some(5),
+            "{l}"
+        );
+        // Withdrawn (items left out are unchecked): no category, and the audit says so.
+        w.app
+            .review_application(&w.coord, id, &review(Findings::new()), &ctx())
+            .await
+            .unwrap();
+        let view = w.app.application(&w.coord, id).await.unwrap();
+        assert_eq!(view.summary.category, None, "{l}");
+        assert!(
+            view.findings_recorded && view.findings.iter().all(|f| !f.checked),
+            "{l}"
+        );
+        let audit = w
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .audit_records(&AuditQuery {
+                action: Some("application_reviewed".into()),
+                object_id: Some(id.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .rows;
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.summary.contains("审查认定：无；撤销认定：紧缺专业")),
+            "{l}: {audit:?}"
         );
         db.cleanup().await;
     }

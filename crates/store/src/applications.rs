@@ -2,7 +2,8 @@
 //! letters (招聘意向书 / 特聘意向书). The state of an application lives on its workflow
 //! item (object type `application`, object id the application's id as text); this module
 //! stores what the steps record: the submitted registration form (snapshotted at each
-//! (re)submission), the review checklist, the Art. 10 category, the letter.
+//! (re)submission), the review checklist and findings (审查认定), the Art. 10 category, the
+//! letter.
 
 use serde::Serialize;
 
@@ -21,6 +22,9 @@ pub struct ApplicationRow {
     pub previous_form: Option<String>,
     /// JSON object: the review checklist.
     pub checklist: String,
+    /// JSON object: the review's findings (审查认定) on the facts of Art. 10(3)-(6) the form
+    /// does not state, by code; `{}` when none were recorded.
+    pub findings: String,
     /// The Art. 10 category computed at the last (re)submission or review.
     pub category: Option<i64>,
     pub created_at: i64,
@@ -122,7 +126,7 @@ pub struct NewIntentLetter {
 }
 
 const APPLICATION_COLUMNS: &str = "id, candidate_id, position_id, org_id, submitted_form, previous_form, checklist, \
-     category, created_at, updated_at, version";
+     findings, category, created_at, updated_at, version";
 const LETTER_COLUMNS: &str = "id, application_id, kind, number, body, issued_by, issued_at, accepted_at";
 const LIST_FROM: &str = "from applications a
      join candidates c on c.id = a.candidate_id
@@ -240,7 +244,17 @@ impl Tx {
         self.stale_or_missing(id, n).await
     }
 
-    /// A resubmission after 补正: the last submitted form becomes the previous one.
+    /// Saves the review's findings (审查认定), in the transaction that saved the checklist
+    /// with [`Tx::update_application_review`] (which checked the version).
+    pub async fn update_application_findings(&mut self, id: i64, findings: &str) -> Result<()> {
+        let n = on_tx!(self, c => sqlx::query("update applications set findings = $1 where id = $2")
+            .bind(findings).bind(id)
+            .execute(&mut *c).await?.rows_affected());
+        self.stale_or_missing(id, n).await
+    }
+
+    /// A resubmission after 补正: the last submitted form becomes the previous one; the
+    /// review's findings are kept.
     pub async fn resnapshot_application(
         &mut self,
         id: i64,

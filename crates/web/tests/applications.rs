@@ -1,7 +1,9 @@
 //! Applications over HTTP on every backend: applying within the dates and once; another
 //! applicant and another unit get 404; the review with its checklist, a return for 补正
 //! with the changes highlighted, the letter required before it is sent, the openings not
-//! exceeded, the applicant accepting on their page; the print page.
+//! exceeded, the applicant accepting on their page; the print page; the review's findings
+//! (审查认定) through the API and the review form, and the demo's 高峰 whom they make
+//! category 4 with money at every stage.
 
 mod common;
 
@@ -402,5 +404,290 @@ async fn the_application_endpoints_are_documented() {
         let op = &doc["paths"][path][method];
         assert_eq!(op["tags"][0], "applications", "OpenAPI documents {method} {path}");
     }
+    // The findings: sent with the checklist, shown with the application.
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["ChecklistBody"]["properties"]["findings"].is_object(),
+        "{}",
+        schemas["ChecklistBody"]
+    );
+    for field in ["checked", "basis"] {
+        assert!(
+            schemas["FindingBody"]["properties"][field].is_object(),
+            "FindingBody.{field}"
+        );
+    }
+    // ApplicationDetail flattens the list row: its own properties sit in one part of an allOf.
+    let detail = &schemas["ApplicationDetail"];
+    let detail_has = |field: &str| {
+        detail["properties"][field].is_object()
+            || detail["allOf"]
+                .as_array()
+                .is_some_and(|parts| parts.iter().any(|p| p["properties"][field].is_object()))
+    };
+    for field in ["findings", "findings_recorded", "checklist", "evaluation"] {
+        assert!(detail_has(field), "ApplicationDetail.{field}: {detail}");
+    }
+    for field in ["code", "label", "hint", "checked", "basis"] {
+        assert!(
+            schemas["FindingRowBody"]["properties"][field].is_object(),
+            "FindingRowBody.{field}"
+        );
+    }
     app.stop().await;
+}
+
+/// A doctor with a vice-senior title and no honour (like the demo's 高峰): the form alone
+/// meets no Art. 10 category. Returns the application's id.
+async fn doctor_without_honours(app: &TestApp, username: &str, id_number: &str, phone: &str, position: i64) -> i64 {
+    save_new_applicant(app, username, id_number, phone).await;
+    let token = app.login(username).await;
+    let mut profile = profile_json(&format!("{username}的姓名"), id_number, phone);
+    profile["honours"] = json!([]);
+    let (status, body) = app
+        .call(Method::PUT, "/api/me/profile", Some(&token), Some(profile))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", app.label);
+    let (status, body) = apply(app, &token, position).await;
+    assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.label);
+    body["id"].as_i64().unwrap()
+}
+
+fn finding<'a>(d: &'a Value, code: &str) -> &'a Value {
+    d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("finding {code} in {d}"))
+}
+
+#[tokio::test]
+async fn the_reviews_findings_round_trip_through_the_api_and_set_the_category() {
+    for app in TestApp::on_every_backend().await {
+        let l = app.label;
+        let coord = app.login("coord").await;
+        let position = position(&app, "阿拉山口市口岸经济研究中心", -5, 5, 1, "recruit").await;
+        let id = doctor_without_honours(&app, "applicant1", TALENT_ID, "13812345678", position).await;
+        let d = detail(&app, &coord, id).await;
+        assert_eq!(d["evaluation"]["category"], Value::Null, "{l}: {d}");
+        assert_eq!(d["findings_recorded"], false, "{l}");
+        assert_eq!(d["findings"].as_array().unwrap().len(), 4, "{l}");
+        assert_eq!(finding(&d, "research_results")["label"], "取得科研成果", "{l}");
+
+        let checklist_path = format!("/api/applications/{id}/checklist");
+        let put = |findings: Value| {
+            let mut items = serde_json::Map::new();
+            for code in ["identity", "degree", "title", "qualifications", "no_record"] {
+                items.insert(code.into(), json!({"checked": true, "note": "已核原件"}));
+            }
+            let mut body = json!({"items": items});
+            if !findings.is_null() {
+                body["findings"] = findings;
+            }
+            app.call(Method::PUT, &checklist_path, Some(&coord), Some(body))
+        };
+        // A finding without its basis: 422 naming the field, nothing saved.
+        let (status, body) = put(json!({"research_results": {"checked": true, "basis": ""}})).await;
+        assert_eq!(
+            (status, field(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "basis_research_results"),
+            "{l}: {body}"
+        );
+        assert!(body["message"].as_str().unwrap().contains("认定依据"), "{l}: {body}");
+        let (status, body) = put(json!({"fame": {"checked": true, "basis": "x"}})).await;
+        assert_eq!(
+            (status, field(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "findings"),
+            "{l}: {body}"
+        );
+        assert_eq!(detail(&app, &coord, id).await["findings_recorded"], false, "{l}");
+
+        // With its basis: category 4 (Art. 10(4)), the finding echoed.
+        let basis = "核心期刊论文 3 篇（原件已核）";
+        let (status, d) = put(json!({"research_results": {"checked": true, "basis": basis}})).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {d}");
+        assert_eq!(d["evaluation"]["category"], 4, "{l}: {d}");
+        assert_eq!(d["category"], 4, "{l}: stored with the application");
+        assert_eq!(d["evaluation"]["categories"][0]["article"], "10(4)", "{l}");
+        assert_eq!(d["evaluation"]["findings"], json!(["取得科研成果"]), "{l}");
+        assert_eq!(d["findings_recorded"], true, "{l}");
+        assert_eq!(
+            (
+                &finding(&d, "research_results")["checked"],
+                &finding(&d, "research_results")["basis"]
+            ),
+            (&json!(true), &json!(basis)),
+            "{l}"
+        );
+        assert_eq!(finding(&d, "shortage_field")["checked"], false, "{l}");
+
+        // A checklist sent without findings keeps them; the detail shows them.
+        let (status, d) = put(Value::Null).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {d}");
+        let d = detail(&app, &coord, id).await;
+        assert_eq!(d["evaluation"]["category"], 4, "{l}");
+        assert_eq!(finding(&d, "research_results")["basis"], basis, "{l}");
+        // Other reviewers read them; the applicant's view does not carry a review page.
+        let d = detail(&app, &app.login("unit").await, id).await;
+        assert_eq!(finding(&d, "research_results")["checked"], true, "{l}");
+        // Withdrawn: no category again.
+        let (status, d) = put(json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {d}");
+        assert_eq!(d["evaluation"]["category"], Value::Null, "{l}: {d}");
+        assert_eq!(finding(&d, "research_results")["checked"], false, "{l}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_review_form_saves_the_findings_and_keeps_them_typed_on_an_error() {
+    for app in TestApp::on_every_backend().await {
+        let l = app.label;
+        let position = position(&app, "阿拉山口市口岸经济研究中心", -5, 5, 1, "recruit").await;
+        let id = doctor_without_honours(&app, "applicant1", TALENT_ID, "13812345678", position).await;
+        let page = app.browser("coord").await;
+        let (status, html) = page.get(&format!("/applications/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(html.contains("id=\"findings\"") && html.contains("审查认定"), "{l}");
+        for code in [
+            "research_results",
+            "shortage_field",
+            "practical_talent",
+            "leading_technology",
+        ] {
+            assert!(
+                html.contains(&format!("name=\"finding_{code}\"")) && html.contains(&format!("name=\"basis_{code}\"")),
+                "{l}: {code}"
+            );
+        }
+        assert!(html.contains("id=\"no-category\""), "{l}");
+
+        let path = format!("/applications/{id}/checklist");
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("_csrf", &page.csrf),
+            ("check_identity", "yes"),
+            ("check_degree", "yes"),
+            ("check_title", "yes"),
+            ("check_qualifications", "yes"),
+            ("check_no_record", "yes"),
+            ("note_qualifications", "注册会计师证书已核"),
+        ];
+        // The basis of shortage_field is missing: 422, everything typed kept.
+        let mut bad = fields.clone();
+        bad.extend([
+            ("finding_research_results", "yes"),
+            ("basis_research_results", "获奖证书（自治区科技进步三等奖）"),
+            ("finding_shortage_field", "yes"),
+            ("basis_shortage_field", ""),
+        ]);
+        let (status, html) = page.post_form(&path, &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(html.contains("审查认定“紧缺专业”：请填写认定依据"), "{l}");
+        assert!(
+            html.contains("id=\"finding_research_results\" name=\"finding_research_results\" value=\"yes\" form=\"review-form\" checked")
+                && html.contains("id=\"finding_shortage_field\" name=\"finding_shortage_field\" value=\"yes\" form=\"review-form\" checked")
+                && html.contains("value=\"获奖证书（自治区科技进步三等奖）\"")
+                && html.contains("value=\"注册会计师证书已核\""),
+            "{l}: the typed findings and notes are kept"
+        );
+        let d = detail(&app, &app.login("coord").await, id).await;
+        assert_eq!(d["findings_recorded"], false, "{l}: nothing saved");
+
+        // Saved: the category is recomputed and the page shows it with its reasons.
+        fields.extend([
+            ("finding_research_results", "yes"),
+            ("basis_research_results", "获奖证书（自治区科技进步三等奖）"),
+        ]);
+        let (status, location) = page.post_form(&path, &fields).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (
+                StatusCode::SEE_OTHER,
+                format!("/applications/{id}?ok=checklist").as_str()
+            ),
+            "{l}"
+        );
+        let (_, html) = page.get(&location).await;
+        assert!(html.contains("审查清单已保存"), "{l}");
+        assert!(
+            html.contains("id=\"category-met\">按登记表所填情况和审查认定（取得科研成果），符合第十条第（四）项"),
+            "{l}"
+        );
+        assert!(
+            html.contains("id=\"finding_research_results\" name=\"finding_research_results\" value=\"yes\" form=\"review-form\" checked")
+                && html.contains("value=\"获奖证书（自治区科技进步三等奖）\""),
+            "{l}: the saved finding is shown"
+        );
+        let d = detail(&app, &app.login("coord").await, id).await;
+        assert_eq!(d["category"], 4, "{l}");
+        assert_eq!(finding(&d, "shortage_field")["checked"], false, "{l}");
+        // The unit reads the findings, without a form.
+        let (_, html) = app.browser("unit").await.get(&format!("/applications/{id}")).await;
+        assert!(
+            html.contains("id=\"finding-research_results\"")
+                && html.contains("✔ 认定")
+                && !html.contains("name=\"finding_"),
+            "{l}"
+        );
+        app.stop().await;
+    }
+}
+
+/// The demo's 高峰: the office's research-results finding makes him category 4, so his money
+/// is at every stage of payment: year 1 paid in a batch, year 2 certified, later years scheduled.
+#[tokio::test]
+async fn the_demo_gaofeng_is_category_4_by_the_finding_with_money_at_every_stage() {
+    for app in TestApp::on_every_backend().await {
+        let l = app.label;
+        let coord = app.login("coord").await;
+        let (_, list) = app.get("/api/applications?limit=200", &coord).await;
+        let row = list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["candidate_name"] == "高峰")
+            .unwrap_or_else(|| panic!("{l}: 高峰's application in {list}"))
+            .clone();
+        assert_eq!(row["state"], "introduced", "{l}");
+        let d = detail(&app, &coord, row["id"].as_i64().unwrap()).await;
+        assert_eq!(d["category"], 4, "{l}: {d}");
+        assert_eq!(finding(&d, "research_results")["checked"], true, "{l}");
+        assert!(
+            !finding(&d, "research_results")["basis"].as_str().unwrap().is_empty(),
+            "{l}"
+        );
+
+        let (status, b) = app.get("/api/me/benefits", &app.login("gaofeng").await).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {b}");
+        let rows = b["installments"].as_array().unwrap();
+        let of_year = |y: i64| -> Vec<&Value> {
+            rows.iter()
+                .map(|r| &r["installment"])
+                .filter(|i| i["service_year"] == y)
+                .collect()
+        };
+        let (one, two) = (of_year(1), of_year(2));
+        let later: Vec<&Value> = rows
+            .iter()
+            .map(|r| &r["installment"])
+            .filter(|i| i["service_year"].as_i64().is_some_and(|y| y > 2))
+            .collect();
+        assert!(!one.is_empty() && !two.is_empty() && !later.is_empty(), "{l}: {b}");
+        assert!(
+            one.iter()
+                .all(|i| i["status"] == "paid" && i["payment_batch_id"].is_i64()),
+            "{l}: {one:?}"
+        );
+        assert!(two.iter().all(|i| i["status"] == "certified"), "{l}: {two:?}");
+        assert!(later.iter().all(|i| i["status"] == "scheduled"), "{l}: {later:?}");
+        for k in ["entitled_fen", "paid_fen", "due_fen"] {
+            assert!(b[k].as_i64().unwrap() > 0, "{l}: {k} in {b}");
+        }
+        assert!(
+            b["entitled_fen"].as_i64().unwrap() > b["paid_fen"].as_i64().unwrap() + b["due_fen"].as_i64().unwrap(),
+            "{l}: later years still to come: {b}"
+        );
+        app.stop().await;
+    }
 }

@@ -1,6 +1,7 @@
 //! Applications over the API (Art. 12(2)-(3)): apply, the applicant's own applications,
 //! the reviewers' list and detail (form with the changes of a 补正, Art. 10 category with
-//! its reasons, checklist), saving the checklist, the intent letter. Steps (pass, return,
+//! its reasons, checklist, findings), saving the checklist with the findings (审查认定), the
+//! intent letter. Steps (pass, return,
 //! reject, resubmit, send the letter, accept, decline) are workflow actions:
 //! `POST /api/workflow/{item_id}/act` with the `item_id` and `item_version` given here.
 
@@ -13,8 +14,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yincai_app::applications::{
-    ActionChoice, ApplicationFilter, ApplicationSummary, ApplicationView, CheckItem, LetterView, MyApplication,
-    ReviewInput,
+    ActionChoice, ApplicationFilter, ApplicationSummary, ApplicationView, CheckItem, Finding, LetterView,
+    MyApplication, ReviewInput,
 };
 use yincai_store::WorkflowEventRow;
 
@@ -50,7 +51,7 @@ pub struct ApplicationRow {
     /// The unit that owns the position.
     pub org_id: i64,
     pub org_name: String,
-    /// Art. 10 category (1-6) computed from the submitted form, if any.
+    /// Art. 10 category (1-6) computed from the submitted form and the review's findings, if any.
     pub category: Option<i64>,
     /// draft (补正) | review | passed | offered | accepted | group_decision | procedure |
     /// confirmation | introduced | declined | rejected
@@ -224,6 +225,22 @@ pub struct CheckRowBody {
     pub note: String,
 }
 
+/// One finding of the qualification review (审查认定): a fact of Art. 10(3)-(6) that the
+/// registration form does not state, judged by the reviewer from the materials.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingRowBody {
+    /// research_results (取得科研成果, Art. 10(4)) | shortage_field (紧缺专业, 10(5)) |
+    /// practical_talent (实用型人才, 10(6)) | leading_technology (掌握领先技术, 10(3))
+    pub code: String,
+    pub label: String,
+    /// What the reviewer finds, with the category it counts towards.
+    pub hint: String,
+    /// Found: the fact counts in the category and becomes the talent's fact at confirmation.
+    pub checked: bool,
+    /// What the finding rests on (the document, certificate or opinion).
+    pub basis: String,
+}
+
 /// An Art. 10 category met.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryBody {
@@ -243,6 +260,8 @@ pub struct EvaluationBody {
     pub policy: String,
     /// What the facts were taken from.
     pub basis: String,
+    /// The labels of the review's findings taken into account.
+    pub findings: Vec<String>,
     pub error: Option<String>,
 }
 
@@ -258,8 +277,13 @@ pub struct ApplicationDetail {
     /// The fields the last 补正 changed.
     pub changes: Vec<FormFieldBody>,
     pub resubmitted: bool,
+    /// The Art. 10 category computed from the form and the review's findings.
     pub evaluation: EvaluationBody,
     pub checklist: Vec<CheckRowBody>,
+    /// The review's findings (审查认定), every item, checked or not.
+    pub findings: Vec<FindingRowBody>,
+    /// Whether findings were recorded (an application not yet reviewed has none).
+    pub findings_recorded: bool,
     pub history: Vec<HistoryStep>,
     pub actions: Vec<ApplicationAction>,
     pub letter: Option<IntentLetter>,
@@ -295,6 +319,7 @@ impl From<ApplicationView> for ApplicationDetail {
                 excluded_by: v.evaluation.excluded_by,
                 policy: v.evaluation.policy,
                 basis: v.evaluation.basis,
+                findings: v.evaluation.findings,
                 error: v.evaluation.error,
             },
             checklist: v
@@ -307,6 +332,18 @@ impl From<ApplicationView> for ApplicationDetail {
                     note: c.note,
                 })
                 .collect(),
+            findings: v
+                .findings
+                .into_iter()
+                .map(|f| FindingRowBody {
+                    code: f.code.into(),
+                    label: f.label.into(),
+                    hint: f.hint.into(),
+                    checked: f.checked,
+                    basis: f.basis,
+                })
+                .collect(),
+            findings_recorded: v.findings_recorded,
             history: v.events.into_iter().map(HistoryStep::from).collect(),
             actions: v.actions.into_iter().map(ApplicationAction::from).collect(),
             letter: v.letter.map(IntentLetter::from),
@@ -329,11 +366,27 @@ pub struct CheckItemBody {
     pub note: String,
 }
 
+/// One finding as sent.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FindingBody {
+    #[serde(default)]
+    pub checked: bool,
+    /// What the finding rests on (the document, certificate or opinion); required when
+    /// checked, at most 200 characters.
+    #[serde(default)]
+    pub basis: String,
+}
+
 /// The review checklist by item code (identity, degree, title, qualifications, no_record);
-/// items left out are saved unchecked.
+/// items left out are saved unchecked. With it, the findings (审查认定).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChecklistBody {
     pub items: BTreeMap<String, CheckItemBody>,
+    /// The review's findings by code (research_results, shortage_field, practical_talent,
+    /// leading_technology); items left out are saved unchecked. Omit the field to keep the
+    /// findings recorded before. A checked finding needs its basis (422 `basis_<code>`).
+    #[serde(default)]
+    pub findings: Option<BTreeMap<String, FindingBody>>,
     /// The application's version you read; omit to overwrite.
     #[serde(default)]
     pub version: Option<i64>,
@@ -423,8 +476,10 @@ pub async fn get_application(
     Ok(Json(state.app.application(&user.actor, id).await?.into()))
 }
 
-/// Save the review checklist (coordination office, application in review); the category is
-/// recomputed and stored. Passing the review needs every item checked.
+/// Save the review checklist and findings (审查认定) (coordination office, application in
+/// review); the Art. 10 category is recomputed from the form and the findings and stored.
+/// Passing the review needs every checklist item checked. The findings are kept on 补正
+/// resubmission and become the talent's facts at confirmation.
 #[utoipa::path(put, path = "/api/applications/{id}/checklist", tag = "applications", security(("bearer" = [])),
     request_body = ChecklistBody,
     responses((status = 200, body = ApplicationDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -451,6 +506,19 @@ pub async fn put_checklist(
                 )
             })
             .collect(),
+        findings: body.findings.map(|f| {
+            f.into_iter()
+                .map(|(k, v)| {
+                    (
+                        k,
+                        Finding {
+                            checked: v.checked,
+                            basis: v.basis,
+                        },
+                    )
+                })
+                .collect()
+        }),
         ..Default::default()
     };
     state.app.review_application(&user.actor, id, &input, &ctx).await?;

@@ -1,7 +1,7 @@
 //! Applications (报名, Art. 12(2)-(3)): applying to a position, the applicant's own
 //! applications with their history and actions, the coordination office's list and review
 //! page (form with the changes of a 补正 highlighted, Art. 10 category with its reasons,
-//! checklist), and the intent letter's print page. Actions go through the generic
+//! checklist and findings (审查认定) with their basis), and the intent letter's print page. Actions go through the generic
 //! workflow form (`/workflow/{id}/act`), which comes back here.
 
 use askama::Template;
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::applications::{
     ApplicationFilter, ApplicationSummary, ApplicationView, ApplyPreview, CHECKLIST_ITEMS, CheckItem, Checklist,
-    LetterView, MyApplication, ReviewInput,
+    FINDING_BASIS_MAX, FINDING_ITEMS, Finding, FindingRow, Findings, LetterView, MyApplication, ReviewInput,
 };
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::APPLICATION;
@@ -211,6 +211,9 @@ struct DetailPage {
     panel: Option<WorkflowPanel>,
     /// The checklist as typed, after an error.
     checklist: Vec<(&'static str, &'static str, bool, String)>,
+    /// The findings (审查认定) as typed, after an error.
+    findings: Vec<FindingRow>,
+    basis_max: usize,
     errors: Vec<FieldError>,
     notice: &'static str,
 }
@@ -222,13 +225,22 @@ impl DetailPage {
     fn note_error(&self, code: &str) -> &str {
         field_error(&self.errors, &format!("note_{code}"))
     }
+    fn basis_error(&self, code: &str) -> &str {
+        field_error(&self.errors, &format!("basis_{code}"))
+    }
+}
+
+/// What the review form typed: the checklist and the findings.
+struct Typed {
+    checklist: Checklist,
+    findings: Findings,
 }
 
 async fn detail_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
-    typed: Option<Checklist>,
+    typed: Option<Typed>,
     errors: Vec<FieldError>,
     notice: &'static str,
 ) -> Result<Response, PageError> {
@@ -249,7 +261,7 @@ async fn detail_page(
         Some(t) => CHECKLIST_ITEMS
             .iter()
             .map(|(code, label)| {
-                let item = t.get(*code).cloned().unwrap_or_default();
+                let item = t.checklist.get(*code).cloned().unwrap_or_default();
                 (*code, *label, item.checked, item.note)
             })
             .collect(),
@@ -258,6 +270,22 @@ async fn detail_page(
             .iter()
             .map(|r| (r.code, r.label, r.checked, r.note.clone()))
             .collect(),
+    };
+    let findings = match &typed {
+        Some(t) => FINDING_ITEMS
+            .iter()
+            .map(|(code, label, hint)| {
+                let f = t.findings.get(*code).cloned().unwrap_or_default();
+                FindingRow {
+                    code,
+                    label,
+                    hint,
+                    checked: f.checked,
+                    basis: f.basis,
+                }
+            })
+            .collect(),
+        None => v.findings.clone(),
     };
     let status = form_status(&errors);
     let active = if v.is_applicant {
@@ -276,6 +304,8 @@ async fn detail_page(
             v,
             panel,
             checklist,
+            findings,
+            basis_max: FINDING_BASIS_MAX,
             errors,
             notice,
         },
@@ -289,18 +319,23 @@ async fn show(
     Query(q): Query<OkQuery>,
 ) -> Result<Response, PageError> {
     let notice = match q.ok.as_deref() {
-        Some("checklist") => "审查清单已保存。",
+        Some("checklist") => "审查清单已保存（含审查认定），人才类别已按登记表和审查认定重新计算。",
         _ => "",
     };
     detail_page(&state, &user, id, None, vec![], notice).await
 }
 
-/// The checklist's fields: `check_<code>` (checkbox) and `note_<code>`, plus `version`.
-fn checklist_from_pairs(pairs: &[(String, String)]) -> (Checklist, Option<i64>) {
+/// The review form's fields: the checklist's `check_<code>` (checkbox) and `note_<code>`,
+/// the findings' `finding_<code>` (checkbox) and `basis_<code>`, plus `version`.
+fn review_from_pairs(pairs: &[(String, String)]) -> (Typed, Option<i64>) {
     let mut list = Checklist::new();
+    let mut findings = Findings::new();
     let mut version = None;
     for (code, _) in CHECKLIST_ITEMS {
         list.insert(code.to_string(), CheckItem::default());
+    }
+    for (code, _, _) in FINDING_ITEMS {
+        findings.insert(code.to_string(), Finding::default());
     }
     for (k, v) in pairs {
         if k == "version" {
@@ -309,13 +344,27 @@ fn checklist_from_pairs(pairs: &[(String, String)]) -> (Checklist, Option<i64>) 
             if let Some(item) = list.get_mut(code) {
                 item.checked = !v.is_empty();
             }
-        } else if let Some(code) = k.strip_prefix("note_")
-            && let Some(item) = list.get_mut(code)
+        } else if let Some(code) = k.strip_prefix("note_") {
+            if let Some(item) = list.get_mut(code) {
+                item.note = v.clone();
+            }
+        } else if let Some(code) = k.strip_prefix("finding_") {
+            if let Some(f) = findings.get_mut(code) {
+                f.checked = !v.is_empty();
+            }
+        } else if let Some(code) = k.strip_prefix("basis_")
+            && let Some(f) = findings.get_mut(code)
         {
-            item.note = v.clone();
+            f.basis = v.clone();
         }
     }
-    (list, version)
+    (
+        Typed {
+            checklist: list,
+            findings,
+        },
+        version,
+    )
 }
 
 async fn save_checklist(
@@ -328,23 +377,24 @@ async fn save_checklist(
     if let Err(r) = user.check_csrf(&form.csrf) {
         return Ok(r);
     }
-    let (checklist, version) = checklist_from_pairs(&form.value);
+    let (typed, version) = review_from_pairs(&form.value);
     let input = ReviewInput {
         version,
-        checklist: checklist.clone(),
+        checklist: typed.checklist.clone(),
+        findings: Some(typed.findings.clone()),
         ..Default::default()
     };
     match state.app.review_application(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/applications/{id}?ok=checklist")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(checklist), e.field_errors(), "").await
+            detail_page(&state, &user, id, Some(typed), e.field_errors(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "checklist",
-                "审查清单已被他人修改：您勾选的内容保留在下方，请核对后再次保存",
+                "审查清单已被他人修改：您勾选和填写的内容（含审查认定）保留在下方，请核对后再次保存",
             )];
-            detail_page(&state, &user, id, Some(checklist), errors, "").await
+            detail_page(&state, &user, id, Some(typed), errors, "").await
         }
         Err(e) => Err(e.into()),
     }

@@ -224,6 +224,46 @@ impl Fen {
         out
     }
 
+    /// The amount in capital Chinese numerals (大写金额), as financial documents write it
+    /// (中国人民银行《支付结算办法》): `贰万肆仟元整`, `壹仟陆佰捌拾元零叁角贰分`,
+    /// `壹拾万柒仟元零伍角叁分`, `负伍角`. One 零 stands for any run of zeros between
+    /// digits; 整 follows an amount that ends in 元.
+    pub fn uppercase_cn(&self) -> String {
+        const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+        let abs = self.0.unsigned_abs();
+        let (yuan, jiao, fen) = (abs / 100, (abs / 10 % 10) as usize, (abs % 10) as usize);
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push('负');
+        }
+        if yuan > 0 {
+            out.push_str(&integer_uppercase(yuan));
+            out.push('元');
+        }
+        if jiao == 0 && fen == 0 {
+            if yuan == 0 {
+                out.push_str("零元");
+            }
+            out.push('整');
+            return out;
+        }
+        if jiao > 0 {
+            // 元 position zero after larger digits: 壹拾元零伍角 reads as written.
+            if yuan > 0 && yuan % 10 == 0 {
+                out.push('零');
+            }
+            out.push(DIGITS[jiao]);
+            out.push('角');
+        } else if yuan > 0 {
+            out.push('零');
+        }
+        if fen > 0 {
+            out.push(DIGITS[fen]);
+            out.push('分');
+        }
+        out
+    }
+
     pub fn checked_add(self, other: Fen) -> Option<Fen> {
         self.0.checked_add(other.0).map(Fen)
     }
@@ -240,6 +280,55 @@ impl Fen {
     pub fn as_i64(self) -> i64 {
         self.0
     }
+}
+
+/// A whole number of yuan in capital numerals: 亿 by recursion (so `壹万零壹亿`), below it
+/// groups of four digits with 万: `壹佰万零伍佰`, `壹亿零壹`.
+fn integer_uppercase(n: u64) -> String {
+    const YI: u64 = 100_000_000;
+    if n < YI {
+        return below_yi_uppercase(n);
+    }
+    let (high, low) = (n / YI, n % YI);
+    let mut out = integer_uppercase(high);
+    out.push('亿');
+    if low > 0 {
+        if low < YI / 10 {
+            out.push('零');
+        }
+        out.push_str(&below_yi_uppercase(low));
+    }
+    out
+}
+
+/// 0 < n < 1亿 in capital numerals, with no leading 零.
+fn below_yi_uppercase(n: u64) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const PLACES: [&str; 4] = ["仟", "佰", "拾", ""];
+    let mut out = String::new();
+    let mut zero = false;
+    for (value, group) in [(n / 10_000, "万"), (n % 10_000, "")] {
+        if value == 0 {
+            zero = !out.is_empty();
+            continue;
+        }
+        let digits = [value / 1000, value / 100 % 10, value / 10 % 10, value % 10];
+        for (place, &d) in digits.iter().enumerate() {
+            if d == 0 {
+                zero = !out.is_empty();
+                continue;
+            }
+            if zero {
+                out.push('零');
+                zero = false;
+            }
+            out.push(DIGITS[d as usize]);
+            out.push_str(PLACES[place]);
+        }
+        out.push_str(group);
+        zero = false;
+    }
+    out
 }
 
 /// Plain: `1234.50`, `-0.05` (no grouping, no sign), for exports.
@@ -259,6 +348,31 @@ impl std::str::FromStr for Fen {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn capital_numerals_as_payment_documents_write_them() {
+        for (fen, want) in [
+            (0, "零元整"),
+            (1, "壹分"),
+            (50, "伍角"),
+            (-50, "负伍角"),
+            (100, "壹元整"),
+            (1000, "壹拾元整"),
+            (1050, "壹拾元零伍角"),
+            (32_504, "叁佰贰拾伍元零肆分"),
+            (168_032, "壹仟陆佰捌拾元零叁角贰分"),
+            (2_400_000, "贰万肆仟元整"),
+            (10_700_053, "壹拾万柒仟元零伍角叁分"),
+            (100_050_000, "壹佰万零伍佰元整"),
+            (1_001_000, "壹万零壹拾元整"),
+            (10_000_000_100, "壹亿零壹元整"),
+            (300_000_000, "叁佰万元整"),
+            (100_100_000_000, "壹拾亿零壹佰万元整"),
+            (100_010_000_000_000, "壹万零壹亿元整"),
+        ] {
+            assert_eq!(super::Fen(fen).uppercase_cn(), want, "{fen}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

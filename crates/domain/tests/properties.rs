@@ -8,6 +8,7 @@ use yincai_domain::crypto::FieldCipher;
 use yincai_domain::ids::{
     CitizenId, CreditCode, IdError, citizen_id_check_char, credit_code_check_char, org_code_check_char,
 };
+use yincai_domain::money::Fen;
 use yincai_domain::{mask, password};
 
 const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -147,5 +148,63 @@ proptest! {
         prop_assert!(c.decrypt(&s).is_err());
         let prefixed = format!("v1:{s}");
         prop_assert!(c.decrypt(&prefixed).is_err());
+    }
+}
+
+/// Reads capital numerals back (the test's own reader, independent of the writer).
+fn read_uppercase(s: &str) -> i64 {
+    let digit = |c| "零壹贰叁肆伍陆柒捌玖".chars().position(|d| d == c).map(|d| d as i64);
+    let (negative, s) = match s.strip_prefix('负') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mut yi, mut wan, mut section, mut last) = (0i128, 0i128, 0i128, 0i128);
+    let (mut yuan, mut fen) = (0i128, 0i128);
+    for c in s.chars() {
+        match c {
+            '拾' => section += last * 10,
+            '佰' => section += last * 100,
+            '仟' => section += last * 1000,
+            '万' => {
+                wan = (section + last) * 10_000;
+                section = 0;
+            }
+            '亿' => {
+                yi = (yi + wan + section + last) * 100_000_000;
+                wan = 0;
+                section = 0;
+            }
+            '元' => {
+                yuan = yi + wan + section + last;
+                (yi, wan, section) = (0, 0, 0);
+            }
+            '角' => fen += last * 10,
+            '分' => fen += last,
+            '整' => {}
+            c => {
+                last = i128::from(digit(c).expect("a capital digit"));
+                continue;
+            }
+        }
+        last = 0;
+    }
+    let total = i64::try_from(yuan * 100 + fen).expect("in range");
+    if negative { -total } else { total }
+}
+
+proptest! {
+    #[test]
+    fn capital_numerals_read_back_to_the_amount(fen in any::<i64>().prop_filter("not MIN", |f| *f != i64::MIN)) {
+        let text = Fen(fen).uppercase_cn();
+        prop_assert_eq!(read_uppercase(&text), fen, "{}", text);
+        prop_assert!(!text.contains("零零"), "{}", text);
+        prop_assert!(!text.ends_with('零'), "{}", text);
+        prop_assert!(text.ends_with('整') || text.ends_with('角') || text.ends_with('分'), "{}", text);
+    }
+
+    #[test]
+    fn capital_numerals_of_everyday_amounts_read_back(fen in -10_000_000_000i64..10_000_000_000) {
+        let text = Fen(fen).uppercase_cn();
+        prop_assert_eq!(read_uppercase(&text), fen, "{}", text);
     }
 }

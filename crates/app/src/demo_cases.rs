@@ -15,10 +15,12 @@ use yincai_domain::Role;
 use yincai_domain::workflow::Action;
 use yincai_store::{NewUser, WorkflowItemRow};
 
-use crate::applications::{CheckItem, Checklist, ReviewInput};
+use crate::applications::{CheckItem, Checklist, Finding, Findings, ReviewInput};
 use crate::candidates::{Education, ProfileInput};
+use crate::fixings::FixingInput;
 use crate::meetings::{AgendaDecision, MeetingInput};
 use crate::plans::{AnnouncementInput, PlanInput, PositionInput};
+use crate::recovery::FactsChange;
 use crate::special_cases::SpecialCaseInput;
 use crate::talents::ProcedureInput;
 use crate::workflow::ActInput;
@@ -223,6 +225,42 @@ impl App {
             .await
     }
 
+    /// 高峰's project lands and passes its 论证: the office records the change of facts, the
+    /// re-evaluation grants the startup fund (Art. 14), and the office's proposal of its
+    /// amount waits on meeting `meeting`'s agenda for the leading group.
+    async fn demo_startup_fund(&self, coord: &Actor, application: i64, year: &str, meeting: i64) -> Result<()> {
+        let talent = {
+            let mut tx = self.store.begin_read().await?;
+            tx.talent_by_application(application)
+                .await?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo talent of application {application} missing")))?
+                .id
+        };
+        let change = FactsChange {
+            project_verified: true,
+            ..FactsChange::default()
+        };
+        let reason = format!("市科技局项目论证意见（阿科论〔{year}〕2号）");
+        self.reevaluate_talent(coord, talent, &change, &reason, &ctx()).await?;
+        let fixable = self.fixable_benefits(coord, talent).await?;
+        let startup = fixable
+            .first()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo: no startup fund after the project's 论证")))?;
+        // The bottom of the range, or 20 万元 where the amount is the group's to set.
+        let amount = startup.min_fen.unwrap_or(20_000_000);
+        let input = FixingInput {
+            benefit_code: startup.benefit_code.clone(),
+            amount: yincai_domain::money::Fen(amount).yuan_string(),
+            project: "口岸多式联运智能调度系统产业化".into(),
+            reason: "项目已在综合保税区落地，经市科技局组织论证，总投资 800 万元，建议按项目规模核定".into(),
+            version: None,
+        };
+        let fixing = self.propose_fixing(coord, talent, &input, &ctx()).await?;
+        let item = self.demo_item(crate::fixings::OBJECT_TYPE, fixing).await?;
+        self.add_agenda_item(coord, meeting, "", &[item.id], &ctx()).await?;
+        Ok(())
+    }
+
     /// A plan submitted by `unit` and moved on by the given reviewers.
     async fn demo_plan(&self, unit: &Actor, year: &str, title: &str, positions: Vec<PositionInput>) -> Result<i64> {
         let input = PlanInput {
@@ -282,6 +320,20 @@ impl App {
 
     /// The coordination office reviews with a full checklist and takes `action`.
     async fn demo_review(&self, coord: &Actor, application: i64, action: Action, reason: &str) -> Result<()> {
+        self.demo_review_with(coord, application, None, Some(action), reason)
+            .await
+    }
+
+    /// The coordination office saves a full checklist with `findings` (审查认定; `None` keeps
+    /// those recorded) and takes `action`, if any.
+    async fn demo_review_with(
+        &self,
+        coord: &Actor,
+        application: i64,
+        findings: Option<Findings>,
+        action: Option<Action>,
+        reason: &str,
+    ) -> Result<()> {
         let item = self.demo_item("application", application).await?;
         let checklist: Checklist = crate::applications::CHECKLIST_ITEMS
             .iter()
@@ -296,7 +348,8 @@ impl App {
         let input = ReviewInput {
             version: None,
             checklist,
-            action: Some(action),
+            findings,
+            action,
             reason: reason.into(),
             item_version: Some(item.version),
         };
@@ -535,7 +588,15 @@ impl App {
             .await?;
         // 王磊: letter sent (his work: accept it).
         self.demo_offer(&coord, a_wang).await?;
-        // 陈晨, 刘洋, 赵雪, 孙建国: letters accepted.
+        // 高峰: his form (doctorate, 副高) meets no category by itself; the office finds his
+        // research results (Art. 10(4)) from the materials he filed: category 4.
+        let research = Finding {
+            checked: true,
+            basis: "SCI 论文 3 篇及新疆维吾尔自治区科技进步三等奖证书（原件已核）".into(),
+        };
+        let findings = Findings::from([("research_results".to_string(), research)]);
+        self.demo_review_with(&coord, a_gao, Some(findings), None, "").await?;
+        // 陈晨, 刘洋, 赵雪, 孙建国, 高峰: letters accepted.
         for (who, application) in [
             (&chen, a_chen),
             (&liu, a_liu),
@@ -690,6 +751,7 @@ impl App {
         self.add_agenda_item(&coord, m3, "", &[group_item.id], &ctx()).await?;
         let chen_item = self.demo_item("application", a_chen).await?;
         self.add_agenda_item(&coord, m3, "", &[chen_item.id], &ctx()).await?;
+        self.demo_startup_fund(&coord, a_gao, &year, m3).await?;
         Ok(())
     }
 }

@@ -802,17 +802,18 @@ impl App {
         }
         let mut tx = self.store.begin_write().await?;
         let now = self.now();
-        let prefix = format!("ZF{}-", self.today().year());
-        let n = tx.count_payment_batches_numbered(&prefix).await?;
-        let number = format!("{prefix}{:04}", n + 1);
+        let year = self.today().year();
+        let prefix = format!("ZF{year}-");
+        let issued = tx.count_payment_batches_numbered(&prefix).await?;
+        let n = tx
+            .next_document_number("payment_batch", i64::from(year), issued)
+            .await?;
+        let number = format!("{prefix}{n:04}");
         let id = tx
             .insert_payment_batch(&number, note, actor.user_id, now)
             .await
             .map_err(|e| {
-                AppError::from_store(
-                    e,
-                    &[("payment_batches.number", "number", "批次号：刚被他人占用，请重试")],
-                )
+                AppError::from_store(e, &[("payment_batches.number", "number", "批次号：已被占用，请重试")])
             })?;
         let mut refused = Vec::new();
         for installment in &ids {

@@ -751,13 +751,17 @@ async fn gate_row(tx: &mut Tx, i: InstallmentRow, today: &str) -> Result<GateRow
 
 fn certificate_content(i: &InstallmentRow, number: &str, issuer: &str, today: jiff::civil::Date) -> CertificateContent {
     let article_zh = cite_zh(&i.article);
-    let amount_text = format!("人民币 {} 元", Fen(i.amount_fen).yuan_string());
+    let amount_text = format!(
+        "人民币 {} 元（大写：{}）",
+        Fen(i.amount_fen).yuan_string(),
+        Fen(i.amount_fen).uppercase_cn()
+    );
     let resolution = i.resolution_number.clone().unwrap_or_default();
     let year_text = i
         .service_year
         .map_or_else(String::new, |y| format!("第 {y} 个服务年度"));
     let assessed = if i.service_year.is_some() {
-        format!("{year_text}年度考核合格，")
+        format!("{year_text}考核合格，")
     } else {
         String::new()
     };

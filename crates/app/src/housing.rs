@@ -5,7 +5,9 @@
 //! talent's service start + the tier's years (interpretation 7, the date the frozen report
 //! names), and the gift can be recorded only on or after it and only while the talent is still
 //! in service; an early exit returns the unit (free again) and closes the allocation with
-//! the date and reason. One allocation per unit at a time: the unit is claimed (free →
+//! the date and reason, whether the office records it or the relation is ended (for cause
+//! or by an end date in a change of facts, `recovery.rs`: one return, `return_housing_in`,
+//! in the ending's transaction; a gifted unit stays). One allocation per unit at a time: the unit is claimed (free →
 //! allocated) in the allocating transaction, and a unique partial index is the permanent guard.
 
 use jiff::civil::Date;
@@ -679,29 +681,46 @@ impl App {
         if row.version != version {
             return Err(AppError::Stale);
         }
+        self.return_housing_in(&mut tx, actor, &row, &date, &reason, ctx)
+            .await?;
+        let row = tx
+            .housing_allocation(allocation_id)
+            .await?
+            .ok_or_else(not_found_allocation)?;
+        let end = tx.talent(row.talent_id).await?.and_then(|t| t.end_date);
+        tx.commit().await?;
+        Ok(self.allocation_view(row, end.as_deref()))
+    }
+
+    /// Returns an active allocation inside the caller's transaction: the allocation is closed
+    /// as returned on `date` (ISO) with `reason`, the unit is free again, and the audit record
+    /// cites Art. 14. Shared by [`App::return_housing`] (the office, on early exit) and the
+    /// endings of a relation ([`App::return_housing_on_end_in`]); permissions and the version
+    /// typed are the caller's to check.
+    pub(crate) async fn return_housing_in(
+        &self,
+        tx: &mut yincai_store::Tx,
+        actor: &Actor,
+        row: &HousingAllocationRow,
+        date: &str,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
         if row.status != "active" {
             return Err(AppError::invalid(
                 "date",
                 format!("退回：该分配已{}，不能退回", allocation_status_name(&row.status)),
             ));
         }
-        if date < row.start_date {
+        if date < row.start_date.as_str() {
             return Err(AppError::invalid(
                 "date",
                 format!("退回日期：不能早于免费居住开始日期 {}", row.start_date),
             ));
         }
         let now = self.now();
-        tx.close_housing_allocation(
-            allocation_id,
-            version,
-            "returned",
-            Some(&date),
-            Some(&reason),
-            None,
-            now,
-        )
-        .await?;
+        tx.close_housing_allocation(row.id, row.version, "returned", Some(date), Some(reason), None, now)
+            .await?;
         if !tx
             .set_housing_unit_status(row.unit_id, "allocated", "free", now)
             .await?
@@ -712,20 +731,59 @@ impl App {
             actor,
             ctx,
             "housing_return",
-            ("housing_allocation", allocation_id.to_string()),
+            ("housing_allocation", row.id.to_string()),
             format!(
-                "{} 退回住房 {}，{date} 起收回，原因：{reason}",
-                row.talent_name, row.unit_address
+                "{} 退回住房 {}（第十四条{}），{date} 起收回，原因：{reason}",
+                row.talent_name, row.unit_address, row.article
             ),
         ))
         .await?;
-        let row = tx
-            .housing_allocation(allocation_id)
-            .await?
-            .ok_or_else(not_found_allocation)?;
-        let end = tx.talent(row.talent_id).await?.and_then(|t| t.end_date);
-        tx.commit().await?;
-        Ok(self.allocation_view(row, end.as_deref()))
+        Ok(())
+    }
+
+    /// What the end of a relation on `ended_on` (ISO) does to the talent's housing, inside the
+    /// ending's transaction: an active allocation (not gifted) is returned through
+    /// [`App::return_housing_in`] on the end date (on the start of free use when that is
+    /// later: the unit was never lived in), a gifted unit stays the talent's. Returns one
+    /// phrase per allocation touched or kept, for the ending's summary (empty: no housing).
+    pub(crate) async fn return_housing_on_end_in(
+        &self,
+        tx: &mut yincai_store::Tx,
+        actor: &Actor,
+        talent_id: i64,
+        ended_on: &str,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for row in tx.housing_allocations(Some(talent_id)).await? {
+            match row.status.as_str() {
+                "active" => {
+                    let date = if ended_on < row.start_date.as_str() {
+                        row.start_date.clone()
+                    } else {
+                        ended_on.to_owned()
+                    };
+                    self.return_housing_in(tx, actor, &row, &date, reason, ctx).await?;
+                    let mut phrase = format!(
+                        "第十四条{}住房 {} 收回（{date} 起，未赠予）",
+                        row.article, row.unit_address
+                    );
+                    if date != ended_on {
+                        phrase.push_str(&format!("，免费居住开始日期 {date} 晚于结束日期"));
+                    }
+                    out.push(phrase);
+                }
+                "gifted" => out.push(format!(
+                    "第十四条{}住房 {} 已于 {} 赠予，不收回",
+                    row.article,
+                    row.unit_address,
+                    row.gifted_on.as_deref().unwrap_or("—")
+                )),
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 }
 

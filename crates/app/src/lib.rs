@@ -18,6 +18,7 @@ pub mod clock;
 pub mod demo;
 pub mod demo_cases;
 pub mod error;
+pub mod fixings;
 pub mod fund;
 pub mod gate;
 pub mod housing;

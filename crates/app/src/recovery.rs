@@ -12,6 +12,11 @@
 //! `cancellation`: `cancel_all` recovers everything paid, `keep_due_before_end` only what was
 //! paid for installments due after the end). Finance records each repayment (date, amount,
 //! never more than is owed), each with a `recovery` posting in the ledger.
+//!
+//! Every ending of a relation (for cause, or an end date in a change of facts) also records
+//! the end date on the talent's row and returns an allocated housing unit that was not gifted
+//! (Art. 14, through the housing module's return), in the same transaction; a gifted unit
+//! stays, and the ending's summary says so.
 
 use serde::Serialize;
 use yincai_domain::money::Fen;
@@ -41,6 +46,10 @@ pub struct FactsChange {
     pub end: String,
     #[serde(default)]
     pub ended_for_cause: bool,
+    /// The talent's 科技成果转化项目 has landed and passed its 论证 (Art. 14(1), 14(2),
+    /// 14(7)): the startup fund becomes an entitlement whose amount the leading group fixes.
+    #[serde(default)]
+    pub project_verified: bool,
 }
 
 /// One line of the difference between two evaluations.
@@ -257,6 +266,10 @@ impl App {
                 change.assessment.trim()
             ));
         }
+        if change.project_verified && !f.project_verified {
+            f.project_verified = true;
+            parts.push("科技成果转化项目已落地并经有关部门论证".to_string());
+        }
         if !change.end.trim().is_empty() {
             let end = parse_date("end", "结束日期", &change.end)?;
             if end < f.start {
@@ -281,7 +294,7 @@ impl App {
         if parts.is_empty() {
             return Err(AppError::invalid(
                 "title",
-                "变更内容：请至少填写职称、考核结果或结束日期中的一项",
+                "变更内容：请至少填写职称、考核结果、项目论证或结束日期中的一项（已记录的事实不算变化）",
             ));
         }
         let today = self.today();
@@ -312,7 +325,11 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let evals = tx.evaluations(talent_id).await?;
         let (facts, _) = Self::latest(&t, &evals)?;
-        let (facts, summary) = self.apply_change(&facts, change)?;
+        let (facts, mut summary) = self.apply_change(&facts, change)?;
+        if let Some(end) = facts.end.filter(|_| !change.end.trim().is_empty()) {
+            let why = format!("服务于 {end} 结束（{}）", reason.trim());
+            summary.push_str(&self.end_relation_in(&mut tx, actor, &t, end, &why, ctx).await?);
+        }
         self.store_evaluation(&mut tx, actor, &t, &facts, &summary, reason.trim(), ctx)
             .await?;
         tx.commit().await?;
@@ -361,6 +378,37 @@ impl App {
         ))
         .await?;
         Ok((seq, report))
+    }
+
+    /// What every ending of a relation does besides the evaluation, in the ending's
+    /// transaction: the talent's row records the end date (the talent database and the
+    /// talent's page show it), an allocated housing unit that was not gifted goes back
+    /// (Art. 14, through the housing module's return), a gifted one stays. Returns the
+    /// phrases to append to the ending's summary.
+    async fn end_relation_in(
+        &self,
+        tx: &mut yincai_store::Tx,
+        actor: &Actor,
+        t: &TalentRow,
+        end: jiff::civil::Date,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<String> {
+        let end = end.to_string();
+        let before = tx.talent(t.id).await?.ok_or(AppError::NotFound("人才".into()))?;
+        let mut out = match before.end_date.as_deref() {
+            Some(before) if before != end => format!("；人才库结束日期 {before} 改为 {end}"),
+            _ => format!("；人才库结束日期记为 {end}"),
+        };
+        tx.set_talent_end_date(t.id, &end, self.now()).await?;
+        for phrase in self
+            .return_housing_on_end_in(tx, actor, t.id, &end, reason, ctx)
+            .await?
+        {
+            out.push('；');
+            out.push_str(&phrase);
+        }
+        Ok(out)
     }
 
     /// The frozen evaluation and every re-evaluation, each with its difference from the one
@@ -456,7 +504,7 @@ impl App {
             ended_for_cause: true,
             ..FactsChange::default()
         };
-        let (facts, summary) = self.apply_change(&facts, &change)?;
+        let (facts, mut summary) = self.apply_change(&facts, &change)?;
         let plan = crate::policies()
             .select(&facts, None)
             .map_err(|e| AppError::invalid("ended_on", format!("评估：{e}")))?;
@@ -482,6 +530,11 @@ impl App {
                 interp.alternative_reading.clone()
             },
         );
+        let cancel_reason = format!("第二十七条因故解除（{}）", input.document.trim());
+        let ending = self
+            .end_relation_in(&mut tx, actor, &t, ended_on, &cancel_reason, ctx)
+            .await?;
+        summary.push_str(&ending);
         self.store_evaluation(&mut tx, actor, &t, &facts, &summary, input.reason.trim(), ctx)
             .await?;
 
@@ -494,7 +547,6 @@ impl App {
             })
             .await?
             .rows;
-        let cancel_reason = format!("第二十七条因故解除（{}）", input.document.trim());
         let (mut paid, mut owed, mut cancelled, mut cancelled_fen) = (Fen(0), Fen(0), 0i64, Fen(0));
         let overflow = || AppError::Internal(anyhow::anyhow!("amount overflow"));
         for i in &installments {
@@ -535,7 +587,7 @@ impl App {
             }
         }
         let basis = format!(
-            "第二十七条；解释 {}：{}。已发 {}，应追回 {}；取消未发 {} 笔 {}",
+            "第二十七条；解释 {}：{}。已发 {}，应追回 {}；取消未发 {} 笔 {}{ending}",
             interp.id,
             reading,
             paid.format_cn(),

@@ -421,6 +421,7 @@ impl App {
             ("application", "confirmation", "introduced") => self.talent_on_confirmation(tx, actor, t, ctx).await,
             ("benefit_release", "group_decision", "approved") => self.release_approving(tx, actor, t, ctx).await,
             ("benefit_release", "approved", "certified") => self.release_certifying(tx, actor, t, ctx).await,
+            ("benefit_fixing", "group_decision", "approved") => self.fixing_approved(tx, actor, t, ctx).await,
             _ => Ok(()),
         }
     }
@@ -540,6 +541,14 @@ pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
             .map(|i| {
                 let amount = yincai_domain::money::Fen(i.amount_fen).format_cn();
                 format!("{}，{} 第 {} 笔 {amount}", i.talent_name, i.benefit_name, i.seq)
+            })
+            .unwrap_or_default(),
+        "benefit_fixing" => tx
+            .fixing(id)
+            .await?
+            .map(|f| {
+                let amount = yincai_domain::money::Fen(f.amount_fen).format_cn();
+                format!("{}，{}拟定 {amount}", f.talent_name, f.benefit_name)
             })
             .unwrap_or_default(),
         "special_case" => match tx.special_case(id).await? {

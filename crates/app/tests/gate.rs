@@ -6,7 +6,6 @@
 
 use yincai_app::AppError;
 use yincai_app::gate::{AssessmentInput, certificate_number};
-use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::workflow::ActInput;
 use yincai_domain::workflow::Action;
 use yincai_store::test_support::TestDb;
@@ -79,40 +78,6 @@ impl World {
             .unwrap();
         assert_eq!(filed.status, "filed");
         set
-    }
-
-    /// Puts release items on a new meeting's agenda and records the leading group's
-    /// approval with `resolution`.
-    async fn decide(&self, items: &[i64], number: &str, resolution: &str) -> Result<(), AppError> {
-        let meeting = self
-            .app
-            .create_meeting(
-                &self.coord,
-                &MeetingInput {
-                    number: number.into(),
-                    title: "人才工作领导小组会议".into(),
-                    held_on: "2026-11-24".into(),
-                },
-                &ctx(),
-            )
-            .await?;
-        let agenda = self
-            .app
-            .add_agenda_item(&self.coord, meeting, "", items, &ctx())
-            .await?;
-        self.app
-            .decide_agenda_item(
-                &self.leader,
-                meeting,
-                agenda,
-                &AgendaDecision {
-                    action: Some(Action::Approve),
-                    resolution_number: resolution.into(),
-                    reason: String::new(),
-                },
-                &ctx(),
-            )
-            .await
     }
 
     async fn state(&self, item: i64) -> (String, i64) {
@@ -271,7 +236,10 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
         let cert = w.app.certificate(&w.coord, ids[0]).await.unwrap();
         assert_eq!(cert.certificate.number, certificate_number(2026, 1), "{label}");
         assert_eq!(cert.certificate.number, "阿人才证〔2026〕1号", "{label}");
-        assert_eq!(cert.content.amount_text, "人民币 24,000.00 元", "{label}");
+        assert_eq!(
+            cert.content.amount_text, "人民币 24,000.00 元（大写：贰万肆仟元整）",
+            "{label}"
+        );
         assert_eq!(cert.content.article_zh, "第十三条第㈡项", "{label}");
         assert!(
             cert.content.body.contains("李全程") && cert.content.body.contains("阿人才领字〔2026〕9号"),

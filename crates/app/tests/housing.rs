@@ -474,3 +474,190 @@ async fn concurrent_allocations_of_one_unit_exactly_one_wins() {
         db.cleanup().await;
     }
 }
+
+mod common;
+
+/// The endings of a relation return the unit through the housing module's own return, in
+/// the ending's transaction (the world of the recovery suites, on every backend).
+mod ending {
+    use yincai_app::AppError;
+    use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
+    use yincai_app::recovery::{EndForCauseInput, FactsChange};
+    use yincai_store::test_support::TestDb;
+    use yincai_store::{AuditQuery, HousingAllocationRow};
+
+    use super::common::*;
+    use crate::on_every_backend;
+
+    impl World {
+        /// A 120 m² unit allocated to `talent` from `start` (Art. 14(3): 120 m², gift after
+        /// 5 years).
+        async fn housed(&self, talent: i64, address: &str, start: &str) -> HousingAllocationRow {
+            let unit = self
+                .app
+                .add_housing_unit(
+                    &self.coord,
+                    &UnitInput {
+                        address: address.into(),
+                        area: "120".into(),
+                        ..UnitInput::default()
+                    },
+                    &ctx(),
+                )
+                .await
+                .unwrap();
+            let input = AllocateInput {
+                unit_id: unit.row.id.to_string(),
+                talent_id: talent.to_string(),
+                start_date: start.into(),
+            };
+            self.app
+                .allocate_housing(&self.coord, &input, &ctx())
+                .await
+                .unwrap()
+                .row
+        }
+
+        /// The allocation, its unit's status and the talent's end date, as stored.
+        async fn stored(&self, alloc: i64) -> (HousingAllocationRow, String, Option<String>) {
+            let mut tx = self.app.store.begin_read().await.unwrap();
+            let a = tx.housing_allocation(alloc).await.unwrap().unwrap();
+            let unit = tx.housing_unit(a.unit_id).await.unwrap().unwrap().status;
+            let end = tx.talent(a.talent_id).await.unwrap().unwrap().end_date;
+            (a, unit, end)
+        }
+
+        async fn returns_audited(&self, alloc: i64) -> Vec<String> {
+            let mut tx = self.app.store.begin_read().await.unwrap();
+            tx.audit_records(&AuditQuery {
+                action: Some("housing_return".into()),
+                object_id: Some(alloc.to_string()),
+                limit: 100,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.summary)
+            .collect()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_end_in_a_change_of_facts_returns_the_unit_as_the_office_would() {
+        on_every_backend!(|w, label| {
+            let t = w.talent("王强").await;
+            let alloc = w.housed(t, "人才公寓1栋101", "2024-03-15").await;
+
+            // A change the engine refuses (an end in the second service year with a third
+            // assessment) rolls the whole ending back: the unit stays, no end date, no audit.
+            let refused = FactsChange {
+                assessment: "failed".into(),
+                end: "2025-06-30".into(),
+                ..FactsChange::default()
+            };
+            let err = w
+                .app
+                .reevaluate_talent(&w.coord, t, &refused, "合同提前终止", &ctx())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, AppError::Invalid(ref e) if e[0].field == "facts"),
+                "{label}: {err:?}"
+            );
+            let (a, unit, end) = w.stored(alloc.id).await;
+            assert_eq!(
+                (a.status.as_str(), unit.as_str(), end),
+                ("active", "allocated", None),
+                "{label}"
+            );
+            assert!(w.returns_audited(alloc.id).await.is_empty(), "{label}");
+
+            let change = FactsChange {
+                end: "2025-06-30".into(),
+                ..FactsChange::default()
+            };
+            let view = w
+                .app
+                .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
+                .await
+                .unwrap();
+            let (a, unit, end) = w.stored(alloc.id).await;
+            assert_eq!((a.status.as_str(), unit.as_str()), ("returned", "free"), "{label}");
+            assert_eq!(a.end_date.as_deref(), Some("2025-06-30"), "{label}");
+            assert!(
+                a.end_reason.as_deref().unwrap_or_default().contains("合同提前终止"),
+                "{label}: {:?}",
+                a.end_reason
+            );
+            assert_eq!(end.as_deref(), Some("2025-06-30"), "{label}");
+            let audits = w.returns_audited(alloc.id).await;
+            assert_eq!(audits.len(), 1, "{label}: {audits:?}");
+            assert!(audits[0].contains("第十四条14(3)"), "{label}: {audits:?}");
+            let summary = &view.evaluations[1].change_summary;
+            assert!(
+                summary.contains("人才公寓1栋101 收回（2025-06-30 起，未赠予）")
+                    && summary.contains("人才库结束日期记为 2025-06-30"),
+                "{label}: {summary}"
+            );
+
+            // The housing page shows the closed allocation; the office cannot return it twice.
+            let housing = w.app.talent_housing(&w.coord, t).await.unwrap();
+            assert_eq!(housing.allocations.len(), 1, "{label}");
+            assert!(!housing.allocations[0].can_return, "{label}");
+            let twice = w
+                .app
+                .return_housing(
+                    &w.coord,
+                    alloc.id,
+                    &CloseInput {
+                        version: a.version.to_string(),
+                        date: "2025-06-30".into(),
+                        reason: "提前解除聘用合同".into(),
+                    },
+                    &ctx(),
+                )
+                .await
+                .unwrap_err();
+            assert!(format!("{twice:?}").contains("已退回"), "{label}: {twice:?}");
+
+            // A later change without an end leaves housing and the end date alone.
+            let title = FactsChange {
+                title: "senior".into(),
+                ..FactsChange::default()
+            };
+            w.app
+                .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
+                .await
+                .unwrap();
+            assert_eq!(w.returns_audited(alloc.id).await.len(), 1, "{label}");
+            assert_eq!(w.stored(alloc.id).await.2.as_deref(), Some("2025-06-30"), "{label}");
+        });
+    }
+
+    #[tokio::test]
+    async fn an_ending_before_free_use_begins_returns_the_unit_from_its_start() {
+        on_every_backend!(|w, label| {
+            let t = w.talent("孙丽").await;
+            // Today is 2026-11-24; free use begins on 2026-12-01.
+            let alloc = w.housed(t, "人才公寓2栋201", "2026-12-01").await;
+            let input = EndForCauseInput {
+                ended_on: "2026-11-30".into(),
+                reason: "提供虚假材料，经市协调办核实".into(),
+                document: "阿人才组〔2026〕11号".into(),
+            };
+            let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+            let (a, unit, end) = w.stored(alloc.id).await;
+            assert_eq!((a.status.as_str(), unit.as_str()), ("returned", "free"), "{label}");
+            assert_eq!(a.end_date.as_deref(), Some("2026-12-01"), "{label}");
+            assert_eq!(end.as_deref(), Some("2026-11-30"), "{label}");
+            assert!(
+                r.basis.contains("免费居住开始日期 2026-12-01 晚于结束日期"),
+                "{label}: {}",
+                r.basis
+            );
+            assert_eq!(w.returns_audited(alloc.id).await.len(), 1, "{label}");
+        });
+    }
+}

@@ -6,11 +6,16 @@
 
 #![allow(dead_code)]
 
-use yincai_app::AppError;
+use std::sync::Arc;
+
+use yincai_app::clock::ManualClock;
+use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
 use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
-use yincai_store::NewInstallment;
+use yincai_app::{App, AppError};
+use yincai_domain::crypto::FieldCipher;
 use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::test_support::TestDb;
+use yincai_store::{AuditQuery, HousingAllocationRow, NewInstallment};
 
 mod common;
 use common::*;
@@ -67,6 +72,74 @@ impl World {
     async fn status(&self, id: i64) -> String {
         let mut tx = self.app.store.begin_read().await.unwrap();
         tx.installment(id).await.unwrap().unwrap().status
+    }
+
+    /// A housing unit of `area` m² in the register, allocated to `talent` from `start`
+    /// (the talent of [`facts`] is entitled to 120 m², gift after 5 years: 2029-03-01).
+    async fn housed(&self, talent: i64, address: &str, start: &str) -> HousingAllocationRow {
+        let unit = self
+            .app
+            .add_housing_unit(
+                &self.coord,
+                &UnitInput {
+                    address: address.into(),
+                    area: "120".into(),
+                    ..UnitInput::default()
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let input = AllocateInput {
+            unit_id: unit.row.id.to_string(),
+            talent_id: talent.to_string(),
+            start_date: start.into(),
+        };
+        self.app
+            .allocate_housing(&self.coord, &input, &ctx())
+            .await
+            .unwrap()
+            .row
+    }
+
+    /// The allocation and its unit's status, as stored.
+    async fn allocation(&self, id: i64) -> (HousingAllocationRow, String) {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        let a = tx.housing_allocation(id).await.unwrap().unwrap();
+        let unit = tx.housing_unit(a.unit_id).await.unwrap().unwrap().status;
+        (a, unit)
+    }
+
+    async fn end_date(&self, talent: i64) -> Option<String> {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.talent(talent).await.unwrap().unwrap().end_date
+    }
+
+    /// The audit summaries of `action` on `object_id`.
+    async fn audit_summaries(&self, action: &str, object_id: i64) -> Vec<String> {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.audit_records(&AuditQuery {
+            action: Some(action.into()),
+            object_id: Some(object_id.to_string()),
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.summary)
+        .collect()
+    }
+
+    /// The same app and database on another day.
+    fn app_on(&self, at: &str) -> App {
+        let ms = at.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+        App::new(
+            self.app.store.clone(),
+            Arc::new(ManualClock::new(ms)),
+            FieldCipher::from_master_key(&[7; 32]),
+        )
     }
 }
 
@@ -132,9 +205,16 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             let mut tx = w.app.store.begin_read().await.unwrap();
             tx.talent(t).await.unwrap().unwrap()
         };
-        assert_eq!(
-            (before.facts, before.report, before.version),
-            (after.facts, after.report, after.version)
+        assert_eq!((before.facts, before.report), (after.facts, after.report));
+        // The end is recorded on the talent's row (shown in the talent database).
+        assert_eq!(before.end_date, None, "{label}");
+        assert_eq!(after.end_date.as_deref(), Some("2025-06-30"), "{label}");
+        assert!(
+            view.evaluations[1]
+                .change_summary
+                .contains("人才库结束日期记为 2025-06-30"),
+            "{label}: {}",
+            view.evaluations[1].change_summary
         );
 
         // A second change builds on the latest facts: a third assessment after an end in the
@@ -340,6 +420,135 @@ async fn repayments_never_exceed_what_is_owed_and_settle_the_recovery() {
         drop(tx);
         let list = w.app.recoveries(&w.finance, Some("settled"), 0).await.unwrap();
         assert_eq!(list.total, 1, "{label}");
+    });
+}
+
+#[tokio::test]
+async fn ending_for_cause_returns_the_allocated_unit_and_records_the_end_date() {
+    on_every_backend!(|w, label| {
+        let t = w.talent("王强").await;
+        let alloc = w.housed(t, "人才公寓1栋101", "2024-03-15").await;
+        let other = w.talent("赵敏").await;
+        let others = w.housed(other, "人才公寓1栋102", "2024-03-15").await;
+        assert_eq!(w.end_date(t).await, None, "{label}");
+
+        // A refused ending changes nothing: the unit stays allocated, no end date.
+        let early = EndForCauseInput {
+            ended_on: "2023-12-31".into(),
+            reason: "学术不端，经市协调办核实".into(),
+            document: "阿人才组〔2026〕9号".into(),
+        };
+        assert!(
+            w.app.end_for_cause(&w.coord, t, &early, &ctx()).await.is_err(),
+            "{label}"
+        );
+        let (a, unit) = w.allocation(alloc.id).await;
+        assert_eq!((a.status.as_str(), unit.as_str()), ("active", "allocated"), "{label}");
+        assert_eq!(w.end_date(t).await, None, "{label}");
+
+        let input = EndForCauseInput {
+            ended_on: "2026-06-30".into(),
+            ..early
+        };
+        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+
+        // The unit is back in the register, the allocation closed on the end date, with the
+        // article of the ending as the reason.
+        let (a, unit) = w.allocation(alloc.id).await;
+        assert_eq!((a.status.as_str(), unit.as_str()), ("returned", "free"), "{label}");
+        assert_eq!(a.end_date.as_deref(), Some("2026-06-30"), "{label}");
+        let reason = a.end_reason.unwrap_or_default();
+        assert!(
+            reason.contains("第二十七条") && reason.contains("阿人才组〔2026〕9号"),
+            "{label}: {reason}"
+        );
+        // One audit record of the return, citing Art. 14 (the housing) and Art. 27 (the cause).
+        let audits = w.audit_summaries("housing_return", alloc.id).await;
+        assert_eq!(audits.len(), 1, "{label}: {audits:?}");
+        assert!(
+            audits[0].contains("第十四条14(3)") && audits[0].contains("第二十七条"),
+            "{label}: {audits:?}"
+        );
+        // Another talent's housing is untouched.
+        let (b, unit_b) = w.allocation(others.id).await;
+        assert_eq!((b.status.as_str(), unit_b.as_str()), ("active", "allocated"), "{label}");
+
+        // The talent database and the talent's page show the end date.
+        assert_eq!(w.end_date(t).await.as_deref(), Some("2026-06-30"), "{label}");
+        let page = w.app.talent(&w.coord, t).await.unwrap();
+        assert_eq!(page.row.end_date.as_deref(), Some("2026-06-30"), "{label}");
+        assert_eq!(w.end_date(other).await, None, "{label}");
+
+        // The ending's summary says what happened to the housing and the end date.
+        assert!(
+            r.basis.contains("人才公寓1栋101 收回") && r.basis.contains("人才库结束日期记为 2026-06-30"),
+            "{label}: {}",
+            r.basis
+        );
+        let view = w.app.talent_evaluations(&w.coord, t).await.unwrap();
+        let summary = &view.evaluations[1].change_summary;
+        assert!(summary.contains("人才公寓1栋101 收回"), "{label}: {summary}");
+        let ended = w.audit_summaries("talent_end_for_cause", r.id).await;
+        assert!(ended[0].contains("收回"), "{label}: {ended:?}");
+
+        // The housing module sees the end: no new allocation after it.
+        let unit_id = alloc.unit_id.to_string();
+        let again = AllocateInput {
+            unit_id,
+            talent_id: t.to_string(),
+            start_date: "2026-07-01".into(),
+        };
+        let err = w.app.allocate_housing(&w.coord, &again, &ctx()).await.unwrap_err();
+        assert!(
+            err.field_errors()
+                .iter()
+                .any(|f| f.field == "talent_id" && f.message.contains("已于 2026-06-30 结束")),
+            "{label}: {err:?}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_gifted_unit_stays_when_the_relation_ends_for_cause() {
+    on_every_backend!(|w, label| {
+        let t = w.talent("孙丽").await;
+        let alloc = w.housed(t, "人才公寓2栋201", "2024-03-01").await;
+        // Five years of service: the gift is recorded on its date.
+        let gift_day = w.app_on("2029-03-01T02:00:00Z");
+        let close = CloseInput {
+            version: alloc.version.to_string(),
+            ..CloseInput::default()
+        };
+        let gifted = gift_day.gift_housing(&w.coord, alloc.id, &close, &ctx()).await.unwrap();
+        assert_eq!(gifted.row.status, "gifted", "{label}");
+
+        let later = w.app_on("2029-07-01T02:00:00Z");
+        let input = EndForCauseInput {
+            ended_on: "2029-06-30".into(),
+            reason: "违反服务协议，经市协调办核实".into(),
+            document: "阿人才组〔2029〕3号".into(),
+        };
+        let r = later.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+
+        // The gift stands: the allocation and the unit stay gifted, no return is audited.
+        let (a, unit) = w.allocation(alloc.id).await;
+        assert_eq!((a.status.as_str(), unit.as_str()), ("gifted", "gifted"), "{label}");
+        assert_eq!((a.end_date, a.end_reason), (None, None), "{label}");
+        assert!(
+            w.audit_summaries("housing_return", alloc.id).await.is_empty(),
+            "{label}"
+        );
+        // ... and the ending says so.
+        assert!(
+            r.basis.contains("人才公寓2栋201 已于 2029-03-01 赠予，不收回"),
+            "{label}: {}",
+            r.basis
+        );
+        let view = later.talent_evaluations(&w.coord, t).await.unwrap();
+        let summary = &view.evaluations[1].change_summary;
+        assert!(summary.contains("已于 2029-03-01 赠予，不收回"), "{label}: {summary}");
+        // The end date is recorded all the same.
+        assert_eq!(w.end_date(t).await.as_deref(), Some("2029-06-30"), "{label}");
     });
 }
 

@@ -497,7 +497,13 @@ pub fn due_date(cal: &WorkCalendar, from: jiff::civil::Date, n: u32) -> Due {
 }
 
 /// Every workflow the system knows, by code.
-pub const ALL: [&WorkflowDef; 4] = [&ANNUAL_PLAN, &APPLICATION, &SPECIAL_CASE, &BENEFIT_RELEASE];
+pub const ALL: [&WorkflowDef; 5] = [
+    &ANNUAL_PLAN,
+    &APPLICATION,
+    &SPECIAL_CASE,
+    &BENEFIT_RELEASE,
+    &BENEFIT_FIXING,
+];
 
 pub fn by_code(code: &str) -> Option<&'static WorkflowDef> {
     ALL.into_iter().find(|d| d.code == code)
@@ -846,43 +852,72 @@ pub const SPECIAL_CASE: WorkflowDef = WorkflowDef {
         state("approved", "同意", None, None),
         state("rejected", "不同意", None, None),
     ],
-    transitions: &[
-        tr("draft", Role::Coordination, Action::Submit, "group_decision", &[], &[]),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Approve,
-            "approved",
-            &[],
-            MEETING,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Reject,
-            "rejected",
-            &[],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Return,
-            "draft",
-            &[],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::Coordination,
-            Action::Withdraw,
-            "draft",
-            &[],
-            WITHDRAW,
-        ),
-    ],
+    transitions: PROPOSAL_TO_THE_GROUP,
     commenters: &[Role::Coordination, Role::LeadingGroup],
     labels: &[("draft", Action::Submit, "提请领导小组审议")],
+};
+
+/// A proposal the 协调办 drafts and the 领导小组 decides in a meeting (approve, reject,
+/// or return for redrafting); the 协调办 may take it back before the meeting decides.
+/// Shared by 一事一议 and 待遇额度核定, whose states differ only in their names.
+const PROPOSAL_TO_THE_GROUP: &[Transition] = &[
+    tr("draft", Role::Coordination, Action::Submit, "group_decision", &[], &[]),
+    tr(
+        "group_decision",
+        Role::LeadingGroup,
+        Action::Approve,
+        "approved",
+        &[],
+        MEETING,
+    ),
+    tr(
+        "group_decision",
+        Role::LeadingGroup,
+        Action::Reject,
+        "rejected",
+        &[],
+        MEETING_WITH_REASON,
+    ),
+    tr(
+        "group_decision",
+        Role::LeadingGroup,
+        Action::Return,
+        "draft",
+        &[],
+        MEETING_WITH_REASON,
+    ),
+    tr(
+        "group_decision",
+        Role::Coordination,
+        Action::Withdraw,
+        "draft",
+        &[],
+        WITHDRAW,
+    ),
+];
+
+/// 待遇额度核定 (Art. 14(1), 14(2), 14(7)): where the policy grants a range (项目启动资金
+/// 50-300 万元) or leaves the amount to the leading group, the 协调办 proposes an amount
+/// for one talent's project and the 领导小组 fixes it in a meeting (批复文号). The fixed
+/// amount becomes an installment, released through the gate like any other.
+pub const BENEFIT_FIXING: WorkflowDef = WorkflowDef {
+    code: "benefit_fixing",
+    name_zh: "待遇额度核定",
+    initial: "draft",
+    starter: Role::Coordination,
+    states: &[
+        state("draft", "协调办拟定额度", Some(Role::Coordination), Some(10)),
+        state("group_decision", "领导小组审定", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "已核定", None, None),
+        state("rejected", "不予核定", None, None),
+    ],
+    transitions: PROPOSAL_TO_THE_GROUP,
+    commenters: &[Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "提请领导小组审定"),
+        ("group_decision", Action::Approve, "核定额度"),
+        ("group_decision", Action::Reject, "不予核定"),
+    ],
 };
 
 /// 待遇发放审批 (Art. 19): the 协调办 requests the release of one installment whose
@@ -1200,20 +1235,22 @@ mod tests {
     }
 
     #[test]
-    fn special_case_exhaustive_walk_of_state_role_action() {
+    fn special_case_and_benefit_fixing_exhaustive_walk_of_state_role_action() {
         use Action::*;
         use Role::*;
-        exhaustive_walk(
-            &SPECIAL_CASE,
-            &[
-                ("draft", Coordination, Submit, "group_decision"),
-                ("group_decision", LeadingGroup, Approve, "approved"),
-                ("group_decision", LeadingGroup, Reject, "rejected"),
-                ("group_decision", LeadingGroup, Return, "draft"),
-                ("group_decision", Coordination, Withdraw, "draft"),
-            ],
-            &[Coordination, LeadingGroup],
-        );
+        for def in [&SPECIAL_CASE, &BENEFIT_FIXING] {
+            exhaustive_walk(
+                def,
+                &[
+                    ("draft", Coordination, Submit, "group_decision"),
+                    ("group_decision", LeadingGroup, Approve, "approved"),
+                    ("group_decision", LeadingGroup, Reject, "rejected"),
+                    ("group_decision", LeadingGroup, Return, "draft"),
+                    ("group_decision", Coordination, Withdraw, "draft"),
+                ],
+                &[Coordination, LeadingGroup],
+            );
+        }
     }
 
     #[test]

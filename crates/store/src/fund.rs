@@ -261,13 +261,13 @@ pub struct PaymentBatchRow {
     pub paid_fen: i64,
 }
 
-const INSTALLMENT_COLUMNS: &str = "i.id, i.talent_id, t.name as talent_name, i.org_id, o.name as org_name, \
+pub(crate) const INSTALLMENT_COLUMNS: &str = "i.id, i.talent_id, t.name as talent_name, i.org_id, o.name as org_name, \
      o.parent_id as org_parent_id, i.benefit_code, i.benefit_name, i.article, i.seq, i.service_year, i.due_on, \
      i.amount_fen, i.status, i.assessment_ok, i.resolution_number, i.approved_by, i.approved_at, \
      i.certificate_number, i.certified_at, i.paid_at, i.payment_batch_id, i.cancelled_at, i.cancel_reason, \
      i.created_at, i.updated_at, i.version";
 
-const INSTALLMENT_FROM: &str =
+pub(crate) const INSTALLMENT_FROM: &str =
     "from installments i join talents t on t.id = i.talent_id join organisations o on o.id = i.org_id";
 
 const INSTALLMENT_FILTER: &str = "($1 is null or i.talent_id = $1)
@@ -283,6 +283,9 @@ const BATCH_COLUMNS: &str = "b.id, b.number, b.status, b.total_fen, b.note, b.cr
      (select cast(count(*) as bigint) from installments i where i.payment_batch_id = b.id and i.status = 'paid')
         as paid_items,
      (select cast(coalesce(sum(p.amount_fen), 0) as bigint) from payments p where p.batch_id = b.id) as paid_fen";
+
+/// How long an idempotency key answers a repeated request: 30 days.
+pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
 
 impl Tx {
     // ---- installments -------------------------------------------------------------------
@@ -594,7 +597,9 @@ impl Tx {
     }
 
     /// A key used twice is `Unique { key: "idempotency_keys.pkey" }` (PostgreSQL) or
-    /// `idempotency_keys.key` (SQLite).
+    /// `idempotency_keys.key` (SQLite). Keys older than [`IDEMPOTENCY_KEY_RETENTION_MS`]
+    /// are dropped first: a client retries within minutes, and the unique payment key is the
+    /// permanent guard, so the table only ever holds a month of keys.
     pub async fn insert_idempotency_key(
         &mut self,
         key: &str,
@@ -604,6 +609,9 @@ impl Tx {
         response: &str,
         now: i64,
     ) -> Result<()> {
+        on_tx!(self, c => sqlx::query("delete from idempotency_keys where created_at < $1")
+            .bind(now.saturating_sub(IDEMPOTENCY_KEY_RETENTION_MS))
+            .execute(&mut *c).await?.rows_affected());
         on_tx!(self, c => sqlx::query(
             "insert into idempotency_keys (key, scope, user_id, request_hash, response, created_at)
              values ($1, $2, $3, $4, $5, $6)")

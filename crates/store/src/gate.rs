@@ -149,12 +149,24 @@ impl Tx {
         Ok((total, ids))
     }
 
-    /// The next certificate sequence number of a year (1 for the first).
+    /// The next certificate sequence number of a year (1 for the first), from the year's
+    /// counter: concurrent issuers never get the same number.
     pub async fn next_certificate_seq(&mut self, year: i64) -> Result<i64> {
         let max: Option<i64> = on_tx!(self, c => sqlx::query_scalar(
             "select cast(max(seq) as bigint) from release_certificates where year = $1")
             .bind(year).fetch_one(&mut *c).await?);
-        Ok(max.unwrap_or(0) + 1)
+        self.next_document_number("certificate", year, max.unwrap_or(0)).await
+    }
+
+    /// Takes the next number of a kind of document in a year from `document_counters`;
+    /// `issued` is how many were numbered before the counter existed (the first call starts
+    /// after it). The counter row stays locked until the transaction ends.
+    pub async fn next_document_number(&mut self, kind: &str, year: i64, issued: i64) -> Result<i64> {
+        Ok(on_tx!(self, c => sqlx::query_scalar::<_, i64>(
+            "insert into document_counters (kind, year, last) values ($1, $2, $3 + 1)
+             on conflict (kind, year) do update set last = document_counters.last + 1
+             returning last")
+            .bind(kind).bind(year).bind(issued).fetch_one(&mut *c).await?))
     }
 
     pub async fn insert_certificate(&mut self, cert: &NewCertificate) -> Result<i64> {

@@ -18,6 +18,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod candidates;
+pub mod fixings;
 pub mod fund;
 pub mod gate;
 pub mod housing;
@@ -40,6 +41,7 @@ pub use applications::{
 pub use attachments::{AttachmentMeta, AttachmentRow, NewAttachment};
 pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
 pub use candidates::{CandidateQuery, CandidateRow, NewCandidate};
+pub use fixings::{FixingRow, NewFixing};
 pub use fund::{
     FundBalances, FundBudgetRow, IdempotencyRow, InstallmentQuery, InstallmentRow, LedgerLegRow, LedgerRow,
     NewInstallment, NewPayment, NewPosting, PaymentBatchRow, PaymentRow, PostingKind,

@@ -264,6 +264,19 @@ impl Tx {
         Ok(on_tx!(self, c => sqlx::query_as::<_, TalentRow>(sql).bind(application_id).fetch_optional(&mut *c).await?))
     }
 
+    /// Records the end of the relation on the talent's row (`end_date`, which the talent
+    /// database and the talent's page show); the frozen facts and report stay as decided.
+    pub async fn set_talent_end_date(&mut self, id: i64, end_date: &str, now: i64) -> Result<()> {
+        let n = on_tx!(self, c => sqlx::query(
+            "update talents set end_date = $2, updated_at = $3, version = version + 1 where id = $1")
+            .bind(id).bind(end_date).bind(now)
+            .execute(&mut *c).await?.rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// The talent database under filters, newest introduction first.
     pub async fn talents(&mut self, q: &TalentQuery) -> Result<Page<TalentRow>> {
         let filter = "($1 is null or t.name like $1 escape '\\')

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::Connection;
 
+use crate::{NewCandidate, NewInstallment, NewTalent, NewUser};
+
 /// The environment variable with an administrative PostgreSQL URL for tests.
 pub const POSTGRES_ENV: &str = "YINCAI_TEST_POSTGRES_URL";
 
@@ -100,7 +102,6 @@ impl TestDb {
         dbs
     }
 
-    /// Drops a PostgreSQL test database (SQLite files go with the temp dir).
     /// A store on this database, connected and migrated.
     pub async fn open_store(&self) -> crate::Store {
         let store = crate::Store::connect(&self.url)
@@ -113,6 +114,7 @@ impl TestDb {
         store
     }
 
+    /// Drops a PostgreSQL test database (SQLite files go with the temp dir).
     pub async fn cleanup(self) {
         if let Some((admin, name)) = &self.pg
             && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
@@ -137,4 +139,76 @@ macro_rules! on_every_backend {
             db.cleanup().await;
         }
     };
+}
+
+/// An account for seeding tests: password hash `x`, no roles.
+pub fn new_user(username: &str, display_name: &str, org_id: i64) -> NewUser {
+    NewUser {
+        username: username.into(),
+        display_name: display_name.into(),
+        org_id,
+        password_hash: "x".into(),
+        must_change_password: false,
+        roles: vec![],
+    }
+}
+
+/// A registration form for seeding tests: a female doctor without a title, with a passport
+/// whose stored number (`e-{name}`, indexed as `i-{name}`) differs from name to name.
+pub fn new_candidate(name: &str) -> NewCandidate {
+    NewCandidate {
+        name: name.into(),
+        id_type: "passport".into(),
+        id_number_enc: format!("e-{name}"),
+        id_number_index: format!("i-{name}"),
+        id_number_masked: "E1*****".into(),
+        phone_enc: "p".into(),
+        phone_masked: "138****5678".into(),
+        email: String::new(),
+        gender: "female".into(),
+        birth_date: None,
+        education: "[]".into(),
+        highest_degree: "doctor".into(),
+        title: "none".into(),
+        qualifications: String::new(),
+        honours: "[]".into(),
+        projects: String::new(),
+    }
+}
+
+/// A talent record for seeding tests: recruited by a city unit on 2024-03-01 under
+/// alashankou-2014 2014.1, no category, no obligations, empty facts and report.
+pub fn new_talent(candidate_id: i64, org_id: i64, name: &str) -> NewTalent {
+    NewTalent {
+        candidate_id,
+        application_id: None,
+        special_case_id: None,
+        org_id,
+        name: name.into(),
+        mode: "recruit".into(),
+        employer: "city_unit".into(),
+        start_date: "2024-03-01".into(),
+        end_date: None,
+        category: None,
+        obligations: "[]".into(),
+        policy_id: "alashankou-2014".into(),
+        policy_version: "2014.1".into(),
+        facts: "{}".into(),
+        report: "{}".into(),
+    }
+}
+
+/// A living-subsidy installment (Art. 13(2)) of service year `seq`, for seeding tests.
+pub fn new_installment(talent_id: i64, org_id: i64, seq: i64, due_on: &str, amount_fen: i64) -> NewInstallment {
+    NewInstallment {
+        talent_id,
+        org_id,
+        benefit_code: "living_subsidy".into(),
+        benefit_name: "生活补贴".into(),
+        article: "13(2)".into(),
+        seq,
+        service_year: Some(seq),
+        due_on: due_on.into(),
+        amount_fen,
+    }
 }

@@ -2,104 +2,11 @@
 //! keys and payment batches, on every backend (SQLite always, PostgreSQL when
 //! `YINCAI_TEST_POSTGRES_URL` is set).
 
+mod common;
+
+use common::{installment, setup};
 use yincai_store::on_every_backend;
-use yincai_store::{
-    InstallmentQuery, NewCandidate, NewInstallment, NewOrg, NewPayment, NewPosting, NewTalent, NewUser, PostingKind,
-    StoreError, Tx,
-};
-
-/// A unit, a finance user and a talent; returns (org, user, talent).
-async fn setup(tx: &mut Tx) -> (i64, i64, i64) {
-    let org = tx
-        .insert_org(
-            &NewOrg {
-                name: "口岸经济研究中心".into(),
-                kind: "city_unit".into(),
-                credit_code: None,
-                parent_id: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: "finance".into(),
-                display_name: "财政局经办人".into(),
-                org_id: org,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: "张明".into(),
-                id_type: "passport".into(),
-                id_number_enc: "e".into(),
-                id_number_index: "i".into(),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "none".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let talent = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: "张明".into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2024-03-01".into(),
-                end_date: None,
-                category: Some(4),
-                obligations: "[]".into(),
-                policy_id: "p".into(),
-                policy_version: "1".into(),
-                facts: "{}".into(),
-                report: "{}".into(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    (org, user, talent)
-}
-
-fn installment(talent: i64, org: i64, seq: i64, amount_fen: i64) -> NewInstallment {
-    NewInstallment {
-        talent_id: talent,
-        org_id: org,
-        benefit_code: "living_subsidy".into(),
-        benefit_name: "生活补贴".into(),
-        article: "13(2)".into(),
-        seq,
-        service_year: Some(seq),
-        due_on: format!("{}-03-01", 2024 + seq),
-        amount_fen,
-    }
-}
+use yincai_store::{InstallmentQuery, NewPayment, NewPosting, PostingKind, StoreError};
 
 #[tokio::test]
 async fn installments_are_inserted_once_and_move_through_the_gate() {
@@ -326,5 +233,66 @@ async fn the_ledger_balances_and_is_append_only() {
         drop(tx);
         let mut tx = store.begin_read().await.unwrap();
         assert!(tx.idempotency_key("k").await.unwrap().is_none(), "rolled back");
+        drop(tx);
+
+        // Keys expire after the retention: a new key drops those older than 30 days.
+        let month = yincai_store::fund::IDEMPOTENCY_KEY_RETENTION_MS;
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert_idempotency_key("old", "fund.pay", user, "h", "{}", 1)
+            .await
+            .unwrap();
+        tx.insert_idempotency_key("recent", "fund.pay", user, "h", "{}", 1 + month)
+            .await
+            .unwrap();
+        assert!(
+            tx.idempotency_key("old").await.unwrap().is_some(),
+            "{label}: kept within the month"
+        );
+        tx.insert_idempotency_key("new", "fund.pay", user, "h", "{}", 2 + month)
+            .await
+            .unwrap();
+        assert!(tx.idempotency_key("old").await.unwrap().is_none(), "{label}: expired");
+        assert!(tx.idempotency_key("recent").await.unwrap().is_some(), "{label}");
+    });
+}
+
+/// 证明 and 支付批次 numbers: 30 transactions taking a number at once get 30 different
+/// numbers, one after the other; a rolled-back one gives its number back; the first number
+/// of a kind continues after documents numbered before the counter existed.
+#[tokio::test]
+async fn document_numbers_are_never_given_twice() {
+    on_every_backend!(|store, label| {
+        let mut tasks = Vec::new();
+        for _ in 0..30 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = store.begin_write().await.unwrap();
+                let n = tx.next_document_number("certificate", 2026, 0).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                tx.commit().await.unwrap();
+                n
+            }));
+        }
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap());
+        }
+        got.sort_unstable();
+        assert_eq!(got, (1..=30).collect::<Vec<i64>>(), "{label}");
+
+        let mut tx = store.begin_write().await.unwrap();
+        assert_eq!(tx.next_document_number("certificate", 2026, 0).await.unwrap(), 31);
+        drop(tx);
+        let mut tx = store.begin_write().await.unwrap();
+        assert_eq!(
+            tx.next_document_number("certificate", 2026, 0).await.unwrap(),
+            31,
+            "{label}"
+        );
+        // Another year, another kind: their own sequences; 12 issued before counting.
+        assert_eq!(tx.next_document_number("certificate", 2027, 0).await.unwrap(), 1);
+        assert_eq!(tx.next_document_number("payment_batch", 2026, 12).await.unwrap(), 13);
+        assert_eq!(tx.next_document_number("payment_batch", 2026, 12).await.unwrap(), 14);
+        tx.commit().await.unwrap();
     });
 }

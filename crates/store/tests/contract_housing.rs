@@ -1,89 +1,14 @@
 //! The store's contract for the housing register and allocations (Art. 14), on every backend
 //! (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
+mod common;
+
 use yincai_store::on_every_backend;
-use yincai_store::{NewCandidate, NewHousingAllocation, NewOrg, NewTalent, NewUser, StoreError, Tx};
+use yincai_store::{NewHousingAllocation, StoreError, Tx};
 
 /// A unit, a user and two talents; returns (user, talent a, talent b).
 async fn setup(tx: &mut Tx) -> (i64, i64, i64) {
-    let org = tx
-        .insert_org(
-            &NewOrg {
-                name: "口岸经济研究中心".into(),
-                kind: "city_unit".into(),
-                credit_code: None,
-                parent_id: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: "coord".into(),
-                display_name: "协调办经办人".into(),
-                org_id: org,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: "张明".into(),
-                id_type: "passport".into(),
-                id_number_enc: "e".into(),
-                id_number_index: "i".into(),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "none".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let mut talents = Vec::new();
-    for name in ["张明", "李华"] {
-        talents.push(
-            tx.insert_talent(
-                &NewTalent {
-                    candidate_id: candidate,
-                    application_id: None,
-                    special_case_id: None,
-                    org_id: org,
-                    name: name.into(),
-                    mode: "recruit".into(),
-                    employer: "city_unit".into(),
-                    start_date: "2024-03-01".into(),
-                    end_date: None,
-                    category: Some(4),
-                    obligations: "[]".into(),
-                    policy_id: "p".into(),
-                    policy_version: "1".into(),
-                    facts: "{}".into(),
-                    report: "{}".into(),
-                },
-                1,
-            )
-            .await
-            .unwrap(),
-        );
-    }
+    let (_, user, talents) = common::unit_with_talents(tx, "coord", "协调办经办人", &["张明", "李华"]).await;
     (user, talents[0], talents[1])
 }
 

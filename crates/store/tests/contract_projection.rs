@@ -1,8 +1,8 @@
 //! The store's contract for the fund projection's reads, on every backend (SQLite always,
 //! PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
-use yincai_store::test_support::TestDb;
-use yincai_store::{BudgetYearRow, NewCandidate, NewOrg, NewTalent, NewUser, OwedSumRow, ProjectionUnitRow, Store, Tx};
+use yincai_store::test_support::{TestDb, new_candidate, new_talent, new_user};
+use yincai_store::{BudgetYearRow, NewOrg, NewTalent, OwedSumRow, ProjectionUnitRow, Store, Tx};
 
 async fn open(db: &TestDb) -> Store {
     let store = Store::connect(&db.url)
@@ -26,50 +26,17 @@ async fn org(tx: &mut Tx, name: &str) -> i64 {
 }
 
 async fn talent(tx: &mut Tx, org_id: i64, name: &str) -> i64 {
-    let user = NewUser {
-        username: format!("u-{name}"),
-        display_name: name.into(),
-        org_id,
-        password_hash: "x".into(),
-        must_change_password: false,
-        roles: vec![],
-    };
-    let user_id = tx.insert_user(&user, 1).await.unwrap();
-    let c = NewCandidate {
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number_enc: format!("enc-{name}"),
-        id_number_index: format!("idx-{name}"),
-        id_number_masked: "E1*****".into(),
-        phone_enc: "p".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
-        birth_date: None,
-        education: "[]".into(),
-        highest_degree: "doctor".into(),
-        title: "none".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
-    };
-    let candidate_id = tx.insert_candidate(user_id, &c, 1).await.unwrap();
+    let user_id = tx
+        .insert_user(&new_user(&format!("u-{name}"), name, org_id), 1)
+        .await
+        .unwrap();
+    let candidate_id = tx.insert_candidate(user_id, &new_candidate(name), 1).await.unwrap();
     let t = NewTalent {
-        candidate_id,
-        application_id: None,
-        special_case_id: None,
-        org_id,
-        name: name.into(),
-        mode: "recruit".into(),
         employer: "enterprise".into(),
         start_date: "2025-03-01".into(),
-        end_date: None,
         category: Some(3),
-        obligations: "[]".into(),
-        policy_id: "alashankou-2014".into(),
         policy_version: "1".into(),
-        facts: "{}".into(),
-        report: "{}".into(),
+        ..new_talent(candidate_id, org_id, name)
     };
     tx.insert_talent(&t, 1).await.unwrap()
 }

@@ -1,101 +1,11 @@
 //! The store's contract for re-evaluations, cancelling installments and recoveries, on every
 //! backend (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
+mod common;
+
+use common::{installment, setup};
 use yincai_store::on_every_backend;
-use yincai_store::{NewCandidate, NewEvaluation, NewInstallment, NewOrg, NewRecovery, NewTalent, NewUser, Tx};
-
-/// A unit, a finance user and a talent; returns (org, user, talent).
-async fn setup(tx: &mut Tx) -> (i64, i64, i64) {
-    let org = tx
-        .insert_org(
-            &NewOrg {
-                name: "口岸经济研究中心".into(),
-                kind: "city_unit".into(),
-                credit_code: None,
-                parent_id: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: "finance".into(),
-                display_name: "财政局经办人".into(),
-                org_id: org,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: "张明".into(),
-                id_type: "passport".into(),
-                id_number_enc: "e".into(),
-                id_number_index: "i".into(),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "none".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let talent = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: "张明".into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2024-03-01".into(),
-                end_date: None,
-                category: Some(4),
-                obligations: "[]".into(),
-                policy_id: "p".into(),
-                policy_version: "1".into(),
-                facts: "{}".into(),
-                report: "{}".into(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    (org, user, talent)
-}
-
-fn installment(talent: i64, org: i64, seq: i64, amount_fen: i64) -> NewInstallment {
-    NewInstallment {
-        talent_id: talent,
-        org_id: org,
-        benefit_code: "living_subsidy".into(),
-        benefit_name: "生活补贴".into(),
-        article: "13(2)".into(),
-        seq,
-        service_year: Some(seq),
-        due_on: format!("{}-03-01", 2024 + seq),
-        amount_fen,
-    }
-}
+use yincai_store::{NewEvaluation, NewRecovery};
 
 #[tokio::test]
 async fn evaluations_are_appended_with_the_next_seq_and_the_talent_row_stays() {

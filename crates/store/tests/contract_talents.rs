@@ -2,9 +2,8 @@
 //! backend (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
 use yincai_store::on_every_backend;
-use yincai_store::{
-    NewCandidate, NewOrg, NewTalent, NewUser, NewWorkflowItem, SpecialCaseQuery, StoreError, TalentQuery, Tx,
-};
+use yincai_store::test_support::{new_candidate, new_talent, new_user};
+use yincai_store::{NewOrg, NewTalent, NewWorkflowItem, SpecialCaseQuery, StoreError, TalentQuery, Tx};
 
 async fn org(tx: &mut Tx, name: &str, kind: &str, parent: Option<i64>) -> i64 {
     tx.insert_org(
@@ -21,41 +20,11 @@ async fn org(tx: &mut Tx, name: &str, kind: &str, parent: Option<i64>) -> i64 {
 }
 
 async fn user(tx: &mut Tx, username: &str, org_id: i64) -> i64 {
-    tx.insert_user(
-        &NewUser {
-            username: username.into(),
-            display_name: username.into(),
-            org_id,
-            password_hash: "x".into(),
-            must_change_password: false,
-            roles: vec![],
-        },
-        1,
-    )
-    .await
-    .unwrap()
+    tx.insert_user(&new_user(username, username, org_id), 1).await.unwrap()
 }
 
 async fn candidate(tx: &mut Tx, user_id: i64, name: &str) -> i64 {
-    let c = NewCandidate {
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number_enc: format!("enc-{name}"),
-        id_number_index: format!("idx-{name}"),
-        id_number_masked: "E1*****".into(),
-        phone_enc: "p".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
-        birth_date: None,
-        education: "[]".into(),
-        highest_degree: "doctor".into(),
-        title: "none".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
-    };
-    tx.insert_candidate(user_id, &c, 1).await.unwrap()
+    tx.insert_candidate(user_id, &new_candidate(name), 1).await.unwrap()
 }
 
 fn talent(
@@ -67,21 +36,12 @@ fn talent(
     start: &str,
 ) -> NewTalent {
     NewTalent {
-        candidate_id,
         application_id,
-        special_case_id: None,
-        org_id,
-        name: name.into(),
         mode: mode.into(),
-        employer: "city_unit".into(),
         start_date: start.into(),
-        end_date: None,
         category: Some(3),
-        obligations: "[]".into(),
-        policy_id: "alashankou-2014".into(),
         policy_version: "1".into(),
-        facts: "{}".into(),
-        report: "{}".into(),
+        ..new_talent(candidate_id, org_id, name)
     }
 }
 

@@ -5,115 +5,24 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SeedTalent, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use yincai_store::{InstallmentQuery, NewCandidate, NewInstallment, NewTalent, NewUser};
 
 /// A talent of the demo unit with `n` installments of ¥1,000 due on 2031-06-30 whose
 /// assessments passed; returns their ids.
 async fn installments(app: &TestApp, name: &str, n: i64) -> Vec<i64> {
-    let org = app
-        .app
-        .store
-        .begin_read()
-        .await
-        .unwrap()
-        .user_by_username("unit")
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
+    let talent = app
+        .seed_talent(SeedTalent {
+            name,
+            start_date: "2030-06-30",
+            category: Some(4),
+            ..Default::default()
+        })
+        .await;
+    let due_on = vec!["2031-06-30"; usize::try_from(n).unwrap()];
+    let ids = app.seed_installments(talent, 100_000, &due_on).await;
     let mut tx = app.app.store.begin_write().await.unwrap();
-    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: format!("fund-{name}"),
-                display_name: name.into(),
-                org_id: public,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec!["talent".into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: name.into(),
-                id_type: "passport".into(),
-                id_number_enc: format!("e-{name}"),
-                id_number_index: format!("i-{name}"),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "none".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let talent = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: name.into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2030-06-30".into(),
-                end_date: None,
-                category: Some(4),
-                obligations: "[]".into(),
-                policy_id: "alashankou-2014".into(),
-                policy_version: "2014.1".into(),
-                facts: "{}".into(),
-                report: "{}".into(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let rows: Vec<NewInstallment> = (1..=n)
-        .map(|seq| NewInstallment {
-            talent_id: talent,
-            org_id: org,
-            benefit_code: "living_subsidy".into(),
-            benefit_name: "生活补贴".into(),
-            article: "13(2)".into(),
-            seq,
-            service_year: Some(seq),
-            due_on: "2031-06-30".into(),
-            amount_fen: 100_000,
-        })
-        .collect();
-    tx.insert_installments(&rows, 1).await.unwrap();
-    let ids: Vec<i64> = tx
-        .installments(&InstallmentQuery {
-            talent_id: Some(talent),
-            limit: 100,
-            ..InstallmentQuery::default()
-        })
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
     for id in &ids {
         assert!(tx.set_installment_assessment(*id, true, 2).await.unwrap());
     }
@@ -139,6 +48,16 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         let finance = app.login("finance").await;
         let leader = app.login("leader").await;
         let coord = app.login("coord").await;
+        // The demo has paid 高峰's first year already: count this test's payments on top.
+        let (demo_payments, demo_paid) = app
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .payments_total()
+            .await
+            .unwrap();
 
         // Budgets: 2030 and 2031, with growth.
         for (year, amount) in [(2030, "2,000"), (2031, "2500")] {
@@ -287,7 +206,11 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
             "{label}"
         );
         let mut tx = app.app.store.begin_read().await.unwrap();
-        assert_eq!(tx.payments_total().await.unwrap(), (2, 200_000), "{label}");
+        assert_eq!(
+            tx.payments_total().await.unwrap(),
+            (demo_payments + 2, demo_paid + 200_000),
+            "{label}"
+        );
         drop(tx);
 
         let resp = browser

@@ -5,117 +5,23 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SeedTalent, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use yincai_store::{InstallmentQuery, NewCandidate, NewInstallment, NewTalent, NewUser};
 
 /// A talent of the demo unit with `n` installments of ¥1,000 due 2019-0n-01 (service
 /// year n), not assessed; returns the talent's and the installments' ids.
 async fn installments(app: &TestApp, name: &str, n: i64) -> (i64, Vec<i64>) {
-    let org = app
-        .app
-        .store
-        .begin_read()
-        .await
-        .unwrap()
-        .user_by_username("unit")
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
-    let mut tx = app.app.store.begin_write().await.unwrap();
-    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: format!("gate-{name}"),
-                display_name: name.into(),
-                org_id: public,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec!["talent".into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: name.into(),
-                id_type: "passport".into(),
-                id_number_enc: format!("e-{name}"),
-                id_number_index: format!("i-{name}"),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "none".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let talent = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: name.into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2018-01-01".into(),
-                end_date: None,
-                category: Some(4),
-                obligations: "[]".into(),
-                policy_id: "alashankou-2014".into(),
-                policy_version: "2014.1".into(),
-                facts: "{}".into(),
-                report: "{}".into(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let rows: Vec<NewInstallment> = (1..=n)
-        .map(|seq| NewInstallment {
-            talent_id: talent,
-            org_id: org,
-            benefit_code: "living_subsidy".into(),
-            benefit_name: "生活补贴".into(),
-            article: "13(2)".into(),
-            seq,
-            service_year: Some(seq),
-            due_on: format!("2019-0{seq}-01"),
-            amount_fen: 100_000,
+    let talent = app
+        .seed_talent(SeedTalent {
+            name,
+            start_date: "2018-01-01",
+            category: Some(4),
+            ..Default::default()
         })
-        .collect();
-    tx.insert_installments(&rows, 1).await.unwrap();
-    let ids: Vec<i64> = tx
-        .installments(&InstallmentQuery {
-            talent_id: Some(talent),
-            limit: 100,
-            ..InstallmentQuery::default()
-        })
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    tx.commit().await.unwrap();
-    (talent, ids)
+        .await;
+    let due_on: Vec<String> = (1..=n).map(|seq| format!("2019-0{seq}-01")).collect();
+    (talent, app.seed_installments(talent, 100_000, &due_on).await)
 }
 
 #[tokio::test]
@@ -269,7 +175,7 @@ async fn assessment_meeting_certificate_payment_over_http() {
             number.starts_with("阿人才证〔") && number.ends_with("号"),
             "{label}: {number}"
         );
-        assert_eq!(c["amount_text"], "人民币 1,000.00 元");
+        assert_eq!(c["amount_text"], "人民币 1,000.00 元（大写：壹仟元整）");
         assert_eq!(c["article_zh"], "第十三条第㈡项");
         let browser = app.browser("coord").await;
         let (s, html) = browser.get(&format!("/installments/{}/certificate", ids[0])).await;

@@ -6,114 +6,20 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SeedTalent, TestApp, doctor_facts};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
-use yincai_store::{NewCandidate, NewTalent, NewUser};
 
 /// A doctor of the demo unit recruited on 2024-03-01 (Art. 14(3): 120 m², gift after 5
 /// years), with the frozen report; returns the talent's id.
 async fn talent(app: &TestApp, name: &str) -> i64 {
-    let org = app
-        .app
-        .store
-        .begin_read()
-        .await
-        .unwrap()
-        .user_by_username("unit")
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
-    let facts = Facts {
-        name: Some(name.into()),
-        policy: None,
-        as_of: "2026-11-24".parse().unwrap(),
-        person: Person {
-            degree: Degree::Doctor,
-            full_time: true,
-            title: Title::ViceSenior,
-            research_results: true,
-            ..Person::default()
-        },
-        employer: Employer::CityUnit,
-        mode: Mode::Recruit,
-        start: "2024-03-01".parse().unwrap(),
-        end: None,
-        ended_for_cause: false,
-        assessments: vec![Assessment::Passed, Assessment::Passed],
-        service_months: Vec::new(),
-        project_verified: false,
-        project_benefit_significant: false,
-    };
-    let report = yincai_app::policies().evaluate(&facts, false).unwrap();
-    let mut tx = app.app.store.begin_write().await.unwrap();
-    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: format!("housing-{name}"),
-                display_name: name.into(),
-                org_id: public,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec!["talent".into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: name.into(),
-                id_type: "passport".into(),
-                id_number_enc: format!("e-{name}"),
-                id_number_index: format!("i-{name}"),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "vice_senior".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let id = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: name.into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2024-03-01".into(),
-                end_date: None,
-                category: report.category.map(i64::from),
-                obligations: "[]".into(),
-                policy_id: report.policy.id.clone(),
-                policy_version: report.policy.version.clone(),
-                facts: serde_json::to_string(&facts).unwrap(),
-                report: serde_json::to_string(&report).unwrap(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    app.seed_talent(SeedTalent {
+        name,
+        title: "vice_senior",
+        facts: Some(doctor_facts(name)),
+        ..Default::default()
+    })
+    .await
 }
 
 #[tokio::test]

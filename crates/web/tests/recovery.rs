@@ -5,150 +5,33 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SeedTalent, TestApp, doctor_facts};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
-use yincai_store::{NewCandidate, NewInstallment, NewTalent, NewUser};
 
 /// A doctor of the demo unit introduced on 2024-03-01 with the frozen report, one paid
 /// installment of ¥24,000 (2025) and one scheduled (2027); returns (talent, scheduled id).
 async fn talent(app: &TestApp, name: &str) -> (i64, i64) {
-    let org = app.org_id_of_user("unit").await;
-    let facts = Facts {
-        name: Some(name.into()),
-        policy: None,
-        as_of: "2026-11-24".parse().unwrap(),
-        person: Person {
-            degree: Degree::Doctor,
-            full_time: true,
-            title: Title::ViceSenior,
-            research_results: true,
-            ..Person::default()
-        },
-        employer: Employer::CityUnit,
-        mode: Mode::Recruit,
-        start: "2024-03-01".parse().unwrap(),
-        end: None,
-        ended_for_cause: false,
-        assessments: vec![Assessment::Passed, Assessment::Passed],
-        service_months: Vec::new(),
-        project_verified: false,
-        project_benefit_significant: false,
-    };
-    let report = yincai_app::policies().evaluate(&facts, false).unwrap();
+    let talent = app
+        .seed_talent(SeedTalent {
+            name,
+            title: "vice_senior",
+            facts: Some(doctor_facts(name)),
+            ..Default::default()
+        })
+        .await;
+    let ids = app
+        .seed_installments(talent, 2_400_000, &["2025-03-01", "2027-03-01"])
+        .await;
     let mut tx = app.app.store.begin_write().await.unwrap();
-    let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
-    let user = tx
-        .insert_user(
-            &NewUser {
-                username: format!("rec-{name}"),
-                display_name: name.into(),
-                org_id: public,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec!["talent".into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let candidate = tx
-        .insert_candidate(
-            user,
-            &NewCandidate {
-                name: name.into(),
-                id_type: "passport".into(),
-                id_number_enc: format!("e-{name}"),
-                id_number_index: format!("i-{name}"),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "vice_senior".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let talent = tx
-        .insert_talent(
-            &NewTalent {
-                candidate_id: candidate,
-                application_id: None,
-                special_case_id: None,
-                org_id: org,
-                name: name.into(),
-                mode: "recruit".into(),
-                employer: "city_unit".into(),
-                start_date: "2024-03-01".into(),
-                end_date: None,
-                category: report.category.map(i64::from),
-                obligations: "[]".into(),
-                policy_id: report.policy.id.clone(),
-                policy_version: report.policy.version.clone(),
-                facts: serde_json::to_string(&facts).unwrap(),
-                report: serde_json::to_string(&report).unwrap(),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let inst = |seq: i64, due_on: &str| NewInstallment {
-        talent_id: talent,
-        org_id: org,
-        benefit_code: "living_subsidy".into(),
-        benefit_name: "生活补贴".into(),
-        article: "13(2)".into(),
-        seq,
-        service_year: Some(seq),
-        due_on: due_on.into(),
-        amount_fen: 2_400_000,
-    };
-    tx.insert_installments(&[inst(1, "2025-03-01"), inst(2, "2027-03-01")], 1)
-        .await
-        .unwrap();
     tx.execute_raw(&format!(
-        "update installments set status = 'paid' where talent_id = {talent} and seq = 1"
+        "update installments set status = 'paid' where id = {}",
+        ids[0]
     ))
     .await
     .unwrap();
-    let scheduled: i64 = tx
-        .execute_raw_scalar(&format!(
-            "select cast(id as text) from installments where talent_id = {talent} and seq = 2"
-        ))
-        .await
-        .unwrap()
-        .parse()
-        .unwrap();
     tx.commit().await.unwrap();
-    (talent, scheduled)
-}
-
-trait OrgOf {
-    async fn org_id_of_user(&self, username: &str) -> i64;
-}
-
-impl OrgOf for TestApp {
-    async fn org_id_of_user(&self, username: &str) -> i64 {
-        self.app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap()
-            .org_id
-    }
+    (talent, ids[1])
 }
 
 #[tokio::test]

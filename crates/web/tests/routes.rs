@@ -38,6 +38,8 @@ const FUND_READERS: &[&str] = &["coord", "finance", "mayor"];
 const APPLICATION_VIEWERS: &[&str] = &["talent", "unit", "dept", "coord", "leader"];
 /// Who reads the unit's annual plans: the unit, its department, the city offices and leaders.
 const PLAN_READERS: &[&str] = &["unit", "dept", "coord", "leader", "mayor"];
+/// Who reads the talent database (Art. 6), each within their scope.
+const TALENT_READERS: &[&str] = &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"];
 const TASK_READERS: &[&str] = &[
     "talent", "unit", "dept", "coord", "leader", "assessor", "finance", "mayor", "service", "sysadmin", "secadmin",
 ];
@@ -253,6 +255,40 @@ fn routes() -> Vec<Route> {
             "/api/special-cases/999999/submit",
             Some(json!({"item_version": 1})),
             &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        // 待遇额度核定 (Art. 14 ranges and 14(7))
+        r(
+            Method::GET,
+            "/api/talents/999999/fixings",
+            None,
+            TALENT_READERS,
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/talents/999999/fixings",
+            Some(json!({"benefit_code": "startup_fund", "amount": "1", "project": "项目", "reason": "理由理由"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(Method::GET, "/api/fixings/999999", None, TALENT_READERS, 404, 403),
+        r(
+            Method::PUT,
+            "/api/fixings/999999",
+            Some(json!({"amount": "1", "project": "项目", "reason": "理由理由"})),
+            ITEM_VIEWERS,
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/fixings/999999/submit",
+            Some(json!({"item_version": 1})),
+            ITEM_VIEWERS,
             404,
             403,
         ),
@@ -751,6 +787,10 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::POST, "/special-cases/999999", None, &[], 0, 403),
         r(Method::POST, "/special-cases/999999/submit", None, &[], 0, 403),
+        r(Method::GET, "/talents/999999/fixings/new", None, ITEM_VIEWERS, 404, 403),
+        r(Method::POST, "/talents/999999/fixings", None, &[], 0, 403),
+        r(Method::GET, "/fixings/999999", None, TALENT_READERS, 404, 403),
+        r(Method::POST, "/fixings/999999", None, &[], 0, 403),
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),

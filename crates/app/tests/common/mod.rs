@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use yincai_app::clock::ManualClock;
 use yincai_app::fund::BudgetInput;
-use yincai_app::{Actor, App, OrgKind, RequestCtx, Role};
+use yincai_app::meetings::{AgendaDecision, MeetingInput};
+use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
+use yincai_domain::workflow::Action;
 use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
 use yincai_store::test_support::TestDb;
 use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
@@ -167,7 +169,12 @@ pub fn facts(name: &str) -> Facts {
 impl World {
     /// A talent row with the report of [`facts`], frozen as the introduction would.
     pub async fn talent(&self, name: &str) -> i64 {
-        let facts = facts(name);
+        self.talent_with(facts(name)).await
+    }
+
+    /// A talent row with the report of `facts`, frozen as the introduction would.
+    pub async fn talent_with(&self, facts: Facts) -> i64 {
+        let name = facts.name.clone().unwrap_or_default();
         let report = yincai_app::policies().evaluate(&facts, false).unwrap();
         let mut tx = self.app.store.begin_write().await.unwrap();
         let id = tx
@@ -177,7 +184,7 @@ impl World {
                     application_id: None,
                     special_case_id: None,
                     org_id: self.unit_org,
-                    name: name.into(),
+                    name,
                     mode: "recruit".into(),
                     employer: "city_unit".into(),
                     start_date: "2024-03-01".into(),
@@ -195,6 +202,40 @@ impl World {
             .unwrap();
         tx.commit().await.unwrap();
         id
+    }
+
+    /// Puts workflow items on a new meeting's agenda and records the leading group's
+    /// approval with `resolution`.
+    pub async fn decide(&self, items: &[i64], number: &str, resolution: &str) -> Result<(), AppError> {
+        let meeting = self
+            .app
+            .create_meeting(
+                &self.coord,
+                &MeetingInput {
+                    number: number.into(),
+                    title: "人才工作领导小组会议".into(),
+                    held_on: "2026-11-24".into(),
+                },
+                &ctx(),
+            )
+            .await?;
+        let agenda = self
+            .app
+            .add_agenda_item(&self.coord, meeting, "", items, &ctx())
+            .await?;
+        self.app
+            .decide_agenda_item(
+                &self.leader,
+                meeting,
+                agenda,
+                &AgendaDecision {
+                    action: Some(Action::Approve),
+                    resolution_number: resolution.into(),
+                    reason: String::new(),
+                },
+                &ctx(),
+            )
+            .await
     }
 
     pub async fn budget(&self, year: i64, yuan: &str) {

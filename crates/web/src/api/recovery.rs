@@ -101,6 +101,10 @@ pub struct ChangeBody {
     /// End of the relation, ISO date.
     #[serde(default)]
     pub end: String,
+    /// The talent's project landed and passed its 论证 (the startup fund of Art. 14 becomes
+    /// an entitlement, fixed by the leading group: `/api/talents/{id}/fixings`).
+    #[serde(default)]
+    pub project_verified: bool,
     pub reason: String,
 }
 
@@ -258,6 +262,7 @@ pub async fn reevaluate(
         assessment: body.assessment,
         end: body.end,
         ended_for_cause: false,
+        project_verified: body.project_verified,
     };
     Ok(Json(
         state

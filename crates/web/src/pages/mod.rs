@@ -14,6 +14,7 @@ mod attachments;
 mod audit;
 mod calculator;
 mod candidates;
+mod fixings;
 mod fund;
 mod gate;
 mod housing;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(candidates::routes())
         .merge(applications::routes())
         .merge(talents::routes())
+        .merge(fixings::routes())
         .merge(meetings::routes())
         .merge(plans::routes())
         .merge(projection::routes())

@@ -70,6 +70,9 @@ struct ChangeForm {
     assessment: String,
     #[serde(default)]
     end: String,
+    /// A checkbox: `on` when ticked.
+    #[serde(default)]
+    project_verified: String,
     #[serde(default)]
     reason: String,
 }
@@ -150,6 +153,7 @@ async fn reevaluate(
         assessment: f.assessment.clone(),
         end: f.end.clone(),
         ended_for_cause: false,
+        project_verified: matches!(f.project_verified.as_str(), "on" | "true"),
     };
     match state
         .app

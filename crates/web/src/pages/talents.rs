@@ -8,12 +8,14 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use yincai_app::fixings::{Fixable, FixingView};
 use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
 use yincai_app::talents::{
     AGREEMENT_KINDS, ALL_MODES, ProcedureInput, ProcedureView, TRANSFER_STEPS, TalentFilter, TalentListRow, TalentView,
     TransferStepInput,
 };
-use yincai_app::{AppError, FieldError};
+use yincai_app::{AppError, FieldError, Permission};
+use yincai_domain::Role;
 use yincai_store::SpecialCaseQuery;
 
 use super::{Pager, Paging, field_error, form_status, render, render_with};
@@ -124,14 +126,30 @@ struct DetailPage {
     /// `None` on `/me/talent` before the introduction is confirmed.
     talent: Option<TalentView>,
     own: bool,
+    /// Entitlements whose amount the leading group fixes (Art. 14 ranges, 14(7)).
+    fixable: Vec<Fixable>,
+    fixings: Vec<FixingView>,
+    /// The viewer may propose an amount (the coordination office).
+    may_propose: bool,
+}
+
+impl DetailPage {
+    fn yuan(&self, fen: &i64) -> String {
+        yincai_domain::money::Fen(*fen).yuan_string()
+    }
 }
 
 async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     let t = state.app.talent(&user.actor, id).await?;
+    let fixable = state.app.fixable_benefits(&user.actor, id).await?;
+    let fixings = state.app.fixings_of_talent(&user.actor, id).await?;
     Ok(render(&DetailPage {
         layout: Layout::new(format!("人才档案：{}", t.row.name), Some(&user.actor), "/talents"),
         talent: Some(t),
         own: false,
+        fixable,
+        fixings,
+        may_propose: user.actor.has_role(Role::Coordination) && user.actor.has(Permission::WorkflowAct),
     }))
 }
 
@@ -141,6 +159,9 @@ async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response,
         layout: Layout::new("我的人才档案", Some(&user.actor), "/me/talent"),
         talent,
         own: true,
+        fixable: Vec::new(),
+        fixings: Vec::new(),
+        may_propose: false,
     }))
 }
 

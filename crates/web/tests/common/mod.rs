@@ -319,3 +319,148 @@ pub async fn save_new_applicant(app: &TestApp, username: &str, id_number: &str, 
     register_applicant(app, username).await;
     save_profile(app, username, id_number, phone).await
 }
+
+/// A talent to seed straight into the store, for suites about what follows the
+/// introduction (benefits, the gate, housing, recovery, fixings).
+pub struct SeedTalent<'a> {
+    /// Also the login of the talent's account (`t-{name}` unless given).
+    pub name: &'a str,
+    pub username: Option<&'a str>,
+    /// The employer unit (by a demo user of it); `unit` by default.
+    pub unit_user: &'a str,
+    pub start_date: &'a str,
+    pub category: Option<i64>,
+    /// The title on the registration form; `none` by default.
+    pub title: &'a str,
+    /// The facts whose report is frozen on the record; `None` freezes an empty report.
+    pub facts: Option<yincai_policy::facts::Facts>,
+}
+
+impl Default for SeedTalent<'_> {
+    fn default() -> Self {
+        SeedTalent {
+            name: "测试人才",
+            username: None,
+            unit_user: "unit",
+            start_date: "2024-03-01",
+            category: None,
+            title: "none",
+            facts: None,
+        }
+    }
+}
+
+/// A full-time doctor with research results and a vice-senior title, recruited by a city unit
+/// on 2024-03-01, two assessments passed, as of 2026-11-24.
+pub fn doctor_facts(name: &str) -> yincai_policy::facts::Facts {
+    use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
+    Facts {
+        name: Some(name.into()),
+        policy: None,
+        as_of: "2026-11-24".parse().unwrap(),
+        person: Person {
+            degree: Degree::Doctor,
+            full_time: true,
+            title: Title::ViceSenior,
+            research_results: true,
+            ..Person::default()
+        },
+        employer: Employer::CityUnit,
+        mode: Mode::Recruit,
+        start: "2024-03-01".parse().unwrap(),
+        end: None,
+        ended_for_cause: false,
+        assessments: vec![Assessment::Passed, Assessment::Passed],
+        service_months: Vec::new(),
+        project_verified: false,
+        project_benefit_significant: false,
+    }
+}
+
+impl TestApp {
+    /// Inserts an account, a registration form and a talent record; returns the talent's id.
+    pub async fn seed_talent(&self, s: SeedTalent<'_>) -> i64 {
+        use yincai_store::test_support::{new_candidate, new_talent, new_user};
+        use yincai_store::{NewCandidate, NewTalent, NewUser};
+        let org = self
+            .app
+            .store
+            .begin_read()
+            .await
+            .unwrap()
+            .user_by_username(s.unit_user)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id;
+        let (facts, report, category, policy) = match &s.facts {
+            Some(f) => {
+                let report = yincai_app::policies().evaluate(f, false).unwrap();
+                (
+                    serde_json::to_string(f).unwrap(),
+                    serde_json::to_string(&report).unwrap(),
+                    report.category.map(i64::from),
+                    (report.policy.id.clone(), report.policy.version.clone()),
+                )
+            }
+            None => (
+                "{}".into(),
+                "{}".into(),
+                s.category,
+                ("alashankou-2014".into(), "2014.1".into()),
+            ),
+        };
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
+        let username = s.username.map_or_else(|| format!("t-{}", s.name), String::from);
+        let user = NewUser {
+            roles: vec!["talent".into()],
+            ..new_user(&username, s.name, public)
+        };
+        let user = tx.insert_user(&user, 1).await.unwrap();
+        let candidate = NewCandidate {
+            title: s.title.into(),
+            ..new_candidate(s.name)
+        };
+        let candidate = tx.insert_candidate(user, &candidate, 1).await.unwrap();
+        let talent = NewTalent {
+            start_date: s.start_date.into(),
+            category,
+            policy_id: policy.0,
+            policy_version: policy.1,
+            facts,
+            report,
+            ..new_talent(candidate, org, s.name)
+        };
+        let talent = tx.insert_talent(&talent, 1).await.unwrap();
+        tx.commit().await.unwrap();
+        talent
+    }
+
+    /// Inserts one living-subsidy installment (Art. 13(2)) of `amount_fen` per due date,
+    /// seq and service year 1, 2, … in that order, owed by the talent's unit; returns their
+    /// ids in seq order.
+    pub async fn seed_installments(&self, talent: i64, amount_fen: i64, due_on: &[impl AsRef<str>]) -> Vec<i64> {
+        use yincai_store::test_support::new_installment;
+        use yincai_store::{InstallmentQuery, NewInstallment};
+        let mut tx = self.app.store.begin_write().await.unwrap();
+        let org = tx.talent(talent).await.unwrap().expect("the seeded talent").org_id;
+        let rows: Vec<NewInstallment> = (1..)
+            .zip(due_on)
+            .map(|(seq, due_on)| new_installment(talent, org, seq, due_on.as_ref(), amount_fen))
+            .collect();
+        tx.insert_installments(&rows, 1).await.unwrap();
+        let mut installments = tx
+            .installments(&InstallmentQuery {
+                talent_id: Some(talent),
+                limit: 100,
+                ..InstallmentQuery::default()
+            })
+            .await
+            .unwrap()
+            .rows;
+        installments.sort_by_key(|r| r.seq);
+        tx.commit().await.unwrap();
+        installments.into_iter().map(|r| r.id).collect()
+    }
+}

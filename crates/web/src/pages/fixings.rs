@@ -1,0 +1,232 @@
+//! 待遇额度核定 in the browser: the coordination office proposes the amount of a talent's
+//! range or discretionary entitlement (`/talents/{id}/fixings/new`), edits it while it is
+//! in draft, and submits it from the workflow block; the leading group fixes it in a
+//! meeting. `/fixings/{id}` shows the proposal, the policy's range and the history.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use yincai_app::fixings::{Fixable, FixingInput, FixingView};
+use yincai_app::{AppError, FieldError, Permission};
+use yincai_domain::money::Fen;
+
+use super::workflow::WorkflowPanel;
+use super::{field_error, form_status, render_with};
+use crate::auth::{Ctx, Form, PageUser};
+use crate::layout::Layout;
+use crate::{AppState, PageError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/talents/{id}/fixings/new", get(new_fixing))
+        .route("/talents/{id}/fixings", axum::routing::post(propose))
+        .route("/fixings/{id}", get(show).post(edit))
+}
+
+fn yuan(fen: i64) -> String {
+    Fen(fen).yuan_string()
+}
+
+// ---- the proposal form --------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct NewQuery {
+    benefit_code: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "fixing_form.html")]
+struct FormPage {
+    layout: Layout,
+    talent_id: i64,
+    talent_name: String,
+    fixable: Vec<Fixable>,
+    form: FixingInput,
+    errors: Vec<FieldError>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    talent_id: i64,
+    form: FixingInput,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let talent = state.app.talent(&user.actor, talent_id).await?;
+    let fixable = state.app.fixable_benefits(&user.actor, talent_id).await?;
+    Ok(render_with(
+        form_status(&errors),
+        &FormPage {
+            layout: Layout::new(
+                format!("待遇额度核定：{}", talent.row.name),
+                Some(&user.actor),
+                "/talents",
+            ),
+            talent_id,
+            talent_name: talent.row.name,
+            fixable,
+            form,
+            errors,
+        },
+    ))
+}
+
+async fn new_fixing(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    user.actor.require(Permission::WorkflowAct)?;
+    let form = FixingInput {
+        benefit_code: q.benefit_code.unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(&state, &user, id, form, vec![]).await
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<FixingInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let input = form.value;
+    match state.app.propose_fixing(&user.actor, id, &input, &ctx).await {
+        Ok(fixing) => Ok(Redirect::to(&format!("/fixings/{fixing}?ok=created")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, id, input, e.field_errors()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- one proposal -------------------------------------------------------------------------
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DetailQuery {
+    ok: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "fixing_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    f: FixingView,
+    form: FixingInput,
+    errors: Vec<FieldError>,
+    panel: Option<WorkflowPanel>,
+    notice: &'static str,
+}
+
+impl DetailPage {
+    fn error(&self, field: &str) -> &str {
+        field_error(&self.errors, field)
+    }
+    fn amount(&self) -> String {
+        yuan(self.f.row.amount_fen)
+    }
+    fn amount_uppercase(&self) -> String {
+        Fen(self.f.row.amount_fen).uppercase_cn()
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: Option<FixingInput>,
+    errors: Vec<FieldError>,
+    notice: &'static str,
+) -> Result<Response, PageError> {
+    let f = state.app.fixing(&user.actor, id).await?;
+    let panel = match f.row.item_id {
+        Some(item) if user.actor.has(Permission::WorkflowAct) => {
+            let view = state.app.workflow_item(&user.actor, item).await?;
+            let today = state.app.today().to_string();
+            Some(WorkflowPanel::new(
+                &view,
+                &user.actor,
+                &today,
+                &format!("/fixings/{id}"),
+            ))
+        }
+        _ => None,
+    };
+    let form = form.unwrap_or_else(|| FixingInput {
+        benefit_code: f.row.benefit_code.clone(),
+        amount: yuan(f.row.amount_fen),
+        project: f.row.project.clone(),
+        reason: f.row.reason.clone(),
+        version: Some(f.row.version),
+    });
+    Ok(render_with(
+        form_status(&errors),
+        &DetailPage {
+            layout: Layout::new(
+                format!("待遇额度核定：{}，{}", f.row.talent_name, f.row.benefit_name),
+                Some(&user.actor),
+                "/talents",
+            ),
+            f,
+            form,
+            errors,
+            panel,
+            notice,
+        },
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let notice = match q.ok.as_deref() {
+        Some("created") => {
+            "已拟定额度。核对无误后，请在下方“办理进度”中提请领导小组审定，或由协调办在会议议程中直接列入。"
+        }
+        Some("saved") => "已保存修改。",
+        _ => "",
+    };
+    detail_page(&state, &user, id, None, vec![], notice).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path(id): Path<i64>,
+    form: Form<FixingInput>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let mut input = form.value;
+    match state.app.update_fixing(&user.actor, id, &input, &ctx).await {
+        Ok(()) => Ok(Redirect::to(&format!("/fixings/{id}?ok=saved")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            detail_page(&state, &user, id, Some(input), e.field_errors(), "").await
+        }
+        Err(AppError::Stale) => {
+            let errors = vec![FieldError::new(
+                "",
+                "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
+            )];
+            input.version = Some(state.app.fixing(&user.actor, id).await?.row.version);
+            detail_page(&state, &user, id, Some(input), errors, "").await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -369,18 +369,11 @@ impl App {
         actor.require(Permission::TalentRead)?;
         let mut tx = self.store.begin_read().await?;
         let row = visible_fixing(&mut tx, actor, id).await?;
-        let (events, item_version) = match row.item_id {
-            Some(item) => (
-                tx.workflow_events(item).await?,
-                tx.workflow_item(item).await?.map(|i| i.version),
-            ),
-            None => (Vec::new(), None),
-        };
-        let resolution_number = events
-            .iter()
-            .rev()
-            .find(|e| e.from_state == "group_decision" && e.resolution_number.is_some())
-            .and_then(|e| e.resolution_number.clone());
+        let crate::workflow::Decided {
+            events,
+            item_version,
+            resolution_number,
+        } = crate::workflow::decided(&mut tx, row.item_id).await?;
         Ok(FixingView {
             editable: may_edit(actor, &row),
             item_version,

@@ -559,6 +559,35 @@ pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
     })
 }
 
+/// The history of a proposal decided by the leading group (一事一议, 待遇额度核定): its
+/// events, its item's version (to act on it) and the meeting's 批复文号 once decided.
+pub(crate) struct Decided {
+    pub events: Vec<WorkflowEventRow>,
+    pub item_version: Option<i64>,
+    pub resolution_number: Option<String>,
+}
+
+pub(crate) async fn decided(tx: &mut Tx, item_id: Option<i64>) -> Result<Decided> {
+    let Some(item) = item_id else {
+        return Ok(Decided {
+            events: Vec::new(),
+            item_version: None,
+            resolution_number: None,
+        });
+    };
+    let events = tx.workflow_events(item).await?;
+    let resolution_number = events
+        .iter()
+        .rev()
+        .find(|e| e.from_state == "group_decision" && e.resolution_number.is_some())
+        .and_then(|e| e.resolution_number.clone());
+    Ok(Decided {
+        item_version: tx.workflow_item(item).await?.map(|i| i.version),
+        events,
+        resolution_number,
+    })
+}
+
 /// Where the next step's task goes and when it is due.
 struct Pending<'a> {
     org_id: i64,

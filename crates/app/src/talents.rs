@@ -607,6 +607,8 @@ pub struct TalentListRow {
     pub mode_name: String,
     pub category: Option<i64>,
     pub start_date: String,
+    /// The end of the agreed term, or of the relation once it ended early.
+    pub end_date: Option<String>,
 }
 
 impl From<TalentRow> for TalentListRow {
@@ -620,6 +622,7 @@ impl From<TalentRow> for TalentListRow {
             mode: r.mode,
             category: r.category,
             start_date: r.start_date,
+            end_date: r.end_date,
         }
     }
 }

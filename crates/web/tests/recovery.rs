@@ -128,6 +128,16 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
         assert_eq!(body["amount_fen"], 2_400_000, "{label}");
         assert_eq!(body["cancelled_count"], 1, "{label}");
         let id = body["id"].as_i64().unwrap();
+        // The talent database shows the relation's end, in the list and on the record.
+        let (_, list) = app.get("/api/talents?limit=200", &coord).await;
+        let row = list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == t)
+            .cloned()
+            .unwrap();
+        assert_eq!(row["end_date"], "2025-06-30", "{label}: {row}");
         let status = app
             .app
             .store

@@ -139,6 +139,8 @@ pub struct TalentRow {
     pub mode_name: String,
     pub category: Option<i64>,
     pub start_date: String,
+    /// The end of the agreed term, or of the relation once it ended early (ISO date).
+    pub end_date: Option<String>,
 }
 
 impl From<TalentListRow> for TalentRow {
@@ -152,6 +154,7 @@ impl From<TalentListRow> for TalentRow {
             mode_name: r.mode_name,
             category: r.category,
             start_date: r.start_date,
+            end_date: r.end_date,
         }
     }
 }

@@ -548,7 +548,8 @@ pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
             .await?
             .map(|f| {
                 let amount = yincai_domain::money::Fen(f.amount_fen).format_cn();
-                format!("{}，{}拟定 {amount}", f.talent_name, f.benefit_name)
+                let verb = if f.installment_id.is_some() { "核定" } else { "拟定" };
+                format!("{}，{}{verb} {amount}", f.talent_name, f.benefit_name)
             })
             .unwrap_or_default(),
         "special_case" => match tx.special_case(id).await? {

@@ -10,9 +10,10 @@ use yincai_app::clock::ManualClock;
 use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
-use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
-use yincai_store::test_support::TestDb;
-use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
+use yincai_store::test_support::{TestDb, new_talent, new_user};
+use yincai_store::{NewTalent, NewUser, Store, Tx};
+
+use common::org;
 
 fn ms(at: &str) -> i64 {
     at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
@@ -33,35 +34,12 @@ struct World {
     candidate: i64,
 }
 
-async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) -> i64 {
-    tx.insert_org(
-        &NewOrg {
-            name: name.into(),
-            kind: kind.code().into(),
-            credit_code: None,
-            parent_id: parent,
-        },
-        1,
-    )
-    .await
-    .unwrap()
-}
-
 async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user_id = tx
-        .insert_user(
-            &NewUser {
-                username: username.into(),
-                display_name: username.into(),
-                org_id,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![role.code().into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let user = NewUser {
+        roles: vec![role.code().into()],
+        ..new_user(username, username, org_id)
+    };
+    let user_id = tx.insert_user(&user, 1).await.unwrap();
     Actor {
         user_id,
         username: username.into(),
@@ -101,28 +79,7 @@ async fn world(db: &TestDb) -> World {
     let w_unit = actor(&mut tx, "unit", unit, OrgKind::CityUnit, Role::Unit).await;
     let talent = actor(&mut tx, "talent", public, OrgKind::Public, Role::Talent).await;
     let candidate = tx
-        .insert_candidate(
-            talent.user_id,
-            &NewCandidate {
-                name: "张明".into(),
-                id_type: "passport".into(),
-                id_number_enc: "e".into(),
-                id_number_index: "i".into(),
-                id_number_masked: "E1*****".into(),
-                phone_enc: "p".into(),
-                phone_masked: "138****5678".into(),
-                email: String::new(),
-                gender: "female".into(),
-                birth_date: None,
-                education: "[]".into(),
-                highest_degree: "doctor".into(),
-                title: "vice_senior".into(),
-                qualifications: String::new(),
-                honours: "[]".into(),
-                projects: String::new(),
-            },
-            1,
-        )
+        .insert_candidate(talent.user_id, &common::form("张明"), 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -136,36 +93,11 @@ async fn world(db: &TestDb) -> World {
     }
 }
 
-/// A doctor recruited by a city unit on 2024-03-01 (Art. 14(3): 120 m², gift after 5 years).
-fn facts(name: &str) -> Facts {
-    Facts {
-        name: Some(name.into()),
-        policy: None,
-        as_of: "2026-11-24".parse().unwrap(),
-        person: Person {
-            degree: Degree::Doctor,
-            full_time: true,
-            title: Title::ViceSenior,
-            research_results: true,
-            ..Person::default()
-        },
-        employer: Employer::CityUnit,
-        mode: Mode::Recruit,
-        start: "2024-03-01".parse().unwrap(),
-        end: None,
-        ended_for_cause: false,
-        assessments: vec![Assessment::Passed, Assessment::Passed],
-        service_months: Vec::new(),
-        project_verified: false,
-        project_benefit_significant: false,
-    }
-}
-
 impl World {
-    /// A talent row with the frozen report of [`facts`]; `housing: false` strips the housing
-    /// entitlement from the report.
+    /// A talent row with the frozen report of [`common::facts`] (Art. 14(3): 120 m², gift
+    /// after 5 years); `housing: false` strips the housing entitlement from the report.
     async fn talent(&self, name: &str, housing: bool) -> i64 {
-        let facts = facts(name);
+        let facts = common::facts(name);
         let mut report = yincai_app::policies().evaluate(&facts, false).unwrap();
         if !housing {
             report.entitlements.remove("housing");
@@ -174,21 +106,12 @@ impl World {
         let id = tx
             .insert_talent(
                 &NewTalent {
-                    candidate_id: self.candidate,
-                    application_id: None,
-                    special_case_id: None,
-                    org_id: self.unit_org,
-                    name: name.into(),
-                    mode: "recruit".into(),
-                    employer: "city_unit".into(),
-                    start_date: "2024-03-01".into(),
-                    end_date: None,
                     category: report.category.map(i64::from),
-                    obligations: "[]".into(),
                     policy_id: report.policy.id.clone(),
                     policy_version: report.policy.version.clone(),
                     facts: serde_json::to_string(&facts).unwrap(),
                     report: serde_json::to_string(&report).unwrap(),
+                    ..new_talent(self.candidate, self.unit_org, name)
                 },
                 1,
             )
@@ -481,7 +404,7 @@ mod common;
 /// the ending's transaction (the world of the recovery suites, on every backend).
 mod ending {
     use yincai_app::AppError;
-    use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
+    use yincai_app::housing::CloseInput;
     use yincai_app::recovery::{EndForCauseInput, FactsChange};
     use yincai_store::test_support::TestDb;
     use yincai_store::{AuditQuery, HousingAllocationRow};
@@ -490,34 +413,6 @@ mod ending {
     use crate::on_every_backend;
 
     impl World {
-        /// A 120 m² unit allocated to `talent` from `start` (Art. 14(3): 120 m², gift after
-        /// 5 years).
-        async fn housed(&self, talent: i64, address: &str, start: &str) -> HousingAllocationRow {
-            let unit = self
-                .app
-                .add_housing_unit(
-                    &self.coord,
-                    &UnitInput {
-                        address: address.into(),
-                        area: "120".into(),
-                        ..UnitInput::default()
-                    },
-                    &ctx(),
-                )
-                .await
-                .unwrap();
-            let input = AllocateInput {
-                unit_id: unit.row.id.to_string(),
-                talent_id: talent.to_string(),
-                start_date: start.into(),
-            };
-            self.app
-                .allocate_housing(&self.coord, &input, &ctx())
-                .await
-                .unwrap()
-                .row
-        }
-
         /// The allocation, its unit's status and the talent's end date, as stored.
         async fn stored(&self, alloc: i64) -> (HousingAllocationRow, String, Option<String>) {
             let mut tx = self.app.store.begin_read().await.unwrap();

@@ -9,13 +9,13 @@
 use std::sync::Arc;
 
 use yincai_app::clock::ManualClock;
-use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
+use yincai_app::housing::{AllocateInput, CloseInput};
 use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
 use yincai_app::{App, AppError};
 use yincai_domain::crypto::FieldCipher;
 use yincai_store::fund::{NewPosting, PostingKind};
-use yincai_store::test_support::TestDb;
-use yincai_store::{AuditQuery, HousingAllocationRow, NewInstallment};
+use yincai_store::test_support::{TestDb, new_installment};
+use yincai_store::{AuditQuery, HousingAllocationRow};
 
 mod common;
 use common::*;
@@ -25,22 +25,9 @@ impl World {
     /// commitment in the ledger.
     async fn inst(&self, talent: i64, seq: i64, due_on: &str, fen: i64, status: &str) -> i64 {
         let mut tx = self.app.store.begin_write().await.unwrap();
-        tx.insert_installments(
-            &[NewInstallment {
-                talent_id: talent,
-                org_id: self.unit_org,
-                benefit_code: "living_subsidy".into(),
-                benefit_name: "生活补贴".into(),
-                article: "13(2)".into(),
-                seq,
-                service_year: Some(seq),
-                due_on: due_on.into(),
-                amount_fen: fen,
-            }],
-            today_ms(),
-        )
-        .await
-        .unwrap();
+        tx.insert_installments(&[new_installment(talent, self.unit_org, seq, due_on, fen)], today_ms())
+            .await
+            .unwrap();
         let id: i64 = tx
             .execute_raw_scalar(&format!(
                 "select cast(id as text) from installments where talent_id = {talent} and seq = {seq}"
@@ -72,34 +59,6 @@ impl World {
     async fn status(&self, id: i64) -> String {
         let mut tx = self.app.store.begin_read().await.unwrap();
         tx.installment(id).await.unwrap().unwrap().status
-    }
-
-    /// A housing unit of `area` m² in the register, allocated to `talent` from `start`
-    /// (the talent of [`facts`] is entitled to 120 m², gift after 5 years: 2029-03-01).
-    async fn housed(&self, talent: i64, address: &str, start: &str) -> HousingAllocationRow {
-        let unit = self
-            .app
-            .add_housing_unit(
-                &self.coord,
-                &UnitInput {
-                    address: address.into(),
-                    area: "120".into(),
-                    ..UnitInput::default()
-                },
-                &ctx(),
-            )
-            .await
-            .unwrap();
-        let input = AllocateInput {
-            unit_id: unit.row.id.to_string(),
-            talent_id: talent.to_string(),
-            start_date: start.into(),
-        };
-        self.app
-            .allocate_housing(&self.coord, &input, &ctx())
-            .await
-            .unwrap()
-            .row
     }
 
     /// The allocation and its unit's status, as stored.

@@ -12,7 +12,7 @@ use yincai_app::workflow::ActInput;
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
-use yincai_store::test_support::TestDb;
+use yincai_store::test_support::{TestDb, new_candidate, new_user};
 use yincai_store::{NewCandidate, NewOrg, NewUser, NewWorkflowEvent, NewWorkflowItem, Store, Tx};
 
 /// 2026-11-24 10:00 Beijing.
@@ -61,20 +61,11 @@ async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) -> i64
 }
 
 async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user_id = tx
-        .insert_user(
-            &NewUser {
-                username: username.into(),
-                display_name: format!("{username}（显示名）"),
-                org_id,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![role.code().into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let user = NewUser {
+        roles: vec![role.code().into()],
+        ..new_user(username, &format!("{username}（显示名）"), org_id)
+    };
+    let user_id = tx.insert_user(&user, 1).await.unwrap();
     Actor {
         user_id,
         username: username.into(),
@@ -89,24 +80,11 @@ async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Ro
 }
 
 /// A doctor (full-time) with a vice-senior title: Art. 10 category by the policy.
-fn form(name: &str, n: u32) -> NewCandidate {
+fn form(name: &str) -> NewCandidate {
     NewCandidate {
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number_enc: format!("enc-{n}"),
-        id_number_index: format!("idx-{n}"),
-        id_number_masked: "E1*****".into(),
-        phone_enc: "p".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
-        birth_date: None,
         education: r#"[{"degree":"doctor","institution":"新疆大学","major":"化学","full_time":true,"school_tier":"211","graduation_year":"2015"}]"#.into(),
-        highest_degree: "doctor".into(),
         title: "vice_senior".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
+        ..new_candidate(name)
     }
 }
 
@@ -139,9 +117,9 @@ async fn world(db: &TestDb) -> World {
     let finance = actor(&mut tx, "finance", fin, OrgKind::FinanceBureau, Role::Finance).await;
     let talent = actor(&mut tx, "talent", public, OrgKind::Public, Role::Talent).await;
     let other_talent = actor(&mut tx, "talent2", public, OrgKind::Public, Role::Talent).await;
-    let candidate = tx.insert_candidate(talent.user_id, &form("张明", 1), 1).await.unwrap();
+    let candidate = tx.insert_candidate(talent.user_id, &form("张明"), 1).await.unwrap();
     let other_candidate = tx
-        .insert_candidate(other_talent.user_id, &form("李雷", 2), 1)
+        .insert_candidate(other_talent.user_id, &form("李雷"), 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -2,6 +2,7 @@
 //! `YINCAI_TEST_POSTGRES_URL` is set (CI sets it; otherwise each test says it skipped).
 
 use yincai_store::on_every_backend;
+use yincai_store::test_support::{new_candidate, new_user};
 use yincai_store::{
     AuditVerdict, CandidateQuery, NewAudit, NewCandidate, NewOrg, NewTask, NewUser, NewWorkflowEvent, NewWorkflowItem,
     OrgQuery, Store, StoreError, UserQuery,
@@ -203,12 +204,9 @@ async fn add_user(store: &Store, username: &str, roles: &[&str]) -> i64 {
     let id = tx
         .insert_user(
             &NewUser {
-                username: username.into(),
-                display_name: "测试".into(),
-                org_id,
-                password_hash: "x".into(),
                 must_change_password: true,
                 roles: roles.iter().map(|r| r.to_string()).collect(),
+                ..new_user(username, "测试", org_id)
             },
             1,
         )
@@ -238,20 +236,7 @@ async fn users_roles_and_lockout_counter() {
         assert_eq!((failures, locked), (0, Some(99)), "{label}: the fifth failure locks");
         tx.unlock_user(id, 11).await.unwrap();
         assert_eq!(tx.user(id).await.unwrap().unwrap().locked_until, None, "{label}");
-        let err = tx
-            .insert_user(
-                &NewUser {
-                    username: "zhang".into(),
-                    display_name: "重".into(),
-                    org_id: 1,
-                    password_hash: "x".into(),
-                    must_change_password: false,
-                    roles: vec![],
-                },
-                1,
-            )
-            .await
-            .unwrap_err();
+        let err = tx.insert_user(&new_user("zhang", "重", 1), 1).await.unwrap_err();
         assert!(
             matches!(&err, StoreError::Unique { key } if key == "users.username"),
             "{label}: {err:?}"
@@ -595,22 +580,9 @@ async fn workflow_event_numbers_are_unique_per_item() {
 
 fn candidate(name: &str, index: &str) -> NewCandidate {
     NewCandidate {
-        name: name.into(),
-        id_type: "citizen_id".into(),
-        id_number_enc: "v1:opaque".into(),
         id_number_index: index.into(),
-        id_number_masked: "110***********1233".into(),
-        phone_enc: "v1:opaque".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
         birth_date: Some("1990-03-07".into()),
-        education: "[]".into(),
-        highest_degree: "doctor".into(),
-        title: "none".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
+        ..new_candidate(name)
     }
 }
 

@@ -8,7 +8,8 @@ mod common;
 use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
-use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Tx};
+use yincai_store::test_support::{new_candidate, new_talent, new_user};
+use yincai_store::{NewOrg, NewTalent, Tx};
 
 struct Seeded {
     unit_id: i64,
@@ -17,50 +18,16 @@ struct Seeded {
 }
 
 async fn talent(tx: &mut Tx, org_id: i64, name: &str) -> i64 {
-    let user = NewUser {
-        username: format!("proj-{name}"),
-        display_name: name.into(),
-        org_id,
-        password_hash: "x".into(),
-        must_change_password: false,
-        roles: vec![],
-    };
-    let user_id = tx.insert_user(&user, 1).await.unwrap();
-    let c = NewCandidate {
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number_enc: format!("enc-proj-{name}"),
-        id_number_index: format!("idx-proj-{name}"),
-        id_number_masked: "E1*****".into(),
-        phone_enc: "p".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
-        birth_date: None,
-        education: "[]".into(),
-        highest_degree: "doctor".into(),
-        title: "none".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
-    };
-    let candidate_id = tx.insert_candidate(user_id, &c, 1).await.unwrap();
+    let user_id = tx
+        .insert_user(&new_user(&format!("proj-{name}"), name, org_id), 1)
+        .await
+        .unwrap();
+    let candidate_id = tx.insert_candidate(user_id, &new_candidate(name), 1).await.unwrap();
     let t = NewTalent {
-        candidate_id,
-        application_id: None,
-        special_case_id: None,
-        org_id,
-        name: name.into(),
-        mode: "recruit".into(),
         employer: "enterprise".into(),
-        start_date: "2024-03-01".into(),
-        end_date: None,
         category: Some(3),
-        obligations: "[]".into(),
-        policy_id: "alashankou-2014".into(),
         policy_version: "1".into(),
-        facts: "{}".into(),
-        report: "{}".into(),
+        ..new_talent(candidate_id, org_id, name)
     };
     tx.insert_talent(&t, 1).await.unwrap()
 }

@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use yincai_app::clock::ManualClock;
 use yincai_app::fund::BudgetInput;
+use yincai_app::housing::{AllocateInput, UnitInput};
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
 use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
-use yincai_store::test_support::TestDb;
-use yincai_store::{NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
+use yincai_store::test_support::{TestDb, new_candidate, new_talent, new_user};
+use yincai_store::{HousingAllocationRow, NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
 
 pub fn today_ms() -> i64 {
     "2026-11-24T02:00:00Z"
@@ -56,20 +57,11 @@ pub async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) ->
 }
 
 pub async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user_id = tx
-        .insert_user(
-            &NewUser {
-                username: username.into(),
-                display_name: format!("{username}（显示名）"),
-                org_id,
-                password_hash: "x".into(),
-                must_change_password: false,
-                roles: vec![role.code().into()],
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let user = NewUser {
+        roles: vec![role.code().into()],
+        ..new_user(username, &format!("{username}（显示名）"), org_id)
+    };
+    let user_id = tx.insert_user(&user, 1).await.unwrap();
     Actor {
         user_id,
         username: username.into(),
@@ -83,24 +75,11 @@ pub async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role
     }
 }
 
+/// The registration form of [`facts`]: [`new_candidate`] with a vice-senior title.
 pub fn form(name: &str) -> NewCandidate {
     NewCandidate {
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number_enc: format!("enc-{name}"),
-        id_number_index: format!("idx-{name}"),
-        id_number_masked: "E1*****".into(),
-        phone_enc: "p".into(),
-        phone_masked: "138****5678".into(),
-        email: String::new(),
-        gender: "female".into(),
-        birth_date: None,
-        education: "[]".into(),
-        highest_degree: "doctor".into(),
         title: "vice_senior".into(),
-        qualifications: String::new(),
-        honours: "[]".into(),
-        projects: String::new(),
+        ..new_candidate(name)
     }
 }
 
@@ -180,21 +159,12 @@ impl World {
         let id = tx
             .insert_talent(
                 &NewTalent {
-                    candidate_id: self.candidate,
-                    application_id: None,
-                    special_case_id: None,
-                    org_id: self.unit_org,
-                    name,
-                    mode: "recruit".into(),
-                    employer: "city_unit".into(),
-                    start_date: "2024-03-01".into(),
-                    end_date: None,
                     category: report.category.map(i64::from),
-                    obligations: "[]".into(),
                     policy_id: report.policy.id.clone(),
                     policy_version: report.policy.version.clone(),
                     facts: serde_json::to_string(&facts).unwrap(),
                     report: serde_json::to_string(&report).unwrap(),
+                    ..new_talent(self.candidate, self.unit_org, &name)
                 },
                 today_ms(),
             )
@@ -202,6 +172,34 @@ impl World {
             .unwrap();
         tx.commit().await.unwrap();
         id
+    }
+
+    /// A 120 m² housing unit in the register, allocated to `talent` from `start` (the talent
+    /// of [`facts`] is entitled to 120 m², gift after 5 years: 2029-03-01).
+    pub async fn housed(&self, talent: i64, address: &str, start: &str) -> HousingAllocationRow {
+        let unit = self
+            .app
+            .add_housing_unit(
+                &self.coord,
+                &UnitInput {
+                    address: address.into(),
+                    area: "120".into(),
+                    ..UnitInput::default()
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let input = AllocateInput {
+            unit_id: unit.row.id.to_string(),
+            talent_id: talent.to_string(),
+            start_date: start.into(),
+        };
+        self.app
+            .allocate_housing(&self.coord, &input, &ctx())
+            .await
+            .unwrap()
+            .row
     }
 
     /// Puts workflow items on a new meeting's agenda and records the leading group's

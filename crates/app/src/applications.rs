@@ -1226,7 +1226,10 @@ impl App {
             }
             None => {
                 let prefix = format!("阿人才意〔{}〕", today.year());
-                let n = tx.count_intent_letters_numbered(&prefix).await? + 1;
+                let issued = tx.count_intent_letters_numbered(&prefix).await?;
+                let n = tx
+                    .next_document_number("intent_letter", i64::from(today.year()), issued)
+                    .await?;
                 let number = format!("{prefix}{n}号");
                 tx.insert_intent_letter(
                     &NewIntentLetter {

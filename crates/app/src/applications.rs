@@ -659,6 +659,29 @@ fn parse_id(object_id: &str) -> Result<i64> {
 /// Whether the actor may see the application: the applicant their own, the coordination
 /// office and leading group every one, the unit its own positions' and the department
 /// its units'.
+/// An application the actor may see: its list row (state, names), the stored row (forms,
+/// checklist, findings) and its position; 404 otherwise.
+async fn visible_application(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<(ApplicationListRow, yincai_store::ApplicationRow, ApplicationPosition)> {
+    let row = tx
+        .application_listed(id)
+        .await?
+        .filter(|r| may_see(actor, r))
+        .ok_or_else(|| AppError::NotFound("报名".into()))?;
+    let app = tx
+        .application(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("报名".into()))?;
+    let pos = tx
+        .application_position(row.position_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("岗位".into()))?;
+    Ok((row, app, pos))
+}
+
 fn may_see(actor: &Actor, row: &ApplicationListRow) -> bool {
     if actor.has(Permission::WorkflowAct) {
         actor.can_see_org(row.org_id, row.org_parent_id)
@@ -946,19 +969,7 @@ impl App {
     pub async fn application(&self, actor: &Actor, id: i64) -> Result<ApplicationView> {
         require_reader(actor)?;
         let mut tx = self.store.begin_read().await?;
-        let row = tx
-            .application_listed(id)
-            .await?
-            .filter(|r| may_see(actor, r))
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
-        let app = tx
-            .application(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
-        let pos = tx
-            .application_position(row.position_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("岗位".into()))?;
+        let (row, app, pos) = visible_application(&mut tx, actor, id).await?;
         let (events, maker) = match row.item_id {
             Some(item) => (
                 tx.workflow_events(item).await?,
@@ -1054,11 +1065,7 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let mut tx = self.store.begin_write().await?;
-        let row = tx
-            .application_listed(id)
-            .await?
-            .filter(|r| may_see(actor, r))
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
+        let (row, app, pos) = visible_application(&mut tx, actor, id).await?;
         let state = row.state.clone().unwrap_or_default();
         if state != "review" {
             return Err(AppError::invalid(
@@ -1069,14 +1076,6 @@ impl App {
                 ),
             ));
         }
-        let app = tx
-            .application(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
-        let pos = tx
-            .application_position(row.position_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("岗位".into()))?;
         let form: Value = serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null);
         let before = recorded_findings(&app.findings).unwrap_or_default();
         let findings: Option<Findings> = input.findings.as_ref().map(|typed| {
@@ -1188,11 +1187,7 @@ impl App {
     pub async fn generate_letter(&self, actor: &Actor, id: i64, ctx: &RequestCtx) -> Result<LetterView> {
         require_coordination(actor, "意向书")?;
         let mut tx = self.store.begin_write().await?;
-        let row = tx
-            .application_listed(id)
-            .await?
-            .filter(|r| may_see(actor, r))
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
+        let (row, app, pos) = visible_application(&mut tx, actor, id).await?;
         let state = row.state.clone().unwrap_or_default();
         if state != "passed" {
             return Err(AppError::invalid(
@@ -1203,14 +1198,6 @@ impl App {
                 ),
             ));
         }
-        let app = tx
-            .application(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("报名".into()))?;
-        let pos = tx
-            .application_position(row.position_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("岗位".into()))?;
         let form: Value = serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null);
         let today = self.today();
         let findings = recorded_findings(&app.findings).unwrap_or_default();

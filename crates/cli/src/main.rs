@@ -8,11 +8,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use yincai_app::clock::SystemClock;
+use yincai_app::startup::{self, DataConfig};
 use yincai_app::{RequestCtx, Role};
 use yincai_store::AuditVerdict;
 use yincai_web::{Config, Server};
 
 mod fund_bench;
+mod policy_bench;
+mod policy_cli;
 mod projection_bench;
 
 #[derive(Parser)]
@@ -40,7 +43,7 @@ enum Command {
     /// The policy engine: check policy files, evaluate cases, run case files, benchmark.
     Policy {
         #[command(subcommand)]
-        command: yincai_policy::cli::PolicyCommand,
+        command: crate::policy_cli::PolicyCommand,
     },
     /// The special fund: `fund bench` times installments from frozen reports,
     /// `fund projection-bench` the ten-year projection.
@@ -110,11 +113,10 @@ enum UserCommand {
     },
 }
 
-fn config(db: &DbArgs) -> Config {
-    Config {
+fn data(db: &DbArgs) -> DataConfig {
+    DataConfig {
         data_dir: db.data_dir.clone(),
         database_url: db.database_url.clone(),
-        ..Config::default()
     }
 }
 
@@ -123,7 +125,7 @@ fn main() -> ExitCode {
     // The policy engine needs no database, runtime or logging.
     let command = match cli.command {
         Command::Policy { command } => {
-            return yincai_policy::cli::run(command).unwrap_or_else(|e| {
+            return crate::policy_cli::run(command).unwrap_or_else(|e| {
                 eprintln!("错误 (error): {e:#}");
                 ExitCode::FAILURE
             });
@@ -175,15 +177,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate(db) => {
-            yincai_web::open_app(&config(&db), Arc::new(SystemClock)).await?;
+            startup::open_app(&data(&db), Arc::new(SystemClock)).await?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             command: AuditCommand::Verify(db),
         } => {
-            let app = yincai_web::open_app(&config(&db), Arc::new(SystemClock)).await?;
-            match app.store.verify_audit().await.context("reading the audit trail")? {
+            // Reads only: no migration, no key, no new file.
+            let store = startup::open_existing_store(&data(&db)).await?;
+            let verdict = store.verify_audit().await.context("reading the audit trail");
+            store.close().await;
+            match verdict? {
                 AuditVerdict::Intact { records, head_hash } => {
                     println!("审计日志完整 (intact): {records} records, head {head_hash}");
                     Ok(ExitCode::SUCCESS)
@@ -206,7 +211,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let role = Role::parse(&role)
                 .with_context(|| format!("unknown role {role}: use sys_admin, sec_admin or audit_admin"))?;
-            let app = yincai_web::open_app(&config(&db), Arc::new(SystemClock)).await?;
+            let app = startup::open_app(&data(&db), Arc::new(SystemClock)).await?;
             let ctx = RequestCtx {
                 request_id: "cli".into(),
             };

@@ -233,8 +233,9 @@ async fn through_the_store(rows: &[Installment], units: u64, rate: u32, runs: us
     use std::sync::Arc;
     use yincai_app::{Actor, App, OrgKind, Role};
 
-    let dir = yincai_store::test_support::TempDir::new("yincai-projection-bench");
-    let store = yincai_store::Store::connect(&format!("sqlite://{}", dir.0.join("bench.db").display())).await?;
+    let dir = std::env::temp_dir().join(format!("yincai-projection-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let store = yincai_store::Store::connect(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
     store.migrate().await?;
     let started = Instant::now();
     // Ids far above anything the migrations create.
@@ -372,5 +373,6 @@ async fn through_the_store(rows: &[Installment], units: u64, rate: u32, runs: us
         println!("    {line}");
     }
     store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! [`Plan`] that a pure, allocation-free evaluator runs. See docs/adr/0002-policy-engine.md.
 
 pub mod cases;
-pub mod cli;
 pub mod dates;
 pub mod eval;
 pub mod expr;
@@ -13,8 +12,6 @@ pub mod money;
 pub mod plan;
 pub mod report;
 pub mod set;
-
-mod bench;
 
 pub use eval::{Grant, Outcome, TraceStep, evaluate_batch, evaluate_into};
 pub use facts::{Assessment, Degree, Employer, FactError, Facts, Honour, Mode, Person, Title};

@@ -15,6 +15,12 @@ use crate::expr::{self, Cond, Stage};
 use crate::file::*;
 use crate::money::Fen;
 
+/// What a section's citations are checked against: the file's articles and interpretations.
+struct Known {
+    articles: HashMap<String, ()>,
+    interpretations: HashMap<String, ()>,
+}
+
 /// Most entitlement codes with amounts or housing a policy may define (fixed output arrays).
 pub const MAX_VALUED_CODES: usize = 12;
 /// Most non-monetary benefit rules (a 64-bit set in the output).
@@ -490,15 +496,51 @@ impl Compiler<'_> {
         }
     }
 
+    /// Compiles the file section by section; every section reports its errors to the same
+    /// sink, so one run lists every problem of the file.
     fn compile(&mut self, raw: RawPolicy) -> Plan {
         let meta_span = raw.policy.span();
-        let m = raw.policy.into_inner();
-        let issued = self.date(&meta_span, "issued", &m.issued);
-        let effective = self.date(&meta_span, "effective", &m.effective);
-        let expires = m.expires.as_ref().map(|d| self.date(&meta_span, "expires", d));
+        let meta = self.compile_meta(&meta_span, raw.policy.into_inner());
+        // Articles first: every citation is checked against them.
+        let (articles, known_articles) = self.compile_articles(&raw.article);
+        let (interpretations, switches, known_interpretations) = self.compile_interpretations(&raw.interpretation);
+        let known = Known {
+            articles: known_articles,
+            interpretations: known_interpretations,
+        };
+        let categories = self.compile_categories(&meta_span, &raw.category, &known);
+        let exclusions = self.compile_exclusions(&raw.exclusion, &known);
+        let tiers = self.compile_tiers(&meta_span, &raw.tier, &known);
+        let (rules, valued_codes) = self.compile_rules(&meta_span, &raw.rule, &known, meta.effective);
+        let routes = self.compile_routes(&raw.route, &known, &valued_codes);
+        let obligations = self.compile_obligations(&raw.obligation, &known);
+        let cancellations = self.compile_cancellations(&raw.cancellation, &known);
+        self.check_interpretations_used(&raw.interpretation);
+        self.check_tier_references(&meta_span, tiers.len(), &rules, &routes);
+        Plan {
+            meta,
+            articles,
+            interpretations,
+            categories,
+            exclusions,
+            tiers,
+            routes,
+            rules,
+            valued_codes,
+            obligations,
+            cancellations,
+            switches,
+        }
+    }
+
+    /// The `[policy]` table: identity and dates in order.
+    fn compile_meta(&mut self, meta_span: &Range<usize>, m: RawMeta) -> Meta {
+        let issued = self.date(meta_span, "issued", &m.issued);
+        let effective = self.date(meta_span, "effective", &m.effective);
+        let expires = m.expires.as_ref().map(|d| self.date(meta_span, "expires", d));
         if issued > effective {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("发布日期 {issued} 晚于生效日期 {effective} (dates out of order)"),
                 "effective must be on or after issued".to_owned(),
             );
@@ -507,12 +549,12 @@ impl Compiler<'_> {
             && x <= effective
         {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("失效日期 {x} 不晚于生效日期 {effective} (dates out of order)"),
                 "expires must be after effective".to_owned(),
             );
         }
-        let meta = Meta {
+        Meta {
             id: m.id,
             title: m.title,
             document_number: m.document_number,
@@ -523,12 +565,14 @@ impl Compiler<'_> {
             version: m.version,
             interpreted_by: m.interpreted_by,
             note: m.note,
-        };
+        }
+    }
 
-        // Articles first: every citation is checked against them.
+    /// `[[article]]`: numbers well formed and unique.
+    fn compile_articles(&mut self, raw: &[Spanned<RawArticle>]) -> (Vec<Article>, HashMap<String, ()>) {
         let mut known_articles = HashMap::new();
         let mut articles = Vec::new();
-        for a in &raw.article {
+        for a in raw {
             let span = a.span();
             let a = a.get_ref();
             if !is_citation(&a.number) {
@@ -552,11 +596,18 @@ impl Compiler<'_> {
                 text: a.text.clone(),
             });
         }
+        (articles, known_articles)
+    }
 
+    /// `[[interpretation]]`: unique ids; a switch names an engine switch and one of its options.
+    fn compile_interpretations(
+        &mut self,
+        raw: &[Spanned<RawInterpretation>],
+    ) -> (Vec<Interpretation>, Switches, HashMap<String, ()>) {
         let mut known_interpretations = HashMap::new();
         let mut switches = Switches::default();
         let mut interpretations = Vec::new();
-        for i in &raw.interpretation {
+        for i in raw {
             let span = i.span();
             let i = i.get_ref();
             if known_interpretations.insert(i.id.clone(), ()).is_some() {
@@ -608,14 +659,23 @@ impl Compiler<'_> {
                 alternative_reading: i.alternative_reading.clone(),
             });
         }
+        (interpretations, switches, known_interpretations)
+    }
 
+    /// `[[category]]`: cited, numbered 1..n without gaps.
+    fn compile_categories(
+        &mut self,
+        meta_span: &Range<usize>,
+        raw: &[Spanned<RawCategory>],
+        known: &Known,
+    ) -> Vec<Category> {
         let mut categories = Vec::new();
-        for c in &raw.category {
+        for c in raw {
             let span = c.span();
             let c = c.get_ref();
             let what = format!("类别 {}", c.number);
-            let article = self.citation(&span, &what, &c.article, &known_articles);
-            self.interpretations(&span, &what, &c.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &c.article, &known.articles);
+            self.interpretations(&span, &what, &c.interpretations, &known.interpretations);
             let when = self.condition(&c.when, &what, Stage::Input);
             categories.push(Category {
                 number: c.number,
@@ -628,7 +688,7 @@ impl Compiler<'_> {
         for (i, c) in categories.iter().enumerate() {
             if usize::from(c.number) != i + 1 {
                 self.error(
-                    &meta_span,
+                    meta_span,
                     format!(
                         "类别编号须为 1 到 {} 且不重复 (categories must be numbered 1..n without gaps), 见类别 {}",
                         expr::MAX_CATEGORIES,
@@ -641,19 +701,23 @@ impl Compiler<'_> {
         }
         if categories.len() > expr::MAX_CATEGORIES {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("最多 {} 个类别 (too many categories)", expr::MAX_CATEGORIES),
                 "merge categories".to_owned(),
             );
         }
+        categories
+    }
 
+    /// `[[exclusion]]`.
+    fn compile_exclusions(&mut self, raw: &[Spanned<RawExclusion>], known: &Known) -> Vec<Exclusion> {
         let mut exclusions = Vec::new();
-        for x in &raw.exclusion {
+        for x in raw {
             let span = x.span();
             let x = x.get_ref();
             let what = format!("排除规则 {}", x.id);
-            let article = self.citation(&span, &what, &x.article, &known_articles);
-            self.interpretations(&span, &what, &x.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &x.article, &known.articles);
+            self.interpretations(&span, &what, &x.interpretations, &known.interpretations);
             let when = self.condition(&x.when, &what, Stage::Category);
             exclusions.push(Exclusion {
                 id: x.id.clone(),
@@ -662,14 +726,18 @@ impl Compiler<'_> {
                 reason: x.reason.clone(),
             });
         }
+        exclusions
+    }
 
+    /// `[[tier]]`: levels run 1, 2, 3... without overlap.
+    fn compile_tiers(&mut self, meta_span: &Range<usize>, raw: &[Spanned<RawTier>], known: &Known) -> Vec<Tier> {
         let mut tiers = Vec::new();
-        for t in &raw.tier {
+        for t in raw {
             let span = t.span();
             let t = t.get_ref();
             let what = format!("档次 {}", t.level);
-            let article = self.citation(&span, &what, &t.article, &known_articles);
-            self.interpretations(&span, &what, &t.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &t.article, &known.articles);
+            self.interpretations(&span, &what, &t.interpretations, &known.interpretations);
             let when = self.condition(&t.when, &what, Stage::Category);
             tiers.push((
                 span,
@@ -702,20 +770,28 @@ impl Compiler<'_> {
         }
         if tiers.len() > expr::MAX_TIERS {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("最多 {} 个档次 (too many tiers)", expr::MAX_TIERS),
                 "merge tiers".to_owned(),
             );
         }
-        let tiers: Vec<Tier> = tiers.into_iter().map(|(_, t)| t).collect();
+        tiers.into_iter().map(|(_, t)| t).collect()
+    }
 
-        // Rules: codes get slots in order of first appearance.
+    /// `[[rule]]`: unique ids, one kind per code; codes get slots in order of first appearance.
+    fn compile_rules(
+        &mut self,
+        meta_span: &Range<usize>,
+        raw: &[Spanned<RawRule>],
+        known: &Known,
+        effective: Date,
+    ) -> (Vec<Rule>, Vec<String>) {
         let mut valued_codes: Vec<String> = Vec::new();
         let mut code_kinds: HashMap<String, RawKind> = HashMap::new();
         let mut rule_ids = HashMap::new();
         let mut rules = Vec::new();
         let mut benefit_count = 0usize;
-        for r in &raw.rule {
+        for r in raw {
             let span = r.span();
             let r = r.get_ref();
             let what = format!("规则 {}", r.id);
@@ -726,8 +802,8 @@ impl Compiler<'_> {
                     "give each rule its own id".to_owned(),
                 );
             }
-            let article = self.citation(&span, &what, &r.article, &known_articles);
-            self.interpretations(&span, &what, &r.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &r.article, &known.articles);
+            self.interpretations(&span, &what, &r.interpretations, &known.interpretations);
             let when = match &r.when {
                 Some(w) => self.condition(w, &what, Stage::Tier),
                 None => Condition {
@@ -771,26 +847,30 @@ impl Compiler<'_> {
         }
         if valued_codes.len() > MAX_VALUED_CODES {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("有金额或住房的待遇最多 {MAX_VALUED_CODES} 种 (too many entitlement codes)"),
                 "merge codes".to_owned(),
             );
         }
         if benefit_count > MAX_BENEFIT_RULES {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("非货币待遇规则最多 {MAX_BENEFIT_RULES} 条 (too many benefit rules)"),
                 "merge benefit rules".to_owned(),
             );
         }
+        (rules, valued_codes)
+    }
 
+    /// `[[route]]`: the codes it routes must be valued codes of the rules.
+    fn compile_routes(&mut self, raw: &[Spanned<RawRoute>], known: &Known, valued_codes: &[String]) -> Vec<Route> {
         let mut routes = Vec::new();
-        for r in &raw.route {
+        for r in raw {
             let span = r.span();
             let r = r.get_ref();
             let what = format!("路径 {}", r.id);
-            let article = self.citation(&span, &what, &r.article, &known_articles);
-            self.interpretations(&span, &what, &r.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &r.article, &known.articles);
+            self.interpretations(&span, &what, &r.interpretations, &known.interpretations);
             let when = self.condition(&r.when, &what, Stage::Tier);
             let mut slots = 0u32;
             for code in &r.codes {
@@ -810,14 +890,18 @@ impl Compiler<'_> {
                 slots,
             });
         }
+        routes
+    }
 
+    /// `[[obligation]]`: exactly one duty each.
+    fn compile_obligations(&mut self, raw: &[Spanned<RawObligation>], known: &Known) -> Vec<Obligation> {
         let mut obligations = Vec::new();
-        for o in &raw.obligation {
+        for o in raw {
             let span = o.span();
             let o = o.get_ref();
             let what = format!("义务 {}", o.id);
-            let article = self.citation(&span, &what, &o.article, &known_articles);
-            self.interpretations(&span, &what, &o.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &o.article, &known.articles);
+            self.interpretations(&span, &what, &o.interpretations, &known.interpretations);
             let when = self.condition(&o.when, &what, Stage::Tier);
             let duty = match (o.continuous_years, o.months_per_year) {
                 (Some(y), None) => Duty::ContinuousYears(y),
@@ -839,14 +923,18 @@ impl Compiler<'_> {
                 duty,
             });
         }
+        obligations
+    }
 
+    /// `[[cancellation]]`.
+    fn compile_cancellations(&mut self, raw: &[Spanned<RawCancellation>], known: &Known) -> Vec<Cancellation> {
         let mut cancellations = Vec::new();
-        for c in &raw.cancellation {
+        for c in raw {
             let span = c.span();
             let c = c.get_ref();
             let what = format!("取消规则 {}", c.id);
-            let article = self.citation(&span, &what, &c.article, &known_articles);
-            self.interpretations(&span, &what, &c.interpretations, &known_interpretations);
+            let article = self.citation(&span, &what, &c.article, &known.articles);
+            self.interpretations(&span, &what, &c.interpretations, &known.interpretations);
             let when = self.condition(&c.when, &what, Stage::Category);
             cancellations.push(Cancellation {
                 id: c.id.clone(),
@@ -855,9 +943,12 @@ impl Compiler<'_> {
                 reason: c.reason.clone(),
             });
         }
+        cancellations
+    }
 
-        // A reading that no rule uses documents nothing the engine does.
-        for i in &raw.interpretation {
+    /// A reading that no rule uses documents nothing the engine does.
+    fn check_interpretations_used(&mut self, raw: &[Spanned<RawInterpretation>]) {
+        for i in raw {
             if !self.used_interpretations.contains(&i.get_ref().id) {
                 let id = i.get_ref().id.clone();
                 self.error(
@@ -867,8 +958,10 @@ impl Compiler<'_> {
                 );
             }
         }
-        // Conditions testing a tier level the file does not define.
-        let defined = tiers.len();
+    }
+
+    /// Conditions testing a tier level the file does not define.
+    fn check_tier_references(&mut self, meta_span: &Range<usize>, defined: usize, rules: &[Rule], routes: &[Route]) {
         let all_conditions = rules
             .iter()
             .map(|r| (&r.id, &r.when))
@@ -878,25 +971,10 @@ impl Compiler<'_> {
             .collect();
         for (id, level) in missing {
             self.error(
-                &meta_span,
+                meta_span,
                 format!("规则 {id} 引用了未定义的档次 {level} (missing tier)"),
                 format!("add a [[tier]] with level = {level}"),
             );
-        }
-
-        Plan {
-            meta,
-            articles,
-            interpretations,
-            categories,
-            exclusions,
-            tiers,
-            routes,
-            rules,
-            valued_codes,
-            obligations,
-            cancellations,
-            switches,
         }
     }
 

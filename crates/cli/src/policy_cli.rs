@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_yaml_ng::Value;
 
-use crate::cases::{self, CaseResult};
-use crate::plan::compile_policy;
-use crate::report;
-use crate::set::PolicySet;
+use yincai_policy::cases::{self, CaseResult};
+use yincai_policy::plan::compile_policy;
+use yincai_policy::report;
+use yincai_policy::set::PolicySet;
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum PolicyCommand {
@@ -69,7 +69,7 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitCode> {
             threads,
             policies,
         } => {
-            crate::bench::run(&load(policies.as_deref())?, people, seed, threads)?;
+            crate::policy_bench::run(&load(policies.as_deref())?, people, seed, threads)?;
             Ok(ExitCode::SUCCESS)
         }
     }

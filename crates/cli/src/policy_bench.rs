@@ -6,10 +6,10 @@ use std::time::Instant;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::dates;
-use crate::eval::{Outcome, evaluate_batch, evaluate_into};
-use crate::facts::{Assessment, Degree, Employer, Facts, Honour, Mode, Person, Title};
-use crate::set::PolicySet;
+use yincai_policy::dates;
+use yincai_policy::eval::{Outcome, evaluate_batch, evaluate_into};
+use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Honour, Mode, Person, Title};
+use yincai_policy::set::PolicySet;
 
 /// SplitMix64: small, fast, and the same sequence everywhere for a seed.
 pub struct Rng(u64);

@@ -1,0 +1,6 @@
+//! The crate's integration tests, linked into one binary (one link instead of one per file).
+//! Every file beside this one is a module here (the CLI suite's `every_test_file_is_declared` checks).
+
+mod files;
+mod projection;
+mod properties;

@@ -1,0 +1,20 @@
+//! The crate's integration tests, linked into one binary (one link instead of one per file).
+//! Every file beside this one is a module here (the CLI suite's `every_test_file_is_declared` checks).
+
+mod applications;
+mod attachments;
+mod audit_trail;
+mod candidates;
+mod common;
+mod fixings;
+mod fund;
+mod gate;
+mod housing;
+mod http;
+mod meetings;
+mod plans;
+mod policy_http;
+mod projection;
+mod recovery;
+mod routes;
+mod talents;

@@ -12,7 +12,7 @@ use yincai_policy::facts::{Degree, Facts, Mode, Person, Title};
 use yincai_store::test_support::TestDb;
 use yincai_store::{AuditQuery, NewFixing};
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Category 3 (leading technology, special appointment) with a verified project: 项目启动

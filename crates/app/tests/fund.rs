@@ -14,7 +14,7 @@ use yincai_app::fund::{BatchInput, BudgetInput, installment_rows};
 use yincai_store::test_support::TestDb;
 use yincai_store::{InstallmentQuery, NewInstallment};
 
-mod common;
+use crate::common;
 use common::*;
 
 impl World {

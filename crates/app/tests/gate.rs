@@ -11,13 +11,13 @@ use yincai_domain::workflow::Action;
 use yincai_store::test_support::TestDb;
 use yincai_store::{InstallmentQuery, NewCertificate, NewInstallment};
 
-mod common;
+use crate::common;
 use common::*;
 
 impl World {
     /// Installments of a new talent: (service year, due on, amount in fen), scheduled,
     /// no assessment yet. Returns (talent id, installment ids in service-year order).
-    async fn installments(&self, name: &str, rows: &[(Option<i64>, &str, i64)]) -> (i64, Vec<i64>) {
+    async fn gated_installments(&self, name: &str, rows: &[(Option<i64>, &str, i64)]) -> (i64, Vec<i64>) {
         let talent = self.talent(name).await;
         let new: Vec<NewInstallment> = rows
             .iter()
@@ -86,7 +86,7 @@ impl World {
     }
 
     /// The coordination office issues the certificate.
-    async fn certify(&self, item: i64) {
+    async fn certify_release(&self, item: i64) {
         let (state, version) = self.state(item).await;
         assert_eq!(state, "approved");
         self.app
@@ -106,7 +106,7 @@ async fn an_installment_without_a_passed_assessment_cannot_be_released() {
     on_every_backend!(|w, label| {
         w.budget(2026, "1,000,000.00").await;
         let (talent, ids) = w
-            .installments(
+            .gated_installments(
                 "王考核",
                 &[
                     (Some(1), "2025-03-01", 2_400_000),
@@ -186,7 +186,7 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
     on_every_backend!(|w, label| {
         w.budget(2026, "100,000.00").await;
         let (talent, ids) = w
-            .installments(
+            .gated_installments(
                 "李全程",
                 &[(Some(1), "2026-03-01", 2_400_000), (None, "2026-06-01", 5_000_000)],
             )
@@ -231,8 +231,8 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
         assert_eq!(after.committed_fen - before.committed_fen, 7_400_000, "{label}");
         assert_eq!(before.available_fen - after.available_fen, 7_400_000, "{label}");
         // The certificate.
-        w.certify(item).await;
-        w.certify(lump).await;
+        w.certify_release(item).await;
+        w.certify_release(lump).await;
         let cert = w.app.certificate(&w.coord, ids[0]).await.unwrap();
         assert_eq!(cert.certificate.number, certificate_number(2026, 1), "{label}");
         assert_eq!(cert.certificate.number, "阿人才证〔2026〕1号", "{label}");
@@ -293,7 +293,9 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
 async fn a_release_that_would_overspend_is_refused_with_the_figures_and_undone() {
     on_every_backend!(|w, label| {
         w.budget(2026, "10,000.00").await;
-        let (talent, ids) = w.installments("赵超支", &[(Some(1), "2026-03-01", 2_400_000)]).await;
+        let (talent, ids) = w
+            .gated_installments("赵超支", &[(Some(1), "2026-03-01", 2_400_000)])
+            .await;
         w.assess(talent, 1, "passed").await;
         let item = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap();
         let e = w
@@ -320,7 +322,7 @@ async fn the_certificate_number_is_unique() {
     on_every_backend!(|w, label| {
         w.budget(2026, "1,000,000.00").await;
         let (talent, ids) = w
-            .installments(
+            .gated_installments(
                 "钱编号",
                 &[
                     (Some(1), "2026-02-01", 100_000),
@@ -338,7 +340,7 @@ async fn the_certificate_number_is_unique() {
             .await
             .unwrap();
         for item in &items {
-            w.certify(*item).await;
+            w.certify_release(*item).await;
         }
         let mut numbers = Vec::new();
         for id in &ids {

@@ -398,7 +398,7 @@ async fn concurrent_allocations_of_one_unit_exactly_one_wins() {
     }
 }
 
-mod common;
+use crate::common;
 
 /// The endings of a relation return the unit through the housing module's own return, in
 /// the ending's transaction (the world of the recovery suites, on every backend).
@@ -410,7 +410,6 @@ mod ending {
     use yincai_store::{AuditQuery, HousingAllocationRow};
 
     use super::common::*;
-    use crate::on_every_backend;
 
     impl World {
         /// The allocation, its unit's status and the talent's end date, as stored.

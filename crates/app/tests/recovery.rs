@@ -17,7 +17,7 @@ use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::test_support::{TestDb, new_installment};
 use yincai_store::{AuditQuery, HousingAllocationRow};
 
-mod common;
+use crate::common;
 use common::*;
 
 impl World {

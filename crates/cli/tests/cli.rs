@@ -67,8 +67,8 @@ async fn audit_verify_names_the_record_altered_in_the_database() {
     assert!(stdout.contains("first bad record 2"), "{stdout}");
 }
 
-#[test]
-fn no_default_accounts_and_a_bad_role_is_refused() {
+#[tokio::test]
+async fn no_default_accounts_and_a_bad_role_is_refused() {
     let dir = TempDir::new("yincai-cli");
     let out = yincai(
         &dir.0,
@@ -95,4 +95,16 @@ fn no_default_accounts_and_a_bad_role_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(key.permissions().mode() & 0o777, 0o600, "the key is private");
     }
+    // The refused command left the database with no account at all: no default one either.
+    let store = Store::connect(&format!("sqlite://{}", dir.0.join("yincai.db").display()))
+        .await
+        .unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let accounts = tx
+        .execute_raw_scalar("select cast(count(*) as text) from users")
+        .await
+        .unwrap();
+    assert_eq!(accounts, "0");
+    drop(tx);
+    store.close().await;
 }

@@ -355,7 +355,7 @@ impl Tx {
 
     /// Inserts a plan with one position, for tests of applications without the plans
     /// feature; returns (plan id, position id).
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_test_plan_position(
         &mut self,

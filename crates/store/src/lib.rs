@@ -302,5 +302,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
     out
 }
 
-#[doc(hidden)]
+/// Fresh databases and fixtures for tests; compiled only for tests (feature `test-support`,
+/// which the workspace's dev-dependencies turn on), never into the binary.
+#[cfg(any(test, feature = "test-support"))]
 pub mod test_support;

@@ -392,7 +392,7 @@ impl Tx {
     /// Inserts a plan with one position of `mode` for unit `org_id` and an application of
     /// `candidate_id` to it; returns (plan id, position id, application id). For tests of
     /// the end of the procedure, which must not depend on the plan and application code.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn insert_test_application(
         &mut self,
         org_id: i64,

@@ -10,6 +10,9 @@ use crate::{NewCandidate, NewInstallment, NewTalent, NewUser};
 
 /// The environment variable with an administrative PostgreSQL URL for tests.
 pub const POSTGRES_ENV: &str = "YINCAI_TEST_POSTGRES_URL";
+/// Set (to anything but empty or `0`) where the PostgreSQL half must run: CI sets it, so a
+/// missing URL fails the test instead of skipping half of it.
+pub const REQUIRE_POSTGRES_ENV: &str = "YINCAI_REQUIRE_POSTGRES";
 
 /// A database created for one test.
 pub struct TestDb {
@@ -62,6 +65,11 @@ impl TestDb {
     /// A new PostgreSQL database, or `None` (with a loud message) when none is configured.
     pub async fn postgres() -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
+            let required = std::env::var(REQUIRE_POSTGRES_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
+            assert!(
+                !required,
+                "{REQUIRE_POSTGRES_ENV} is set but {POSTGRES_ENV} is not: the PostgreSQL half cannot be skipped here"
+            );
             eprintln!(
                 "skipped: no PostgreSQL ({POSTGRES_ENV} is not set) — the PostgreSQL half of this test did NOT run"
             );

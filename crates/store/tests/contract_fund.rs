@@ -2,7 +2,7 @@
 //! keys and payment batches, on every backend (SQLite always, PostgreSQL when
 //! `YINCAI_TEST_POSTGRES_URL` is set).
 
-mod common;
+use crate::common;
 
 use common::{installment, setup};
 use yincai_store::on_every_backend;

@@ -1,7 +1,7 @@
 //! The store's contract for the housing register and allocations (Art. 14), on every backend
 //! (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
-mod common;
+use crate::common;
 
 use yincai_store::on_every_backend;
 use yincai_store::{NewHousingAllocation, StoreError, Tx};

@@ -1,7 +1,7 @@
 //! The store's contract for re-evaluations, cancelling installments and recoveries, on every
 //! backend (SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
-mod common;
+use crate::common;
 
 use common::{installment, setup};
 use yincai_store::on_every_backend;

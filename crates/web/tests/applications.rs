@@ -5,7 +5,7 @@
 //! (审查认定) through the API and the review form, and the demo's 高峰 whom they make
 //! category 4 with money at every stage.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, profile_json, register_applicant, save_new_applicant, save_profile};
 use reqwest::{Method, StatusCode};

@@ -3,7 +3,7 @@
 //! and a missing purpose are refused in Chinese with a 4xx naming the field, and nothing
 //! is stored; nobody who may not see the object can download its files.
 
-mod common;
+use crate::common;
 
 use common::{DEMO_USERS, TestApp};
 use reqwest::multipart::{Form, Part};

@@ -1,7 +1,7 @@
 //! The registration form (人才登记表) end to end over HTTP: the applicant's own form, the
 //! coordination office's masked view, the reasoned and audited full view, and PIPL at rest.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, profile_json, register_applicant, save_new_applicant, save_profile};
 use reqwest::{Method, StatusCode};

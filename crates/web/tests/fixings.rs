@@ -3,7 +3,7 @@
 //! refused with the range and everything typed is kept), edits it, and the leading group
 //! fixes it in a meeting through the API; the fixed amount is an installment on the due list.
 
-mod common;
+use crate::common;
 
 use common::{SeedTalent, TestApp};
 use reqwest::{Method, StatusCode};

@@ -3,7 +3,7 @@
 //! finance pays once with an idempotency key (the same key answers the same, another request
 //! 409), batches releases, pays a batch in the browser and exports it to Excel for the bank.
 
-mod common;
+use crate::common;
 
 use common::{SeedTalent, TestApp};
 use reqwest::{Method, StatusCode};

@@ -3,7 +3,7 @@
 //! approves it in a meeting (the money is committed), the coordination office issues the
 //! certificate (printable on A4), finance pays; the talent's own view.
 
-mod common;
+use crate::common;
 
 use common::{SeedTalent, TestApp};
 use reqwest::{Method, StatusCode};

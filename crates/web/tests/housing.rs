@@ -4,7 +4,7 @@
 //! in the browser (what was typed is kept on an error); two concurrent allocations of one
 //! unit: exactly one; other roles are refused; the API is documented under the tag "housing".
 
-mod common;
+use crate::common;
 
 use common::{SeedTalent, TestApp, doctor_facts};
 use reqwest::{Method, StatusCode};

@@ -1,7 +1,7 @@
 //! Black-box tests of the foundation: the real application on port 0 with a fresh
 //! database, on SQLite and (when configured) PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{DEMO_PASSWORD, TestApp};
 use reqwest::{Method, StatusCode};

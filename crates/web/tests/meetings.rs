@@ -2,7 +2,7 @@
 //! walked through the generic act endpoint, refused to the leading group outside a
 //! meeting, decided in one with a resolution number, once; the pages show the history.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! API and the pages, the review steps, the leading group's decision in a meeting, the
 //! coordination office's announcement, and the public portal before and after the close.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::{Method, StatusCode};

@@ -1,7 +1,7 @@
 //! Black-box tests of the policy calculator: `POST /api/policy/evaluate`, `GET /api/policies`
 //! and the page `/calculator`, all public. The engine needs no database; the app does (SQLite).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

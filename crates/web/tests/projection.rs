@@ -3,7 +3,7 @@
 //! applied), totals that add up, budgets carried forward as an assumption, the page with its
 //! tables and chart data, the Excel export, and errors that name the field.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

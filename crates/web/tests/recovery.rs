@@ -3,7 +3,7 @@
 //! shown), ends a relation for cause (future installments cancelled, the recovery computed
 //! by the policy's named reading); finance records repayments, never more than is owed.
 
-mod common;
+use crate::common;
 
 use common::{SeedTalent, TestApp, doctor_facts};
 use reqwest::{Method, StatusCode};

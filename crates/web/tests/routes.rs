@@ -1,7 +1,7 @@
 //! Every route, walked as every role and as nobody: no unauthorised 2xx anywhere.
 //! Grows with every feature: a new route is added to `ROUTES` with who may use it.
 
-mod common;
+use crate::common;
 
 use common::{DEMO_USERS, TestApp};
 use reqwest::{Method, StatusCode};

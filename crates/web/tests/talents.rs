@@ -3,7 +3,7 @@
 //! with the frozen policy evaluation, scope (another unit gets 404, a talent sees only their
 //! own record), and 一事一议 cases.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, save_new_applicant, save_profile};
 use reqwest::{Method, StatusCode};

@@ -29,6 +29,7 @@ pub mod plans;
 pub mod projection;
 pub mod recovery;
 pub mod special_cases;
+pub mod startup;
 pub mod talents;
 pub mod tasks;
 pub mod workflow;

@@ -7,7 +7,9 @@
 use serde::Serialize;
 use yincai_domain::Role;
 use yincai_domain::calendar::WorkCalendar;
-use yincai_domain::workflow::{self, Action, ActorFacts, Request, WorkflowDef, WorkflowError, decide, due_date};
+use yincai_domain::workflow::{
+    self, Action, ActorFacts, Request, Step, WorkflowDef, WorkflowError, decide, due_date, steps,
+};
 use yincai_store::{NewTask, NewWorkflowEvent, NewWorkflowItem, Tx, WorkflowEventRow, WorkflowItemRow};
 
 use crate::clock::{beijing_date, format_beijing};
@@ -408,20 +410,23 @@ impl App {
         t: &Transitioned<'_>,
         ctx: &RequestCtx,
     ) -> Result<()> {
-        let _ = (&tx, actor, ctx);
-        #[allow(clippy::match_single_binding)]
-        match (t.def.code, t.decision.from, t.decision.to) {
-            // One arm per step that records something: (workflow, from, to) => the feature's hook.
-            ("application", "draft", "review") => self.application_resubmitted(tx, t).await,
-            ("application", "review", "passed") => self.application_passing(tx, t).await,
-            ("application", "passed", "offered") => self.application_offering(tx, t).await,
-            ("application", "offered", "accepted") => self.application_letter_accepted(tx, t).await,
-            ("annual_plan", "approved", "published") => self.plan_published(tx, actor, t, ctx).await,
-            ("application", "procedure", "confirmation") => self.procedure_reported(tx, t).await,
-            ("application", "confirmation", "introduced") => self.talent_on_confirmation(tx, actor, t, ctx).await,
-            ("benefit_release", "group_decision", "approved") => self.release_approving(tx, actor, t, ctx).await,
-            ("benefit_release", "approved", "certified") => self.release_certifying(tx, actor, t, ctx).await,
-            ("benefit_fixing", "group_decision", "approved") => self.fixing_approved(tx, actor, t, ctx).await,
+        let step = Step {
+            workflow: t.def.code,
+            from: t.decision.from,
+            to: t.decision.to,
+        };
+        // One arm per step that records something; the steps are named beside the tables.
+        match step {
+            steps::APPLICATION_RESUBMITTED => self.application_resubmitted(tx, t).await,
+            steps::APPLICATION_PASSED => self.application_passing(tx, t).await,
+            steps::APPLICATION_OFFERED => self.application_offering(tx, t).await,
+            steps::LETTER_ACCEPTED => self.application_letter_accepted(tx, t).await,
+            steps::PLAN_PUBLISHED => self.plan_published(tx, actor, t, ctx).await,
+            steps::PROCEDURE_REPORTED => self.procedure_reported(tx, t).await,
+            steps::TALENT_INTRODUCED => self.talent_on_confirmation(tx, actor, t, ctx).await,
+            steps::RELEASE_APPROVED => self.release_approving(tx, actor, t, ctx).await,
+            steps::RELEASE_CERTIFIED => self.release_certifying(tx, actor, t, ctx).await,
+            steps::FIXING_APPROVED => self.fixing_approved(tx, actor, t, ctx).await,
             _ => Ok(()),
         }
     }

@@ -13,9 +13,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use yincai_app::clock::SystemClock;
+use yincai_app::startup::{DataConfig, open_app};
 use yincai_app::{App, Clock, RequestCtx};
-use yincai_domain::crypto::FieldCipher;
-use yincai_store::Store;
 
 pub mod api;
 mod assets;
@@ -56,10 +55,12 @@ impl Default for Config {
 }
 
 impl Config {
-    pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("yincai.db").display()))
+    /// Where the data lives (the app's startup opens it).
+    pub fn data(&self) -> DataConfig {
+        DataConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
     }
 }
 
@@ -68,68 +69,6 @@ impl Config {
 pub struct AppState {
     pub app: App,
     pub secure_cookies: bool,
-}
-
-/// Opens the database named by the configuration, runs the migrations and loads the
-/// field-encryption key, creating the data directory and key on first start.
-pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
-    let url = config.database_url();
-    let store = Store::connect(&url)
-        .await
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
-    store.migrate().await.context("database migration failed")?;
-    let key = master_key(config)?;
-    Ok(App::new(store, clock, FieldCipher::from_master_key(&key)))
-}
-
-/// The field-encryption master key: `YINCAI_MASTER_KEY` (64 hex digits) if set,
-/// otherwise `<data_dir>/master.key`, generated on first start with mode 0600.
-fn master_key(config: &Config) -> anyhow::Result<[u8; 32]> {
-    if let Ok(hex) = std::env::var("YINCAI_MASTER_KEY") {
-        return yincai_domain::crypto::parse_master_key_hex(&hex)
-            .map_err(|e| anyhow::anyhow!("YINCAI_MASTER_KEY: {e}"));
-    }
-    let path = config.data_dir.join("master.key");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        return yincai_domain::crypto::parse_master_key_hex(text.trim())
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
-    }
-    let key = FieldCipher::generate_master_key();
-    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    write_private(&path, &hex).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
-}
-
-/// Hides a password in a database URL for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// A built server: the socket is bound (so its port is known) but not yet serving.
@@ -146,7 +85,7 @@ impl Server {
     }
 
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Server> {
-        let app = open_app(&config, clock).await?;
+        let app = open_app(&config.data(), clock).await?;
         if config.demo
             && app
                 .load_demo(&RequestCtx {
@@ -212,17 +151,5 @@ async fn healthz(
             tracing::error!(error = %e, "health check: database does not answer");
             (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(super::redact("sqlite://./data/yincai.db"), "sqlite://./data/yincai.db");
     }
 }

@@ -24,7 +24,7 @@ use yincai_store::{
 
 use crate::candidates::{CandidateView, DEGREES, Education, SCHOOL_TIERS, name_of};
 use crate::clock::format_beijing;
-use crate::workflow::{ActInput, Transitioned, WorkflowObject};
+use crate::workflow::{ActInput, Transitioned, WorkflowObject, events_seen_by};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
 /// The object type of applications on workflow items, tasks and audit records.
@@ -913,7 +913,7 @@ impl App {
         for row in page.rows {
             let (events, maker) = match row.item_id {
                 Some(item) => (
-                    tx.workflow_events(item).await?,
+                    events_seen_by(actor, tx.workflow_events(item).await?),
                     tx.workflow_item(item).await?.and_then(|i| i.maker_id),
                 ),
                 None => (vec![], None),
@@ -972,7 +972,7 @@ impl App {
         let (row, app, pos) = visible_application(&mut tx, actor, id).await?;
         let (events, maker) = match row.item_id {
             Some(item) => (
-                tx.workflow_events(item).await?,
+                events_seen_by(actor, tx.workflow_events(item).await?),
                 tx.workflow_item(item).await?.and_then(|i| i.maker_id),
             ),
             None => (vec![], None),
@@ -999,8 +999,13 @@ impl App {
             fields,
             changes,
             resubmitted: previous.is_some(),
-            checklist: checklist_rows(&app.checklist),
-            findings: finding_rows(&findings),
+            // The review's working papers are the staff's (ADR 0006, internal and shared).
+            checklist: if is_applicant {
+                vec![]
+            } else {
+                checklist_rows(&app.checklist)
+            },
+            findings: if is_applicant { vec![] } else { finding_rows(&findings) },
             findings_recorded: recorded.is_some(),
             evaluation,
             events,

@@ -53,6 +53,9 @@ pub struct UploadInput {
     /// The part's declared content type, if any.
     pub declared_type: Option<String>,
     pub content: Vec<u8>,
+    /// On a workflow item, a staff member's file is internal unless they share it with the
+    /// applicant; the applicant's own files and registration-form files are always shared.
+    pub shared: bool,
 }
 
 /// An attachment as listed.
@@ -74,6 +77,8 @@ pub struct AttachmentView {
     pub created_at: i64,
     /// Beijing time, `2026-11-24 10:30`.
     pub created_at_text: String,
+    /// Shown to the applicant (see [`UploadInput::shared`]).
+    pub shared: bool,
 }
 
 impl From<AttachmentMeta> for AttachmentView {
@@ -93,6 +98,7 @@ impl From<AttachmentMeta> for AttachmentView {
             sha256: m.sha256,
             owner_user_id: m.owner_user_id,
             created_at: m.created_at,
+            shared: m.shared,
         }
     }
 }
@@ -120,6 +126,20 @@ fn bad_object_type() -> AppError {
 
 fn candidate_not_found() -> AppError {
     AppError::NotFound("人才登记表".into())
+}
+
+/// What of an object's attachments the actor sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Everything,
+    /// An applicant on their own workflow item: shared files and the files they uploaded.
+    SharedOrOwn,
+}
+
+impl Reach {
+    fn shows(self, actor: &Actor, m: &AttachmentMeta) -> bool {
+        self == Reach::Everything || m.shared || m.owner_user_id == actor.user_id
+    }
 }
 
 fn item_not_found() -> AppError {
@@ -152,7 +172,7 @@ impl App {
         object_type: &str,
         object_id: &str,
         access: Access,
-    ) -> Result<()> {
+    ) -> Result<Reach> {
         match object_type {
             CANDIDATE_OBJECT => {
                 let own_only = access == Access::Upload || !actor.has(Permission::CandidateRead);
@@ -166,7 +186,7 @@ impl App {
                     .await?
                     .filter(|c| !own_only || c.user_id == actor.user_id)
                     .ok_or_else(candidate_not_found)?;
-                Ok(())
+                Ok(Reach::Everything)
             }
             ITEM_OBJECT => {
                 if !actor.has(Permission::WorkflowAct) {
@@ -191,7 +211,12 @@ impl App {
                         )));
                     }
                 }
-                Ok(())
+                // The applicant of an item sees its shared files and their own; staff, all.
+                Ok(if actor.has(Permission::WorkflowAct) {
+                    Reach::Everything
+                } else {
+                    Reach::SharedOrOwn
+                })
             }
             _ => Err(bad_object_type()),
         }
@@ -212,9 +237,10 @@ impl App {
             return Err(bad_object_type());
         }
         let mut tx = self.store.begin_write().await?;
-        self.check_object(&mut tx, actor, object_type, object_id, Access::Upload)
+        let reach = self
+            .check_object(&mut tx, actor, object_type, object_id, Access::Upload)
             .await?;
-
+        let shared = object_type == CANDIDATE_OBJECT || reach == Reach::SharedOrOwn || input.shared;
         let mut errors = Vec::new();
         let purposes = purposes_for(object_type);
         let purpose = input.purpose.trim();
@@ -259,6 +285,7 @@ impl App {
             content_type: checked.kind.content_type().to_string(),
             sha256,
             content: input.content.clone(),
+            shared,
         };
         let id = tx.insert_attachment(&new, now).await?;
         let summary = format!(
@@ -289,17 +316,25 @@ impl App {
         self.require_attachments(actor)?;
         let (object_type, object_id) = (object_type.trim(), object_id.trim());
         let mut tx = self.store.begin_read().await?;
-        self.check_object(&mut tx, actor, object_type, object_id, Access::See)
+        let reach = self
+            .check_object(&mut tx, actor, object_type, object_id, Access::See)
             .await?;
         Ok(tx
             .attachments_for_object(object_type, object_id)
             .await?
             .into_iter()
+            .filter(|m| reach.shows(actor, m))
             .map(AttachmentView::from)
             .collect())
     }
 
     /// Whether the actor may upload to the object (to show the upload form).
+    /// Whether the actor's files on such an object are internal unless shared: staff on a
+    /// workflow item (whose applicant sees only what is shared).
+    pub fn may_share_attachment(&self, actor: &Actor, object_type: &str) -> bool {
+        object_type.trim() == ITEM_OBJECT && actor.has(Permission::WorkflowAct)
+    }
+
     pub async fn may_upload_attachment(&self, actor: &Actor, object_type: &str, object_id: &str) -> bool {
         let Ok(mut tx) = self.store.begin_read().await else {
             return false;
@@ -323,10 +358,11 @@ impl App {
             .check_object(&mut tx, actor, &row.meta.object_type, &row.meta.object_id, Access::See)
             .await
         {
-            Ok(()) => Ok(AttachmentContent {
+            Ok(reach) if reach.shows(actor, &row.meta) => Ok(AttachmentContent {
                 meta: row.meta,
                 content: row.content,
             }),
+            Ok(_) => Err(not_found()),
             Err(AppError::Internal(e)) => Err(AppError::Internal(e)),
             Err(_) => Err(not_found()),
         }

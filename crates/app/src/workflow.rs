@@ -38,6 +38,9 @@ pub struct ActInput {
     pub return_to: Option<String>,
     /// Attachment references (stored as a JSON list on the event).
     pub attachments: Vec<String>,
+    /// A staff member's comment is internal unless shared with the applicant; a change of
+    /// state and the applicant's own comments are always shared (ADR 0006).
+    pub share_with_applicant: bool,
 }
 
 impl ActInput {
@@ -74,6 +77,9 @@ pub struct WorkflowItemView {
     pub events: Vec<WorkflowEventRow>,
     /// What this actor may do now (buttons).
     pub actions: Vec<Action>,
+    /// The actor is staff on an item with an applicant: their comments and files are
+    /// internal unless they share them.
+    pub may_share_with_applicant: bool,
 }
 
 /// The outcome of [`App::act`].
@@ -189,6 +195,7 @@ impl App {
             resolution_number: None,
             attachments: "[]".into(),
             meeting_item_id: None,
+            shared: true,
         })
         .await?;
         let summary = format!(
@@ -345,6 +352,7 @@ impl App {
                 resolution_number: resolution.clone(),
                 attachments,
                 meeting_item_id,
+                shared: decision.changes_state || decision.role == Role::Talent || input.share_with_applicant,
             })
             .await?;
         let mut summary = format!(
@@ -449,8 +457,9 @@ impl App {
             .ok_or_else(|| AppError::NotFound("审批事项".into()))?;
         let def = workflow::by_code(&item.workflow)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown workflow {}", item.workflow)))?;
-        let events = tx.workflow_events(item.id).await?;
+        let events = events_seen_by(actor, tx.workflow_events(item.id).await?);
         Ok(WorkflowItemView {
+            may_share_with_applicant: actor.has(Permission::WorkflowAct) && item.owner_user_id.is_some(),
             workflow_name: def.name_zh.into(),
             state_name: def.state_name(&item.state),
             actions: def.actions_for(&item.state, &actor.roles),
@@ -618,6 +627,17 @@ pub(crate) fn may_see_item(actor: &Actor, item: &WorkflowItemRow, parent_id: Opt
         actor.can_see_org(item.org_id, parent_id)
     } else {
         actor.has(Permission::Apply) && item.owner_user_id == Some(actor.user_id)
+    }
+}
+
+/// The case history as the actor may see it: staff all of it, an applicant the shared
+/// events (every change of state with its reason, their own comments, and staff comments
+/// shared with them), never the staff's internal comments.
+pub(crate) fn events_seen_by(actor: &Actor, events: Vec<WorkflowEventRow>) -> Vec<WorkflowEventRow> {
+    if actor.has(Permission::WorkflowAct) {
+        events
+    } else {
+        events.into_iter().filter(|e| e.shared).collect()
     }
 }
 

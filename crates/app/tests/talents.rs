@@ -167,6 +167,7 @@ fn event(
         resolution_number: resolution.map(String::from),
         attachments: "[]".into(),
         meeting_item_id: None,
+        shared: true,
     }
 }
 

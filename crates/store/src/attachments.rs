@@ -25,6 +25,8 @@ pub struct AttachmentMeta {
     /// SHA-256 of the content, lower-case hex.
     pub sha256: String,
     pub created_at: i64,
+    /// Shown to the applicant of a workflow item; `false`: internal to the staff.
+    pub shared: bool,
 }
 
 /// An attachment with its content (for download).
@@ -46,10 +48,12 @@ pub struct NewAttachment {
     pub content_type: String,
     pub sha256: String,
     pub content: Vec<u8>,
+    /// Shown to the applicant of a workflow item; `false`: internal to the staff.
+    pub shared: bool,
 }
 
 const META_COLUMNS: &str =
-    "id, owner_user_id, object_type, object_id, purpose, file_name, content_type, size, sha256, created_at";
+    "id, owner_user_id, object_type, object_id, purpose, file_name, content_type, size, sha256, created_at, shared";
 
 impl Tx {
     /// Stores a file; the size is the content's length. Returns the id.
@@ -57,10 +61,11 @@ impl Tx {
         let size = i64::try_from(a.content.len()).unwrap_or(i64::MAX);
         Ok(on_tx!(self, c => sqlx::query_scalar(
             "insert into attachments (owner_user_id, object_type, object_id, purpose, file_name, content_type, size,
-                                      sha256, content, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id")
+                                      sha256, content, created_at, shared)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id")
             .bind(a.owner_user_id).bind(&a.object_type).bind(&a.object_id).bind(&a.purpose)
             .bind(&a.file_name).bind(&a.content_type).bind(size).bind(&a.sha256).bind(&a.content).bind(now)
+            .bind(a.shared)
             .fetch_one(&mut *c).await?))
     }
 

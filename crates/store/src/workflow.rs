@@ -57,6 +57,8 @@ pub struct WorkflowEventRow {
     pub attachments: String,
     /// The leading-group agenda item in which this decision was taken.
     pub meeting_item_id: Option<i64>,
+    /// Shown to the applicant; `false`: internal to the staff.
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,11 +76,13 @@ pub struct NewWorkflowEvent {
     /// A JSON list; empty text is stored as `[]`.
     pub attachments: String,
     pub meeting_item_id: Option<i64>,
+    /// Shown to the applicant; `false`: internal to the staff.
+    pub shared: bool,
 }
 
 const ITEM_COLUMNS: &str = "id, workflow, object_type, object_id, state, version, org_id, maker_id, created_at, updated_at, due_date, owner_user_id";
 const EVENT_COLUMNS: &str = "id, item_id, seq, at, actor_id, actor_name, actor_role, action, from_state, to_state, \
-     reason, resolution_number, attachments, meeting_item_id";
+     reason, resolution_number, attachments, meeting_item_id, shared";
 
 impl Tx {
     pub async fn insert_workflow_item(&mut self, item: &NewWorkflowItem, now: i64) -> Result<i64> {
@@ -166,13 +170,14 @@ impl Tx {
         };
         Ok(on_tx!(self, c => sqlx::query_as(
             "insert into workflow_events (item_id, seq, at, actor_id, actor_name, actor_role, action, from_state,
-                                          to_state, reason, resolution_number, attachments, meeting_item_id)
-             select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+                                          to_state, reason, resolution_number, attachments, meeting_item_id, shared)
+             select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
              from workflow_events where item_id = $1
              returning id, seq")
             .bind(e.item_id).bind(e.at).bind(e.actor_id).bind(&e.actor_name).bind(&e.actor_role)
             .bind(&e.action).bind(&e.from_state).bind(&e.to_state).bind(&e.reason)
             .bind(&e.resolution_number).bind(attachments).bind(e.meeting_item_id)
+            .bind(e.shared)
             .fetch_one(&mut *c).await?))
     }
 

@@ -461,6 +461,7 @@ fn wf_event(item_id: i64, action: &str, from: &str, to: &str) -> NewWorkflowEven
         resolution_number: None,
         attachments: String::new(),
         meeting_item_id: None,
+        shared: true,
     }
 }
 

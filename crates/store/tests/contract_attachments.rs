@@ -35,6 +35,7 @@ fn attachment(owner: i64, object_id: &str, content: Vec<u8>, sha: &str) -> NewAt
         content_type: "application/pdf".into(),
         sha256: sha.into(),
         content,
+        shared: true,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::common;
 use common::{DEMO_USERS, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 use yincai_app::RequestCtx;
 use yincai_app::workflow::WorkflowObject;
 use yincai_domain::files::{human_size, sha256_hex};
@@ -686,4 +686,148 @@ async fn pages_show_the_files_and_the_upload_form_and_refuse_lies_in_place() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     app.stop().await;
+}
+
+/// On their own item an applicant sees every change of state with its reason, their own
+/// comments and files, and what the staff chose to share; never a staff comment or file left
+/// internal, nor the review's checklist and findings (security review F14, ADR 0006).
+#[tokio::test]
+async fn an_applicant_sees_only_what_is_shared_on_their_own_item() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let hemin = app.login("hemin").await;
+        let coord = app.login("coord").await;
+        let (status, mine) = app.get("/api/me/applications", &hemin).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {mine}");
+        let application = &mine.as_array().unwrap()[0];
+        let (app_id, item) = (
+            application["id"].as_i64().unwrap(),
+            application["item_id"].as_i64().unwrap(),
+        );
+        let comment =
+            |text: &str, shared: bool| json!({"action": "comment", "version": 0, "reason": text, "shared": shared});
+        let version = |v: &Value| v["version"].as_i64().unwrap();
+        let (_, now) = app.get(&format!("/api/workflow/{item}"), &coord).await;
+        let mut body = comment("内部：学历证书待核实", false);
+        body["version"] = json!(version(&now));
+        let (status, after) = app
+            .call(
+                Method::POST,
+                &format!("/api/workflow/{item}/act"),
+                Some(&coord),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {after}");
+        let mut body = comment("请补充学位证书扫描件", true);
+        body["version"] = json!(version(&after));
+        let (status, _) = app
+            .call(
+                Method::POST,
+                &format!("/api/workflow/{item}/act"),
+                Some(&coord),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+
+        // The staff see both, the internal one marked; the applicant only the shared one.
+        let reasons = |v: &Value, key: &str| -> Vec<(String, bool)> {
+            v[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["reason"].as_str().unwrap().to_string(),
+                        e["shared"].as_bool().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let (_, staff_view) = app.get(&format!("/api/workflow/{item}"), &coord).await;
+        let staff = reasons(&staff_view, "events");
+        assert!(
+            staff.contains(&("内部：学历证书待核实".into(), false)),
+            "{label}: {staff:?}"
+        );
+        assert!(
+            staff.contains(&("请补充学位证书扫描件".into(), true)),
+            "{label}: {staff:?}"
+        );
+        for path in [format!("/api/workflow/{item}"), format!("/api/applications/{app_id}")] {
+            let (status, seen) = app.get(&path, &hemin).await;
+            assert_eq!(status, StatusCode::OK, "{label}: {path}: {seen}");
+            let key = if path.contains("workflow") { "events" } else { "history" };
+            let seen = reasons(&seen, key);
+            assert!(seen.iter().all(|(_, shared)| *shared), "{label}: {path}: {seen:?}");
+            assert!(
+                !seen.iter().any(|(r, _)| r.contains("内部")),
+                "{label}: {path}: {seen:?}"
+            );
+            assert!(
+                seen.iter().any(|(r, _)| r == "请补充学位证书扫描件"),
+                "{label}: {path}: {seen:?}"
+            );
+        }
+        let (_, seen) = app.get(&format!("/api/applications/{app_id}"), &hemin).await;
+        assert_eq!(seen["checklist"], json!([]), "{label}");
+        assert_eq!(seen["findings"], json!([]), "{label}");
+        let (_, staff_app) = app.get(&format!("/api/applications/{app_id}"), &coord).await;
+        assert!(!staff_app["checklist"].as_array().unwrap().is_empty(), "{label}");
+        // The applicant's page does not show the internal comment either.
+        let page = app.browser("hemin").await;
+        let (_, html) = page.get(&format!("/workflow/{item}")).await;
+        assert!(
+            html.contains("请补充学位证书扫描件") && !html.contains("学历证书待核实"),
+            "{label}"
+        );
+
+        // Files: the office's file is internal unless shared; the applicant's own is shared.
+        let item_text = item.to_string();
+        let upload_as = |token: String, name: &'static str, shared: Option<&'static str>| {
+            // Each file its own content: the same bytes twice are refused as a duplicate.
+            let mut bytes = pdf();
+            bytes.extend_from_slice(name.as_bytes());
+            let mut f = form(
+                "workflow_item",
+                &item_text,
+                Some("附件"),
+                Some(file(name, &bytes, None)),
+            );
+            if let Some(s) = shared {
+                f = f.text("shared", s);
+            }
+            let app = &app;
+            async move { upload(app, &token, f).await }
+        };
+        let (status, internal) = upload_as(coord.clone(), "审查记录.pdf", None).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {internal}");
+        assert_eq!(internal["shared"], false, "{label}");
+        let (_, shared) = upload_as(coord.clone(), "补正通知.pdf", Some("true")).await;
+        assert_eq!(shared["shared"], true, "{label}");
+        let (_, own) = upload_as(hemin.clone(), "学位证书.pdf", None).await;
+        assert_eq!(own["shared"], true, "{label}: {own}");
+        let list = format!("/api/attachments?object_type=workflow_item&object_id={item}");
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["file_name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (_, for_hemin) = app.get(&list, &hemin).await;
+        assert_eq!(names(&for_hemin), vec!["补正通知.pdf", "学位证书.pdf"], "{label}");
+        let (_, for_coord) = app.get(&list, &coord).await;
+        assert_eq!(names(&for_coord).len(), 3, "{label}");
+        let (status, _, _) = download(&app, &hemin, internal["id"].as_i64().unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{label}: the internal file is not the applicant's"
+        );
+        let (status, _, _) = download(&app, &hemin, shared["id"].as_i64().unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        app.stop().await;
+    }
 }

@@ -57,6 +57,7 @@ async fn in_procedure(app: &TestApp, org: &str, candidate: i64, owner: &str, mod
         resolution_number: Some("阿人才领字〔2026〕12号".into()),
         attachments: "[]".into(),
         meeting_item_id: None,
+        shared: true,
     })
     .await
     .unwrap();

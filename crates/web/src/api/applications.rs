@@ -110,6 +110,8 @@ pub struct HistoryStep {
     pub to_state: String,
     pub reason: String,
     pub resolution_number: Option<String>,
+    /// Shown to the applicant; `false`: a staff comment internal to the staff.
+    pub shared: bool,
 }
 
 impl From<WorkflowEventRow> for HistoryStep {
@@ -124,6 +126,7 @@ impl From<WorkflowEventRow> for HistoryStep {
             to_state: e.to_state,
             reason: e.reason,
             resolution_number: e.resolution_number,
+            shared: e.shared,
         }
     }
 }
@@ -279,8 +282,9 @@ pub struct ApplicationDetail {
     pub resubmitted: bool,
     /// The Art. 10 category computed from the form and the review's findings.
     pub evaluation: EvaluationBody,
+    /// Empty for the applicant: the review's working papers are the staff's.
     pub checklist: Vec<CheckRowBody>,
-    /// The review's findings (审查认定), every item, checked or not.
+    /// The review's findings (审查认定), every item, checked or not; empty for the applicant.
     pub findings: Vec<FindingRowBody>,
     /// Whether findings were recorded (an application not yet reviewed has none).
     pub findings_recorded: bool,

@@ -47,6 +47,9 @@ pub struct UploadForm {
     /// A PDF, JPG or PNG file of at most 5 MiB; its content must be what its name says.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
+    /// For `workflow_item`, staff only: `true` shares the file with the applicant; by default a
+    /// staff member's file is internal. The applicant's own files are always shared.
+    pub shared: Option<bool>,
 }
 
 /// An attachment, without its content.
@@ -68,6 +71,8 @@ pub struct Attachment {
     pub sha256: String,
     /// Epoch milliseconds.
     pub created_at: i64,
+    /// Shown to the applicant of the workflow item (`false`: internal to the staff).
+    pub shared: bool,
     /// Where to download it.
     pub url: String,
 }
@@ -86,6 +91,7 @@ impl From<AttachmentView> for Attachment {
             size: a.size,
             sha256: a.sha256,
             created_at: a.created_at,
+            shared: a.shared,
         }
     }
 }
@@ -148,6 +154,7 @@ pub(crate) async fn read_upload(
             "object_type" => out.input.object_type = text,
             "object_id" => out.input.object_id = text,
             "purpose" => out.input.purpose = text,
+            "shared" => out.input.shared = matches!(text.trim(), "true" | "on" | "1"),
             "_csrf" => out.csrf = text,
             "back" => out.back = text,
             _ => {}

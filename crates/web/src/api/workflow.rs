@@ -38,6 +38,9 @@ pub struct Event {
     pub resolution_number: Option<String>,
     /// The meeting agenda item that carried the decision.
     pub meeting_item_id: Option<i64>,
+    /// Shown to the applicant; `false`: a staff comment internal to the staff (the
+    /// applicant's own view never lists those).
+    pub shared: bool,
 }
 
 /// An action the caller may take now, with its label.
@@ -95,6 +98,7 @@ impl From<WorkflowItemView> for WorkflowItem {
                     reason: e.reason,
                     resolution_number: e.resolution_number,
                     meeting_item_id: e.meeting_item_id,
+                    shared: e.shared,
                 })
                 .collect(),
             id: v.item.id,
@@ -123,6 +127,10 @@ pub struct ActBody {
     /// For a return: the earlier state to go back to (default: the submitter's).
     #[serde(default)]
     pub return_to: Option<String>,
+    /// For a staff comment: `true` shares it with the applicant (default: internal to the
+    /// staff). A change of state and the applicant's own comments are always shared.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// An item with its case history and the caller's actions (404 outside one's scope).
@@ -153,6 +161,7 @@ pub async fn act_on_item(
         action: Action::parse(&body.action),
         reason: body.reason,
         return_to: body.return_to.filter(|r| !r.is_empty()),
+        share_with_applicant: body.shared,
         ..Default::default()
     };
     state.app.act(&user.actor, id, body.version, &input, &ctx).await?;

@@ -41,6 +41,8 @@ pub(crate) struct AttachmentsBox {
     pub rows: Vec<AttachmentView>,
     pub purposes: &'static [&'static str],
     pub can_upload: bool,
+    /// Staff on a workflow item: files are internal unless "告知申请人" is checked.
+    pub may_share: bool,
     /// Where the form returns after an upload.
     pub back: String,
     /// Shown instead of the form when nothing can be attached (yet).
@@ -67,6 +69,7 @@ impl AttachmentsBox {
             rows,
             purposes: purposes_for(object_type),
             can_upload,
+            may_share: state.app.may_share_attachment(actor, object_type),
             back: safe_next(back).to_string(),
             note: String::new(),
             purpose: String::new(),
@@ -82,6 +85,7 @@ impl AttachmentsBox {
             rows: Vec::new(),
             purposes: &[],
             can_upload: false,
+            may_share: false,
             back: String::new(),
             note: note.to_string(),
             purpose: String::new(),

@@ -42,6 +42,8 @@ pub struct HistoryLine {
     pub resolution_number: String,
     /// The meeting whose agenda item carried the decision.
     pub meeting_link: String,
+    /// Internal to the staff (the applicant does not see it).
+    pub internal: bool,
 }
 
 /// A button the viewer may press.
@@ -70,6 +72,10 @@ pub struct WorkflowPanel {
     pub csrf: String,
     /// What the viewer typed before an error, kept.
     pub reason: String,
+    /// Staff on an item with an applicant: offer "告知申请人" for a comment.
+    pub may_share: bool,
+    /// The box was checked before an error, kept.
+    pub shared: bool,
     pub errors: Vec<FieldError>,
 }
 
@@ -134,6 +140,7 @@ impl WorkflowPanel {
                         .meeting_item_id
                         .map(|m| format!("/meetings/by-agenda/{m}"))
                         .unwrap_or_default(),
+                    internal: !e.shared,
                 }
             })
             .collect();
@@ -152,6 +159,8 @@ impl WorkflowPanel {
             back: back.to_string(),
             csrf: actor.csrf_token.clone(),
             reason: String::new(),
+            may_share: view.may_share_with_applicant,
+            shared: false,
             errors: Vec::new(),
         }
     }
@@ -186,6 +195,7 @@ async fn item_page(
     let mut status = StatusCode::OK;
     let mut notice = String::new();
     if let Some((typed, errors, message)) = form {
+        panel.shared = !typed.shared.is_empty();
         panel.reason = typed.reason;
         if !typed.back.is_empty() {
             panel.back = safe_next(&typed.back).to_string();
@@ -242,6 +252,9 @@ pub struct ActForm {
     pub reason: String,
     #[serde(default)]
     pub return_to: String,
+    /// The "告知申请人" box of a staff comment (checked: `on`).
+    #[serde(default)]
+    pub shared: String,
     /// The page to go back to after acting.
     #[serde(default)]
     pub back: String,
@@ -262,6 +275,7 @@ async fn act(
         action: Action::parse(&typed.action),
         reason: typed.reason.clone(),
         return_to: Some(typed.return_to.clone()).filter(|r| !r.is_empty()),
+        share_with_applicant: !typed.shared.is_empty(),
         ..Default::default()
     };
     let Ok(version) = typed.version.parse::<i64>() else {

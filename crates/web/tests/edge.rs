@@ -217,7 +217,7 @@ async fn api_rejections_are_json_and_page_rejections_are_the_error_page() {
         let browser = app.browser("coord").await;
         for (path, status) in [
             ("/plans/abc", StatusCode::BAD_REQUEST),
-            ("/orgs?page=1&page=2&kind=x&kind=y", StatusCode::OK),
+            ("/orgs?page=1&page=2", StatusCode::BAD_REQUEST),
             ("/no-such-page", StatusCode::NOT_FOUND),
         ] {
             let (got, page) = browser.get(path).await;
@@ -226,6 +226,8 @@ async fn api_rejections_are_json_and_page_rejections_are_the_error_page() {
         }
         let (_, page) = browser.get("/plans/abc").await;
         assert!(page.contains("地址不正确") && !page.contains("Invalid URL"), "{l}: {page}");
+        let (_, page) = browser.get("/orgs?page=1&page=2").await;
+        assert!(page.contains("查询参数不正确") && !page.contains("deserialize"), "{l}: {page}");
 
         // The bearer scheme in any case (RFC 7235).
         for scheme in ["Bearer", "bearer", "BEARER"] {

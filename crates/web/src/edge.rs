@@ -75,7 +75,11 @@ pub fn check_json(value: &Value) -> Result<(), FieldError> {
                 .enumerate()
                 .try_for_each(|(i, item)| walk(item, &format!("{path}[{i}]"), key)),
             Value::Object(map) => map.iter().try_for_each(|(k, item)| {
-                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 if has_control(k, false) {
                     return Err(control_error(field_name(&child), k));
                 }

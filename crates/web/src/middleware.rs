@@ -146,10 +146,9 @@ fn explain(api: bool, status: StatusCode, text: &str) -> (&'static str, &'static
             "invalid_query",
             "查询参数不正确：请检查地址中“?”之后的参数（数字须为整数，同一参数只能出现一次）后重试",
         ),
-        StatusCode::BAD_REQUEST if text.starts_with("Invalid") => (
-            "invalid_path",
-            "地址不正确：路径中的编号须为整数，请检查地址后重试",
-        ),
+        StatusCode::BAD_REQUEST if text.starts_with("Invalid") => {
+            ("invalid_path", "地址不正确：路径中的编号须为整数，请检查地址后重试")
+        }
         StatusCode::BAD_REQUEST => ("bad_request", "请求格式不正确，请检查后重试"),
         StatusCode::NOT_FOUND => ("not_found", "请求的地址不存在，请检查地址"),
         StatusCode::METHOD_NOT_ALLOWED if api => (

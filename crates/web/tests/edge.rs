@@ -54,7 +54,11 @@ async fn login_next_never_leaves_the_host_and_never_fails() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: next=\\x01");
         // A real local target is kept.
         let (status, location) = form_login(&app, "/plans?year=2026").await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/plans?year=2026"), "{l}");
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/plans?year=2026"),
+            "{l}"
+        );
         // The login page itself refuses a control character in the query.
         let resp = app.http.get(app.url("/login?next=/%01")).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{l}");
@@ -67,7 +71,10 @@ fn assert_control_refusal(label: &str, what: &str, status: StatusCode, body: &Va
     assert_eq!(body["code"], "invalid_input", "{label}: {what}: {body}");
     assert_eq!(body["errors"][0]["field"], field, "{label}: {what}: {body}");
     assert!(
-        body["message"].as_str().unwrap().contains("含有不可见的控制字符，请删除后重试"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("含有不可见的控制字符，请删除后重试"),
         "{label}: {what}: {body}"
     );
 }
@@ -130,7 +137,10 @@ async fn control_characters_are_refused_with_422_naming_the_field_on_every_backe
             .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{l}: page login");
         let page = resp.text().await.unwrap();
-        assert!(page.contains("用户名：含有不可见的控制字符，请删除后重试"), "{l}: {page}");
+        assert!(
+            page.contains("用户名：含有不可见的控制字符，请删除后重试"),
+            "{l}: {page}"
+        );
 
         // A query on an API list and on a page list; tab is no more welcome in a query.
         let coord = app.login("coord").await;
@@ -150,7 +160,10 @@ async fn control_characters_are_refused_with_422_naming_the_field_on_every_backe
 
         // Nothing was written but the logins.
         let logins = app.audit_count().await - audit_before;
-        assert!(logins <= 3, "{l}: only the two logins and the failed one are audited, got {logins}");
+        assert!(
+            logins <= 3,
+            "{l}: only the two logins and the failed one are audited, got {logins}"
+        );
         app.stop().await;
     }
 }
@@ -170,9 +183,24 @@ async fn api_rejections_are_json_and_page_rejections_are_the_error_page() {
         // (path, expected status, expected code)
         for (method, path, status, code) in [
             (Method::GET, "/api/plans/abc", StatusCode::BAD_REQUEST, "invalid_path"),
-            (Method::GET, "/api/orgs?offset=1&offset=2", StatusCode::BAD_REQUEST, "invalid_query"),
-            (Method::GET, "/api/orgs?offset=x", StatusCode::BAD_REQUEST, "invalid_query"),
-            (Method::DELETE, "/api/plans", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            (
+                Method::GET,
+                "/api/orgs?offset=1&offset=2",
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+            ),
+            (
+                Method::GET,
+                "/api/orgs?offset=x",
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+            ),
+            (
+                Method::DELETE,
+                "/api/plans",
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+            ),
         ] {
             let resp = app
                 .http
@@ -186,7 +214,10 @@ async fn api_rejections_are_json_and_page_rejections_are_the_error_page() {
             let body: Value = resp.json().await.unwrap();
             assert_eq!(body["code"], code, "{l}: {path}: {body}");
             let message = body["message"].as_str().unwrap();
-            assert!(!message.is_ascii() && !message.contains("Invalid"), "{l}: {path}: {message}");
+            assert!(
+                !message.is_ascii() && !message.contains("Invalid"),
+                "{l}: {path}: {message}"
+            );
         }
         // A body that is not declared JSON: 415 in the JSON format.
         let resp = app
@@ -225,9 +256,15 @@ async fn api_rejections_are_json_and_page_rejections_are_the_error_page() {
             assert!(page.contains("<!doctype html>"), "{l}: {path}: {page}");
         }
         let (_, page) = browser.get("/plans/abc").await;
-        assert!(page.contains("地址不正确") && !page.contains("Invalid URL"), "{l}: {page}");
+        assert!(
+            page.contains("地址不正确") && !page.contains("Invalid URL"),
+            "{l}: {page}"
+        );
         let (_, page) = browser.get("/orgs?page=1&page=2").await;
-        assert!(page.contains("查询参数不正确") && !page.contains("deserialize"), "{l}: {page}");
+        assert!(
+            page.contains("查询参数不正确") && !page.contains("deserialize"),
+            "{l}: {page}"
+        );
 
         // The bearer scheme in any case (RFC 7235).
         for scheme in ["Bearer", "bearer", "BEARER"] {
@@ -282,7 +319,14 @@ async fn pages_carry_security_headers_and_no_inline_script() {
         let l = app.label;
         let browser = app.browser("coord").await;
         let anonymous = reqwest::Client::new();
-        for path in ["/", "/login", "/calculator", "/workbench", "/candidates", "/no-such-page"] {
+        for path in [
+            "/",
+            "/login",
+            "/calculator",
+            "/workbench",
+            "/candidates",
+            "/no-such-page",
+        ] {
             let resp = if path == "/" || path == "/login" || path == "/calculator" {
                 anonymous.get(app.url(path)).send().await.unwrap()
             } else {
@@ -307,13 +351,26 @@ async fn pages_carry_security_headers_and_no_inline_script() {
             assert_eq!(header("referrer-policy"), "same-origin", "{l}: {path}");
             assert_eq!(header("cache-control"), "no-store", "{l}: {path}");
             let html = resp.text().await.unwrap();
-            for inline in ["onclick=", "onload=", "onsubmit=", "onchange=", "javascript:", "<script>"] {
+            for inline in [
+                "onclick=",
+                "onload=",
+                "onsubmit=",
+                "onchange=",
+                "javascript:",
+                "<script>",
+            ] {
                 assert!(!html.contains(inline), "{l}: {path} has inline script {inline}");
             }
         }
         // API answers are not stored either; static assets are cached.
         let token = app.login("coord").await;
-        let resp = app.http.get(app.url("/api/me")).bearer_auth(&token).send().await.unwrap();
+        let resp = app
+            .http
+            .get(app.url("/api/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.headers()["cache-control"], "no-store", "{l}");
         let resp = app.http.get(app.url("/assets/app.js")).send().await.unwrap();
         assert_eq!(resp.headers()["cache-control"], "public, max-age=3600", "{l}");
@@ -335,15 +392,27 @@ async fn openapi_documents_the_refusals_each_operation_can_meet() {
             .collect()
     };
     for code in ["400", "401", "403", "404", "422"] {
-        assert!(responses("/api/plans/{id}", "get").contains(&code.to_string()), "GET /api/plans/{{id}} {code}");
+        assert!(
+            responses("/api/plans/{id}", "get").contains(&code.to_string()),
+            "GET /api/plans/{{id}} {code}"
+        );
     }
     for code in ["400", "401", "403", "404", "409", "415", "422"] {
-        assert!(responses("/api/plans/{id}", "put").contains(&code.to_string()), "PUT /api/plans/{{id}} {code}");
+        assert!(
+            responses("/api/plans/{id}", "put").contains(&code.to_string()),
+            "PUT /api/plans/{{id}} {code}"
+        );
     }
     for code in ["400", "415", "422"] {
-        assert!(responses("/api/auth/login", "post").contains(&code.to_string()), "login {code}");
+        assert!(
+            responses("/api/auth/login", "post").contains(&code.to_string()),
+            "login {code}"
+        );
     }
-    assert!(!responses("/api/auth/login", "post").contains(&"409".to_string()), "login never conflicts");
+    assert!(
+        !responses("/api/auth/login", "post").contains(&"409".to_string()),
+        "login never conflicts"
+    );
     // Every operation documents 422 (a control character in any query value).
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

@@ -166,13 +166,29 @@ impl utoipa::Modify for StandardResponses {
                 let has_body = op.request_body.is_some();
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 let rules = [
-                    ("400", has_params || has_body, "请求无法读取：路径或查询参数类型不符，或 JSON 格式错误"),
+                    (
+                        "400",
+                        has_params || has_body,
+                        "请求无法读取：路径或查询参数类型不符，或 JSON 格式错误",
+                    ),
                     ("401", secured, "未登录、令牌无效或登录已超时"),
-                    ("403", secured || writes, "无权执行此操作、须先修改密码、缺少 X-CSRF-Token 或跨站请求"),
+                    (
+                        "403",
+                        secured || writes,
+                        "无权执行此操作、须先修改密码、缺少 X-CSRF-Token 或跨站请求",
+                    ),
                     ("404", has_path_param, "记录不存在或不在可见范围内"),
                     ("409", secured && writes, "版本已过期、记录重复或事项已被处理"),
-                    ("415", has_body, "请求体类型不符：JSON 接口须设置 Content-Type: application/json"),
-                    ("422", true, "输入不符合要求（含不可见的控制字符等），errors 逐项指出字段"),
+                    (
+                        "415",
+                        has_body,
+                        "请求体类型不符：JSON 接口须设置 Content-Type: application/json",
+                    ),
+                    (
+                        "422",
+                        true,
+                        "输入不符合要求（含不可见的控制字符等），errors 逐项指出字段",
+                    ),
                 ];
                 for (status, applies, description) in rules {
                     if applies && !op.responses.responses.contains_key(status) {

@@ -268,9 +268,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
             .map(|c| c.csrf)
             .unwrap_or_default();
         let value = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
+            // serde's message is English and names internal fields: log it, show Chinese.
+            tracing::debug!(error = %e, "unreadable form");
             error_page(
                 StatusCode::BAD_REQUEST,
-                format!("表单格式不正确：{e}。请返回上一页重新填写"),
+                "表单缺少内容或格式不正确，请返回上一页重新填写".into(),
             )
         })?;
         Ok(Form { csrf, value })

@@ -212,9 +212,16 @@ export function withPage(env, body) {
       if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
     });
     page.on('pageerror', (err) => pageErrors.push(String(err)));
+    // The pages' Content-Security-Policy allows no inline script: anything it blocks
+    // (an inline handler, a style htmx or ECharts needs) shows in the console.
+    const cspViolations = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
     try {
       await body({ page, context, baseUrl: env.server.baseUrl, t });
       if (serverErrors.length) throw new Error(`server answered 5xx:\n${serverErrors.join('\n')}`);
+      if (cspViolations.length) throw new Error(`CSP violations:\n${cspViolations.join('\n')}`);
       if (pageErrors.length) throw new Error(`uncaught errors in the page:\n${pageErrors.join('\n')}`);
     } catch (err) {
       try {

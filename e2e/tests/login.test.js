@@ -61,3 +61,26 @@ test('logging out ends the session', withPage(env, async ({ page }) => {
   await page.goto('/workbench');
   assert.equal(new URL(page.url()).pathname, '/login');
 }));
+
+// The pages' Content-Security-Policy is enforced: an inline script does not run and the
+// browser reports it in the console (which withPage() turns into a failure on every page).
+test('an inline script on a page is blocked by the CSP and reported', async () => {
+  const context = await env.browser.newContext({ baseURL: env.server.baseUrl, locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    const console = [];
+    page.on('console', (msg) => console.push(msg.text()));
+    await page.goto('/login');
+    const ran = await page.evaluate(() => {
+      window.__inlineRan = false;
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true;';
+      document.body.appendChild(s);
+      return window.__inlineRan;
+    });
+    assert.equal(ran, false, 'the inline script did not run');
+    assert.ok(console.some((m) => /Content Security Policy/i.test(m)), `reported: ${console.join(' | ')}`);
+  } finally {
+    await context.close();
+  }
+});

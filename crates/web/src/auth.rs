@@ -50,13 +50,49 @@ fn full_path(parts: &Parts) -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-/// Only local paths may be a `next` target (no open redirect).
+/// Only local paths may be a `next` target (no open redirect). A target must start with
+/// one `/` and consist of visible ASCII only: no control character, whitespace, non-ASCII
+/// (a real target is always percent-encoded) or backslash (browsers drop tab/CR/LF and
+/// read `\` as `/`, so `/\t/evil.example` or `/\\evil.example` would leave the host), and
+/// no second `/` or `\` right after the first.
+/// Its percent-decoded form, in case something decodes it again, must also start with one
+/// `/` and hold no control character or backslash.
+/// Anything else falls back to the workbench, so a bad value is never a 500.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    if is_local_path(next) && percent_decode(next).is_some_and(|d| is_local_path_bytes(&d)) {
         next
     } else {
         "/workbench"
     }
+}
+
+fn is_local_path(s: &str) -> bool {
+    is_local_path_bytes(s.as_bytes()) && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn is_local_path_bytes(b: &[u8]) -> bool {
+    b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && !b.iter().any(|&c| c == b'\\' || c.is_ascii_control())
+}
+
+/// `%XX` decoded once; `None` for a malformed escape.
+pub(crate) fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3)?;
+            let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+            out.push(digit(hex[0])? * 16 + digit(hex[1])?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
 }
 
 fn login_redirect(parts: &Parts, expired: bool) -> Response {
@@ -152,8 +188,8 @@ impl FromRequestParts<AppState> for ApiUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
+            .and_then(bearer_token)
+            .map(str::to_string);
         let (token, by_cookie) = match bearer {
             Some(t) => (t, false),
             None => (
@@ -182,6 +218,13 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header; the scheme is
+/// case-insensitive (RFC 7235), so `bearer` and `BEARER` are accepted too.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// The request's id, for audit records.
 pub struct Ctx(pub RequestCtx);
 
@@ -194,7 +237,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 /// A URL-encoded form with its CSRF field. Every field of `T` should be a string (or
-/// optional string), so that whatever the user typed comes back on an error.
+/// optional string), so that whatever the user typed comes back on an error. A value
+/// with a control character other than tab, CR and LF is refused first with a 422 page
+/// naming the field ([`crate::edge::check_form`]).
 pub struct Form<T> {
     pub csrf: String,
     pub value: T,
@@ -216,15 +261,111 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
                 "提交的内容过大或不完整，请精简后重试".into(),
             )
         })?;
+        if let Err(e) = crate::edge::check_form(&bytes) {
+            return Err(error_page(StatusCode::UNPROCESSABLE_ENTITY, e.message));
+        }
         let csrf = serde_urlencoded::from_bytes::<CsrfOnly>(&bytes)
             .map(|c| c.csrf)
             .unwrap_or_default();
         let value = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
+            // serde's message is English and names internal fields: log it, show Chinese.
+            tracing::debug!(error = %e, "unreadable form");
             error_page(
                 StatusCode::BAD_REQUEST,
-                format!("表单格式不正确：{e}。请返回上一页重新填写"),
+                "表单缺少内容或格式不正确，请返回上一页重新填写".into(),
             )
         })?;
         Ok(Form { csrf, value })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where a browser goes with `Location: <target>` from http://127.0.0.1/ (the WHATWG
+    /// parser of the `url` crate strips tab/CR/LF and reads `\` as `/` as browsers do).
+    fn lands_on(target: &str) -> Option<String> {
+        let base = reqwest::Url::parse("http://127.0.0.1/").unwrap();
+        base.join(target).ok().and_then(|u| u.host_str().map(str::to_string))
+    }
+
+    #[test]
+    fn known_escapes_fall_back_to_the_workbench() {
+        for bad in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\r\n/evil.example",
+            "/\u{1}",
+            "\u{1}",
+            "//x",
+            "/\\x",
+            "\\\\evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            " //evil.example",
+            "https://evil.example",
+            "",
+            "/x y",
+            "/张三",
+        ] {
+            assert_eq!(safe_next(bad), "/workbench", "{bad:?}");
+        }
+        for good in ["/workbench", "/plans?year=2026&page=2", "/talents?name=%E5%BC%A0", "/"] {
+            assert_eq!(safe_next(good), good);
+        }
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+    }
+
+    /// Strings likely to fool a redirect check: slashes, backslashes, whitespace, control
+    /// characters, percent escapes, scheme and host pieces, any character.
+    fn nasty() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("/".to_string()),
+            Just("\\".to_string()),
+            Just("%2F".to_string()),
+            Just("%5C".to_string()),
+            Just("%09".to_string()),
+            Just("%00".to_string()),
+            Just(":".to_string()),
+            Just("@".to_string()),
+            Just("evil.example".to_string()),
+            Just("http:".to_string()),
+            Just(".".to_string()),
+            Just("?".to_string()),
+            Just("#".to_string()),
+            "[\\t\\r\\n \\x00-\\x1f\\x7f]".prop_map(|s: String| s),
+            any::<char>().prop_map(|c| c.to_string()),
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn whatever_next_is_the_redirect_stays_on_the_host(next in nasty()) {
+            let target = safe_next(&next);
+            prop_assert_eq!(lands_on(target), Some("127.0.0.1".to_string()), "next={:?} target={:?}", next, target);
+            // A target is always a valid header value (no 500 from the redirect).
+            prop_assert!(axum::http::HeaderValue::from_str(target).is_ok());
+            // Decoded once more, it still stays.
+            let decoded = String::from_utf8_lossy(&percent_decode(target).unwrap()).into_owned();
+            prop_assert_eq!(lands_on(&decoded), Some("127.0.0.1".to_string()), "decoded {:?}", decoded);
+        }
+
+        #[test]
+        fn any_string_at_all_stays_on_the_host(next in any::<String>()) {
+            prop_assert_eq!(lands_on(safe_next(&next)), Some("127.0.0.1".to_string()));
+        }
     }
 }

@@ -121,6 +121,21 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A refusal in the format of where it happened: the API's JSON error body under
+/// `/api/`, the error page elsewhere.
+pub fn reject(api: bool, status: StatusCode, code: &str, message: String, errors: Vec<FieldError>) -> Response {
+    if api {
+        let body = ErrorBody {
+            code: code.into(),
+            message,
+            errors: errors.into_iter().map(Into::into).collect(),
+        };
+        (status, axum::Json(body)).into_response()
+    } else {
+        error_page(status, message)
+    }
+}
+
 pub fn error_page(status: StatusCode, message: String) -> Response {
     let page = ErrorPage {
         status: status.as_u16(),

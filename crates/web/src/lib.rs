@@ -19,6 +19,7 @@ use yincai_app::{App, Clock, RequestCtx};
 pub mod api;
 mod assets;
 mod auth;
+mod edge;
 mod error;
 mod export;
 mod layout;
@@ -136,6 +137,9 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(middleware::origin_guard))
+        .layer(axum::middleware::from_fn(edge::input_guard))
+        .layer(axum::middleware::from_fn(middleware::uniform_rejections))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)

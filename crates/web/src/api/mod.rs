@@ -89,7 +89,7 @@ pub fn router() -> Router<AppState> {
         fixings::talent_fixings, fixings::propose_fixing, fixings::get_fixing, fixings::put_fixing, fixings::submit_fixing,
         housing::get_housing, housing::add_unit, housing::update_unit, housing::allocate, housing::gift, housing::return_unit, housing::talent_housing,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardResponses),
     tags(
         (name = "accounts", description = "登录、注册、账号与角色"),
         (name = "organisations", description = "机构（第四至八条）"),
@@ -126,22 +126,116 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The refusals every operation may meet, added where the operation does not describe
+/// them itself (its own description wins). Each rule states when the status can really
+/// occur: 400 for an operation with parameters or a body (a path segment or query value of
+/// the wrong type, malformed JSON); 401 for one that needs a login; 403 for one that needs
+/// a login (permission, CSRF token) or changes state (cross-site guard); 404 for one with a
+/// path parameter (no such record, or not visible); 409 for a state change that needs a
+/// login (stale version, duplicate, already handled); 415 for one with a JSON body; 422 for
+/// every operation, since a control character in any query value is refused with 422
+/// naming the parameter.
+struct StandardResponses;
+
+impl utoipa::Modify for StandardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let response = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_path_param = path.contains('{');
+            let ops = [
+                (false, &mut item.get),
+                (true, &mut item.put),
+                (true, &mut item.post),
+                (true, &mut item.delete),
+                (true, &mut item.patch),
+            ];
+            for (writes, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || has_path_param;
+                let has_body = op.request_body.is_some();
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let rules = [
+                    (
+                        "400",
+                        has_params || has_body,
+                        "请求无法读取：路径或查询参数类型不符，或 JSON 格式错误",
+                    ),
+                    ("401", secured, "未登录、令牌无效或登录已超时"),
+                    (
+                        "403",
+                        secured || writes,
+                        "无权执行此操作、须先修改密码、缺少 X-CSRF-Token 或跨站请求",
+                    ),
+                    ("404", has_path_param, "记录不存在或不在可见范围内"),
+                    ("409", secured && writes, "版本已过期、记录重复或事项已被处理"),
+                    (
+                        "415",
+                        has_body,
+                        "请求体类型不符：JSON 接口须设置 Content-Type: application/json",
+                    ),
+                    (
+                        "422",
+                        true,
+                        "输入不符合要求（含不可见的控制字符等），errors 逐项指出字段",
+                    ),
+                ];
+                for (status, applies, description) in rules {
+                    if applies && !op.responses.responses.contains_key(status) {
+                        op.responses
+                            .responses
+                            .insert(status.to_string(), response(description).into());
+                    }
+                }
+            }
+        }
+    }
+}
+
 async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
 /// A JSON body whose rejections (bad syntax, wrong types, too large) are answered in
-/// the API's error format, in Chinese.
+/// the API's error format, in Chinese. Every string of the body, at any depth, is
+/// checked for control characters before it is read into `T`
+/// ([`crate::edge::check_json`]: 422 naming the field by its JSON key).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        if let Err(e) = crate::edge::check_json(&value) {
+            return Err(crate::error::reject(
+                true,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                e.message.clone(),
+                vec![e],
+            ));
         }
+        serde_json::from_value::<T>(value).map(ApiJson).map_err(|e| {
+            ApiError::bad_request(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                format!("字段缺失或类型不符：{e}。请对照接口文档 /api/openapi.json 修改"),
+            )
+        })
     }
 }
 
@@ -194,9 +288,13 @@ pub struct Window {
     pub limit: Option<i64>,
 }
 
+/// The largest `offset` a list endpoint takes (far beyond any real table), so that no
+/// arithmetic on it can overflow.
+pub const MAX_OFFSET: i64 = 1_000_000_000;
+
 impl Window {
     pub fn offset(&self) -> i64 {
-        self.offset.unwrap_or(0).max(0)
+        self.offset.unwrap_or(0).clamp(0, MAX_OFFSET)
     }
     pub fn limit(&self) -> i64 {
         self.limit.unwrap_or(50).clamp(1, 200)

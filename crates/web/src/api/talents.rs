@@ -100,7 +100,7 @@ pub struct Procedure {
     pub state: Option<String>,
     pub state_name: String,
     /// The recorded details (with `mode`), or null.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
     pub summary: Option<String>,
     /// Send it back with PUT.

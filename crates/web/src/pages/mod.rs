@@ -80,12 +80,14 @@ pub struct Paging {
 }
 
 impl Paging {
+    /// 1 when missing or unreadable; at most [`MAX_PAGE`], so the offset never overflows.
     pub fn page(&self) -> i64 {
         self.page
             .as_deref()
-            .and_then(|p| p.parse().ok())
+            .and_then(|p| p.trim().parse::<i64>().ok())
             .filter(|p| *p >= 1)
             .unwrap_or(1)
+            .min(MAX_PAGE)
     }
     pub fn limit(&self) -> i64 {
         self.per_page
@@ -95,9 +97,13 @@ impl Paging {
             .clamp(1, 200)
     }
     pub fn offset(&self) -> i64 {
-        (self.page() - 1) * self.limit()
+        (self.page() - 1).saturating_mul(self.limit())
     }
 }
+
+/// The highest page number a list page takes: with 200 rows a page that is an offset of
+/// 2·10⁹, far beyond any real list, and nowhere near an overflow.
+pub const MAX_PAGE: i64 = 10_000_000;
 
 /// Pager figures for a list template.
 pub struct Pager {

@@ -2,7 +2,7 @@
 //! review §1.9): what a request may carry, how every refusal looks, the headers of every
 //! page. Black-box, on SQLite and (when configured) PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{DEMO_PASSWORD, TestApp};
 use reqwest::{Method, StatusCode};

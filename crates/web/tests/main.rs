@@ -6,6 +6,7 @@ mod attachments;
 mod audit_trail;
 mod candidates;
 mod common;
+mod edge;
 mod fixings;
 mod fund;
 mod gate;

@@ -1,6 +1,6 @@
 //! Reading the audit trail (audit admin only) and verifying its chain.
 
-use yincai_store::{AuditQuery, AuditRecord, AuditVerdict, Page};
+use yincai_store::{AuditProblem, AuditQuery, AuditRecord, AuditVerdict, Page};
 
 use crate::{Actor, App, Permission, RequestCtx, Result};
 
@@ -54,6 +54,18 @@ impl App {
 
 /// The Chinese name of an audit action code, for pages (the code itself stays stable in
 /// the record and the API). Unknown codes are shown as they are.
+/// What is wrong with the first broken record of the audit chain, in Chinese.
+pub fn problem_zh(problem: AuditProblem) -> String {
+    match problem {
+        AuditProblem::Missing { next_present } => format!("该记录缺失，其后现存的是第 {next_present} 条"),
+        AuditProblem::LinkBroken => "与前一条记录的链接不符".into(),
+        AuditProblem::ContentAltered => "记录内容被改动".into(),
+        AuditProblem::Truncated { chain_ends, head_says } => {
+            format!("链止于第 {chain_ends} 条，而链头记为第 {head_says} 条：末尾的记录被删除")
+        }
+    }
+}
+
 pub fn action_label(code: &str) -> String {
     let known = match code {
         "login" => "登录",

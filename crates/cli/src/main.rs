@@ -194,7 +194,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 AuditVerdict::Broken { seq, problem } => {
-                    println!("审计日志被篡改 (broken): first bad record {seq}: {problem}");
+                    println!(
+                        "审计日志被篡改 (broken): first bad record {seq}: {}",
+                        yincai_app::audit::problem_zh(problem)
+                    );
                     Ok(ExitCode::from(1))
                 }
             }

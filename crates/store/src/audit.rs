@@ -69,8 +69,22 @@ pub enum AuditVerdict {
     /// The first record that was altered or removed, and what is wrong with it.
     Broken {
         seq: i64,
-        problem: String,
+        problem: AuditProblem,
     },
+}
+
+/// What is wrong at the first broken record; `app::audit::problem_zh` words it for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuditProblem {
+    /// The record is missing; the next one present has this number.
+    Missing { next_present: i64 },
+    /// Its link to the previous record does not match.
+    LinkBroken,
+    /// Its content was altered.
+    ContentAltered,
+    /// Records were removed from the end: the chain ends before the head says it does.
+    Truncated { chain_ends: i64, head_says: i64 },
 }
 
 /// The bytes that are hashed: every field, in a fixed order, separated by 0x1f.
@@ -199,20 +213,20 @@ impl Store {
                 if rec.seq != expected_seq {
                     return Ok(AuditVerdict::Broken {
                         seq: expected_seq,
-                        problem: format!("record {expected_seq} is missing (next present is {})", rec.seq),
+                        problem: AuditProblem::Missing { next_present: rec.seq },
                     });
                 }
                 if rec.prev_hash != prev {
                     return Ok(AuditVerdict::Broken {
                         seq: rec.seq,
-                        problem: "its link to the previous record does not match".into(),
+                        problem: AuditProblem::LinkBroken,
                     });
                 }
                 let hash = audit_chain_hash(&prev, &canonical_payload(rec.seq, &rec.content()));
                 if hash != rec.hash {
                     return Ok(AuditVerdict::Broken {
                         seq: rec.seq,
-                        problem: "its content was altered".into(),
+                        problem: AuditProblem::ContentAltered,
                     });
                 }
                 prev = hash;
@@ -223,9 +237,10 @@ impl Store {
         if records != head_seq || prev != head_hash {
             return Ok(AuditVerdict::Broken {
                 seq: records + 1,
-                problem: format!(
-                    "the chain ends at record {records} but the head says {head_seq}: records were removed"
-                ),
+                problem: AuditProblem::Truncated {
+                    chain_ends: records,
+                    head_says: head_seq,
+                },
             });
         }
         Ok(AuditVerdict::Intact { records, head_hash })

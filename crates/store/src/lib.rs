@@ -39,7 +39,7 @@ pub use applications::{
     NewIntentLetter,
 };
 pub use attachments::{AttachmentMeta, AttachmentRow, NewAttachment};
-pub use audit::{AuditQuery, AuditRecord, AuditVerdict, NewAudit};
+pub use audit::{AuditProblem, AuditQuery, AuditRecord, AuditVerdict, NewAudit};
 pub use candidates::{CandidateQuery, CandidateRow, NewCandidate};
 pub use fixings::{FixingRow, NewFixing};
 pub use fund::{

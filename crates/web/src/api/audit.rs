@@ -110,7 +110,10 @@ pub struct Verification {
     pub records: Option<i64>,
     /// The first record that was altered or removed.
     pub first_bad_seq: Option<i64>,
+    /// What is wrong with it, in Chinese.
     pub problem: Option<String>,
+    /// missing | link_broken | content_altered | truncated
+    pub problem_code: Option<String>,
 }
 
 /// Walk the SM3 chain and report the first altered or removed record.
@@ -123,12 +126,16 @@ pub async fn verify_audit(State(state): State<AppState>, user: ApiUser) -> Resul
             records: Some(records),
             first_bad_seq: None,
             problem: None,
+            problem_code: None,
         },
         AuditVerdict::Broken { seq, problem } => Verification {
             status: "broken".into(),
             records: None,
             first_bad_seq: Some(seq),
-            problem: Some(problem),
+            problem: Some(yincai_app::audit::problem_zh(problem)),
+            problem_code: serde_json::to_value(problem)
+                .ok()
+                .and_then(|v| v["kind"].as_str().map(String::from)),
         },
     }))
 }

@@ -236,7 +236,13 @@ async fn verify(State(state): State<AppState>, user: PageUser) -> Result<Respons
             true,
             format!("完整：共 {records} 条记录，链尾哈希 {}…", &head_hash[..16]),
         ),
-        AuditVerdict::Broken { seq, problem } => (false, format!("发现篡改：第 {seq} 条记录异常（{problem}）")),
+        AuditVerdict::Broken { seq, problem } => (
+            false,
+            format!(
+                "发现篡改：第 {seq} 条记录异常（{}）",
+                yincai_app::audit::problem_zh(problem)
+            ),
+        ),
     };
     Ok(render(&VerifyFragment { intact, message }))
 }

@@ -850,6 +850,20 @@ impl App {
             return Err(AppError::invalid("reason", "复核意见：最多 500 字，请精简"));
         }
         let second = passwords::one_time_password()[PASSWORD_PART_LEN..].to_string();
+        // Hash outside the write transaction (argon2 takes tens of milliseconds and SQLite has
+        // one writer); the proposal is read again, and must be unchanged, inside it.
+        let first = self
+            .store
+            .begin_read()
+            .await?
+            .account_proposal(proposal_id)
+            .await?
+            .filter(|p| p.kind == ProposalKind::ResetPassword.code() && p.status == "pending")
+            .map(|p| p.password_part);
+        let new_hash = match &first {
+            Some(first) => Some(passwords::hash(&format!("{first}{second}")).await?),
+            None => None,
+        };
         let mut tx = self.store.begin_write().await?;
         let (p, user) = self.decidable(&mut tx, actor, proposal_id).await?;
         let kind = ProposalKind::parse(&p.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("proposal kind")))?;
@@ -865,8 +879,10 @@ impl App {
                 tx.delete_user_sessions(user.id).await?;
             }
             ProposalKind::ResetPassword => {
-                let hash = passwords::hash(&format!("{}{second}", p.password_part)).await?;
-                tx.set_password(user.id, &hash, true, now).await?;
+                let (Some(hash), true) = (&new_hash, first.as_deref() == Some(p.password_part.as_str())) else {
+                    return Err(AppError::AlreadyHandled("该申请已被其他管理员处理，请刷新后查看".into()));
+                };
+                tx.set_password(user.id, hash, true, now).await?;
                 tx.delete_user_sessions(user.id).await?;
                 half = Some(second);
             }

@@ -163,7 +163,11 @@ fn roles_zh(codes: &str) -> String {
         .filter(|c| !c.is_empty())
         .map(|c| Role::parse(c).map_or(c, |r| r.name_zh()))
         .collect();
-    if names.is_empty() { "无角色".into() } else { names.join("、") }
+    if names.is_empty() {
+        "无角色".into()
+    } else {
+        names.join("、")
+    }
 }
 
 /// What a successful login hands back: the token (shown once, stored only as a digest).
@@ -672,7 +676,6 @@ impl App {
         })
     }
 
-
     pub async fn users(&self, actor: &Actor, q: &UserQuery) -> Result<Page<UserView>> {
         actor.require(Permission::UserRead)?;
         let now = self.now();
@@ -814,7 +817,11 @@ impl App {
             .await?;
         }
         let detail = if kind == ProposalKind::Roles {
-            format!("：{} → {}", roles_zh(&tx.user_roles(id).await?.join(",")), roles_zh(&codes.join(",")))
+            format!(
+                "：{} → {}",
+                roles_zh(&tx.user_roles(id).await?.join(",")),
+                roles_zh(&codes.join(","))
+            )
         } else {
             String::new()
         };
@@ -871,7 +878,13 @@ impl App {
         let mut half = None;
         match kind {
             ProposalKind::Roles => {
-                let roles = parse_roles(&p.roles.split(',').filter(|c| !c.is_empty()).map(String::from).collect::<Vec<_>>())?;
+                let roles = parse_roles(
+                    &p.roles
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(String::from)
+                        .collect::<Vec<_>>(),
+                )?;
                 // The organisation may have changed since the proposal: check again.
                 check_roles_for(&mut tx, &user, &roles).await?;
                 let codes: Vec<String> = roles.iter().map(|r| r.code().to_string()).collect();
@@ -880,7 +893,9 @@ impl App {
             }
             ProposalKind::ResetPassword => {
                 let (Some(hash), true) = (&new_hash, first.as_deref() == Some(p.password_part.as_str())) else {
-                    return Err(AppError::AlreadyHandled("该申请已被其他管理员处理，请刷新后查看".into()));
+                    return Err(AppError::AlreadyHandled(
+                        "该申请已被其他管理员处理，请刷新后查看".into(),
+                    ));
                 };
                 tx.set_password(user.id, hash, true, now).await?;
                 tx.delete_user_sessions(user.id).await?;
@@ -888,13 +903,20 @@ impl App {
             }
             ProposalKind::Unlock => {
                 tx.unlock_user(user.id, now).await?;
-                tx.close_tasks("account_locked", "user", &user.id.to_string(), now).await?;
+                tx.close_tasks("account_locked", "user", &user.id.to_string(), now)
+                    .await?;
             }
         }
-        if !tx.decide_account_proposal(p.id, "confirmed", actor.user_id, &reason, now).await? {
-            return Err(AppError::AlreadyHandled("该申请已被其他管理员处理，请刷新后查看".into()));
+        if !tx
+            .decide_account_proposal(p.id, "confirmed", actor.user_id, &reason, now)
+            .await?
+        {
+            return Err(AppError::AlreadyHandled(
+                "该申请已被其他管理员处理，请刷新后查看".into(),
+            ));
         }
-        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now).await?;
+        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
+            .await?;
         let detail = if kind == ProposalKind::Roles {
             format!("，角色改为：{}", roles_zh(&p.roles))
         } else {
@@ -931,10 +953,16 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let (p, user) = self.decidable(&mut tx, actor, proposal_id).await?;
-        if !tx.decide_account_proposal(p.id, "rejected", actor.user_id, &reason, now).await? {
-            return Err(AppError::AlreadyHandled("该申请已被其他管理员处理，请刷新后查看".into()));
+        if !tx
+            .decide_account_proposal(p.id, "rejected", actor.user_id, &reason, now)
+            .await?
+        {
+            return Err(AppError::AlreadyHandled(
+                "该申请已被其他管理员处理，请刷新后查看".into(),
+            ));
         }
-        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now).await?;
+        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
+            .await?;
         let kind = ProposalKind::parse(&p.kind).map_or("", |k| k.name_zh());
         let mut audit = self.audit_by(
             actor,
@@ -968,7 +996,10 @@ impl App {
         if p.user_id == actor.user_id {
             return Err(AppError::Forbidden("不能复核针对本人账号的申请".into()));
         }
-        let user = tx.user(p.user_id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
+        let user = tx
+            .user(p.user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("账号".into()))?;
         Ok((p, user))
     }
 
@@ -1018,7 +1049,6 @@ async fn check_roles_for(tx: &mut Tx, user: &UserRow, roles: &[Role]) -> Result<
     check_role_set(roles, OrgKind::parse(&org.kind).unwrap_or(OrgKind::Public))
         .map_err(|e| AppError::invalid("roles", e.to_string()))
 }
-
 
 pub(crate) fn require_reason(reason: &str) -> Result<String> {
     let reason = reason.trim();

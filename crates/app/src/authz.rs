@@ -211,7 +211,11 @@ mod tests {
     #[test]
     fn only_the_security_admin_proposes_and_only_admins_confirm() {
         for role in Role::ALL {
-            assert_eq!(grants(role).contains(&Permission::UserSecurity), role == Role::SecAdmin, "{role:?}");
+            assert_eq!(
+                grants(role).contains(&Permission::UserSecurity),
+                role == Role::SecAdmin,
+                "{role:?}"
+            );
             assert_eq!(
                 grants(role).contains(&Permission::UserConfirm),
                 matches!(role, Role::SecAdmin | Role::SysAdmin),

@@ -67,7 +67,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid_input",
-            AppError::BadCredentials { .. } => "bad_credentials",
+            AppError::BadCredentials => "bad_credentials",
             AppError::Locked { .. } => "account_locked",
             AppError::Disabled => "account_disabled",
             AppError::Unauthenticated => "unauthenticated",

@@ -2,8 +2,8 @@
 //! department, and the city's bodies. Managed by the system admin; read within scope.
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::{OrgKind, Role};
 use yincai_domain::ids::CreditCode;
+use yincai_domain::{OrgKind, Role};
 use yincai_store::{NewOrg, OrgQuery, OrgRow, Page, Tx};
 
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
@@ -173,7 +173,12 @@ impl App {
             .await?
             .rows;
         for user in members {
-            let roles: Vec<Role> = tx.user_roles(user.id).await?.iter().filter_map(|c| Role::parse(c)).collect();
+            let roles: Vec<Role> = tx
+                .user_roles(user.id)
+                .await?
+                .iter()
+                .filter_map(|c| Role::parse(c))
+                .collect();
             if roles.is_empty() {
                 continue;
             }

@@ -392,9 +392,7 @@ async fn approval_and_payment_follow_the_gate_and_the_budget() {
         );
         assert!(e.to_string().contains(&want), "{label}: {e}");
         // Without a resolution number. (Who may decide is the meeting's check: see gate.rs.)
-        let e = approve_release(&w.app, &w.leader, inst.id, " ")
-            .await
-            .unwrap_err();
+        let e = approve_release(&w.app, &w.leader, inst.id, " ").await.unwrap_err();
         assert_eq!(e.field_errors()[0].field, "resolution_number");
 
         let budget = w.app.fund_balances(&w.finance, 2025).await.unwrap();
@@ -695,10 +693,7 @@ async fn a_thousand_concurrent_approvals_over_twice_the_budget_commit_exactly_th
             let app = w.app.clone();
             let leader = w.leader.clone();
             tasks.push(tokio::spawn(async move {
-                (
-                    id,
-                    approve_release(&app, &leader, id, "领导小组〔2028〕1号").await,
-                )
+                (id, approve_release(&app, &leader, id, "领导小组〔2028〕1号").await)
             }));
         }
         let mut approved = Vec::new();

@@ -24,7 +24,11 @@ async fn audit_verify_names_the_record_altered_in_the_database() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // One of each separated admin role; a second of a role is refused (ADR 0009: later
     // administrators get their role by a confirmed proposal, not from the shell).
-    for (name, role) in [("admin1", "sys_admin"), ("admin2", "sec_admin"), ("admin3", "audit_admin")] {
+    for (name, role) in [
+        ("admin1", "sys_admin"),
+        ("admin2", "sec_admin"),
+        ("admin3", "audit_admin"),
+    ] {
         let out = yincai(
             &dir.0,
             &[

@@ -284,7 +284,10 @@ mod tests {
         for admin in [Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin] {
             for business in Role::ALL.into_iter().filter(|r| !r.is_separated_admin()) {
                 for kind in OrgKind::ALL {
-                    assert!(check_role_set(&[business, admin], kind).is_err(), "{business:?}+{admin:?} in {kind:?}");
+                    assert!(
+                        check_role_set(&[business, admin], kind).is_err(),
+                        "{business:?}+{admin:?} in {kind:?}"
+                    );
                 }
                 assert_eq!(
                     check_role_set(&[business, admin], OrgKind::ItCentre),

@@ -226,16 +226,18 @@ impl Tx {
     }
 
     pub async fn account_proposal(&mut self, id: i64) -> Result<Option<AccountProposalRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("select {PROPOSAL_COLUMNS} from account_proposals where id = $1"));
+        let sql = sqlx::AssertSqlSafe(format!(
+            "select {PROPOSAL_COLUMNS} from account_proposals where id = $1"
+        ));
         Ok(on_tx!(self, c => sqlx::query_as::<_, AccountProposalRow>(sql).bind(id).fetch_optional(&mut *c).await?))
     }
 
     /// Proposals on one account (newest first), or every pending one (oldest first).
     pub async fn account_proposals(&mut self, user_id: Option<i64>, limit: i64) -> Result<Vec<AccountProposalRow>> {
         let sql = sqlx::AssertSqlSafe(match user_id {
-            Some(_) => format!(
-                "select {PROPOSAL_COLUMNS} from account_proposals where user_id = $1 order by id desc limit $2"
-            ),
+            Some(_) => {
+                format!("select {PROPOSAL_COLUMNS} from account_proposals where user_id = $1 order by id desc limit $2")
+            }
             None => format!(
                 "select {PROPOSAL_COLUMNS} from account_proposals
                  where status = 'pending' and $1 is null order by id limit $2"

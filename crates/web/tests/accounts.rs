@@ -67,7 +67,12 @@ async fn the_system_admin_cannot_create_an_account_with_a_business_role() {
                 "{}: {body}",
                 app.label
             );
-            assert!(body["errors"][0]["message"].as_str().unwrap().contains("不能授予任何角色"));
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("不能授予任何角色")
+            );
         }
         // Created without roles, the account holds none and no password is handed out.
         let id = new_account(&app, &sys, "shadow").await;
@@ -129,7 +134,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
             "{}: {body}",
             app.label
         );
-        assert!(body["message"].as_str().unwrap().contains("不能复核本人提出的申请"), "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("不能复核本人提出的申请"),
+            "{body}"
+        );
         // Nobody proposes for their own account (a security admin granting herself a role).
         let me = app.user_id("secadmin").await;
         let (status, _) = propose_roles(&app, &sec, me, json!(["sec_admin"])).await;
@@ -148,7 +156,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
         let first = reset["password_part"].as_str().unwrap().to_string();
         assert_eq!(first.len(), 8);
         assert_eq!(confirm(&app, &sec, &reset).await.0, StatusCode::FORBIDDEN);
-        assert!(app.login_with("shadow", &first).await.is_err(), "half a password is none");
+        assert!(
+            app.login_with("shadow", &first).await.is_err(),
+            "half a password is none"
+        );
         // Two pending proposals of the same kind are not allowed.
         let (status, _) = app
             .call(
@@ -185,7 +196,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
         // Business roles take no part in it.
         let coord = app.login("coord").await;
         assert_eq!(confirm(&app, &coord, &grant).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(propose_roles(&app, &coord, id, json!(["finance"])).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            propose_roles(&app, &coord, id, json!(["finance"])).await.0,
+            StatusCode::FORBIDDEN
+        );
         app.stop().await;
     }
 }
@@ -219,12 +233,17 @@ async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effec
         let password = format!("{}{second}", reset["password_part"].as_str().unwrap());
         let token = app.login_with("newfin", &password).await.unwrap();
         let (_, me) = app.get("/api/me", &token).await;
-        assert_eq!((me["roles"].clone(), me["must_change_password"].clone()), (json!(["finance"]), json!(true)));
+        assert_eq!(
+            (me["roles"].clone(), me["must_change_password"].clone()),
+            (json!(["finance"]), json!(true))
+        );
 
         // A rejection needs a reason and changes nothing.
         let (_, grant) = propose_roles(&app, &sec, id, json!([])).await;
         let reject = format!("/api/account-proposals/{}/reject", grant["proposal_id"]);
-        let (status, _) = app.call(Method::POST, &reject, Some(&sys), Some(json!({"reason": ""}))).await;
+        let (status, _) = app
+            .call(Method::POST, &reject, Some(&sys), Some(json!({"reason": ""})))
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _) = app
             .call(Method::POST, &reject, Some(&sys), Some(json!({"reason": "无任职文件"})))
@@ -235,7 +254,10 @@ async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effec
         // Both acts are in the audit trail: who, when, why.
         let auditor = app.login("auditor").await;
         let (_, page) = app
-            .get(&format!("/api/audit?object_type=user&object_id={id}&limit=50"), &auditor)
+            .get(
+                &format!("/api/audit?object_type=user&object_id={id}&limit=50"),
+                &auditor,
+            )
             .await;
         let acts: Vec<(String, String)> = page["rows"]
             .as_array()
@@ -273,7 +295,10 @@ async fn no_account_holds_an_administrator_and_a_business_role() {
         let (status, body) = propose_roles(&app, &sec, coord, json!(["coordination", "sec_admin"])).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", app.label);
         assert!(
-            body["errors"][0]["message"].as_str().unwrap().contains("管理员角色不能与业务角色"),
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("管理员角色不能与业务角色"),
             "{body}"
         );
         let sec2 = app.user_id("secadmin2").await;
@@ -411,7 +436,12 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{}", app.label);
         assert_eq!(app.get("/api/me", &this).await.0, StatusCode::OK, "{}", app.label);
-        assert_eq!(app.get("/api/me", &other).await.0, StatusCode::UNAUTHORIZED, "{}", app.label);
+        assert_eq!(
+            app.get("/api/me", &other).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            app.label
+        );
         let (_, me) = app.get("/api/me", &this).await;
         assert!(me["password_changed_at"].is_i64(), "{me}");
 
@@ -496,7 +526,10 @@ async fn a_user_sees_the_last_login_and_password_change_at_login() {
         assert_eq!(app.get("/api/me", token).await.1["previous_login_at"], at);
         let browser = app.browser("assessor").await;
         let (_, html) = browser.get("/workbench").await;
-        assert!(html.contains("上次登录：") && html.contains("密码最近一次修改或重置"), "{html}");
+        assert!(
+            html.contains("上次登录：") && html.contains("密码最近一次修改或重置"),
+            "{html}"
+        );
         app.stop().await;
     }
 }
@@ -516,7 +549,10 @@ async fn the_demo_shows_a_pending_grant_that_a_second_administrator_confirms() {
             .expect("a confirm form")
             .to_string();
         let (status, location) = sec2
-            .post_form(&format!("/admin/proposals/{action}"), &[("_csrf", &sec2.csrf), ("reason", "")])
+            .post_form(
+                &format!("/admin/proposals/{action}"),
+                &[("_csrf", &sec2.csrf), ("reason", "")],
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}: {location}", app.label);
         let token = app.login("qianjin").await;

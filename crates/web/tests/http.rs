@@ -118,8 +118,11 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
         app.login("coord").await;
         let (_, tasks) = app.get("/api/tasks", &sec).await;
         assert!(
-            !tasks.as_array().unwrap().iter().any(|t| t["kind"] == "account_locked"
-                || t["link"] == format!("/admin/users/{coord_id}")),
+            !tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["kind"] == "account_locked" || t["link"] == format!("/admin/users/{coord_id}")),
             "the tasks close on unlock: {tasks}"
         );
         app.stop().await;
@@ -324,7 +327,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             "{body}"
         );
         assert!(
-            body["errors"][0]["message"].as_str().unwrap().contains("不能授予任何角色"),
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("不能授予任何角色"),
             "{body}"
         );
         let (status, body) = app
@@ -471,7 +477,10 @@ async fn a_created_account_must_change_its_password_first() {
             }
         }
         assert_eq!((first.len(), second.len()), (8, 8));
-        assert!(app.login_with("qianqi", &first).await.is_err(), "half a password is none");
+        assert!(
+            app.login_with("qianqi", &first).await.is_err(),
+            "half a password is none"
+        );
         let otp = format!("{first}{second}");
         let token = app.login_with("qianqi", &otp).await.unwrap();
         assert_eq!(app.get("/api/me", &token).await.1["roles"], json!(["unit"]));
@@ -765,12 +774,18 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
         "the proposer is offered no confirm button"
     );
     let (status, html) = sec
-        .post_form(&format!("/admin/proposals/{confirm}"), &[("_csrf", &sec.csrf), ("reason", "")])
+        .post_form(
+            &format!("/admin/proposals/{confirm}"),
+            &[("_csrf", &sec.csrf), ("reason", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("不能复核本人提出的申请"), "{html}");
     let (status, html) = sec2
-        .post_form(&format!("/admin/proposals/{confirm}"), &[("_csrf", &sec2.csrf), ("reason", "")])
+        .post_form(
+            &format!("/admin/proposals/{confirm}"),
+            &[("_csrf", &sec2.csrf), ("reason", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let otp = format!("{first}{}", part(&html));

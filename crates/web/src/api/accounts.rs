@@ -439,7 +439,13 @@ impl From<ProposalView> for Proposal {
             user_id: v.row.user_id,
             username: v.username,
             kind: v.row.kind,
-            roles: v.row.roles.split(',').filter(|r| !r.is_empty()).map(String::from).collect(),
+            roles: v
+                .row
+                .roles
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(String::from)
+                .collect(),
             reason: v.row.reason,
             proposed_by: v.proposer,
             proposed_at: v.row.proposed_at,

@@ -289,7 +289,9 @@ async fn show(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let notice = match q.ok.as_deref() {
-        Some("created") => "账号已创建：没有任何角色，也没有可用的密码。请由安全管理员提出“调整角色”和“重置密码”（发放初始密码）申请，经另一名管理员复核后生效",
+        Some("created") => {
+            "账号已创建：没有任何角色，也没有可用的密码。请由安全管理员提出“调整角色”和“重置密码”（发放初始密码）申请，经另一名管理员复核后生效"
+        }
         Some("proposed") => "申请已提交，须由另一名安全管理员或系统管理员复核后才生效",
         Some("confirmed") => "已复核，变更已生效；该账号的登录会话已按需结束",
         Some("rejected") => "已驳回该申请，账号未作任何变更",
@@ -317,7 +319,10 @@ async fn refused(state: &AppState, user: &PageUser, id: i64, e: AppError) -> Res
         _ => vec![FieldError::new("", e.to_string())],
     };
     let status = crate::error::status_of(&e);
-    if matches!(e, AppError::NotFound(_) | AppError::Internal(_) | AppError::PasswordChangeRequired) {
+    if matches!(
+        e,
+        AppError::NotFound(_) | AppError::Internal(_) | AppError::PasswordChangeRequired
+    ) {
         return Err(e.into());
     }
     let outcome = Outcome {
@@ -426,13 +431,7 @@ async fn decide(
     if let Err(r) = user.check_csrf(&form.csrf) {
         return Ok(r);
     }
-    let proposal = state
-        .app
-        .store
-        .begin_read()
-        .await?
-        .account_proposal(pid)
-        .await?;
+    let proposal = state.app.store.begin_read().await?.account_proposal(pid).await?;
     let (Some(proposal), true) = (proposal, user.actor.has(Permission::UserConfirm)) else {
         user.actor.require(Permission::UserConfirm)?;
         return Ok(super::not_found().await);

@@ -93,7 +93,11 @@ fn shortcuts(roles: &[Role]) -> Vec<Shortcut> {
                 ("/admin/users", "账号与复核", "复核安全管理员提出的角色、密码、解锁申请"),
             ],
             Role::SecAdmin => &[
-                ("/admin/users", "账号安全", "申请解锁、重置密码、调整角色，复核他人的申请"),
+                (
+                    "/admin/users",
+                    "账号安全",
+                    "申请解锁、重置密码、调整角色，复核他人的申请",
+                ),
                 ("/admin/users?status=locked", "已锁定账号", "因连续密码错误被锁定的账号"),
             ],
             Role::AuditAdmin => &[("/audit", "审计日志", "查询操作记录，校验日志完整性")],

@@ -1,12 +1,16 @@
-//! Accounts: login with lockout, sessions with idle timeout, passwords, self-registration
-//! of applicants, and account administration by the system and security admins.
+//! Accounts: login with lockout, sessions with idle and absolute timeouts, passwords,
+//! self-registration of applicants, and account administration: the system admin creates
+//! accounts without roles; role changes, password resets and unlocks are proposed by the
+//! security admin and confirmed by another administrator (双人复核, ADR 0009).
 
 use serde::Serialize;
 use yincai_domain::crypto::{random_token, token_digest};
 use yincai_domain::password::check_strength;
 use yincai_domain::roles::check_role_set;
 use yincai_domain::{OrgKind, Role};
-use yincai_store::{NewAudit, NewTask, NewUser, Page, SessionRow, Tx, UserQuery, UserRow};
+use yincai_store::{
+    AccountProposalRow, NewAccountProposal, NewAudit, NewTask, NewUser, Page, SessionRow, Tx, UserQuery, UserRow,
+};
 
 use crate::clock::format_beijing;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result, passwords};
@@ -15,6 +19,8 @@ use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result, pa
 pub const LOCK_AFTER_FAILURES: i64 = 5;
 /// ...for this long.
 pub const LOCK_MINUTES: i64 = 30;
+/// A session ends this long after its login, however active it is (等保: absolute lifetime).
+pub const SESSION_MAX_HOURS: i64 = 12;
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -37,13 +43,10 @@ impl SessionKind {
     }
 }
 
-/// Administrative actions on an account; each needs a reason.
+/// Administrative actions one administrator takes alone; each needs a reason. What could
+/// hand someone an account (roles, passwords, unlocking) is a [`ProposalKind`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountAction {
-    /// Security admin: lift a lockout.
-    Unlock,
-    /// Security admin: a new one-time password; the user must change it.
-    ResetPassword,
     /// System admin: the account can no longer log in; its sessions end.
     Disable,
     /// System admin: the account can log in again.
@@ -54,8 +57,6 @@ impl AccountAction {
     /// The action's code in URLs and the audit trail.
     pub fn code(self) -> &'static str {
         match self {
-            AccountAction::Unlock => "user_unlocked",
-            AccountAction::ResetPassword => "password_reset",
             AccountAction::Disable => "user_disabled",
             AccountAction::Enable => "user_enabled",
         }
@@ -64,28 +65,108 @@ impl AccountAction {
     /// Parses the last segment of `/admin/users/{id}/{action}`.
     pub fn from_slug(slug: &str) -> Option<AccountAction> {
         match slug {
-            "unlock" => Some(AccountAction::Unlock),
-            "reset-password" => Some(AccountAction::ResetPassword),
             "disable" => Some(AccountAction::Disable),
             "enable" => Some(AccountAction::Enable),
             _ => None,
         }
     }
 
-    fn permission(self) -> Permission {
-        match self {
-            AccountAction::Unlock | AccountAction::ResetPassword => Permission::UserSecurity,
-            AccountAction::Disable | AccountAction::Enable => Permission::UserManage,
-        }
-    }
-
     fn verb_zh(self) -> &'static str {
         match self {
-            AccountAction::Unlock => "解锁",
-            AccountAction::ResetPassword => "重置密码：",
             AccountAction::Disable => "停用",
             AccountAction::Enable => "启用",
         }
+    }
+}
+
+/// A change to an account that takes two administrators (双人复核, ADR 0009): the security
+/// admin proposes, another administrator (security or system admin) confirms or rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    /// Replace the account's roles (granting a business role, any role change).
+    Roles,
+    /// A new one-time password, in two halves: the proposer's and the confirmer's.
+    ResetPassword,
+    /// Lift a lockout.
+    Unlock,
+}
+
+impl ProposalKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalKind::Roles => "roles",
+            ProposalKind::ResetPassword => "reset_password",
+            ProposalKind::Unlock => "unlock",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ProposalKind> {
+        [ProposalKind::Roles, ProposalKind::ResetPassword, ProposalKind::Unlock]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+
+    /// Parses the last segment of `/admin/users/{id}/{action}` (`reset-password`, `unlock`, `roles`).
+    pub fn from_slug(slug: &str) -> Option<ProposalKind> {
+        ProposalKind::parse(&slug.replace('-', "_"))
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ProposalKind::Roles => "调整角色",
+            ProposalKind::ResetPassword => "重置密码",
+            ProposalKind::Unlock => "解锁",
+        }
+    }
+}
+
+/// One half of a one-time password: the proposer's are the first eight characters, the
+/// confirmer's the last eight. The user types them together.
+pub const PASSWORD_PART_LEN: usize = 8;
+
+/// A proposal with the names people read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    #[serde(flatten)]
+    pub row: AccountProposalRow,
+    pub username: String,
+    pub kind_zh: &'static str,
+    /// For a role change: the proposed roles in Chinese (or “无角色”).
+    pub roles_zh: String,
+    pub proposer: String,
+    pub decider: String,
+}
+
+/// What a user is shown at login: when the password was last set (changed or reset) and
+/// the last successful login before the current one (epoch ms).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LoginInfo {
+    pub password_changed_at: Option<i64>,
+    pub previous_login_at: Option<i64>,
+}
+
+impl LoginInfo {
+    /// The facts in words, for the workbench and the login answer.
+    pub fn notice_zh(&self) -> String {
+        let last = self
+            .previous_login_at
+            .map_or("无（这是首次登录）".to_string(), format_beijing);
+        let changed = self.password_changed_at.map_or("从未修改".to_string(), format_beijing);
+        format!("上次登录：{last}；密码最近一次修改或重置：{changed}。如非本人操作，请立即修改密码并联系安全管理员")
+    }
+}
+
+fn roles_zh(codes: &str) -> String {
+    let names: Vec<_> = codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| Role::parse(c).map_or(c, |r| r.name_zh()))
+        .collect();
+    if names.is_empty() {
+        "无角色".into()
+    } else {
+        names.join("、")
     }
 }
 
@@ -249,7 +330,7 @@ impl App {
             ))
             .await?;
             tx.commit().await?;
-            return Err(AppError::BadCredentials { remaining: None });
+            return Err(AppError::BadCredentials);
         };
         if user.disabled {
             tx.append_audit(&anonymous_audit(
@@ -302,8 +383,9 @@ impl App {
                 "refused",
             ))
             .await?;
+            // A lock stops new logins only: the failures may be anyone's, so the account's
+            // live sessions stay (nobody can end a leader's session by guessing at her name).
             if now_locked {
-                tx.delete_user_sessions(user.id).await?;
                 tx.insert_task(
                     &NewTask {
                         kind: "account_locked".into(),
@@ -326,9 +408,7 @@ impl App {
                     until: format_beijing(lock_until),
                 }
             } else {
-                AppError::BadCredentials {
-                    remaining: Some(LOCK_AFTER_FAILURES - failures),
-                }
+                AppError::BadCredentials
             });
         }
 
@@ -358,7 +438,8 @@ impl App {
     }
 
     /// Resolves a session token to its actor, enforcing the idle timeout
-    /// (15 minutes for staff, 30 for applicants).
+    /// (15 minutes for staff, 30 for applicants) and the absolute lifetime
+    /// ([`SESSION_MAX_HOURS`] after login, whatever the activity).
     pub async fn authenticate(&self, token: &str) -> Result<Actor> {
         let digest = token_digest(token);
         let now = self.now();
@@ -371,11 +452,22 @@ impl App {
             return Err(AppError::Disabled);
         }
         let idle_minutes = actor.roles.iter().map(|r| r.idle_timeout_minutes()).min().unwrap_or(15);
-        if now - session.last_seen_at > idle_minutes * 60_000 {
+        let too_old = now - session.created_at > SESSION_MAX_HOURS * 3_600_000;
+        if too_old || now - session.last_seen_at > idle_minutes * 60_000 {
             let mut tx = self.store.begin_write().await?;
             tx.delete_session(&digest).await?;
             tx.commit().await?;
-            return Err(AppError::SessionExpired { minutes: idle_minutes });
+            return Err(if too_old {
+                AppError::SessionExpired {
+                    minutes: SESSION_MAX_HOURS * 60,
+                    absolute: true,
+                }
+            } else {
+                AppError::SessionExpired {
+                    minutes: idle_minutes,
+                    absolute: false,
+                }
+            });
         }
         if now - session.last_seen_at > TOUCH_EVERY_MS {
             let mut tx = self.store.begin_write().await?;
@@ -401,10 +493,12 @@ impl App {
         Ok(())
     }
 
-    /// Changes one's own password; other sessions of the account end.
+    /// Changes one's own password; the account's other sessions end, the one of `token`
+    /// (where the change is made) stays.
     pub async fn change_password(
         &self,
         actor: &Actor,
+        token: &str,
         current: &str,
         new: &str,
         confirm: &str,
@@ -443,12 +537,13 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         tx.set_password(actor.user_id, &hash, false, now).await?;
+        let ended = tx.delete_other_sessions(actor.user_id, &token_digest(token)).await?;
         tx.append_audit(&self.audit_by(
             actor,
             ctx,
             "password_changed",
             ("user", actor.user_id.to_string()),
-            "修改本人密码".into(),
+            format!("修改本人密码，结束其他 {ended} 个登录会话"),
         ))
         .await?;
         tx.commit().await?;
@@ -511,40 +606,36 @@ impl App {
         Ok(id)
     }
 
-    /// Creates a staff account with a one-time password that must be changed at first
-    /// login (system admin). Returns the new id and the one-time password, shown once.
-    pub async fn create_user(&self, actor: &Actor, input: &CreateUser, ctx: &RequestCtx) -> Result<(i64, String)> {
+    /// Creates a staff account (system admin) with no role and no usable password: roles
+    /// come only by a confirmed role proposal, the first password by a confirmed reset
+    /// (ADR 0009). Applicants register themselves; an account of 社会公众 is not created here.
+    pub async fn create_user(&self, actor: &Actor, input: &CreateUser, ctx: &RequestCtx) -> Result<i64> {
         actor.require(Permission::UserManage)?;
         let username = input.username.trim();
         let mut errors: Vec<FieldError> = [check_username(username), check_display_name(&input.display_name)]
             .into_iter()
             .flatten()
             .collect();
-        let roles = match parse_roles(&input.roles) {
-            Ok(r) => r,
-            Err(AppError::Invalid(mut e)) => {
-                errors.append(&mut e);
-                Vec::new()
-            }
-            Err(e) => return Err(e),
-        };
+        if input.roles.iter().any(|r| !r.trim().is_empty()) {
+            errors.push(FieldError::new(
+                "roles",
+                "角色：系统管理员创建账号时不能授予任何角色；请创建后由安全管理员提出角色申请，经另一名管理员复核后生效",
+            ));
+        }
         let mut tx = self.store.begin_write().await?;
-        let org = tx.org(input.org_id).await?;
-        match &org {
+        match tx.org(input.org_id).await? {
             None => errors.push(FieldError::new("org_id", "所属机构：请选择一个已有机构")),
-            Some(org) if errors.is_empty() => {
-                let kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Public);
-                if let Err(e) = check_role_set(&roles, kind) {
-                    errors.push(FieldError::new("roles", e.to_string()));
-                }
-            }
+            Some(org) if org.kind == OrgKind::Public.code() => errors.push(FieldError::new(
+                "org_id",
+                "所属机构：社会公众（申请人）的账号由本人自助注册，请选择工作人员所在的机构",
+            )),
             Some(_) => {}
         }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let password = passwords::one_time_password();
-        let hash = passwords::hash(&password).await?;
+        // Nobody knows this password: the first one is issued by a confirmed reset.
+        let hash = passwords::hash(&random_token(32)).await?;
         let now = self.now();
         let id = tx
             .insert_user(
@@ -554,22 +645,35 @@ impl App {
                     org_id: input.org_id,
                     password_hash: hash,
                     must_change_password: true,
-                    roles: roles.iter().map(|r| r.code().to_string()).collect(),
+                    roles: Vec::new(),
                 },
                 now,
             )
             .await
             .map_err(|e| AppError::from_store(e, &[UNIQUE_USERNAME]))?;
-        let role_names: Vec<_> = roles.iter().map(|r| r.name_zh()).collect();
         let summary = format!(
-            "创建账号 {username}（{}），角色：{}",
-            input.display_name.trim(),
-            role_names.join("、")
+            "创建账号 {username}（{}），无角色；角色与初始密码须经安全管理员申请、另一名管理员复核",
+            input.display_name.trim()
         );
         tx.append_audit(&self.audit_by(actor, ctx, "user_created", ("user", id.to_string()), summary))
             .await?;
         tx.commit().await?;
-        Ok((id, password))
+        Ok(id)
+    }
+
+    /// When one's password was last set and one's last login before this one.
+    pub async fn login_info(&self, actor: &Actor) -> Result<LoginInfo> {
+        let user = self
+            .store
+            .begin_read()
+            .await?
+            .user(actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(LoginInfo {
+            password_changed_at: user.password_changed_at,
+            previous_login_at: user.previous_login_at,
+        })
     }
 
     pub async fn users(&self, actor: &Actor, q: &UserQuery) -> Result<Page<UserView>> {
@@ -601,8 +705,8 @@ impl App {
         Ok(UserView { user, roles, locked })
     }
 
-    /// An administrative action on an account, always with a reason (recorded in the
-    /// audit trail). Returns the one-time password of a reset, shown once.
+    /// An action one administrator takes alone (disable, enable), always with a reason
+    /// (recorded in the audit trail).
     pub async fn account_action(
         &self,
         actor: &Actor,
@@ -610,90 +714,340 @@ impl App {
         action: AccountAction,
         reason: &str,
         ctx: &RequestCtx,
-    ) -> Result<Option<String>> {
-        actor.require(action.permission())?;
+    ) -> Result<()> {
+        actor.require(Permission::UserManage)?;
         let reason = require_reason(reason)?;
         if id == actor.user_id && action == AccountAction::Disable {
             return Err(AppError::Forbidden("不能停用本人账号".into()));
         }
-        let one_time = match action {
-            AccountAction::ResetPassword => {
-                let password = passwords::one_time_password();
-                Some((passwords::hash(&password).await?, password))
-            }
-            _ => None,
-        };
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let user = tx.user(id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
-        match (action, &one_time) {
-            (AccountAction::Unlock, _) => {
-                tx.unlock_user(id, now).await?;
-                tx.close_tasks("account_locked", "user", &id.to_string(), now).await?;
-            }
-            (AccountAction::ResetPassword, Some((hash, _))) => {
-                tx.set_password(id, hash, true, now).await?;
-                tx.delete_user_sessions(id).await?;
-            }
-            (AccountAction::Disable, _) => {
+        match action {
+            AccountAction::Disable => {
                 tx.set_user_disabled(id, true, now).await?;
                 tx.delete_user_sessions(id).await?;
             }
-            (AccountAction::Enable, _) => tx.set_user_disabled(id, false, now).await?,
-            (AccountAction::ResetPassword, None) => unreachable!("a reset always has a password"),
+            AccountAction::Enable => tx.set_user_disabled(id, false, now).await?,
         }
         let summary = format!("{}账号 {}", action.verb_zh(), user.username);
         let mut audit = self.audit_by(actor, ctx, action.code(), ("user", id.to_string()), summary);
         audit.reason = reason;
         tx.append_audit(&audit).await?;
         tx.commit().await?;
-        Ok(one_time.map(|(_, password)| password))
+        Ok(())
     }
 
-    /// Replaces an account's roles (security admin).
-    pub async fn set_user_roles(
+    /// Proposes a role change, a password reset or an unlock (security admin). Nothing
+    /// changes until another administrator confirms. Returns the proposal's id and, for a
+    /// reset, the proposer's half of the one-time password (shown once, to the proposer only).
+    pub async fn propose_account_change(
         &self,
         actor: &Actor,
         id: i64,
+        kind: ProposalKind,
         role_codes: &[String],
         reason: &str,
         ctx: &RequestCtx,
-    ) -> Result<()> {
+    ) -> Result<(i64, Option<String>)> {
         actor.require(Permission::UserSecurity)?;
         let reason = require_reason(reason)?;
-        let roles = parse_roles(role_codes)?;
+        let roles = if kind == ProposalKind::Roles {
+            parse_roles(role_codes)?
+        } else {
+            Vec::new()
+        };
         let mut tx = self.store.begin_write().await?;
         let user = tx.user(id).await?.ok_or_else(|| AppError::NotFound("账号".into()))?;
-        let org = tx
-            .org(user.org_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("机构".into()))?;
-        check_role_set(&roles, OrgKind::parse(&org.kind).unwrap_or(OrgKind::Public))
-            .map_err(|e| AppError::invalid("roles", e.to_string()))?;
         if id == actor.user_id {
-            return Err(AppError::Forbidden("不能修改本人的角色".into()));
+            return Err(AppError::Forbidden(
+                "不能为本人账号提出角色、密码或解锁申请，请由其他管理员办理".into(),
+            ));
         }
-        let before = tx.user_roles(id).await?;
-        let codes: Vec<String> = roles.iter().map(|r| r.code().to_string()).collect();
-        tx.set_roles(id, &codes).await?;
-        tx.delete_user_sessions(id).await?;
+        if kind == ProposalKind::Roles {
+            check_roles_for(&mut tx, &user, &roles).await?;
+        }
+        if kind == ProposalKind::Unlock && user.locked_until.is_none_or(|t| t <= self.now()) {
+            return Err(AppError::invalid("reason", "解锁：该账号当前未被锁定，无需解锁"));
+        }
+        let pending = tx.account_proposals(Some(id), 100).await?;
+        if pending.iter().any(|p| p.status == "pending" && p.kind == kind.code()) {
+            return Err(AppError::AlreadyHandled(format!(
+                "该账号已有一项待复核的“{}”申请，请先由另一名管理员复核或驳回",
+                kind.name_zh()
+            )));
+        }
+        let part = (kind == ProposalKind::ResetPassword)
+            .then(|| passwords::one_time_password()[..PASSWORD_PART_LEN].to_string());
+        let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+        let now = self.now();
+        let pid = tx
+            .insert_account_proposal(
+                &NewAccountProposal {
+                    user_id: id,
+                    kind: kind.code().into(),
+                    roles: codes.join(","),
+                    reason: reason.clone(),
+                    proposed_by: actor.user_id,
+                    password_part: part.clone().unwrap_or_default(),
+                },
+                now,
+            )
+            .await?;
+        for role in [Role::SecAdmin, Role::SysAdmin] {
+            tx.insert_task(
+                &NewTask {
+                    kind: "account_proposal".into(),
+                    title: format!(
+                        "待复核：{} 申请{}账号 {}",
+                        actor.display_name,
+                        kind.name_zh(),
+                        user.username
+                    ),
+                    link: format!("/admin/users/{id}"),
+                    role: Some(role.code().into()),
+                    org_id: None,
+                    user_id: None,
+                    object_type: "account_proposal".into(),
+                    object_id: pid.to_string(),
+                    due_date: None,
+                },
+                now,
+            )
+            .await?;
+        }
+        let detail = if kind == ProposalKind::Roles {
+            format!(
+                "：{} → {}",
+                roles_zh(&tx.user_roles(id).await?.join(",")),
+                roles_zh(&codes.join(","))
+            )
+        } else {
+            String::new()
+        };
         let mut audit = self.audit_by(
             actor,
             ctx,
-            "user_roles_changed",
+            "account_change_proposed",
             ("user", id.to_string()),
             format!(
-                "账号 {} 角色：{} → {}",
-                user.username,
-                before.join(","),
-                codes.join(",")
+                "申请{}账号 {}{detail}（申请 {pid}，待另一名管理员复核）",
+                kind.name_zh(),
+                user.username
             ),
+        );
+        audit.reason = reason;
+        tx.append_audit(&audit).await?;
+        tx.commit().await?;
+        Ok((pid, part))
+    }
+
+    /// Confirms another administrator's proposal: the change takes effect now. Returns, for
+    /// a reset, the confirmer's half of the one-time password (shown once, to the confirmer).
+    pub async fn confirm_account_proposal(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Option<String>> {
+        actor.require(Permission::UserConfirm)?;
+        let reason = reason.trim().to_string();
+        if reason.chars().count() > 500 {
+            return Err(AppError::invalid("reason", "复核意见：最多 500 字，请精简"));
+        }
+        let second = passwords::one_time_password()[PASSWORD_PART_LEN..].to_string();
+        // Hash outside the write transaction (argon2 takes tens of milliseconds and SQLite has
+        // one writer); the proposal is read again, and must be unchanged, inside it.
+        let first = self
+            .store
+            .begin_read()
+            .await?
+            .account_proposal(proposal_id)
+            .await?
+            .filter(|p| p.kind == ProposalKind::ResetPassword.code() && p.status == "pending")
+            .map(|p| p.password_part);
+        let new_hash = match &first {
+            Some(first) => Some(passwords::hash(&format!("{first}{second}")).await?),
+            None => None,
+        };
+        let mut tx = self.store.begin_write().await?;
+        let (p, user) = self.decidable(&mut tx, actor, proposal_id).await?;
+        let kind = ProposalKind::parse(&p.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("proposal kind")))?;
+        let now = self.now();
+        let mut half = None;
+        match kind {
+            ProposalKind::Roles => {
+                let roles = parse_roles(
+                    &p.roles
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(String::from)
+                        .collect::<Vec<_>>(),
+                )?;
+                // The organisation may have changed since the proposal: check again.
+                check_roles_for(&mut tx, &user, &roles).await?;
+                let codes: Vec<String> = roles.iter().map(|r| r.code().to_string()).collect();
+                tx.set_roles(user.id, &codes).await?;
+                tx.delete_user_sessions(user.id).await?;
+            }
+            ProposalKind::ResetPassword => {
+                let (Some(hash), true) = (&new_hash, first.as_deref() == Some(p.password_part.as_str())) else {
+                    return Err(AppError::AlreadyHandled(
+                        "该申请已被其他管理员处理，请刷新后查看".into(),
+                    ));
+                };
+                tx.set_password(user.id, hash, true, now).await?;
+                tx.delete_user_sessions(user.id).await?;
+                half = Some(second);
+            }
+            ProposalKind::Unlock => {
+                tx.unlock_user(user.id, now).await?;
+                tx.close_tasks("account_locked", "user", &user.id.to_string(), now)
+                    .await?;
+            }
+        }
+        if !tx
+            .decide_account_proposal(p.id, "confirmed", actor.user_id, &reason, now)
+            .await?
+        {
+            return Err(AppError::AlreadyHandled(
+                "该申请已被其他管理员处理，请刷新后查看".into(),
+            ));
+        }
+        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
+            .await?;
+        let detail = if kind == ProposalKind::Roles {
+            format!("，角色改为：{}", roles_zh(&p.roles))
+        } else {
+            String::new()
+        };
+        let mut audit = self.audit_by(
+            actor,
+            ctx,
+            "account_change_confirmed",
+            ("user", user.id.to_string()),
+            format!(
+                "复核通过申请 {}：{}账号 {}{detail}",
+                p.id,
+                kind.name_zh(),
+                user.username
+            ),
+        );
+        audit.reason = reason;
+        tx.append_audit(&audit).await?;
+        tx.commit().await?;
+        Ok(half)
+    }
+
+    /// Rejects another administrator's proposal, with a reason; nothing changes.
+    pub async fn reject_account_proposal(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        actor.require(Permission::UserConfirm)?;
+        let reason = require_reason(reason)?;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let (p, user) = self.decidable(&mut tx, actor, proposal_id).await?;
+        if !tx
+            .decide_account_proposal(p.id, "rejected", actor.user_id, &reason, now)
+            .await?
+        {
+            return Err(AppError::AlreadyHandled(
+                "该申请已被其他管理员处理，请刷新后查看".into(),
+            ));
+        }
+        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
+            .await?;
+        let kind = ProposalKind::parse(&p.kind).map_or("", |k| k.name_zh());
+        let mut audit = self.audit_by(
+            actor,
+            ctx,
+            "account_change_rejected",
+            ("user", user.id.to_string()),
+            format!("驳回申请 {}：{kind}账号 {}", p.id, user.username),
         );
         audit.reason = reason;
         tx.append_audit(&audit).await?;
         tx.commit().await?;
         Ok(())
     }
+
+    /// A pending proposal the actor may decide: not their own, not on their own account.
+    async fn decidable(&self, tx: &mut Tx, actor: &Actor, proposal_id: i64) -> Result<(AccountProposalRow, UserRow)> {
+        let p = tx
+            .account_proposal(proposal_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("账号变更申请".into()))?;
+        if p.status != "pending" {
+            return Err(AppError::AlreadyHandled(
+                "该申请已处理（已复核通过或已驳回），不能再次处理".into(),
+            ));
+        }
+        if p.proposed_by == actor.user_id {
+            return Err(AppError::Forbidden(
+                "不能复核本人提出的申请，须由另一名安全管理员或系统管理员复核".into(),
+            ));
+        }
+        if p.user_id == actor.user_id {
+            return Err(AppError::Forbidden("不能复核针对本人账号的申请".into()));
+        }
+        let user = tx
+            .user(p.user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("账号".into()))?;
+        Ok((p, user))
+    }
+
+    /// Proposals on one account (newest first), or all pending ones (oldest first).
+    pub async fn account_proposals(&self, actor: &Actor, user_id: Option<i64>) -> Result<Vec<ProposalView>> {
+        actor.require(Permission::UserRead)?;
+        let mut tx = self.store.begin_read().await?;
+        let rows = tx.account_proposals(user_id, 200).await?;
+        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut name = async |tx: &mut Tx, id: Option<i64>| -> Result<String> {
+                let Some(id) = id else { return Ok(String::new()) };
+                if let Some(n) = names.get(&id) {
+                    return Ok(n.clone());
+                }
+                let n = tx.user(id).await?.map(|u| u.username).unwrap_or_default();
+                names.insert(id, n.clone());
+                Ok(n)
+            };
+            let username = name(&mut tx, Some(row.user_id)).await?;
+            let proposer = name(&mut tx, Some(row.proposed_by)).await?;
+            let decider = name(&mut tx, row.decided_by).await?;
+            out.push(ProposalView {
+                kind_zh: ProposalKind::parse(&row.kind).map_or("", |k| k.name_zh()),
+                roles_zh: roles_zh(&row.roles),
+                username,
+                proposer,
+                decider,
+                row,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Whether `roles` may be held by `user` in its organisation (admin and business roles never
+/// together; each role in its kind of organisation). An empty set (no role) is allowed.
+async fn check_roles_for(tx: &mut Tx, user: &UserRow, roles: &[Role]) -> Result<()> {
+    if roles.is_empty() {
+        return Ok(());
+    }
+    let org = tx
+        .org(user.org_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("机构".into()))?;
+    check_role_set(roles, OrgKind::parse(&org.kind).unwrap_or(OrgKind::Public))
+        .map_err(|e| AppError::invalid("roles", e.to_string()))
 }
 
 pub(crate) fn require_reason(reason: &str) -> Result<String> {
@@ -711,8 +1065,10 @@ pub(crate) fn require_reason(reason: &str) -> Result<String> {
 }
 
 impl App {
-    /// Creates the first administrator of a fresh installation from the command line
-    /// (there are no default accounts). Returns the one-time password to hand over.
+    /// Creates the first administrator of each kind on a fresh installation from the command
+    /// line (there are no default accounts). Returns the one-time password to hand over. Only
+    /// the first of each admin role: later administrators are created without roles and
+    /// granted one by a confirmed proposal (ADR 0009), so the shell is no side door.
     pub async fn bootstrap_admin(
         &self,
         username: &str,
@@ -737,6 +1093,22 @@ impl App {
         let hash = passwords::hash(&password).await?;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
+        let existing = tx
+            .users(&UserQuery {
+                role: Some(role.code().into()),
+                limit: 1,
+                ..Default::default()
+            })
+            .await?;
+        if existing.total > 0 {
+            return Err(AppError::invalid(
+                "role",
+                format!(
+                    "角色：已有{}账号；后续管理员须由系统管理员在系统中创建，并经安全管理员申请、另一名管理员复核授予角色",
+                    role.name_zh()
+                ),
+            ));
+        }
         const IT_CENTRE: &str = "信息中心";
         let org_id = match tx
             .orgs(&yincai_store::OrgQuery {

@@ -23,8 +23,11 @@ pub enum Permission {
     UserRead,
     /// Create accounts and disable them (system admin).
     UserManage,
-    /// Unlock accounts, reset passwords, change roles (security admin).
+    /// Propose an unlock, a password reset or a role change (security admin); it takes
+    /// effect only when another administrator confirms it (ADR 0009).
     UserSecurity,
+    /// Confirm or reject another administrator's proposal on an account (双人复核).
+    UserConfirm,
     /// Search and read the audit trail, verify the chain (audit admin).
     AuditRead,
     /// Start and act on workflow items (submit, review, decide, publish) within scope;
@@ -65,6 +68,7 @@ impl Permission {
             Permission::UserRead => "查看账号",
             Permission::UserManage => "管理账号",
             Permission::UserSecurity => "账号安全管理",
+            Permission::UserConfirm => "复核账号变更",
             Permission::AuditRead => "查阅审计日志",
             Permission::WorkflowAct => "办理审批事项",
             Permission::ProfileEdit => "填写本人登记表",
@@ -83,8 +87,9 @@ impl Permission {
 }
 
 /// The permission table. The three admin roles are separated: the system admin runs
-/// organisations and accounts, the security admin their security, the audit admin
-/// reads the trail; none of them approves or pays anything.
+/// organisations and accounts (without roles), the security admin proposes role changes,
+/// resets and unlocks, which a second administrator (security or system) confirms; the
+/// audit admin reads the trail; none of them approves or pays anything.
 pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
@@ -107,8 +112,8 @@ pub fn grants(role: Role) -> &'static [Permission] {
         Role::CityLeader => &[TaskRead, OrgRead, MeetingRead, TalentRead, FundRead],
         Role::Assessor => &[TaskRead, OrgRead, TalentRead],
         Role::Finance => &[TaskRead, OrgRead, TalentRead, FundRead, FundManage],
-        Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage],
-        Role::SecAdmin => &[TaskRead, UserRead, UserSecurity],
+        Role::SysAdmin => &[TaskRead, OrgRead, OrgManage, UserRead, UserManage, UserConfirm],
+        Role::SecAdmin => &[TaskRead, UserRead, UserSecurity, UserConfirm],
         Role::AuditAdmin => &[AuditRead],
     }
 }
@@ -200,6 +205,22 @@ mod tests {
         for role in Role::ALL {
             let is_audit = role == Role::AuditAdmin;
             assert_eq!(grants(role).contains(&Permission::AuditRead), is_audit, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_security_admin_proposes_and_only_admins_confirm() {
+        for role in Role::ALL {
+            assert_eq!(
+                grants(role).contains(&Permission::UserSecurity),
+                role == Role::SecAdmin,
+                "{role:?}"
+            );
+            assert_eq!(
+                grants(role).contains(&Permission::UserConfirm),
+                matches!(role, Role::SecAdmin | Role::SysAdmin),
+                "{role:?}"
+            );
         }
     }
 

@@ -7,7 +7,13 @@ use yincai_domain::ids::{CreditCode, credit_code_check_char, org_code_check_char
 use yincai_domain::{OrgKind, Role};
 use yincai_store::{NewAudit, NewOrg, NewUser, Tx};
 
-use crate::{App, RequestCtx, Result, passwords};
+use crate::accounts::{CreateUser, ProposalKind};
+use crate::{Actor, App, AppError, RequestCtx, Result, passwords};
+
+/// A staff account the system admin created without roles, with a pending proposal of the
+/// security admin to grant it the coordination role: a newcomer confirms it as `secadmin2`
+/// or `sysadmin` (not as `secadmin`, who proposed it).
+pub const DEMO_PENDING_ACCOUNT: (&str, &str) = ("qianjin", "钱进");
 
 /// The password of every demo account (listed in the README). Demo only.
 pub const DEMO_PASSWORD: &str = "Yincai@Demo2026";
@@ -15,7 +21,7 @@ pub const DEMO_PASSWORD: &str = "Yincai@Demo2026";
 const MARKER: &str = "demo_loaded";
 
 /// (username, display name, role, organisation name)
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 16] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 17] = [
     ("talent", "张明", Role::Talent, "社会公众"),
     ("unit", "李华", Role::Unit, "阿拉山口市口岸经济研究中心"),
     // A second unit under the same department, so the department has another's plan to review.
@@ -33,6 +39,8 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 16] = [
     ("service", "吴昊", Role::ServiceDept, "阿拉山口市教育局"),
     ("sysadmin", "郑伟", Role::SysAdmin, "阿拉山口市信息中心"),
     ("secadmin", "冯雪", Role::SecAdmin, "阿拉山口市信息中心"),
+    // A second security admin: a role change, reset or unlock takes two people (ADR 0009).
+    ("secadmin2", "韩梅", Role::SecAdmin, "阿拉山口市信息中心"),
     ("auditor", "蒋琳", Role::AuditAdmin, "阿拉山口市信息中心"),
 ];
 
@@ -193,6 +201,57 @@ impl App {
         tx.commit().await?;
         // The cases go through the use cases, each in its own transactions.
         self.load_demo_cases(&hash).await?;
+        self.load_demo_proposal(&hash, ctx).await?;
         Ok(true)
+    }
+
+    async fn demo_admin(&self, username: &str) -> Result<Actor> {
+        let mut tx = self.store.begin_read().await?;
+        let user = tx
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo account {username} missing")))?;
+        self.load_actor(&mut tx, &user, String::new()).await
+    }
+
+    /// 双人复核 in the demo: `sysadmin` creates 钱进 without roles, `secadmin` proposes the
+    /// coordination role; the proposal waits for a second administrator.
+    async fn load_demo_proposal(&self, hash: &str, ctx: &RequestCtx) -> Result<()> {
+        let sysadmin = self.demo_admin("sysadmin").await?;
+        let secadmin = self.demo_admin("secadmin").await?;
+        let mut tx = self.store.begin_read().await?;
+        let coord_office = tx
+            .org_by_name("阿拉山口市人才工作协调办公室")
+            .await?
+            .expect("demo organisation exists");
+        drop(tx);
+        let (username, display_name) = DEMO_PENDING_ACCOUNT;
+        let id = self
+            .create_user(
+                &sysadmin,
+                &CreateUser {
+                    username: username.into(),
+                    display_name: display_name.into(),
+                    org_id: coord_office.id,
+                    roles: Vec::new(),
+                },
+                ctx,
+            )
+            .await?;
+        // Demo only: the demo password instead of a two-person reset, so that the account
+        // can be tried once its role is confirmed.
+        let mut tx = self.store.begin_write().await?;
+        tx.set_password(id, hash, false, self.now()).await?;
+        tx.commit().await?;
+        self.propose_account_change(
+            &secadmin,
+            id,
+            ProposalKind::Roles,
+            &[Role::Coordination.code().to_string()],
+            "新调入人才工作协调办公室，负责报名审查（人社任〔2026〕12号）",
+            ctx,
+        )
+        .await?;
+        Ok(())
     }
 }

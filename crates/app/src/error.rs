@@ -24,16 +24,18 @@ pub enum AppError {
     /// Input that cannot be accepted; every field error says what to do.
     #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<FieldError>),
-    #[error("用户名或密码错误{}", remaining_hint(*.remaining))]
-    BadCredentials { remaining: Option<i64> },
+    /// The same words for an unknown user name and a wrong password: the answer must not
+    /// tell whether an account exists.
+    #[error("用户名或密码错误")]
+    BadCredentials,
     #[error("账号已锁定：连续 5 次密码错误，请于 {until} 后再试，或联系安全管理员解锁")]
     Locked { until: String },
     #[error("账号已停用，请联系系统管理员")]
     Disabled,
     #[error("请先登录")]
     Unauthenticated,
-    #[error("登录已超时（{minutes} 分钟无操作），请重新登录")]
-    SessionExpired { minutes: i64 },
+    #[error("{}", session_expired_message(*.minutes, *.absolute))]
+    SessionExpired { minutes: i64, absolute: bool },
     #[error("首次登录或密码已重置，请先修改密码")]
     PasswordChangeRequired,
     #[error("无权执行此操作：{0}")]
@@ -52,10 +54,11 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
-fn remaining_hint(remaining: Option<i64>) -> String {
-    match remaining {
-        Some(n) if n > 0 => format!("，再错 {n} 次账号将被锁定 30 分钟"),
-        _ => String::new(),
+fn session_expired_message(minutes: i64, absolute: bool) -> String {
+    if absolute {
+        format!("登录已满 {} 小时，为安全起见请重新登录", minutes / 60)
+    } else {
+        format!("登录已超时（{minutes} 分钟无操作），请重新登录")
     }
 }
 
@@ -64,7 +67,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid_input",
-            AppError::BadCredentials { .. } => "bad_credentials",
+            AppError::BadCredentials => "bad_credentials",
             AppError::Locked { .. } => "account_locked",
             AppError::Disabled => "account_disabled",
             AppError::Unauthenticated => "unauthenticated",

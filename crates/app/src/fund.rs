@@ -455,37 +455,11 @@ impl App {
 
     // ---- release approval ---------------------------------------------------------------
 
-    /// The leading group approves a release (批复文号): checks the due year's available
-    /// balance and posts a commitment, or refuses with the figures.
-    pub async fn approve_release(
-        &self,
-        actor: &Actor,
-        installment_id: i64,
-        resolution_number: &str,
-        ctx: &RequestCtx,
-    ) -> Result<InstallmentRow> {
-        actor.require(Permission::MeetingDecide)?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = async {
-                let mut tx = self.store.begin_write().await?;
-                let row = self
-                    .approve_release_in(&mut tx, actor, installment_id, resolution_number, ctx)
-                    .await?;
-                tx.commit().await?;
-                Ok(row)
-            }
-            .await;
-            match result {
-                Err(e) if attempt < ATTEMPTS && is_transient(&e) => retry_pause(attempt).await,
-                other => return other,
-            }
-        }
-    }
-
-    /// [`App::approve_release`] in the caller's transaction (e.g. a meeting's decision);
-    /// checks no permission: the caller has.
+    /// Approves a release (批复文号) in the caller's transaction: checks the due year's
+    /// available balance and posts a commitment, or refuses with the figures. The only
+    /// caller is the leading group's decision on a meeting's agenda item (`gate.rs`,
+    /// Art. 19: money only on a decision taken in a meeting); there is no approval outside
+    /// a meeting. Checks no permission: the caller has.
     pub async fn approve_release_in(
         &self,
         tx: &mut Tx,

@@ -2,8 +2,8 @@
 //! department, and the city's bodies. Managed by the system admin; read within scope.
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::OrgKind;
 use yincai_domain::ids::CreditCode;
+use yincai_domain::{OrgKind, Role};
 use yincai_store::{NewOrg, OrgQuery, OrgRow, Page, Tx};
 
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
@@ -146,6 +146,9 @@ impl App {
             return Err(AppError::Forbidden("“社会公众”由系统维护，不能修改".into()));
         }
         let org = self.validate_org(&mut tx, input, Some(id)).await?;
+        if org.kind != before.kind {
+            self.check_members_fit_kind(&mut tx, id, &org.kind).await?;
+        }
         let version = input.version.unwrap_or(before.version);
         tx.update_org(id, version, &org, self.now())
             .await
@@ -154,6 +157,43 @@ impl App {
         tx.append_audit(&self.audit_by(actor, ctx, "org_updated", ("organisation", id.to_string()), summary))
             .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// A new kind must fit every account of the organisation: the system admin cannot turn
+    /// 信息中心 into a leading group to give its accounts business roles (ADR 0009).
+    async fn check_members_fit_kind(&self, tx: &mut Tx, org_id: i64, kind: &str) -> Result<()> {
+        let kind = OrgKind::parse(kind).unwrap_or(OrgKind::Public);
+        let members = tx
+            .users(&yincai_store::UserQuery {
+                org_id: Some(org_id),
+                limit: 100_000,
+                ..Default::default()
+            })
+            .await?
+            .rows;
+        for user in members {
+            let roles: Vec<Role> = tx
+                .user_roles(user.id)
+                .await?
+                .iter()
+                .filter_map(|c| Role::parse(c))
+                .collect();
+            if roles.is_empty() {
+                continue;
+            }
+            if let Err(e) = yincai_domain::roles::check_role_set(&roles, kind) {
+                return Err(AppError::invalid(
+                    "kind",
+                    format!(
+                        "类型：本机构的账号 {} 不能随机构改为“{}”（{}）；请先经双人复核调整该账号的角色",
+                        user.username,
+                        kind.name_zh(),
+                        e.to_string().trim_start_matches("角色：")
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 

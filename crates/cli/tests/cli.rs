@@ -22,7 +22,13 @@ async fn audit_verify_names_the_record_altered_in_the_database() {
     let dir = TempDir::new("yincai-cli");
     let out = yincai(&dir.0, &["migrate"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for name in ["admin1", "admin2", "admin3"] {
+    // One of each separated admin role; a second of a role is refused (ADR 0009: later
+    // administrators get their role by a confirmed proposal, not from the shell).
+    for (name, role) in [
+        ("admin1", "sys_admin"),
+        ("admin2", "sec_admin"),
+        ("admin3", "audit_admin"),
+    ] {
         let out = yincai(
             &dir.0,
             &[
@@ -33,7 +39,7 @@ async fn audit_verify_names_the_record_altered_in_the_database() {
                 "--display-name",
                 "管理员",
                 "--role",
-                "sys_admin",
+                role,
             ],
         );
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -43,6 +49,25 @@ async fn audit_verify_names_the_record_altered_in_the_database() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let out = yincai(
+        &dir.0,
+        &[
+            "user",
+            "create-admin",
+            "--username",
+            "admin4",
+            "--display-name",
+            "管理员",
+            "--role",
+            "sys_admin",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("已有系统管理员账号"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = yincai(&dir.0, &["audit", "verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("(intact): 3 records"));

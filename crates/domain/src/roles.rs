@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 /// A role a user account holds. An account may hold several, except that the three
-/// separated admin roles exclude each other (等保 three-role separation).
+/// separated admin roles exclude each other (等保 three-role separation) and no account
+/// holds an admin role together with a business role (ADR 0009).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -116,7 +117,8 @@ impl Role {
             Role::Finance => kind == FinanceBureau,
             Role::CityLeader => kind == CityLeadership,
             Role::ServiceDept => kind == ServiceDept,
-            Role::SysAdmin | Role::SecAdmin | Role::AuditAdmin => kind == CoordinationOffice || kind == ItCentre,
+            // Administrators sit in the IT centre only, never beside the business staff.
+            Role::SysAdmin | Role::SecAdmin | Role::AuditAdmin => kind == ItCentre,
         }
     }
 }
@@ -126,6 +128,8 @@ impl Role {
 pub enum RoleSetError {
     #[error("角色：系统管理员、安全管理员、审计管理员三者互斥，一个账号只能担任其中一个，请移除多余的管理员角色")]
     SeparatedAdmins,
+    #[error("角色：管理员角色不能与业务角色同属一个账号（三员分立），请分别使用不同账号")]
+    AdminWithBusiness,
     #[error("角色：至少选择一个角色")]
     Empty,
     #[error("角色：{role}不能属于{org}，请选择其他机构或角色")]
@@ -139,6 +143,9 @@ pub fn check_role_set(roles: &[Role], kind: OrgKind) -> Result<(), RoleSetError>
     }
     if roles.iter().filter(|r| r.is_separated_admin()).count() > 1 {
         return Err(RoleSetError::SeparatedAdmins);
+    }
+    if roles.iter().any(|r| r.is_separated_admin()) && roles.iter().any(|r| !r.is_separated_admin()) {
+        return Err(RoleSetError::AdminWithBusiness);
     }
     if let Some(r) = roles.iter().find(|r| !r.allowed_in(kind)) {
         return Err(RoleSetError::WrongOrganisation {
@@ -270,6 +277,25 @@ mod tests {
         ] {
             assert_eq!(check_role_set(&[a, b], it), Err(RoleSetError::SeparatedAdmins));
         }
+    }
+
+    #[test]
+    fn no_account_is_both_administrator_and_business_role() {
+        for admin in [Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin] {
+            for business in Role::ALL.into_iter().filter(|r| !r.is_separated_admin()) {
+                for kind in OrgKind::ALL {
+                    assert!(
+                        check_role_set(&[business, admin], kind).is_err(),
+                        "{business:?}+{admin:?} in {kind:?}"
+                    );
+                }
+                assert_eq!(
+                    check_role_set(&[business, admin], OrgKind::ItCentre),
+                    Err(RoleSetError::AdminWithBusiness)
+                );
+            }
+        }
+        assert!(!Role::SecAdmin.allowed_in(OrgKind::CoordinationOffice));
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub use talents::{
     TalentRow,
 };
 pub use tasks::{NewTask, TaskRow};
-pub use users::{NewUser, UserQuery, UserRow};
+pub use users::{AccountProposalRow, NewAccountProposal, NewUser, UserQuery, UserRow};
 pub use workflow::{NewWorkflowEvent, NewWorkflowItem, WorkflowEventRow, WorkflowItemRow};
 
 /// Runs `$body` with `$c` bound to the transaction's connection, once per backend.

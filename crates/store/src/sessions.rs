@@ -51,3 +51,13 @@ impl Tx {
             .bind(user_id).execute(&mut *c).await?.rows_affected()))
     }
 }
+
+impl Tx {
+    /// Ends every session of a user but one (a password change keeps the session it was made in).
+    pub async fn delete_other_sessions(&mut self, user_id: i64, keep_digest: &str) -> Result<u64> {
+        Ok(
+            on_tx!(self, c => sqlx::query("delete from sessions where user_id = $1 and token_digest <> $2")
+            .bind(user_id).bind(keep_digest).execute(&mut *c).await?.rows_affected()),
+        )
+    }
+}

@@ -10,7 +10,7 @@ use yincai_app::{AppError, FieldError};
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::BadCredentials { .. } | AppError::Unauthenticated | AppError::SessionExpired { .. } => {
+        AppError::BadCredentials | AppError::Unauthenticated | AppError::SessionExpired { .. } => {
             StatusCode::UNAUTHORIZED
         }
         AppError::Locked { .. } => StatusCode::LOCKED,

@@ -97,28 +97,42 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(b["errors"][0]["field"], "amount", "{label}: {b}");
 
-        // Approval by the leading group, against the 2031 budget (¥2,500: two of three).
+        // Approval by the leading group, against the 2031 budget (¥2,500: two of three). There
+        // is no approval route (F2): money moves only on a meeting's decision, which approves
+        // inside its own transaction, as here.
         let ids = installments(&app, "王芳", 3).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                &format!("/api/fund/installments/{}/approve", ids[0]),
+                Some(&leader),
+                Some(json!({"resolution_number": "阿人才领〔2031〕5号"})),
+            )
+            .await;
+        assert!(
+            matches!(s, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED),
+            "{label}: no approval outside a meeting: {s}"
+        );
+        let leader_actor = app.app.authenticate(&leader).await.unwrap();
         for (n, id) in ids.iter().enumerate() {
-            let (s, b) = app
-                .call(
-                    Method::POST,
-                    &format!("/api/fund/installments/{id}/approve"),
-                    Some(&leader),
-                    Some(json!({"resolution_number": "阿人才领〔2031〕5号"})),
-                )
-                .await;
+            let result = async {
+                let mut tx = app.app.store.begin_write().await?;
+                let row = app
+                    .app
+                    .approve_release_in(&mut tx, &leader_actor, *id, "阿人才领〔2031〕5号", &Default::default())
+                    .await?;
+                tx.commit().await?;
+                Ok::<_, yincai_app::AppError>(row)
+            }
+            .await;
             if n < 2 {
-                assert_eq!(s, StatusCode::OK, "{label}: {b}");
-                assert_eq!(b["status"], "approved");
+                assert_eq!(result.unwrap().status, "approved", "{label}");
             } else {
-                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {b}");
+                let e = result.unwrap_err();
                 assert!(
-                    b["message"]
-                        .as_str()
-                        .unwrap()
+                    e.to_string()
                         .contains("2031 年度专项资金可用余额 ¥500.00，不足以支付 ¥1,000.00"),
-                    "{label}: {b}"
+                    "{label}: {e}"
                 );
             }
         }

@@ -48,12 +48,9 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
             let (status, body) = app.login_with("coord", "wrong-password").await.unwrap_err();
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{}: attempt {attempt}", app.label);
             assert_eq!(body["code"], "bad_credentials");
-            assert!(
-                body["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains(&format!("再错 {} 次", 5 - attempt)),
-                "{body}"
+            assert_eq!(
+                body["message"], "用户名或密码错误",
+                "no count of attempts left: it would tell that the account exists"
             );
         }
         let (status, body) = app.login_with("coord", "wrong-password").await.unwrap_err();
@@ -72,7 +69,8 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
         );
         assert!(body["message"].as_str().unwrap().contains("账号已锁定"), "{body}");
 
-        // The security admin sees the lock as a task and unlocks with a reason.
+        // The security admin sees the lock as a task and proposes the unlock with a reason;
+        // a second administrator confirms it (双人复核).
         let sec = app.login("secadmin").await;
         let (_, tasks) = app.get("/api/tasks", &sec).await;
         assert!(
@@ -93,7 +91,7 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
             (status, body["errors"][0]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
         );
-        let (status, _) = app
+        let (status, proposal) = app
             .call(
                 Method::POST,
                 &format!("/api/users/{coord_id}/unlock"),
@@ -101,12 +99,31 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
                 Some(json!({"reason": "本人电话核实"})),
             )
             .await;
-        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(status, StatusCode::ACCEPTED, "{proposal}");
+        assert_eq!(
+            app.login_with("coord", DEMO_PASSWORD).await.unwrap_err().0,
+            StatusCode::LOCKED,
+            "a proposal alone unlocks nothing"
+        );
+        let sys = app.login("sysadmin").await;
+        let (status, _) = app
+            .call(
+                Method::POST,
+                &format!("/api/account-proposals/{}/confirm", proposal["proposal_id"]),
+                Some(&sys),
+                Some(json!({"reason": "已核实"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
         app.login("coord").await;
         let (_, tasks) = app.get("/api/tasks", &sec).await;
         assert!(
-            tasks.as_array().unwrap().is_empty(),
-            "the task closes on unlock: {tasks}"
+            !tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["kind"] == "account_locked" || t["link"] == format!("/admin/users/{coord_id}")),
+            "the tasks close on unlock: {tasks}"
         );
         app.stop().await;
     }
@@ -278,6 +295,7 @@ async fn every_state_change_writes_exactly_one_audit_record() {
 async fn bad_input_names_the_field_and_writes_nothing() {
     for app in TestApp::on_every_backend().await {
         let admin = app.login("sysadmin").await;
+        let sec = app.login("secadmin").await;
         let before = app.audit_count().await;
         let unit_kind = |code: &str| json!({"name": "新单位", "kind": "city_unit", "credit_code": code});
         for (code, hint) in [
@@ -308,13 +326,19 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             (StatusCode::UNPROCESSABLE_ENTITY, Some("roles")),
             "{body}"
         );
-        assert!(body["errors"][0]["message"].as_str().unwrap().contains("wizard"));
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("不能授予任何角色"),
+            "{body}"
+        );
         let (status, body) = app
             .call(
                 Method::POST,
                 "/api/users",
                 Some(&admin),
-                Some(new_user("unit", json!(["unit"]))),
+                Some(new_user("unit", json!([]))),
             )
             .await;
         assert_eq!(
@@ -322,9 +346,14 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             (StatusCode::CONFLICT, Some("username")),
             "{body}"
         );
-        let it = app.org_id("阿拉山口市信息中心").await;
+        let sec2 = app.user_id("secadmin2").await;
         let (status, body) = app
-            .call(Method::POST, "/api/users", Some(&admin), Some(json!({"username": "twohats", "display_name": "双", "org_id": it, "roles": ["sys_admin", "audit_admin"]})))
+            .call(
+                Method::PUT,
+                &format!("/api/users/{sec2}/roles"),
+                Some(&sec),
+                Some(json!({"roles": ["sec_admin", "audit_admin"], "reason": "兼任"})),
+            )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
@@ -398,18 +427,63 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 async fn a_created_account_must_change_its_password_first() {
     for app in TestApp::on_every_backend().await {
         let admin = app.login("sysadmin").await;
+        let sec = app.login("secadmin").await;
         let unit = app.org_id("阿拉山口市检验检测中心").await;
         let (status, created) = app
             .call(
                 Method::POST,
                 "/api/users",
                 Some(&admin),
-                Some(json!({"username": "qianqi", "display_name": "钱七", "org_id": unit, "roles": ["unit"]})),
+                Some(json!({"username": "qianqi", "display_name": "钱七", "org_id": unit})),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
-        let otp = created["one_time_password"].as_str().unwrap().to_string();
+        assert!(created.get("one_time_password").is_none(), "{created}");
+        let id = created["id"].as_i64().unwrap();
+        // The role and the first password: proposed by the security admin, confirmed by the
+        // system admin; each knows one half of the password.
+        let (status, roles) = app
+            .call(
+                Method::PUT,
+                &format!("/api/users/{id}/roles"),
+                Some(&sec),
+                Some(json!({"roles": ["unit"], "reason": "新入职"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{roles}");
+        let (status, reset) = app
+            .call(
+                Method::POST,
+                &format!("/api/users/{id}/reset-password"),
+                Some(&sec),
+                Some(json!({"reason": "发放初始密码"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{reset}");
+        let first = reset["password_part"].as_str().unwrap().to_string();
+        let mut second = String::new();
+        for p in [&roles, &reset] {
+            let (status, confirmed) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/account-proposals/{}/confirm", p["proposal_id"]),
+                    Some(&admin),
+                    Some(json!({})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{confirmed}");
+            if let Some(part) = confirmed["password_part"].as_str() {
+                second = part.to_string();
+            }
+        }
+        assert_eq!((first.len(), second.len()), (8, 8));
+        assert!(
+            app.login_with("qianqi", &first).await.is_err(),
+            "half a password is none"
+        );
+        let otp = format!("{first}{second}");
         let token = app.login_with("qianqi", &otp).await.unwrap();
+        assert_eq!(app.get("/api/me", &token).await.1["roles"], json!(["unit"]));
         let (_, me) = app.get("/api/me", &token).await;
         assert_eq!(me["must_change_password"], true);
         let (status, body) = app.get("/api/tasks", &token).await;
@@ -676,11 +750,46 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let otp = html
-        .split("id=\"one-time-password\">")
+    let part = |html: &str| {
+        html.split("id=\"password-part\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("a half of the one-time password is shown once")
+            .to_string()
+    };
+    let first = part(&html);
+    // The proposer cannot confirm: the page says why, in Chinese.
+    let sec2 = app.browser("secadmin2").await;
+    let (_, page) = sec2.get(&format!("/admin/users/{talent}")).await;
+    let confirm = page
+        .split("action=\"/admin/proposals/")
         .nth(1)
-        .and_then(|s| s.split('<').next())
-        .expect("the one-time password is shown once");
+        .and_then(|s| s.split('"').next())
+        .expect("the second security admin sees the confirm form")
+        .to_string();
+    assert!(confirm.ends_with("/confirm"), "{confirm}");
+    let (_, own) = sec.get(&format!("/admin/users/{talent}")).await;
+    assert!(
+        !own.contains(&format!("/admin/proposals/{confirm}")) && own.contains("本人提出，须由另一名管理员复核"),
+        "the proposer is offered no confirm button"
+    );
+    let (status, html) = sec
+        .post_form(
+            &format!("/admin/proposals/{confirm}"),
+            &[("_csrf", &sec.csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("不能复核本人提出的申请"), "{html}");
+    let (status, html) = sec2
+        .post_form(
+            &format!("/admin/proposals/{confirm}"),
+            &[("_csrf", &sec2.csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let otp = format!("{first}{}", part(&html));
+    let otp = otp.as_str();
     let token = app
         .login_with("talent", otp)
         .await

@@ -1,6 +1,7 @@
 //! The crate's integration tests, linked into one binary (one link instead of one per file).
 //! Every file beside this one is a module here (the CLI suite's `every_test_file_is_declared` checks).
 
+mod accounts;
 mod applications;
 mod attachments;
 mod audit_trail;

@@ -7,7 +7,9 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yincai_app::accounts::{AccountAction, CreateUser, Registration, SessionKind, UserView};
+use yincai_app::accounts::{
+    AccountAction, CreateUser, LoginInfo, ProposalKind, ProposalView, Registration, SessionKind, UserView,
+};
 use yincai_app::{Actor, Role};
 use yincai_store::UserQuery;
 
@@ -31,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/roles", put(set_roles))
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
+        .route("/account-proposals", get(list_proposals))
+        .route("/account-proposals/{id}/confirm", post(confirm_proposal))
+        .route("/account-proposals/{id}/reject", post(reject_proposal))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,10 +55,16 @@ pub struct Me {
     /// Role codes, e.g. `coordination`.
     pub roles: Vec<String>,
     pub must_change_password: bool,
+    /// When the password was last changed or reset (epoch milliseconds); null if never.
+    pub password_changed_at: Option<i64>,
+    /// The last successful login before the current one (epoch milliseconds); null if none.
+    pub previous_login_at: Option<i64>,
+    /// The two facts above in words, e.g. `上次登录：2026-12-01 09:30；密码最近一次修改或重置：…`.
+    pub login_notice: String,
 }
 
-impl From<&Actor> for Me {
-    fn from(a: &Actor) -> Me {
+impl Me {
+    fn new(a: &Actor, info: LoginInfo) -> Me {
         Me {
             id: a.user_id,
             username: a.username.clone(),
@@ -62,6 +73,9 @@ impl From<&Actor> for Me {
             org_name: a.org_name.clone(),
             roles: a.role_codes().into_iter().map(String::from).collect(),
             must_change_password: a.must_change_password,
+            password_changed_at: info.password_changed_at,
+            previous_login_at: info.previous_login_at,
+            login_notice: info.notice_zh(),
         }
     }
 }
@@ -73,7 +87,9 @@ pub struct LoginResponse {
     pub user: Me,
 }
 
-/// Log in; five wrong passwords in a row lock the account for 30 minutes.
+/// Log in; five wrong passwords in a row lock the account for 30 minutes (new logins only:
+/// the account's live sessions stay). An unknown user name and a wrong password get the same
+/// answer. A session ends after 15 idle minutes (applicants 30) and 12 hours after login.
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误", body = ErrorBody), (status = 423, description = "账号已锁定", body = ErrorBody)))]
 pub async fn login(
@@ -85,9 +101,10 @@ pub async fn login(
         .app
         .login(&req.username, &req.password, SessionKind::Api, &ctx)
         .await?;
+    let info = state.app.login_info(&outcome.actor).await?;
     Ok(Json(LoginResponse {
         token: outcome.token,
-        user: Me::from(&outcome.actor),
+        user: Me::new(&outcome.actor, info),
     }))
 }
 
@@ -130,8 +147,9 @@ pub async fn register(
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(user: ApiUser) -> Json<Me> {
-    Json(Me::from(&user.actor))
+pub async fn me(State(state): State<AppState>, user: ApiUser) -> Result<Json<Me>, ApiError> {
+    let info = state.app.login_info(&user.actor).await?;
+    Ok(Json(Me::new(&user.actor, info)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -141,7 +159,8 @@ pub struct PasswordChange {
     pub new_password_confirm: String,
 }
 
-/// Change one's own password (required after the first login).
+/// Change one's own password (required after the first login). The account's other
+/// sessions end; this one stays.
 #[utoipa::path(post, path = "/api/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordChange,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn change_password(
@@ -154,6 +173,7 @@ pub async fn change_password(
         .app
         .change_password(
             &user.actor,
+            &user.token,
             &req.current_password,
             &req.new_password,
             &req.new_password_confirm,
@@ -225,6 +245,8 @@ pub struct UserFilter {
     pub q: Option<String>,
     pub org_id: Option<i64>,
     pub role: Option<String>,
+    /// `true`: only accounts locked now (after repeated wrong passwords).
+    pub locked: Option<bool>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
 }
@@ -248,6 +270,7 @@ pub async fn list_users(
                 text: f.q,
                 org_id: f.org_id,
                 role: f.role,
+                locked_at: f.locked.filter(|l| *l).map(|_| state.app.now()),
                 offset: w.offset(),
                 limit: w.limit(),
             },
@@ -266,40 +289,30 @@ pub struct CreateUserRequest {
     pub username: String,
     pub display_name: String,
     pub org_id: i64,
-    /// Role codes (see `/api/roles`); at most one of sys_admin, sec_admin, audit_admin.
+    /// Must be empty or absent: an account is created without roles; roles come by a
+    /// confirmed proposal (`PUT /api/users/{id}/roles`, then `/api/account-proposals/{id}/confirm`).
+    #[serde(default)]
     pub roles: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OneTimePassword {
-    pub id: i64,
-    /// Shown once; the account must change it at first login.
-    pub one_time_password: String,
-}
-
-/// Create a staff account (system admin).
+/// Create a staff account (system admin): no role and no usable password. Its roles and
+/// first password come by proposals of the security admin confirmed by another administrator.
 #[utoipa::path(post, path = "/api/users", tag = "accounts", security(("bearer" = [])), request_body = CreateUserRequest,
-    responses((status = 201, body = OneTimePassword), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: ApiUser,
     ApiJson(req): ApiJson<CreateUserRequest>,
-) -> Result<(StatusCode, Json<OneTimePassword>), ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let input = CreateUser {
         username: req.username,
         display_name: req.display_name,
         org_id: req.org_id,
         roles: req.roles,
     };
-    let (id, password) = state.app.create_user(&user.actor, &input, &ctx).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(OneTimePassword {
-            id,
-            one_time_password: password,
-        }),
-    ))
+    let id = state.app.create_user(&user.actor, &input, &ctx).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "accounts", security(("bearer" = [])),
@@ -318,63 +331,196 @@ pub struct Reason {
     pub reason: String,
 }
 
-/// Unlock a locked account (security admin).
+/// A proposal just made: it takes effect when another administrator confirms it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalCreated {
+    pub proposal_id: i64,
+    /// For a password reset: the first half of the one-time password, shown once to the
+    /// proposer. The confirmer receives the second half; the user types both together.
+    pub password_part: Option<String>,
+}
+
+async fn propose(
+    state: &AppState,
+    user: &ApiUser,
+    ctx: &yincai_app::RequestCtx,
+    id: i64,
+    kind: ProposalKind,
+    roles: &[String],
+    reason: &str,
+) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
+    let (proposal_id, password_part) = state
+        .app
+        .propose_account_change(&user.actor, id, kind, roles, reason, ctx)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ProposalCreated {
+            proposal_id,
+            password_part,
+        }),
+    ))
+}
+
+/// Propose unlocking a locked account (security admin); another administrator confirms.
 #[utoipa::path(post, path = "/api/users/{id}/unlock", tag = "accounts", security(("bearer" = [])), request_body = Reason,
-    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn unlock_user(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: ApiUser,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
-) -> Result<StatusCode, ApiError> {
-    state
-        .app
-        .account_action(&user.actor, id, AccountAction::Unlock, &r.reason, &ctx)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
+    propose(&state, &user, &ctx, id, ProposalKind::Unlock, &[], &r.reason).await
 }
 
-/// Reset a password to a one-time password (security admin).
+/// Propose a password reset (security admin), also the first password of a new account. The
+/// answer carries the first half of the one-time password; the confirming administrator
+/// receives the second; nobody alone knows the whole password.
 #[utoipa::path(post, path = "/api/users/{id}/reset-password", tag = "accounts", security(("bearer" = [])), request_body = Reason,
-    responses((status = 200, body = OneTimePassword), (status = 403, body = ErrorBody)))]
+    responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reset_password(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: ApiUser,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
-) -> Result<Json<OneTimePassword>, ApiError> {
-    let password = state
-        .app
-        .account_action(&user.actor, id, AccountAction::ResetPassword, &r.reason, &ctx)
-        .await?
-        .unwrap_or_default();
-    Ok(Json(OneTimePassword {
-        id,
-        one_time_password: password,
-    }))
+) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
+    propose(&state, &user, &ctx, id, ProposalKind::ResetPassword, &[], &r.reason).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RolesRequest {
+    /// The whole new role set (may be empty: no role). Never an administrator role together
+    /// with a business role.
     pub roles: Vec<String>,
     pub reason: String,
 }
 
-/// Replace an account's roles (security admin).
+/// Propose replacing an account's roles (security admin); another administrator confirms.
 #[utoipa::path(put, path = "/api/users/{id}/roles", tag = "accounts", security(("bearer" = [])), request_body = RolesRequest,
-    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn set_roles(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: ApiUser,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<RolesRequest>,
+) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
+    propose(&state, &user, &ctx, id, ProposalKind::Roles, &r.roles, &r.reason).await
+}
+
+/// A proposed change to an account (双人复核).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Proposal {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    /// `roles`, `reset_password` or `unlock`.
+    pub kind: String,
+    /// For `roles`: the proposed role codes.
+    pub roles: Vec<String>,
+    pub reason: String,
+    pub proposed_by: String,
+    /// Epoch milliseconds.
+    pub proposed_at: i64,
+    /// `pending`, `confirmed` or `rejected`.
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_reason: String,
+}
+
+impl From<ProposalView> for Proposal {
+    fn from(v: ProposalView) -> Proposal {
+        Proposal {
+            id: v.row.id,
+            user_id: v.row.user_id,
+            username: v.username,
+            kind: v.row.kind,
+            roles: v
+                .row
+                .roles
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(String::from)
+                .collect(),
+            reason: v.row.reason,
+            proposed_by: v.proposer,
+            proposed_at: v.row.proposed_at,
+            status: v.row.status,
+            decided_by: Some(v.decider).filter(|d| !d.is_empty()),
+            decided_at: v.row.decided_at,
+            decision_reason: v.row.decision_reason,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ProposalFilter {
+    /// One account's proposals (all states, newest first); without it every pending one.
+    pub user_id: Option<i64>,
+}
+
+/// Proposals on accounts: one account's, or all pending (administrators).
+#[utoipa::path(get, path = "/api/account-proposals", tag = "accounts", security(("bearer" = [])), params(ProposalFilter),
+    responses((status = 200, body = Vec<Proposal>), (status = 403, body = ErrorBody)))]
+pub async fn list_proposals(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(f): Query<ProposalFilter>,
+) -> Result<Json<Vec<Proposal>>, ApiError> {
+    let rows = state.app.account_proposals(&user.actor, f.user_id).await?;
+    Ok(Json(rows.into_iter().map(Proposal::from).collect()))
+}
+
+/// The confirmation of a proposal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Confirmed {
+    /// For a password reset: the second half of the one-time password, shown once to the
+    /// confirmer. The user types the proposer's half followed by this one.
+    pub password_part: Option<String>,
+}
+
+/// An optional comment on a confirmation; recorded in the audit trail.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct Comment {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Confirm another administrator's proposal (security or system admin, never the proposer
+/// nor the account itself): the change takes effect.
+#[utoipa::path(post, path = "/api/account-proposals/{id}/confirm", tag = "accounts", security(("bearer" = [])), request_body = Comment,
+    responses((status = 200, body = Confirmed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn confirm_proposal(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(c): ApiJson<Comment>,
+) -> Result<Json<Confirmed>, ApiError> {
+    let password_part = state
+        .app
+        .confirm_account_proposal(&user.actor, id, &c.reason, &ctx)
+        .await?;
+    Ok(Json(Confirmed { password_part }))
+}
+
+/// Reject another administrator's proposal, with a reason; nothing changes.
+#[utoipa::path(post, path = "/api/account-proposals/{id}/reject", tag = "accounts", security(("bearer" = [])), request_body = Reason,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reject_proposal(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<Reason>,
 ) -> Result<StatusCode, ApiError> {
     state
         .app
-        .set_user_roles(&user.actor, id, &r.roles, &r.reason, &ctx)
+        .reject_account_proposal(&user.actor, id, &r.reason, &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

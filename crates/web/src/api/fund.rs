@@ -21,7 +21,6 @@ pub fn routes() -> Router<AppState> {
         .route("/fund", get(get_fund))
         .route("/fund/budgets", post(put_budget))
         .route("/fund/installments/{id}", get(get_installment))
-        .route("/fund/installments/{id}/approve", post(approve_release))
         .route("/fund/installments/{id}/pay", post(pay_installment))
         .route("/fund/batches", get(list_batches).post(create_batch))
         .route("/fund/batches/{id}", get(get_batch))
@@ -205,12 +204,6 @@ pub struct BudgetBody {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ApproveBody {
-    /// 批复文号 of the leading group's meeting.
-    pub resolution_number: String,
-}
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PayBody {
     /// The batch the installment is paid in, if any.
@@ -390,26 +383,6 @@ pub async fn get_installment(
     Path(id): Path<i64>,
 ) -> Result<Json<Installment>, ApiError> {
     Ok(Json(state.app.installment(&user.actor, id).await?.into()))
-}
-
-/// The leading group approves a release with its resolution number: the due year's
-/// available balance is checked and a commitment posted, or 422 with the figures.
-#[utoipa::path(post, path = "/api/fund/installments/{id}/approve", tag = "fund", security(("bearer" = [])), request_body = ApproveBody,
-    responses((status = 200, body = Installment), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn approve_release(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ApproveBody>,
-) -> Result<Json<Installment>, ApiError> {
-    Ok(Json(
-        state
-            .app
-            .approve_release(&user.actor, id, &body.resolution_number, &ctx)
-            .await?
-            .into(),
-    ))
 }
 
 /// Pays a certified release (finance). Send an `Idempotency-Key` header: the same key with

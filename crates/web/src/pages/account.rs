@@ -1,16 +1,17 @@
-//! One's own account: changing the password (forced at first login).
+//! One's own account: changing the password (forced at first login). The change ends the
+//! account's other sessions and keeps this one.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use yincai_app::FieldError;
 
 use super::{field_error, render, render_with};
 use crate::AppState;
-use crate::auth::{Ctx, Form, PageUser, clear_session_cookie};
+use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 
 pub fn routes() -> Router<AppState> {
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
 struct PasswordPage {
     layout: Layout,
     forced: bool,
+    /// Just changed: say so, and that the other sessions ended.
+    changed: bool,
     errors: Vec<FieldError>,
 }
 
@@ -31,9 +34,15 @@ impl PasswordPage {
     }
 }
 
-async fn password_page(user: PageUser) -> Response {
+#[derive(Debug, Default, serde::Deserialize)]
+struct PasswordQuery {
+    ok: Option<String>,
+}
+
+async fn password_page(user: PageUser, Query(q): Query<PasswordQuery>) -> Response {
     render(&PasswordPage {
         forced: user.actor.must_change_password,
+        changed: q.ok.is_some(),
         layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
         errors: vec![],
     })
@@ -63,6 +72,7 @@ async fn change_password(
         .app
         .change_password(
             &user.actor,
+            &user.token,
             &f.current_password,
             &f.new_password,
             &f.new_password_confirm,
@@ -70,19 +80,13 @@ async fn change_password(
         )
         .await
     {
-        Ok(()) => {
-            // Every session of the account ends; log in again with the new password.
-            let _ = state.app.logout(&user.actor, &user.token, &ctx).await;
-            let mut response = Redirect::to("/login?m=password_changed").into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, clear_session_cookie());
-            response
-        }
+        // The account's other sessions ended; this one goes on.
+        Ok(()) => Redirect::to("/account/password?ok=changed").into_response(),
         Err(e) if !e.field_errors().is_empty() => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordPage {
                 forced: user.actor.must_change_password,
+                changed: false,
                 layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
                 errors: e.field_errors(),
             },

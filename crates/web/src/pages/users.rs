@@ -1,4 +1,5 @@
-//! Accounts: list, create (system admin), unlock / reset / roles (security admin),
+//! Accounts: list, create without roles (system admin), proposals to unlock / reset / change
+//! roles (security admin) confirmed or rejected by another administrator (双人复核, ADR 0009),
 //! disable and enable (system admin). Every action with a reason is audited.
 
 use askama::Template;
@@ -6,7 +7,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use yincai_app::accounts::{AccountAction, CreateUser, UserView};
+use yincai_app::accounts::{AccountAction, CreateUser, ProposalKind, ProposalView, UserView};
 use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", get(show))
         .route("/admin/users/{id}/roles", post(set_roles))
         .route("/admin/users/{id}/{action}", post(account_action))
+        .route("/admin/proposals/{pid}/{decision}", post(decide))
 }
 
 struct RoleOption {
@@ -72,6 +74,8 @@ fn status_of(u: &UserView) -> &'static str {
 struct ListQuery {
     q: Option<String>,
     role: Option<String>,
+    /// `locked`: only accounts locked now.
+    status: Option<String>,
     #[serde(flatten)]
     paging: Paging,
 }
@@ -86,6 +90,11 @@ struct ListPage {
     q: String,
     pager: Pager,
     can_create: bool,
+    locked_only: bool,
+    /// Accounts locked now (the security admin's attention).
+    locked_count: i64,
+    /// Every pending proposal (双人复核).
+    pending: Vec<ProposalView>,
 }
 
 async fn list(
@@ -95,6 +104,9 @@ async fn list(
 ) -> Result<Response, PageError> {
     let q = query.q.unwrap_or_default();
     let role = query.role.unwrap_or_default();
+    let status = query.status.unwrap_or_default();
+    let locked_only = status == "locked";
+    let now = state.app.now();
     let page = state
         .app
         .users(
@@ -102,13 +114,31 @@ async fn list(
             &UserQuery {
                 text: Some(q.clone()),
                 role: Some(role.clone()).filter(|r| !r.is_empty()),
+                locked_at: locked_only.then_some(now),
                 offset: query.paging.offset(),
                 limit: query.paging.limit(),
                 ..Default::default()
             },
         )
         .await?;
-    let pager = Pager::new(page.total, &query.paging, &[("q", &q), ("role", &role)]);
+    let locked_count = state
+        .app
+        .users(
+            &user.actor,
+            &UserQuery {
+                locked_at: Some(now),
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await?
+        .total;
+    let pending = state.app.account_proposals(&user.actor, None).await?;
+    let pager = Pager::new(
+        page.total,
+        &query.paging,
+        &[("q", &q), ("role", &role), ("status", &status)],
+    );
     let rows = page
         .rows
         .iter()
@@ -128,6 +158,9 @@ async fn list(
         role,
         q,
         pager,
+        locked_only,
+        locked_count,
+        pending,
     }))
 }
 
@@ -141,32 +174,64 @@ struct DetailPage {
     status: &'static str,
     locked_until: String,
     created: String,
-    can_secure: bool,
+    /// May propose (security admin) on this account: not on one's own.
+    can_propose: bool,
     can_manage: bool,
     role_options: Vec<RoleOption>,
-    /// A one-time password just issued, shown once.
-    one_time_password: String,
+    /// One half of a one-time password just issued, shown once to this administrator.
+    password_part: String,
+    /// Which half: 前半段 (proposer) or 后半段 (confirmer).
+    part_label: &'static str,
     notice: String,
     errors: Vec<FieldError>,
+    /// Proposals on this account, newest first.
+    proposals: Vec<ProposalView>,
+    viewer_id: i64,
+    can_confirm: bool,
 }
 
 impl DetailPage {
     fn has_role(&self, code: &&str) -> bool {
         self.user.roles.iter().any(|r| r == code)
     }
+    /// Whether the viewer may confirm or reject this proposal: pending, someone else's,
+    /// not about the viewer's own account.
+    fn may_decide(&self, p: &&ProposalView) -> bool {
+        self.can_confirm
+            && p.row.status == "pending"
+            && p.row.proposed_by != self.viewer_id
+            && p.row.user_id != self.viewer_id
+    }
+    fn status_zh(&self, p: &&ProposalView) -> &'static str {
+        match p.row.status.as_str() {
+            "pending" => "待复核",
+            "confirmed" => "已复核生效",
+            "rejected" => "已驳回",
+            _ => "",
+        }
+    }
+    fn when(&self, ms: &i64) -> String {
+        format_beijing(*ms)
+    }
+    fn decided(&self, p: &&ProposalView) -> String {
+        p.row.decided_at.map(format_beijing).unwrap_or_default()
+    }
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
     }
 }
 
-async fn detail(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    one_time_password: String,
-    notice: &str,
+/// What the detail page shows besides the account: a notice, a password half, errors.
+#[derive(Default)]
+struct Outcome {
+    notice: String,
+    password_part: String,
+    part_label: &'static str,
     errors: Vec<FieldError>,
-) -> Result<Response, PageError> {
+    status: Option<axum::http::StatusCode>,
+}
+
+async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) -> Result<Response, PageError> {
     let target = state.app.user(&user.actor, id).await?;
     let org_name = state
         .app
@@ -177,7 +242,8 @@ async fn detail(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let status = form_status(&errors);
+    let proposals = state.app.account_proposals(&user.actor, Some(id)).await?;
+    let status = outcome.status.unwrap_or_else(|| form_status(&outcome.errors));
     Ok(render_with(
         status,
         &DetailPage {
@@ -196,13 +262,17 @@ async fn detail(
                 .map(format_beijing)
                 .unwrap_or_default(),
             created: format_beijing(target.user.created_at),
-            can_secure: user.actor.has(Permission::UserSecurity),
+            can_propose: user.actor.has(Permission::UserSecurity) && id != user.actor.user_id,
             can_manage: user.actor.has(Permission::UserManage),
             role_options: role_options(),
             user: target,
-            one_time_password,
-            notice: notice.into(),
-            errors,
+            password_part: outcome.password_part,
+            part_label: outcome.part_label,
+            notice: outcome.notice,
+            errors: outcome.errors,
+            proposals,
+            viewer_id: user.actor.user_id,
+            can_confirm: user.actor.has(Permission::UserConfirm),
         },
     ))
 }
@@ -219,13 +289,21 @@ async fn show(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let notice = match q.ok.as_deref() {
-        Some("user_unlocked") => "已解锁",
-        Some("roles") => "角色已更新，该账号需重新登录",
+        Some("created") => {
+            "账号已创建：没有任何角色，也没有可用的密码。请由安全管理员提出“调整角色”和“重置密码”（发放初始密码）申请，经另一名管理员复核后生效"
+        }
+        Some("proposed") => "申请已提交，须由另一名安全管理员或系统管理员复核后才生效",
+        Some("confirmed") => "已复核，变更已生效；该账号的登录会话已按需结束",
+        Some("rejected") => "已驳回该申请，账号未作任何变更",
         Some("user_disabled") => "账号已停用",
         Some("user_enabled") => "账号已启用",
         _ => "",
     };
-    detail(&state, &user, id, String::new(), notice, vec![]).await
+    let outcome = Outcome {
+        notice: notice.into(),
+        ..Default::default()
+    };
+    detail(&state, &user, id, outcome).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -234,27 +312,29 @@ struct ReasonForm {
     reason: String,
 }
 
-/// Renders the outcome of a reasoned action: a missing reason re-renders the page with
-/// the message; a reset shows its one-time password once.
-async fn reasoned(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    result: Result<Option<String>, AppError>,
-    ok_code: &str,
-) -> Result<Response, PageError> {
-    match result {
-        Ok(Some(one_time)) => {
-            let notice = "密码已重置：请将下方一次性密码当面或通过安全渠道告知本人";
-            detail(state, user, id, one_time, notice, vec![]).await
-        }
-        Ok(None) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={ok_code}")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => detail(state, user, id, String::new(), "", e.field_errors()).await,
-        Err(e) => Err(e.into()),
+/// Shows a refusal on the account's page, in Chinese, with the error's status.
+async fn refused(state: &AppState, user: &PageUser, id: i64, e: AppError) -> Result<Response, PageError> {
+    let errors = match e.field_errors() {
+        errors if !errors.is_empty() => errors,
+        _ => vec![FieldError::new("", e.to_string())],
+    };
+    let status = crate::error::status_of(&e);
+    if matches!(
+        e,
+        AppError::NotFound(_) | AppError::Internal(_) | AppError::PasswordChangeRequired
+    ) {
+        return Err(e.into());
     }
+    let outcome = Outcome {
+        errors,
+        status: Some(status),
+        ..Default::default()
+    };
+    detail(state, user, id, outcome).await
 }
 
-/// `/admin/users/{id}/unlock | reset-password | disable | enable`
+/// `/admin/users/{id}/unlock | reset-password | disable | enable`: disabling and enabling
+/// take effect at once; unlocking and resetting are proposals for another administrator.
 async fn account_action(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
@@ -265,14 +345,48 @@ async fn account_action(
     if let Err(r) = user.check_csrf(&form.csrf) {
         return Ok(r);
     }
-    let Some(action) = AccountAction::from_slug(&slug) else {
-        return Ok(super::not_found().await);
-    };
-    let result = state
-        .app
-        .account_action(&user.actor, id, action, &form.value.reason, &ctx)
-        .await;
-    reasoned(&state, &user, id, result, action.code()).await
+    if let Some(action) = AccountAction::from_slug(&slug) {
+        return match state
+            .app
+            .account_action(&user.actor, id, action, &form.value.reason, &ctx)
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={}", action.code())).into_response()),
+            Err(e) => refused(&state, &user, id, e).await,
+        };
+    }
+    match ProposalKind::from_slug(&slug) {
+        Some(kind @ (ProposalKind::Unlock | ProposalKind::ResetPassword)) => {
+            let result = state
+                .app
+                .propose_account_change(&user.actor, id, kind, &[], &form.value.reason, &ctx)
+                .await;
+            proposed(&state, &user, id, result).await
+        }
+        _ => Ok(super::not_found().await),
+    }
+}
+
+/// After a proposal: a reset shows the proposer's half of the password once.
+async fn proposed(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    result: Result<(i64, Option<String>), AppError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok((_, Some(part))) => {
+            let outcome = Outcome {
+                notice: "重置密码申请已提交，须由另一名管理员复核。下方是一次性密码的前半段，仅显示这一次：请当面或通过安全渠道交给本人；后半段由复核人交给本人，两段连在一起即为一次性密码".into(),
+                password_part: part,
+                part_label: "前半段",
+                ..Default::default()
+            };
+            detail(state, user, id, outcome).await
+        }
+        Ok((_, None)) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=proposed")).into_response()),
+        Err(e) => refused(state, user, id, e).await,
+    }
 }
 
 async fn set_roles(
@@ -301,10 +415,56 @@ async fn set_roles(
         .collect();
     let result = state
         .app
-        .set_user_roles(&user.actor, id, &roles, &get("reason"), &ctx)
-        .await
-        .map(|_| None);
-    reasoned(&state, &user, id, result, "roles").await
+        .propose_account_change(&user.actor, id, ProposalKind::Roles, &roles, &get("reason"), &ctx)
+        .await;
+    proposed(&state, &user, id, result).await
+}
+
+/// `/admin/proposals/{pid}/confirm | reject`: another administrator decides.
+async fn decide(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    user: PageUser,
+    Path((pid, decision)): Path<(i64, String)>,
+    form: Form<ReasonForm>,
+) -> Result<Response, PageError> {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return Ok(r);
+    }
+    let proposal = state.app.store.begin_read().await?.account_proposal(pid).await?;
+    let (Some(proposal), true) = (proposal, user.actor.has(Permission::UserConfirm)) else {
+        user.actor.require(Permission::UserConfirm)?;
+        return Ok(super::not_found().await);
+    };
+    let id = proposal.user_id;
+    match decision.as_str() {
+        "confirm" => match state
+            .app
+            .confirm_account_proposal(&user.actor, pid, &form.value.reason, &ctx)
+            .await
+        {
+            Ok(Some(part)) => {
+                let outcome = Outcome {
+                    notice: "已复核，密码已重置，该账号的登录会话已结束。下方是一次性密码的后半段，仅显示这一次：请当面或通过安全渠道交给本人；本人将申请人交付的前半段与此后半段连在一起登录，并须立即修改密码".into(),
+                    password_part: part,
+                    part_label: "后半段",
+                    ..Default::default()
+                };
+                detail(&state, &user, id, outcome).await
+            }
+            Ok(None) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=confirmed")).into_response()),
+            Err(e) => refused(&state, &user, id, e).await,
+        },
+        "reject" => match state
+            .app
+            .reject_account_proposal(&user.actor, pid, &form.value.reason, &ctx)
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=rejected")).into_response()),
+            Err(e) => refused(&state, &user, id, e).await,
+        },
+        _ => Ok(super::not_found().await),
+    }
 }
 
 #[derive(Template)]
@@ -313,11 +473,7 @@ struct NewUserPage {
     layout: Layout,
     form: NewUserForm,
     orgs: Vec<OrgRow>,
-    roles: Vec<RoleOption>,
     errors: Vec<FieldError>,
-    /// After creation: the new account and its one-time password, shown once.
-    created_username: String,
-    one_time_password: String,
 }
 
 impl NewUserPage {
@@ -327,9 +483,6 @@ impl NewUserPage {
     fn org_is(&self, id: &i64) -> bool {
         self.form.org_id == id.to_string()
     }
-    fn role_checked(&self, code: &&str) -> bool {
-        self.form.roles.iter().any(|r| r == code)
-    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -337,6 +490,7 @@ struct NewUserForm {
     username: String,
     display_name: String,
     org_id: String,
+    /// Posted roles are refused (an account is created without roles); kept to say so.
     roles: Vec<String>,
 }
 
@@ -345,7 +499,6 @@ async fn new_user_page(
     user: &PageUser,
     form: NewUserForm,
     errors: Vec<FieldError>,
-    created: (String, String),
 ) -> Result<Response, PageError> {
     user.actor.require(Permission::UserManage)?;
     let orgs = state
@@ -369,16 +522,13 @@ async fn new_user_page(
             layout: Layout::new("新建账号", Some(&user.actor), "/admin/users"),
             form,
             orgs,
-            roles: role_options(),
             errors,
-            created_username: created.0,
-            one_time_password: created.1,
         },
     ))
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    new_user_page(&state, &user, NewUserForm::default(), vec![], Default::default()).await
+    new_user_page(&state, &user, NewUserForm::default(), vec![]).await
 }
 
 async fn create(
@@ -410,7 +560,7 @@ async fn create(
     };
     let Ok(org_id) = form.org_id.trim().parse::<i64>() else {
         let errors = vec![FieldError::new("org_id", "所属机构：请选择一个机构")];
-        return new_user_page(&state, &user, form, errors, Default::default()).await;
+        return new_user_page(&state, &user, form, errors).await;
     };
     let input = CreateUser {
         username: form.username.clone(),
@@ -419,19 +569,8 @@ async fn create(
         roles: form.roles.clone(),
     };
     match state.app.create_user(&user.actor, &input, &ctx).await {
-        Ok((_, password)) => {
-            new_user_page(
-                &state,
-                &user,
-                NewUserForm::default(),
-                vec![],
-                (input.username, password),
-            )
-            .await
-        }
-        Err(e) if !e.field_errors().is_empty() => {
-            new_user_page(&state, &user, form, e.field_errors(), Default::default()).await
-        }
+        Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=created")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => new_user_page(&state, &user, form, e.field_errors()).await,
         Err(e) => Err(e.into()),
     }
 }

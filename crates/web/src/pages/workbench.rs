@@ -40,6 +40,8 @@ struct WorkbenchPage {
     tasks: Vec<TaskLine>,
     overdue: usize,
     shortcuts: Vec<Shortcut>,
+    /// The last login before this one and when the password was last set (ADR 0009).
+    login_notice: String,
 }
 
 /// What each role starts from; later workflows add their entry points here.
@@ -87,9 +89,17 @@ fn shortcuts(roles: &[Role]) -> Vec<Shortcut> {
             Role::Assessor | Role::Finance => &[("/orgs", "机构名录", "全市机构与用人单位")],
             Role::SysAdmin => &[
                 ("/orgs/new", "新建机构", "登记用人单位、主管部门等"),
-                ("/admin/users/new", "新建账号", "为机构人员开通账号"),
+                ("/admin/users/new", "新建账号", "为机构人员开通账号（不含角色）"),
+                ("/admin/users", "账号与复核", "复核安全管理员提出的角色、密码、解锁申请"),
             ],
-            Role::SecAdmin => &[("/admin/users", "账号安全", "解锁账号、重置密码、调整角色")],
+            Role::SecAdmin => &[
+                (
+                    "/admin/users",
+                    "账号安全",
+                    "申请解锁、重置密码、调整角色，复核他人的申请",
+                ),
+                ("/admin/users?status=locked", "已锁定账号", "因连续密码错误被锁定的账号"),
+            ],
             Role::AuditAdmin => &[("/audit", "审计日志", "查询操作记录，校验日志完整性")],
             Role::Talent => &[
                 ("/", "引进公告", "查看正在报名的岗位并报名"),
@@ -135,7 +145,9 @@ async fn workbench(State(state): State<AppState>, user: PageUser) -> Result<Resp
         })
         .collect();
     let overdue = tasks.iter().filter(|t| t.overdue).count();
+    let login_notice = state.app.login_info(actor).await?.notice_zh();
     Ok(render(&WorkbenchPage {
+        login_notice,
         greeting: format!("{}，您好", actor.display_name),
         shortcuts: shortcuts(&actor.roles),
         layout: Layout::new("工作台", Some(actor), "/workbench"),

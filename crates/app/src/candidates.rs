@@ -630,3 +630,30 @@ fn describe_changes(before: &CandidateRow, after: &NewCandidate) -> String {
         format!("修改人才登记表：{}（{}）", after.name, changed.join("、"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::staff_form;
+
+    #[test]
+    fn an_old_snapshot_loses_its_birth_date_and_takes_the_current_masks() {
+        let old = json!({
+            "name": "高峰", "id_type": "citizen_id", "id_number_masked": "652***********0318",
+            "phone_masked": "139****0002", "gender": "male", "birth_date": "1988-05-12",
+        });
+        let form = staff_form(old);
+        assert!(form.get("birth_date").is_none(), "{form}");
+        assert_eq!(form["birth_year"], 1988);
+        assert_eq!(form["id_number_masked"], "*****************8");
+        assert_eq!(form["phone_masked"], "*******0002");
+        assert!(!form.to_string().contains("1988-05-12") && !form.to_string().contains("652"));
+        // A passport keeps its first character and last two.
+        let passport = staff_form(json!({"id_type": "passport", "id_number_masked": "E12**5678"}));
+        assert_eq!(passport["id_number_masked"], "E******78");
+        // A current snapshot is unchanged.
+        let current = staff_form(form.clone());
+        assert_eq!(current, form);
+    }
+}

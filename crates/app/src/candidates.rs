@@ -208,7 +208,7 @@ pub fn staff_form(mut form: Value) -> Value {
         return form;
     };
     if let Some(date) = obj.remove("birth_date")
-        && !obj.get("birth_year").is_some_and(|y| !y.is_null())
+        && obj.get("birth_year").is_none_or(Value::is_null)
     {
         let year = date.as_str().and_then(birth_year_of);
         obj.insert("birth_year".into(), year.map_or(Value::Null, Value::from));

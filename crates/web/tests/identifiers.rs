@@ -123,7 +123,7 @@ async fn a_credit_code_with_positions_1_2_outside_gb32100_is_refused() {
 }
 
 #[tokio::test]
-async fn a_meeting_or_an_end_of_service_dated_9999_12_31_is_refused() {
+async fn a_meeting_or_an_end_of_service_dated_9999_12_31_or_an_absurd_budget_is_refused() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
         let coord = app.login("coord").await;
@@ -157,6 +157,19 @@ async fn a_meeting_or_an_end_of_service_dated_9999_12_31_is_refused() {
         let (fields, text) = refused(status, &body);
         assert!(fields.contains(&"ended_on".to_string()), "{l}: {text}");
         assert!(text.contains("解除日期：不能晚于"), "{l}: {text}");
+        // A budget of 92 quadrillion yuan (the review's i64 limit): refused, naming the field.
+        let finance = app.login("finance").await;
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/fund/budgets",
+                Some(&finance),
+                Some(json!({"year": 2030, "amount": "92,233,720,368,547,758.07"})),
+            )
+            .await;
+        let (fields, text) = refused(status, &body);
+        assert_eq!(fields, ["amount"], "{l}: {text}");
+        assert!(text.contains("不能超过 100 亿元"), "{l}: {text}");
         app.stop().await;
     }
 }

@@ -41,7 +41,7 @@ test('an applicant fills the registration form; the coordination office reveals 
   await page.fill('#id_number', ID);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/me/profile"] button[type="submit"]')]);
   assert.match(await page.textContent('main'), /已保存/);
-  assert.match(await page.textContent('main'), /110\*{11}1233/);
+  assert.match(await page.textContent('main'), /\*{17}3/);
   assert.doesNotMatch(await page.content(), new RegExp(ID), 'the full number is not shown back');
   await screenshot(page, 'profile-saved');
 
@@ -50,13 +50,16 @@ test('an applicant fills the registration form; the coordination office reveals 
   await login(page, 'coord');
   await page.goto('/candidates?q=张明');
   const row = page.locator('table#candidates tbody tr').first();
-  assert.match(await row.textContent(), /110\*{11}1233/);
+  assert.match(await row.textContent(), /\*{17}3/);
   assert.match(await row.textContent(), /博士/);
   await Promise.all([page.waitForNavigation(), row.locator('a').click()]);
-  assert.match(await page.textContent('#id-number'), /110\*{11}1233/);
+  assert.match(await page.textContent('#id-number'), /\*{17}3/);
+  assert.match(await page.textContent('#birth'), /1990 年/, 'the birth year, not the date');
+  assert.doesNotMatch(await page.content(), /1990-03-07/);
   assert.match(await page.textContent('table#education'), /是/, 'saved as full-time');
   await page.fill('#reason', '资格审查核对身份');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("查看完整证件号")')]);
   assert.match(await page.textContent('#id-number'), new RegExp(ID));
+  assert.match(await page.textContent('#birth'), /1990-03-07/, 'the birth date with the full number');
   await screenshot(page, 'candidate-revealed');
 }));

@@ -22,7 +22,7 @@ use yincai_store::{
     Tx, WorkflowEventRow,
 };
 
-use crate::candidates::{CandidateView, DEGREES, Education, SCHOOL_TIERS, name_of};
+use crate::candidates::{CandidateView, DEGREES, Education, SCHOOL_TIERS, name_of, staff_form};
 use crate::clock::format_beijing;
 use crate::workflow::{ActInput, Transitioned, WorkflowObject, events_seen_by};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
@@ -442,7 +442,7 @@ const FORM_FIELDS: [(&str, &str); 13] = [
     ("phone_masked", "手机号码"),
     ("email", "电子邮箱"),
     ("gender_name", "性别"),
-    ("birth_date", "出生日期"),
+    ("birth_year", "出生年份"),
     ("education", "学历"),
     ("highest_degree_name", "最高学位"),
     ("title_name", "专业技术职称"),
@@ -807,7 +807,8 @@ impl App {
         if tx.application_of(candidate.id, position_id).await?.is_some() {
             return Err(duplicate());
         }
-        let view = CandidateView::from(candidate);
+        // Snapshotted as staff see it: birth year, never the birth date (ADR 0005).
+        let view = CandidateView::from(candidate).for_staff();
         let form = serde_json::to_value(&view).map_err(|e| AppError::Internal(e.into()))?;
         let evaluation = evaluate_form(&form, &Findings::new(), &pos.mode, &pos.org_kind, today);
         let now = self.now();
@@ -977,8 +978,13 @@ impl App {
             ),
             None => (vec![], None),
         };
-        let form: Value = serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null);
-        let previous: Option<Value> = app.previous_form.as_deref().and_then(|p| serde_json::from_str(p).ok());
+        // Older snapshots carry the birth date and weaker masks: made safe on every read.
+        let form: Value = staff_form(serde_json::from_str(&app.submitted_form).unwrap_or(Value::Null));
+        let previous: Option<Value> = app
+            .previous_form
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .map(staff_form);
         let fields = form_fields(&form, previous.as_ref());
         let changes = fields.iter().filter(|f| f.old.is_some()).cloned().collect();
         let recorded = recorded_findings(&app.findings);
@@ -1305,7 +1311,8 @@ impl App {
             .application_position(app.position_id)
             .await?
             .ok_or_else(|| AppError::NotFound("岗位".into()))?;
-        let form = serde_json::to_value(CandidateView::from(candidate)).map_err(|e| AppError::Internal(e.into()))?;
+        let form = serde_json::to_value(CandidateView::from(candidate).for_staff())
+            .map_err(|e| AppError::Internal(e.into()))?;
         let findings = recorded_findings(&app.findings).unwrap_or_default();
         let evaluation = evaluate_form(&form, &findings, &pos.mode, &pos.org_kind, self.today());
         tx.resnapshot_application(id, &form.to_string(), evaluation.category.map(i64::from), self.now())

@@ -146,6 +146,13 @@ fn item_not_found() -> AppError {
     AppError::NotFound("审批事项".into())
 }
 
+/// An object id as stored: the canonical decimal of the number typed (`+1` → `1`); text that
+/// is not a number is kept trimmed (and refused by the object check).
+fn canonical_object_id(typed: &str) -> String {
+    let t = typed.trim();
+    t.parse::<i64>().map_or_else(|_| t.to_string(), |n| n.to_string())
+}
+
 impl App {
     /// Whether the actor may work with attachments at all (before reading an upload):
     /// applicants, the coordination office and those who act on workflow items.
@@ -232,7 +239,9 @@ impl App {
     ) -> Result<AttachmentView> {
         self.require_attachments(actor)?;
         let object_type = input.object_type.trim();
-        let object_id = input.object_id.trim();
+        // Stored as the number it names ("+1", " 01" → "1"), so the list and the duplicate
+        // check find it.
+        let object_id = &canonical_object_id(&input.object_id);
         if purposes_for(object_type).is_empty() {
             return Err(bad_object_type());
         }
@@ -314,7 +323,7 @@ impl App {
     /// The attachments of an object the actor may see, oldest first.
     pub async fn attachments(&self, actor: &Actor, object_type: &str, object_id: &str) -> Result<Vec<AttachmentView>> {
         self.require_attachments(actor)?;
-        let (object_type, object_id) = (object_type.trim(), object_id.trim());
+        let (object_type, object_id) = (object_type.trim(), &canonical_object_id(object_id));
         let mut tx = self.store.begin_read().await?;
         let reach = self
             .check_object(&mut tx, actor, object_type, object_id, Access::See)

@@ -2,12 +2,19 @@
 //!
 //! Personal data (PIPL): the ID number and phone are encrypted with [`App::cipher`]
 //! (SM4-GCM) before they reach the store, with a keyed blind index on the ID number so one
-//! person is one record, and shown masked (`110***********1233`, `138****5678`). The full
+//! person is one record, and shown masked (`*****************3`, `*******5678`). The full
 //! values are shown only to a role with [`Permission::PersonalDataView`], with a reason,
 //! and every such view is audited in the same transaction as the read. Audit summaries
 //! never carry the clear values.
+//!
+//! Masks that hold (ADR 0005, amendment 2026-12): nobody but the applicant sees the birth
+//! date beside a masked number. Staff views ([`CandidateView::for_staff`]) and the form
+//! snapshot of an application ([`staff_form`]) carry the birth year only; the birth date
+//! comes with the full number through the reasoned, audited reveal.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use yincai_domain::dates::{DateRange, parse_date};
 use yincai_domain::ids::CitizenId;
 use yincai_domain::mask;
 use yincai_store::{CandidateQuery, CandidateRow, NewCandidate, Page};
@@ -123,7 +130,11 @@ pub struct CandidateView {
     pub email: String,
     pub gender: String,
     pub gender_name: String,
+    /// Only in the applicant's own view (never beside the masked number for staff).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
+    /// The year of birth, shown to staff instead of the date.
+    pub birth_year: Option<i16>,
     pub education: Vec<Education>,
     pub highest_degree: String,
     pub highest_degree_name: String,
@@ -142,7 +153,12 @@ impl From<CandidateRow> for CandidateView {
     fn from(r: CandidateRow) -> Self {
         let education: Vec<Education> = serde_json::from_str(&r.education).unwrap_or_default();
         let honours: Vec<String> = serde_json::from_str(&r.honours).unwrap_or_default();
+        // Rows saved before the 2026-12 masks keep the older, weaker mask: masking it again
+        // gives the current one (each mask keeps a subset of the old one's characters).
+        let id_number_masked = mask::id_number(&r.id_type, &r.id_number_masked);
+        let phone_masked = mask::phone(&r.phone_masked);
         CandidateView {
+            birth_year: r.birth_date.as_deref().and_then(birth_year_of),
             id: r.id,
             user_id: r.user_id,
             id_type_name: name_of(&ID_TYPES, &r.id_type),
@@ -152,8 +168,8 @@ impl From<CandidateRow> for CandidateView {
             honour_names: honours.iter().map(|h| name_of(&HONOURS, h)).collect(),
             name: r.name,
             id_type: r.id_type,
-            id_number_masked: r.id_number_masked,
-            phone_masked: r.phone_masked,
+            id_number_masked,
+            phone_masked,
             email: r.email,
             gender: r.gender,
             birth_date: r.birth_date,
@@ -170,11 +186,53 @@ impl From<CandidateRow> for CandidateView {
     }
 }
 
-/// The full ID number and phone, shown once after a reasoned, audited request.
+impl CandidateView {
+    /// The view for anyone but the applicant: the birth date is dropped (the birth year
+    /// stays), so it never stands beside the masked number.
+    pub fn for_staff(mut self) -> CandidateView {
+        self.birth_date = None;
+        self
+    }
+}
+
+/// The year of an ISO birth date.
+fn birth_year_of(date: &str) -> Option<i16> {
+    date.get(0..4)?.parse().ok()
+}
+
+/// A form snapshot (JSON of a [`CandidateView`]) as staff may see it: no birth date (the
+/// birth year instead) and the current masks. Snapshots taken before the 2026-12 masks
+/// carry `birth_date` and the older masks; this makes them safe on every read.
+pub fn staff_form(mut form: Value) -> Value {
+    let Some(obj) = form.as_object_mut() else {
+        return form;
+    };
+    if let Some(date) = obj.remove("birth_date")
+        && obj.get("birth_year").is_none_or(Value::is_null)
+    {
+        let year = date.as_str().and_then(birth_year_of);
+        obj.insert("birth_year".into(), year.map_or(Value::Null, Value::from));
+    }
+    let id_type = obj
+        .get("id_type")
+        .and_then(Value::as_str)
+        .unwrap_or("citizen_id")
+        .to_string();
+    if let Some(Value::String(m)) = obj.get_mut("id_number_masked") {
+        *m = mask::id_number(&id_type, m);
+    }
+    if let Some(Value::String(m)) = obj.get_mut("phone_masked") {
+        *m = mask::phone(m);
+    }
+    form
+}
+
+/// The full ID number, phone and birth date, shown once after a reasoned, audited request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Revealed {
     pub id_number: String,
     pub phone: String,
+    pub birth_date: Option<String>,
 }
 
 const UNIQUE_CANDIDATE: [(&str, &str, &str); 2] = [
@@ -222,19 +280,31 @@ impl App {
         } else {
             Some(typed.to_string())
         };
+        let today = self.today();
+        let gender = input.gender.trim();
         let mut birth_date: Option<String> = None;
         let mut id_number: Option<String> = None;
         if let Some(number) = id_clear {
             if id_type == "citizen_id" {
-                match CitizenId::parse(&number) {
+                match CitizenId::parse_as_of(&number, today) {
                     Ok(id) => {
+                        // Position 17 against the form's 性别; the message names both.
+                        if let Some(male) = match gender {
+                            "male" => Some(true),
+                            "female" => Some(false),
+                            _ => None,
+                        } && let Err(e) = id.check_gender(male)
+                        {
+                            errors.push(FieldError::new("id_number", e.to_string()));
+                            errors.push(FieldError::new("gender", e.to_string()));
+                        }
                         birth_date = Some(id.birth_date().to_string());
                         id_number = Some(id.as_str().to_string());
                     }
                     Err(e) => errors.push(FieldError::new("id_number", e.to_string())),
                 }
             } else {
-                let n = number.to_uppercase();
+                let n = number.trim().to_uppercase();
                 if n.chars().count() < 5
                     || n.chars().count() > 20
                     || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -253,12 +323,9 @@ impl App {
             if bd.is_empty() {
                 birth_date = None;
             } else {
-                match bd.parse::<jiff::civil::Date>() {
+                match parse_date("出生日期", bd, DateRange::birth(today)) {
                     Ok(d) => birth_date = Some(d.to_string()),
-                    Err(_) => errors.push(FieldError::new(
-                        "birth_date",
-                        "出生日期：格式应为 年-月-日，例如 1990-03-07",
-                    )),
+                    Err(e) => errors.push(FieldError::new("birth_date", e.to_string())),
                 }
             }
         }
@@ -285,7 +352,6 @@ impl App {
         if !email.is_empty() && (!email.contains('@') || email.chars().count() > 100 || email.contains(' ')) {
             errors.push(FieldError::new("email", "电子邮箱：格式不正确，例如 name@example.com"));
         }
-        let gender = input.gender.trim();
         if !known(&GENDERS, gender) {
             errors.push(FieldError::new("gender", "性别：请选择"));
         }
@@ -381,7 +447,7 @@ impl App {
         let id = Sealed {
             enc: self.cipher.encrypt(&id_number),
             index: self.cipher.blind_index(&id_number),
-            masked: mask::citizen_id(&id_number),
+            masked: mask::id_number(id_type, &id_number),
         };
         Ok(NewCandidate {
             name: name.to_string(),
@@ -449,7 +515,11 @@ impl App {
         actor.require(Permission::CandidateRead)?;
         let page = self.store.begin_read().await?.candidates(&q).await?;
         Ok(Page {
-            rows: page.rows.into_iter().map(CandidateView::from).collect(),
+            rows: page
+                .rows
+                .into_iter()
+                .map(|r| CandidateView::from(r).for_staff())
+                .collect(),
             total: page.total,
             offset: page.offset,
             limit: page.limit,
@@ -469,7 +539,11 @@ impl App {
         tx.candidate(id)
             .await?
             .filter(|c| !own_only || c.user_id == actor.user_id)
-            .map(CandidateView::from)
+            .map(|c| {
+                let own = c.user_id == actor.user_id;
+                let view = CandidateView::from(c);
+                if own { view } else { view.for_staff() }
+            })
             .ok_or_else(|| AppError::NotFound("人才登记表".into()))
     }
 
@@ -497,13 +571,18 @@ impl App {
         let revealed = Revealed {
             id_number: decrypt(&row.id_number_enc)?,
             phone: decrypt(&row.phone_enc)?,
+            birth_date: row.birth_date.clone(),
         };
         let mut audit = self.audit_by(
             actor,
             ctx,
             "personal_data_viewed",
             ("candidate", id.to_string()),
-            format!("查看完整身份证号：{}（{}）", row.name, row.id_number_masked),
+            format!(
+                "查看完整身份证号：{}（{}）",
+                row.name,
+                mask::id_number(&row.id_type, &row.id_number_masked)
+            ),
         );
         audit.reason = reason.to_string();
         tx.append_audit(&audit).await?;
@@ -549,5 +628,32 @@ fn describe_changes(before: &CandidateRow, after: &NewCandidate) -> String {
         format!("保存人才登记表：{}（无变化）", after.name)
     } else {
         format!("修改人才登记表：{}（{}）", after.name, changed.join("、"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::staff_form;
+
+    #[test]
+    fn an_old_snapshot_loses_its_birth_date_and_takes_the_current_masks() {
+        let old = json!({
+            "name": "高峰", "id_type": "citizen_id", "id_number_masked": "652***********0318",
+            "phone_masked": "139****0002", "gender": "male", "birth_date": "1988-05-12",
+        });
+        let form = staff_form(old);
+        assert!(form.get("birth_date").is_none(), "{form}");
+        assert_eq!(form["birth_year"], 1988);
+        assert_eq!(form["id_number_masked"], "*****************8");
+        assert_eq!(form["phone_masked"], "*******0002");
+        assert!(!form.to_string().contains("1988-05-12") && !form.to_string().contains("652"));
+        // A passport keeps its first character and last two.
+        let passport = staff_form(json!({"id_type": "passport", "id_number_masked": "E12**5678"}));
+        assert_eq!(passport["id_number_masked"], "E******78");
+        // A current snapshot is unchanged.
+        let current = staff_form(form.clone());
+        assert_eq!(current, form);
     }
 }

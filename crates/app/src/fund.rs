@@ -246,6 +246,9 @@ async fn retry_pause(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) * u64::from(attempt))).await;
 }
 
+/// The largest year's budget taken, in fen: 100 亿元.
+const MAX_BUDGET_FEN: i64 = 1_000_000_000_000;
+
 impl App {
     // ---- installments -------------------------------------------------------------------
 
@@ -314,6 +317,14 @@ impl App {
         let amount = match Fen::parse_yuan(&input.amount) {
             Ok(f) if f.is_negative() => {
                 errors.push(FieldError::new("amount", "金额：预算不能为负数，请填写 0 或正数"));
+                None
+            }
+            // A plausible bound (issue 9, F13): 100 亿元 is far beyond any city's talent fund.
+            Ok(f) if f.0 > MAX_BUDGET_FEN => {
+                errors.push(FieldError::new(
+                    "amount",
+                    "金额：年度预算不能超过 100 亿元（10,000,000,000.00 元），请核对金额的单位和位数",
+                ));
                 None
             }
             Ok(f) => Some(f.0),

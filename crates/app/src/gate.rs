@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use yincai_domain::Role;
+use yincai_domain::dates::{DateRange, parse_date};
 use yincai_domain::money::Fen;
 use yincai_domain::workflow::{self, BENEFIT_RELEASE};
 use yincai_policy::report::cite_zh;
@@ -200,6 +201,17 @@ fn blocked(i: &InstallmentRow, today: &str) -> Option<String> {
     None
 }
 
+/// Service year `n` (1-based) of a service that started on `start` (ISO): its first day
+/// and the first day after it (`start + n years`; a start on 29 February ends on 28
+/// February or 1 March as jiff's year arithmetic clamps it).
+fn service_year_span(start: &str, n: i64) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+    use jiff::ToSpan;
+    let start = yincai_domain::dates::parse_iso(start)?;
+    let first = start.checked_add((n - 1).years()).ok()?;
+    let end = start.checked_add(n.years()).ok()?;
+    Some((first, end))
+}
+
 impl App {
     // ---- assessments --------------------------------------------------------------------
 
@@ -240,19 +252,15 @@ impl App {
                 "考核文件文号：请填写考核结果文件的文号（最多 100 字）",
             ));
         }
+        let today = self.today();
         let document_date = input.document_date.trim();
-        let date = document_date.parse::<jiff::civil::Date>().ok();
-        match date {
-            None => errors.push(FieldError::new(
-                "document_date",
-                "文件日期：请按 YYYY-MM-DD 填写考核结果文件的日期",
-            )),
-            Some(d) if d > self.today() => errors.push(FieldError::new(
-                "document_date",
-                "文件日期：不能晚于今天，请核对考核结果文件的日期",
-            )),
-            Some(_) => {}
-        }
+        let date = match parse_date("文件日期", document_date, DateRange::past(today)) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(FieldError::new("document_date", e.to_string()));
+                None
+            }
+        };
         if input.note.chars().count() > 500 {
             errors.push(FieldError::new("note", "备注：最多 500 字"));
         }
@@ -268,6 +276,32 @@ impl App {
             .ok_or_else(|| AppError::invalid("talent_id", "人才：不存在或不属于本单位，请重新选择"))?;
         if talent.org_id != actor.org_id {
             return Err(AppError::invalid("talent_id", "人才：只能录入本单位人才的考核结果"));
+        }
+        // Only a service year that has ended, with a document dated within or after it.
+        let (year_start, year_end) = service_year_span(&talent.start_date, service_year).ok_or_else(|| {
+            AppError::invalid(
+                "talent_id",
+                "人才：服务开始日期未登记或无效，请先由协调办核对引进手续中的服务开始日期",
+            )
+        })?;
+        let last_day = year_end.yesterday().unwrap_or(year_end);
+        if year_end > today {
+            return Err(AppError::invalid(
+                "service_year",
+                format!(
+                    "服务年度：第 {service_year} 个服务年度（{year_start} 至 {last_day}）尚未结束，该年度结束后（{year_end} 起）才能录入考核结果"
+                ),
+            ));
+        }
+        if let Some(d) = date
+            && d < year_start
+        {
+            return Err(AppError::invalid(
+                "document_date",
+                format!(
+                    "文件日期：不能早于第 {service_year} 个服务年度的开始日期 {year_start}（该年度为 {year_start} 至 {last_day}），请核对考核结果文件的日期"
+                ),
+            ));
         }
         if let Some(existing) = tx
             .assessments(Some(talent_id), None, None, 1000)

@@ -236,10 +236,10 @@ fn parse_id(text: &str, field: &str, label: &str) -> std::result::Result<i64, Fi
         .ok_or_else(|| FieldError::new(field, format!("{label}：请选择")))
 }
 
-fn parse_date(text: &str, field: &str, label: &str) -> std::result::Result<Date, FieldError> {
-    text.trim()
-        .parse::<Date>()
-        .map_err(|_| FieldError::new(field, format!("{label}：请填写日期，格式如 2026-11-24")))
+/// A typed date of a housing record (20 years back to 10 ahead of today).
+fn parse_date(text: &str, field: &str, label: &str, today: Date) -> std::result::Result<Date, FieldError> {
+    yincai_domain::dates::parse_date(label, text, yincai_domain::dates::DateRange::record(today))
+        .map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 fn not_found_allocation() -> AppError {
@@ -459,7 +459,7 @@ impl App {
         let talent_id = parse_id(&input.talent_id, "talent_id", "人才")
             .map_err(|e| errors.push(e))
             .ok();
-        let start = parse_date(&input.start_date, "start_date", "免费居住开始日期")
+        let start = parse_date(&input.start_date, "start_date", "免费居住开始日期", self.today())
             .map_err(|e| errors.push(e))
             .ok();
         let (Some(unit_id), Some(talent_id), Some(start)) = (unit_id, talent_id, start) else {
@@ -657,7 +657,7 @@ impl App {
         actor.require(Permission::HousingManage)?;
         let version = parse_version(&input.version)?;
         let mut errors = Vec::new();
-        let date = parse_date(&input.date, "date", "退回日期")
+        let date = parse_date(&input.date, "date", "退回日期", self.today())
             .map_err(|e| errors.push(e))
             .ok();
         let reason = input.reason.trim().to_string();

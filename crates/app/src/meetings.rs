@@ -136,13 +136,12 @@ impl App {
         if title.is_empty() || title.chars().count() > 100 {
             errors.push(FieldError::new("title", "会议名称：必填，最多 100 字"));
         }
-        let held_on = match input.held_on.trim().parse::<jiff::civil::Date>() {
+        // 20 years back (minutes entered late) to 10 ahead: no 0000-01-01 or 9999-12-31.
+        let range = yincai_domain::dates::DateRange::record(self.today());
+        let held_on = match yincai_domain::dates::parse_date("会议日期", &input.held_on, range) {
             Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "held_on",
-                    "会议日期：格式应为 年-月-日，例如 2026-12-03",
-                ));
+            Err(e) => {
+                errors.push(FieldError::new("held_on", e.to_string()));
                 None
             }
         };

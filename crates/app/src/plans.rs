@@ -456,25 +456,12 @@ fn check_announcement(input: &AnnouncementInput, today: jiff::civil::Date) -> Re
             "公告正文：必填，最多 20000 字（引进条件、报名方式、联系方式等）",
         ));
     }
+    // Registration dates: the one date parser, 20 years back to 10 ahead of today.
+    let range = yincai_domain::dates::DateRange::record(today);
     let date = |field: &str, label: &str, text: &str, errors: &mut Vec<FieldError>| {
-        let text = text.trim();
-        if text.is_empty() {
-            errors.push(FieldError::new(
-                field,
-                format!("{label}：必填，格式 年-月-日，例如 {today}"),
-            ));
-            return None;
-        }
-        match text.parse::<jiff::civil::Date>() {
-            Ok(d) if text.len() == 10 => Some(d),
-            _ => {
-                errors.push(FieldError::new(
-                    field,
-                    format!("{label}：“{text}”不是有效日期，格式应为 年-月-日，例如 {today}"),
-                ));
-                None
-            }
-        }
+        yincai_domain::dates::parse_date(label, text, range)
+            .map_err(|e| errors.push(FieldError::new(field, e.to_string())))
+            .ok()
     };
     let open = date("open_date", "报名开始日期", &input.open_date, &mut errors);
     let close = date("close_date", "报名截止日期", &input.close_date, &mut errors);

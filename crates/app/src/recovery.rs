@@ -111,10 +111,10 @@ pub struct RecoveryView {
     pub outstanding_fen: i64,
 }
 
-fn parse_date(field: &str, label: &str, s: &str) -> Result<jiff::civil::Date> {
-    s.trim()
-        .parse::<jiff::civil::Date>()
-        .map_err(|_| AppError::invalid(field, format!("{label}：请填写日期，格式如 2026-11-24")))
+/// A typed date of the programme's records (20 years back to 10 ahead of today).
+fn parse_date(field: &str, label: &str, s: &str, today: jiff::civil::Date) -> Result<jiff::civil::Date> {
+    yincai_domain::dates::parse_date(label, s, yincai_domain::dates::DateRange::record(today))
+        .map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
 fn code<T: serde::de::DeserializeOwned>(field: &str, message: &str, s: &str) -> Result<T> {
@@ -271,7 +271,7 @@ impl App {
             parts.push("科技成果转化项目已落地并经有关部门论证".to_string());
         }
         if !change.end.trim().is_empty() {
-            let end = parse_date("end", "结束日期", &change.end)?;
+            let end = parse_date("end", "结束日期", &change.end, self.today())?;
             if end < f.start {
                 return Err(AppError::invalid(
                     "end",
@@ -470,7 +470,7 @@ impl App {
         actor.require(Permission::MeetingManage)?;
         let t = self.talent_in_scope(actor, talent_id).await?;
         let mut errors = Vec::new();
-        let ended_on = parse_date("ended_on", "解除日期", &input.ended_on);
+        let ended_on = parse_date("ended_on", "解除日期", &input.ended_on, self.today());
         if let Err(AppError::Invalid(e)) = &ended_on {
             errors.extend(e.iter().cloned());
         }
@@ -663,7 +663,7 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<RecoveryView> {
         actor.require(Permission::FundManage)?;
-        let paid_on = parse_date("paid_on", "还款日期", &input.paid_on)?;
+        let paid_on = parse_date("paid_on", "还款日期", &input.paid_on, self.today())?;
         let amount = Fen::parse_yuan(&input.amount)
             .map_err(|_| AppError::invalid("amount", "还款金额：请填写金额（元），最多两位小数，如 1200.50"))?;
         if amount.as_i64() <= 0 {

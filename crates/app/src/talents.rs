@@ -272,32 +272,16 @@ pub fn validate_procedure(mode: &str, input: &ProcedureInput) -> Result<Procedur
     }
 }
 
+/// A contract or procedure date: 1990 to 2100 (contracts run for decades; the records were
+/// not kept before 1990), through the one date parser of the domain.
 fn date_field(value: &str, field: &str, label: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    let v = value.trim();
-    if v.is_empty() {
-        errors.push(FieldError::new(
-            field,
-            format!("{label}：必填，请按 2026-01-01 的格式填写"),
-        ));
-        return None;
-    }
-    match v.parse::<Date>() {
-        Ok(d) if (1990..=2100).contains(&d.year()) => Some(d),
-        Ok(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("{label}：年份应在 1990 至 2100 之间，请核对"),
-            ));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("{label}：“{v}”不是有效日期，请按 2026-01-01 的格式填写"),
-            ));
-            None
-        }
-    }
+    let range = yincai_domain::dates::DateRange {
+        min: jiff::civil::date(1990, 1, 1),
+        max: jiff::civil::date(2100, 12, 31),
+    };
+    yincai_domain::dates::parse_date(label, value, range)
+        .map_err(|e| errors.push(FieldError::new(field, e.to_string())))
+        .ok()
 }
 
 fn number_field(

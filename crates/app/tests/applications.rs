@@ -138,13 +138,21 @@ async fn world(db: &TestDb) -> World {
     }
 }
 
+/// The gender a 身份证号 states (position 17: odd male, even female), as the form must.
+fn gender_of(id_number: &str) -> String {
+    match id_number.trim().as_bytes().get(16) {
+        Some(d) if d.is_ascii_digit() && (d - b'0') % 2 == 1 => "male".into(),
+        _ => "female".into(),
+    }
+}
+
 fn profile(name: &str, id_number: &str, phone: &str, title: &str) -> ProfileInput {
     ProfileInput {
         name: name.into(),
         id_type: "citizen_id".into(),
         id_number: id_number.into(),
         phone: phone.into(),
-        gender: "female".into(),
+        gender: gender_of(id_number),
         education: vec![Education {
             degree: "doctor".into(),
             institution: "新疆大学".into(),
@@ -265,10 +273,14 @@ async fn an_application_goes_from_review_through_a_correction_to_an_accepted_let
             "{l}: the application belongs to the plan's unit"
         );
         assert_eq!(
-            view.form["id_number_masked"], "110***********1233",
+            view.form["id_number_masked"], "*****************3",
             "{l}: the form is masked"
         );
         assert!(!view.form.to_string().contains("110101199003071233"), "{l}");
+        // Staff see the birth year, never the birth date beside the masked number.
+        assert_eq!(view.form["birth_year"], 1990, "{l}");
+        assert!(view.form.get("birth_date").is_none(), "{l}: {}", view.form);
+        assert!(!view.form.to_string().contains("1990-03-07"), "{l}");
         assert_eq!(view.evaluation.category, Some(2), "{l}: provincial expert → 10(2)");
         assert_eq!(view.summary.category, Some(2), "{l}: stored with the application");
         assert!(view.changes.is_empty() && !view.resubmitted, "{l}");
@@ -332,6 +344,7 @@ async fn an_application_goes_from_review_through_a_correction_to_an_accepted_let
 
         // 补正: the applicant edits the form and resubmits; the review sees what changed.
         let mut fixed = profile("张三", "", "", "vice_senior");
+        fixed.gender = "male".into(); // as the stored 身份证号 states
         fixed.qualifications = "注册化工工程师".into();
         w.app.save_my_profile(&w.talent, &fixed, &ctx()).await.unwrap();
         w.act(&w.talent, id, ActInput::new(Action::Submit)).await.unwrap();
@@ -556,7 +569,7 @@ fn bachelor(name: &str, id_number: &str, phone: &str) -> ProfileInput {
         id_type: "citizen_id".into(),
         id_number: id_number.into(),
         phone: phone.into(),
-        gender: "male".into(),
+        gender: gender_of(id_number),
         education: vec![Education {
             degree: "bachelor".into(),
             institution: "石河子大学".into(),

@@ -18,7 +18,8 @@ impl World {
     /// Installments of a new talent: (service year, due on, amount in fen), scheduled,
     /// no assessment yet. Returns (talent id, installment ids in service-year order).
     async fn gated_installments(&self, name: &str, rows: &[(Option<i64>, &str, i64)]) -> (i64, Vec<i64>) {
-        let talent = self.talent(name).await;
+        // Started 2022-03-01: service years 1-4 have ended by 2026-11-24.
+        let talent = self.talent_since(facts(name), "2022-03-01").await;
         let new: Vec<NewInstallment> = rows
             .iter()
             .enumerate()
@@ -126,7 +127,7 @@ async fn an_installment_without_a_passed_assessment_cannot_be_released() {
         assert_eq!(w.assess(talent, 2, "excellent").await, 1, "{label}");
         let gate = w.app.gate_status(&w.coord, ids[1]).await.unwrap();
         assert!(gate.startable, "{label}: {gate:?}");
-        // Year 3 is not due yet even when assessed.
+        // Year 3 is not due yet even when assessed (its service year 3 ended 2025-03-01).
         assert_eq!(w.assess(talent, 3, "passed").await, 1, "{label}");
         let e = w.app.start_release(&w.coord, ids[2], &ctx()).await.unwrap_err();
         assert_eq!(fields(&e), ["due_on"], "{label}: {e:?}");
@@ -373,5 +374,55 @@ async fn the_certificate_number_is_unique() {
         // A certified installment cannot be started again.
         let e = w.app.start_release(&w.coord, ids[0], &ctx()).await.unwrap_err();
         assert_eq!(fields(&e), ["status"], "{label}");
+    });
+}
+
+#[tokio::test]
+async fn only_a_service_year_that_has_ended_is_assessed_with_a_document_dated_within_or_after_it() {
+    on_every_backend!(|w, label| {
+        // Service from 2024-03-01; today 2026-11-24: years 1 and 2 have ended, 3 has not.
+        let talent = w.talent("赵年度").await;
+        let input = |year: &str, date: &str| AssessmentInput {
+            talent_id: talent.to_string(),
+            service_year: year.into(),
+            result: "passed".into(),
+            document_number: format!("口岸考〔2026〕{year}号"),
+            document_date: date.into(),
+            note: String::new(),
+        };
+        let e = w
+            .app
+            .record_assessment(&w.unit, &input("3", "2026-11-20"), &ctx())
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["service_year"], "{label}: {e:?}");
+        assert!(
+            format!("{e:?}").contains("第 3 个服务年度（2026-03-01 至 2027-02-28）尚未结束"),
+            "{label}: {e:?}"
+        );
+        // Dated before the year began (before service began, for year 1), in the future, or
+        // an impossible year: refused, naming the document date.
+        for date in ["2024-02-29", "2023-03-01", "2026-11-25", "9999-12-31", "0000-01-01"] {
+            let e = w
+                .app
+                .record_assessment(&w.unit, &input("1", date), &ctx())
+                .await
+                .unwrap_err();
+            assert_eq!(fields(&e), ["document_date"], "{label}: {date}: {e:?}");
+            assert!(format!("{e:?}").contains("文件日期："), "{label}: {e:?}");
+        }
+        // Year 2 (2025-03-01 to 2026-02-28) with a document dated within it or after it.
+        let a = w
+            .app
+            .record_assessment(&w.unit, &input("2", "2026-02-20"), &ctx())
+            .await
+            .unwrap();
+        assert_eq!((a.service_year, a.status.as_str()), (2, "recorded"), "{label}");
+        let a = w
+            .app
+            .record_assessment(&w.unit, &input("1", "2025-03-10"), &ctx())
+            .await
+            .unwrap();
+        assert_eq!(a.service_year, 1, "{label}");
     });
 }

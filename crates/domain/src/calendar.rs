@@ -231,22 +231,9 @@ fn parse_rows(csv: &str) -> Result<Vec<Row>, CalendarError> {
     Ok(rows)
 }
 
-/// Strict `YYYY-MM-DD` of a date that exists.
+/// Strict `YYYY-MM-DD` of a date that exists (the domain's one date parser).
 fn parse_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return None;
-    }
-    let year: i16 = s[0..4].parse().ok()?;
-    let month: i8 = s[5..7].parse().ok()?;
-    let day: i8 = s[8..10].parse().ok()?;
-    Date::new(year, month, day).ok()
+    crate::dates::parse_iso(s)
 }
 
 fn unquote(s: &str) -> String {

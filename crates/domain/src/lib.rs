@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod crypto;
+pub mod dates;
 pub mod files;
 pub mod ids;
 pub mod mask;

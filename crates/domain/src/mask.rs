@@ -1,7 +1,16 @@
 //! Masking of personal data for display (PIPL): screens, exports and logs show
-//! `138****5678`, never the full value. All functions count characters, not bytes, so
+//! `*******5678`, never the full value. All functions count characters, not bytes, so
 //! Chinese text is masked correctly, trim surrounding whitespace first, and return an empty
 //! string for empty input.
+//!
+//! A mask must hold together with everything else a viewer sees (ADR 0005, amendment of
+//! 2026-12): with the birth year and gender shown beside it, at least 100,000 numbers must
+//! remain possible. Hence the 身份证号 keeps only its last character (a check character:
+//! region and birth date stay hidden, millions of candidates), a phone only its last four
+//! digits (70 mobile prefixes × 10,000), another document at least five hidden characters.
+//! Each mask keeps a subset of the characters the older, weaker masks kept, so applying it
+//! again to a stored old mask gives the new one ([`citizen_id`] of `110***********1233` is
+//! `*****************3`).
 
 fn keep_ends(value: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = value.trim().chars().collect();
@@ -16,17 +25,46 @@ fn keep_ends(value: &str, head: usize, tail: usize) -> String {
     out
 }
 
-/// Phone number: first 3 and last 4 kept (`13812345678` → `138****5678`). Values of 8
-/// characters or more keep 3 + 4; shorter ones are all `*` (keeping 7 of 7 would reveal
-/// everything).
-pub fn phone(value: &str) -> String {
-    keep_ends(value, 3, 4)
+/// The fewest characters a mask hides: five digits are 100,000 possibilities.
+const MIN_HIDDEN: usize = 5;
+
+/// Keeps `head` + `tail` characters only if at least [`MIN_HIDDEN`] stay hidden; otherwise
+/// everything is `*`.
+fn keep_ends_hiding_enough(value: &str, head: usize, tail: usize) -> String {
+    let n = value.trim().chars().count();
+    if n < head + tail + MIN_HIDDEN {
+        return "*".repeat(n);
+    }
+    keep_ends(value, head, tail)
 }
 
-/// 身份证号: first 3 and last 4 kept (`110101199003071233` → `110***********1233`); same
-/// rule as [`phone`] for short values.
+/// Phone number: the last 4 digits kept (`13812345678` → `*******5678`): the first
+/// three (the carrier's prefix) would narrow the hidden part to 10,000 numbers. Values
+/// shorter than 9 characters are all `*`.
+pub fn phone(value: &str) -> String {
+    keep_ends_hiding_enough(value, 0, 4)
+}
+
+/// 身份证号: only the last character kept (`110101199003071233` → `*****************3`).
+/// The region (positions 1-6) and the birth date (7-14) stay hidden, so the birth year
+/// and gender shown beside it leave millions of numbers; shorter values are all `*`.
 pub fn citizen_id(value: &str) -> String {
-    keep_ends(value, 3, 4)
+    keep_ends_hiding_enough(value, 0, 1)
+}
+
+/// Another document's number (passport, 通行证): first character and last 2 kept when at
+/// least 5 characters stay hidden (`E12345678` → `E******78`), otherwise all `*`.
+pub fn document_number(value: &str) -> String {
+    keep_ends_hiding_enough(value, 1, 2)
+}
+
+/// The mask of a document number of type `id_type` (`citizen_id`, `passport`, ...).
+pub fn id_number(id_type: &str, value: &str) -> String {
+    if id_type == "citizen_id" {
+        citizen_id(value)
+    } else {
+        document_number(value)
+    }
 }
 
 /// Bank account: only the last 4 digits, behind a fixed prefix that does not reveal the
@@ -69,19 +107,35 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(phone("13812345678"), "138****5678");
-        assert_eq!(phone(" 13812345678 "), "138****5678");
-        assert_eq!(phone("12345678"), "123*5678");
-        assert_eq!(phone("1234567"), "*******");
+        assert_eq!(phone("13812345678"), "*******5678");
+        assert_eq!(phone(" 13812345678 "), "*******5678");
+        assert_eq!(phone("123456789"), "*****6789");
+        assert_eq!(phone("12345678"), "********");
         assert_eq!(phone(""), "");
-        assert_eq!(phone("+8613812345678"), "+86*******5678");
+        assert_eq!(phone("+8613812345678"), "**********5678");
     }
 
     #[test]
     fn citizen_ids() {
-        assert_eq!(citizen_id("110101199003071233"), "110***********1233");
-        assert_eq!(citizen_id("11010519491231002X"), "110***********002X");
+        assert_eq!(citizen_id("110101199003071233"), "*****************3");
+        assert_eq!(citizen_id("11010519491231002X"), "*****************X");
         assert_eq!(citizen_id("123"), "***");
+    }
+
+    #[test]
+    fn documents() {
+        assert_eq!(document_number("E12345678"), "E******78");
+        assert_eq!(document_number("12345678"), "1*****78");
+        assert_eq!(document_number("1234567"), "*******");
+        assert_eq!(id_number("passport", "E12345678"), "E******78");
+        assert_eq!(id_number("citizen_id", "110101199003071233"), "*****************3");
+    }
+
+    #[test]
+    fn masking_an_old_mask_again_gives_the_new_mask() {
+        assert_eq!(citizen_id("110***********1233"), citizen_id("110101199003071233"));
+        assert_eq!(phone("138****5678"), phone("13812345678"));
+        assert_eq!(document_number("E12**5678"), document_number("E12345678"));
     }
 
     #[test]
@@ -104,7 +158,7 @@ mod tests {
 
     #[test]
     fn multibyte_never_panics_and_never_splits() {
-        assert_eq!(phone("一二三四五六七八九"), "一二三**六七八九");
+        assert_eq!(phone("一二三四五六七八九"), "*****六七八九");
         assert_eq!(bank_account("账号一二三四五"), "**** **** **** 二三四五");
     }
 }

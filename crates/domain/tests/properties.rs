@@ -5,8 +5,10 @@ use jiff::civil::Date;
 use proptest::prelude::*;
 use yincai_domain::calendar::WorkCalendar;
 use yincai_domain::crypto::FieldCipher;
+use yincai_domain::dates::{DateRange, parse_date};
 use yincai_domain::ids::{
-    CitizenId, CreditCode, IdError, citizen_id_check_char, credit_code_check_char, org_code_check_char,
+    CREDIT_AUTHORITIES, CitizenId, CreditCode, IdError, citizen_id_check_char, credit_code_check_char,
+    org_code_check_char, region_codes,
 };
 use yincai_domain::money::Fen;
 use yincai_domain::{mask, password};
@@ -14,17 +16,20 @@ use yincai_domain::{mask, password};
 const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const CHECK_CHARS: &str = "0123456789X";
 
-/// A valid 身份证号 from a region, a real date and a sequence number.
+/// "Today" of the properties (the app passes its clock; the parsers take it as an argument).
+const TODAY: Date = jiff::civil::date(2026, 12, 2);
+
+/// A valid 身份证号 from a region of the shipped GB/T 2260 list, a real past date and a
+/// sequence number.
 fn citizen_id() -> impl Strategy<Value = (String, Date)> {
     (
-        1u32..=8,
-        0u32..100_000,
-        (1900i16..=2025, 1i8..=12, 1i8..=31),
+        proptest::sample::select(region_codes().to_vec()),
+        (1900i16..=2026, 1i8..=12, 1i8..=31),
         0u32..1000,
     )
-        .prop_filter_map("date must exist", |(first, region, (y, m, d), seq)| {
-            let date = Date::new(y, m, d).ok()?;
-            let first17 = format!("{first}{region:05}{y:04}{m:02}{d:02}{seq:03}");
+        .prop_filter_map("date must exist and be past", |(region, (y, m, d), seq)| {
+            let date = Date::new(y, m, d).ok().filter(|d| *d <= TODAY)?;
+            let first17 = format!("{region:06}{y:04}{m:02}{d:02}{seq:03}");
             let check = citizen_id_check_char(&first17)?;
             Some((format!("{first17}{check}"), date))
         })
@@ -33,13 +38,16 @@ fn citizen_id() -> impl Strategy<Value = (String, Date)> {
 /// A valid 统一社会信用代码.
 fn credit_code() -> impl Strategy<Value = String> {
     let alpha: Vec<char> = CREDIT_ALPHABET.chars().collect();
+    let pairs: Vec<(char, char)> = CREDIT_AUTHORITIES
+        .iter()
+        .flat_map(|(a, kinds)| kinds.chars().map(move |k| (*a, k)))
+        .collect();
     (
-        proptest::sample::select(alpha.clone()),
-        proptest::sample::select(alpha.clone()),
+        proptest::sample::select(pairs),
         0u32..1_000_000,
         proptest::collection::vec(proptest::sample::select(alpha), 8),
     )
-        .prop_map(|(authority, kind, region, body)| {
+        .prop_map(|((authority, kind), region, body)| {
             let body: String = body.into_iter().collect();
             let org_check = org_code_check_char(&body).unwrap();
             let first17 = format!("{authority}{kind}{region:06}{body}{org_check}");
@@ -51,7 +59,7 @@ fn credit_code() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn generated_citizen_ids_parse((id, date) in citizen_id()) {
-        let parsed = CitizenId::parse(&id).unwrap();
+        let parsed = CitizenId::parse_as_of(&id, TODAY).unwrap();
         prop_assert_eq!(parsed.as_str(), id.as_str());
         prop_assert_eq!(parsed.birth_date(), date);
         prop_assert_eq!(parsed.masked().chars().count(), 18);
@@ -78,6 +86,29 @@ proptest! {
         let bad = String::from_utf8(bytes).unwrap();
         // MOD 11-2 detects every single-digit error; the date or region may fail first.
         prop_assert!(CitizenId::parse(&bad).is_err());
+    }
+
+    #[test]
+    fn future_birth_dates_are_refused(region in proptest::sample::select(region_codes().to_vec()), days in 1i32..40_000, seq in 0u32..1000) {
+        let birth = TODAY.checked_add(jiff::Span::new().days(days)).unwrap();
+        let first17 = format!("{region:06}{}{seq:03}", birth.strftime("%Y%m%d"));
+        let id = format!("{first17}{}", citizen_id_check_char(&first17).unwrap());
+        prop_assert!(
+            matches!(CitizenId::parse_as_of(&id, TODAY), Err(IdError::FutureBirth { .. })),
+            "{} accepted", id
+        );
+    }
+
+    #[test]
+    fn typed_dates_outside_their_range_are_refused(y in 0i16..=9999, m in 1i8..=12, d in 1i8..=28) {
+        let date = Date::new(y, m, d).unwrap();
+        let text = format!("{y:04}-{m:02}-{d:02}");
+        let range = DateRange::record(TODAY);
+        let parsed = parse_date("日期", &text, range);
+        prop_assert_eq!(parsed.is_ok(), range.contains(date));
+        if let Err(e) = parsed {
+            prop_assert!(e.to_string().starts_with("日期："));
+        }
     }
 
     #[test]

@@ -110,7 +110,12 @@ async fn apply_review_correct_and_accept_the_letter() {
         assert_eq!(status, StatusCode::CREATED, "{l}: {body}");
         let id = body["id"].as_i64().unwrap();
         assert_eq!(body["state"], "review", "{l}");
-        assert_eq!(body["form"]["id_number_masked"], "110***********0010", "{l}");
+        assert_eq!(body["form"]["id_number_masked"], "*****************0", "{l}");
+        assert_eq!(body["form"]["birth_year"], 1980, "{l}");
+        assert!(
+            !body.to_string().contains("1980-01-01"),
+            "{l}: no birth date in the form: {body}"
+        );
         assert!(!body.to_string().contains(TALENT_ID), "{l}: the form is masked");
 
         // Twice: 409 naming the field; after the close date: 422 with the date.
@@ -153,6 +158,7 @@ async fn apply_review_correct_and_accept_the_letter() {
         assert_eq!(mine["return_reason"], "请补充正高级职称证书", "{l}");
         assert_eq!(mine["actions"][0]["action"], "submit", "{l}");
         let mut edited = profile_json("applicant1的姓名", "", "");
+        edited["gender"] = json!("male"); // as the stored 身份证号 states
         edited["title"] = json!("senior");
         let (status, body) = app
             .call(Method::PUT, "/api/me/profile", Some(&talent), Some(edited))
@@ -271,7 +277,12 @@ async fn nobody_sees_another_applicants_or_another_units_applications() {
         for token in [&unit, &dept] {
             let d = detail(&app, token, a).await;
             assert_eq!(d["actions"], json!([]), "{l}: read-only");
-            assert_eq!(d["form"]["phone_masked"], "138****5678", "{l}: masked");
+            assert_eq!(d["form"]["phone_masked"], "*******5678", "{l}: masked");
+            assert!(
+                d["form"].get("birth_date").is_none(),
+                "{l}: no birth date: {}",
+                d["form"]
+            );
             let (_, list) = app.get("/api/applications", token).await;
             let ids: Vec<i64> = list["rows"]
                 .as_array()

@@ -831,3 +831,41 @@ async fn an_applicant_sees_only_what_is_shared_on_their_own_item() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_object_id_is_stored_as_the_number_it_names_so_the_list_and_the_duplicate_check_find_it() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let cand = common::save_profile(&app, "talent", "110101199003071233", "13812345678").await;
+        let talent = app.login("talent").await;
+        // Typed as "+id" (the review's F13): authorised as id, and stored as id.
+        let (status, body) = upload(
+            &app,
+            &talent,
+            form(
+                "candidate",
+                &format!("+{cand}"),
+                Some("身份证件"),
+                Some(file("身份证.pdf", &pdf(), Some("application/pdf"))),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {body}");
+        assert_eq!(body["object_id"], cand.to_string(), "{label}: {body}");
+        assert_eq!(count(&app, &talent, "candidate", &cand.to_string()).await, 1, "{label}");
+        // The same file again under the plain id: the duplicate check finds the first.
+        let (status, body) = upload(
+            &app,
+            &talent,
+            form(
+                "candidate",
+                &format!(" 0{cand} "),
+                Some("身份证件"),
+                Some(file("身份证.pdf", &pdf(), Some("application/pdf"))),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+        app.stop().await;
+    }
+}

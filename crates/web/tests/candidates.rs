@@ -44,9 +44,13 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
         let (status, me) = app.get("/api/me/profile", &talent).await;
         assert_eq!(status, StatusCode::OK, "{l}");
         assert_eq!(me["id"].as_i64(), Some(id), "{l}");
-        assert_eq!(me["id_number_masked"], "110***********1233", "{l}");
-        assert_eq!(me["phone_masked"], "138****5678", "{l}");
-        assert_eq!(me["birth_date"], "1990-03-07", "{l}: from the 身份证号");
+        assert_eq!(me["id_number_masked"], "*****************3", "{l}");
+        assert_eq!(me["phone_masked"], "*******5678", "{l}");
+        assert_eq!(
+            me["birth_date"], "1990-03-07",
+            "{l}: from the 身份证号, for the applicant"
+        );
+        assert_eq!(me["birth_year"], 1990, "{l}");
         assert_eq!(me["highest_degree"], "doctor", "{l}");
         assert!(
             !me.to_string().contains(ID) && !me.to_string().contains(PHONE),
@@ -55,6 +59,7 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
 
         // An edit that leaves the numbers empty keeps them; a new phone replaces the old.
         let mut edit = profile_json("张三", "", "13900001111");
+        edit["gender"] = json!("male"); // as the stored 身份证号 states
         edit["version"] = me["version"].clone();
         let (status, body) = app
             .call(Method::PUT, "/api/me/profile", Some(&talent), Some(edit))
@@ -66,14 +71,15 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
                 body["name"].as_str(),
                 body["phone_masked"].as_str()
             ),
-            (Some(id), Some("张三"), Some("139****1111")),
+            (Some(id), Some("张三"), Some("*******1111")),
             "{l}"
         );
-        assert_eq!(body["id_number_masked"], "110***********1233", "{l}");
+        assert_eq!(body["id_number_masked"], "*****************3", "{l}");
         assert_eq!(app.audit_count().await, before + 2, "{l}");
 
         // A stale version is refused.
         let mut stale = profile_json("张三", "", "");
+        stale["gender"] = json!("male");
         stale["version"] = me["version"].clone();
         let (status, _) = app
             .call(Method::PUT, "/api/me/profile", Some(&talent), Some(stale))
@@ -181,7 +187,10 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
         let (status, list) = app.get("/api/candidates?q=applicant2", &coord).await;
         assert_eq!(status, StatusCode::OK, "{l}");
         assert_eq!(list["total"], 1, "{l}: search by name: {list}");
-        assert_eq!(list["rows"][0]["id_number_masked"], "110***********002X", "{l}");
+        assert_eq!(list["rows"][0]["id_number_masked"], "*****************X", "{l}");
+        // The office's list: the birth year, not the date beside the masked number.
+        assert_eq!(list["rows"][0]["birth_year"], 1949, "{l}: {list}");
+        assert!(list["rows"][0].get("birth_date").is_none(), "{l}: {list}");
         let (_, all) = app.get("/api/candidates?limit=1", &coord).await;
         assert_eq!(
             (all["total"].as_i64(), all["rows"].as_array().map(Vec::len)),
@@ -192,9 +201,10 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
         assert_eq!(status, StatusCode::OK, "{l}");
         assert_eq!(
             (one["id_number_masked"].as_str(), one["phone_masked"].as_str()),
-            (Some("110***********1233"), Some("138****5678")),
+            (Some("*****************3"), Some("*******5678")),
             "{l}"
         );
+        assert!(one.get("birth_date").is_none(), "{l}: {one}");
 
         let before = app.audit_count().await;
         let (status, body) = app
@@ -223,9 +233,13 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
             .await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
         assert_eq!(
-            (body["id_number"].as_str(), body["phone"].as_str()),
-            (Some(ID), Some(PHONE)),
-            "{l}"
+            (
+                body["id_number"].as_str(),
+                body["phone"].as_str(),
+                body["birth_date"].as_str()
+            ),
+            (Some(ID), Some(PHONE), Some("1990-03-07")),
+            "{l}: the birth date only with the full number"
         );
         assert_eq!(app.audit_count().await, before + 1, "{l}: exactly one audit record");
         let records = audits(&app, "personal_data_viewed").await;
@@ -267,7 +281,7 @@ async fn the_raw_database_file_holds_no_clear_id_number_or_phone() {
     assert!(bytes.len() > 10_000, "read the database file");
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(
-        contains("110***********1233"),
+        contains("*****************3"),
         "the masked number is there, so the search works"
     );
     assert!(!contains(ID), "a clear ID number in the database file");
@@ -331,13 +345,13 @@ async fn the_pages_keep_typed_input_on_an_error_and_reveal_once_with_a_reason() 
         (StatusCode::SEE_OTHER, "/me/profile?ok=saved")
     );
     let (_, page) = b.get("/me/profile?ok=saved").await;
-    assert!(page.contains("已保存") && page.contains("110***********1233") && !page.contains(ID));
+    assert!(page.contains("已保存") && page.contains("*****************3") && !page.contains(ID));
     assert!(page.contains("石河子大学"));
 
     let c = app.browser("coord").await;
     let (status, list) = c.get("/candidates?q=王").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(list.contains("王五") && list.contains("110***********1233") && list.contains("硕士"));
+    assert!(list.contains("王五") && list.contains("*****************3") && list.contains("硕士"));
     assert!(!list.contains(ID));
     let id = list
         .split("href=\"/candidates/")
@@ -348,6 +362,8 @@ async fn the_pages_keep_typed_input_on_an_error_and_reveal_once_with_a_reason() 
     let (status, detail) = c.get(&format!("/candidates/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(detail.contains("查看完整证件号") && !detail.contains(ID) && !detail.contains(PHONE));
+    // The birth year, never the birth date beside the masked number.
+    assert!(detail.contains("出生年份") && detail.contains("1990 年") && !detail.contains("1990-03-07"));
     assert!(
         detail.contains("硕士") && detail.contains("“211工程”高校"),
         "education by name"
@@ -368,7 +384,7 @@ async fn the_pages_keep_typed_input_on_an_error_and_reveal_once_with_a_reason() 
         .post_form(&path, &[("_csrf", c.csrf.as_str()), ("reason", "资格审查核对")])
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(ID) && page.contains(PHONE));
+    assert!(page.contains(ID) && page.contains(PHONE) && page.contains("1990-03-07"));
     assert_eq!(app.audit_count().await, before + 1);
     let (_, again) = c.get(&format!("/candidates/{id}")).await;
     assert!(!again.contains(ID), "shown once, not kept");

@@ -13,6 +13,8 @@ mod fund;
 mod gate;
 mod housing;
 mod http;
+mod identifiers;
+mod masks;
 mod meetings;
 mod plans;
 mod policy_http;

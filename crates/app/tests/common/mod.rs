@@ -153,6 +153,12 @@ impl World {
 
     /// A talent row with the report of `facts`, frozen as the introduction would.
     pub async fn talent_with(&self, facts: Facts) -> i64 {
+        self.talent_since(facts, "2024-03-01").await
+    }
+
+    /// [`World::talent_with`], the service having started on `start_date` (ISO): service
+    /// years must have ended before they are assessed.
+    pub async fn talent_since(&self, facts: Facts, start_date: &str) -> i64 {
         let name = facts.name.clone().unwrap_or_default();
         let report = yincai_app::policies().evaluate(&facts, false).unwrap();
         let mut tx = self.app.store.begin_write().await.unwrap();
@@ -164,6 +170,7 @@ impl World {
                     policy_version: report.policy.version.clone(),
                     facts: serde_json::to_string(&facts).unwrap(),
                     report: serde_json::to_string(&report).unwrap(),
+                    start_date: start_date.into(),
                     ..new_talent(self.candidate, self.unit_org, &name)
                 },
                 today_ms(),

@@ -134,13 +134,17 @@ pub struct Candidate {
     pub name: String,
     pub id_type: String,
     pub id_type_name: String,
-    /// e.g. `110***********1233`
+    /// e.g. `*****************3` (a 身份证号 keeps its last character only), `E******78`
     pub id_number_masked: String,
-    /// e.g. `138****5678`
+    /// e.g. `*******5678`
     pub phone_masked: String,
     pub email: String,
     pub gender: String,
+    /// Only in the applicant's own form (`/api/me/profile`); staff see `birth_year`, and the
+    /// date with the full number through the reasoned, audited reveal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
+    pub birth_year: Option<i16>,
     pub education: Vec<EducationRow>,
     pub highest_degree: String,
     pub title: String,
@@ -165,6 +169,7 @@ impl From<CandidateView> for Candidate {
             email: c.email,
             gender: c.gender,
             birth_date: c.birth_date,
+            birth_year: c.birth_year,
             education: c.education.into_iter().map(EducationRow::from).collect(),
             highest_degree: c.highest_degree,
             title: c.title,
@@ -184,11 +189,12 @@ pub struct RevealBody {
     pub reason: String,
 }
 
-/// The full ID number and phone.
+/// The full ID number, phone and birth date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevealedNumbers {
     pub id_number: String,
     pub phone: String,
+    pub birth_date: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -283,5 +289,6 @@ pub async fn reveal_candidate(
     Ok(Json(RevealedNumbers {
         id_number: r.id_number,
         phone: r.phone,
+        birth_date: r.birth_date,
     }))
 }

@@ -139,8 +139,8 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     if !shaped {
         return Err(format!("日期 「{s}」 格式不对，请按 YYYY-MM-DD 填写，如 2015-01-10"));
     }
-    s.parse::<Date>()
-        .map_err(|_| format!("日期 {s} 不存在（该月没有这一天），请填写实际存在的日期"))
+    // The domain's one date parser (strict YYYY-MM-DD of a date that exists).
+    yincai_domain::dates::parse_iso(s).ok_or_else(|| format!("日期 {s} 不存在（该月没有这一天），请填写实际存在的日期"))
 }
 
 fn check_date(field: &str, v: Option<&Value>, required: bool, errors: &mut Vec<FieldError>) {

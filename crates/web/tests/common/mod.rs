@@ -257,7 +257,16 @@ impl Browser {
     }
 }
 
-/// A valid registration form for `put /api/me/profile`.
+/// The gender a 身份证号 states (position 17: odd male, even female); `female` when the
+/// number is not given (an edit that keeps the stored one must state the gender itself).
+pub fn gender_of(id_number: &str) -> &'static str {
+    match id_number.trim().as_bytes().get(16) {
+        Some(d) if d.is_ascii_digit() && (d - b'0') % 2 == 1 => "male",
+        _ => "female",
+    }
+}
+
+/// A valid registration form for `put /api/me/profile` (the gender agrees with the number).
 pub fn profile_json(name: &str, id_number: &str, phone: &str) -> Value {
     serde_json::json!({
         "name": name,
@@ -265,7 +274,7 @@ pub fn profile_json(name: &str, id_number: &str, phone: &str) -> Value {
         "id_number": id_number,
         "phone": phone,
         "email": "someone@example.com",
-        "gender": "female",
+        "gender": gender_of(id_number),
         "education": [{"degree": "doctor", "institution": "新疆大学", "major": "化学", "full_time": true,
                        "school_tier": "211", "graduation_year": "2015"}],
         "title": "vice_senior",

@@ -31,7 +31,7 @@ use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 pub const OBJECT: &str = "application";
 
 /// Modes of introduction (Art. 11): code and name.
-pub const MODES: [(&str, &str); 3] = [("recruit", "招聘"), ("transfer", "调动"), ("special", "特聘")];
+pub use yincai_policy::vocabulary::INTRODUCTION_MODES as MODES;
 
 /// The qualification review's checklist (Art. 12(3)): code and what the reviewer confirms.
 pub const CHECKLIST_ITEMS: [(&str, &str); 5] = [
@@ -208,7 +208,10 @@ pub struct CategoryReason {
 
 /// An Art. 10 category as the measures cite it: 第十条第（二）项.
 pub fn category_zh(number: i64) -> String {
-    format!("第十条第（{}）项", number_zh(u32::try_from(number).unwrap_or(0)))
+    format!(
+        "第十条第（{}）项",
+        yincai_domain::dates::number_zh(u32::try_from(number).unwrap_or(0))
+    )
 }
 
 /// What the policy engine says of the submitted form.
@@ -275,7 +278,7 @@ impl From<ApplicationListRow> for ApplicationSummary {
     fn from(r: ApplicationListRow) -> Self {
         let state = r.state.unwrap_or_default();
         ApplicationSummary {
-            mode_name: name_of(&MODES, &r.mode),
+            mode_name: name_of(MODES, &r.mode),
             state_name: APPLICATION.state_name(&state),
             category_zh: r.category.map(category_zh).unwrap_or_default(),
             id: r.id,
@@ -458,7 +461,7 @@ fn field_text(form: &Value, key: &str) -> String {
         return rows
             .iter()
             .map(|e| {
-                let mut parts = vec![name_of(&DEGREES, &e.degree), e.institution.clone()];
+                let mut parts = vec![name_of(DEGREES, &e.degree), e.institution.clone()];
                 if !e.major.is_empty() {
                     parts.push(e.major.clone());
                 }
@@ -512,34 +515,6 @@ fn checklist_rows(stored: &str) -> Vec<CheckRow> {
             }
         })
         .collect()
-}
-
-/// Chinese numerals for an official date: 二〇二六年十一月二十四日.
-fn date_zh(d: jiff::civil::Date) -> String {
-    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-    let year: String = d
-        .year()
-        .to_string()
-        .chars()
-        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
-        .collect();
-    format!(
-        "{year}年{}月{}日",
-        number_zh(d.month().unsigned_abs().into()),
-        number_zh(d.day().unsigned_abs().into())
-    )
-}
-
-/// 1-99 in Chinese numerals (一, 十, 十二, 二十四).
-fn number_zh(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => DIGITS[n as usize].into(),
-        10 => "十".into(),
-        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        _ if n.is_multiple_of(10) => format!("{}十", DIGITS[(n / 10 % 10) as usize]),
-        _ => format!("{}十{}", DIGITS[(n / 10 % 10) as usize], DIGITS[(n % 10) as usize]),
-    }
 }
 
 /// Evaluates the Art. 10 category of a submitted form for a position. The form states the
@@ -890,7 +865,7 @@ impl App {
             _ => ("no_dates", "公告未载明报名日期".to_string()),
         };
         Ok(ApplyPreview {
-            mode_name: name_of(&MODES, &position.mode),
+            mode_name: name_of(MODES, &position.mode),
             position,
             status,
             status_text,
@@ -1396,7 +1371,7 @@ fn letter_body(
     eval: &CategoryEvaluation,
     today: jiff::civil::Date,
 ) -> String {
-    let mode_name = name_of(&MODES, &pos.mode);
+    let mode_name = name_of(MODES, &pos.mode);
     let category = eval.categories.iter().find(|c| Some(c.number) == eval.category);
     let mut articles = vec!["第十一条".to_string(), "第十二条第（三）项".to_string()];
     if let Some(c) = category {
@@ -1437,7 +1412,7 @@ fn letter_body(
         "六、请自收到本意向书之日起十个工作日内，登录阿拉山口市人才引进服务平台，在“我的报名”中确认接受或放弃。本意向书不作为聘用合同或服务协议。"
             .to_string(),
         "阿拉山口市人才工作协调办公室".to_string(),
-        date_zh(today),
+        yincai_domain::dates::date_in_numerals(today),
     ]
     .join("\n")
 }
@@ -1445,15 +1420,6 @@ fn letter_body(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn official_dates_and_numbers_in_chinese() {
-        assert_eq!(date_zh(jiff::civil::date(2026, 11, 24)), "二〇二六年十一月二十四日");
-        assert_eq!(date_zh(jiff::civil::date(2030, 1, 10)), "二〇三〇年一月十日");
-        assert_eq!(number_zh(2), "二");
-        assert_eq!(number_zh(20), "二十");
-        assert_eq!(number_zh(31), "三十一");
-    }
 
     #[test]
     fn fields_changed_by_a_correction_show_old_and_new() {

@@ -29,31 +29,10 @@ pub const ID_TYPES: [(&str, &str); 4] = [
     ("taiwan_pass", "台湾居民来往大陆通行证"),
 ];
 pub const GENDERS: [(&str, &str); 2] = [("male", "男"), ("female", "女")];
-/// Degrees, lowest first (the policy engine's codes).
-pub const DEGREES: [(&str, &str); 4] = [
-    ("none", "无学位"),
-    ("bachelor", "学士"),
-    ("master", "硕士"),
-    ("doctor", "博士"),
-];
+// Degrees, titles and honours: the policy engine's codes with their one set of names.
+pub use yincai_policy::vocabulary::{DEGREES, HONOURS, TITLES};
 /// 985 / 211 status of the institution.
 pub const SCHOOL_TIERS: [(&str, &str); 3] = [("none", "否"), ("211", "“211工程”高校"), ("985", "“985工程”高校")];
-/// Professional titles, lowest first (the policy engine's codes).
-pub const TITLES: [(&str, &str); 5] = [
-    ("none", "无"),
-    ("junior", "初级"),
-    ("intermediate", "中级"),
-    ("vice_senior", "副高级"),
-    ("senior", "正高级"),
-];
-/// Honours of Art. 10(1)-(2) (the policy engine's codes).
-pub const HONOURS: [(&str, &str); 4] = [
-    ("national_expert", "国家级有突出贡献的专家"),
-    ("national_leader", "国家级学术、技术带头人"),
-    ("provincial_expert", "省部级有突出贡献的专家"),
-    ("provincial_leader", "省部级学术、技术带头人"),
-];
-
 /// The name of a code in one of the tables above (the code itself if unknown).
 pub fn name_of(table: &[(&'static str, &'static str)], code: &str) -> String {
     table
@@ -163,9 +142,9 @@ impl From<CandidateRow> for CandidateView {
             user_id: r.user_id,
             id_type_name: name_of(&ID_TYPES, &r.id_type),
             gender_name: name_of(&GENDERS, &r.gender),
-            highest_degree_name: name_of(&DEGREES, &r.highest_degree),
-            title_name: name_of(&TITLES, &r.title),
-            honour_names: honours.iter().map(|h| name_of(&HONOURS, h)).collect(),
+            highest_degree_name: name_of(DEGREES, &r.highest_degree),
+            title_name: name_of(TITLES, &r.title),
+            honour_names: honours.iter().map(|h| name_of(HONOURS, h)).collect(),
             name: r.name,
             id_type: r.id_type,
             id_number_masked,
@@ -365,7 +344,7 @@ impl App {
             if blank && (e.degree.is_empty() || e.degree == "none") {
                 continue; // an empty row of the form
             }
-            if !known(&DEGREES, e.degree.trim()) {
+            if !known(DEGREES, e.degree.trim()) {
                 errors.push(FieldError::new("education", format!("学历第 {n} 行：请选择学位")));
             }
             if e.institution.trim().is_empty() || e.institution.chars().count() > 100 {
@@ -409,7 +388,7 @@ impl App {
         } else {
             input.title.trim()
         };
-        if !known(&TITLES, title) {
+        if !known(TITLES, title) {
             errors.push(FieldError::new("title", "专业技术职称：请从列表中选择"));
         }
         let mut honours: Vec<String> = Vec::new();
@@ -418,7 +397,7 @@ impl App {
             if h.is_empty() || honours.iter().any(|x| x == h) {
                 continue;
             }
-            if known(&HONOURS, h) {
+            if known(HONOURS, h) {
                 honours.push(h.to_string());
             } else {
                 errors.push(FieldError::new("honours", "荣誉称号：请从列表中勾选"));

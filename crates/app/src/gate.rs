@@ -168,10 +168,6 @@ fn not_found_assessment() -> AppError {
     AppError::NotFound("考核记录".into())
 }
 
-fn date_zh(d: jiff::civil::Date) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 /// 阿人才证〔2026〕7号
 pub fn certificate_number(year: i64, seq: i64) -> String {
     format!("阿人才证〔{year}〕{seq}号")
@@ -815,7 +811,7 @@ fn certificate_content(i: &InstallmentRow, number: &str, issuer: &str, today: ji
         amount_text,
         amount_fen: i.amount_fen,
         resolution_number: resolution,
-        date_zh: date_zh(today),
+        date_zh: yincai_domain::dates::date_in_figures(today),
         issuer: issuer.into(),
         body,
     }

@@ -23,8 +23,8 @@ use crate::clock::format_beijing;
 use crate::workflow::{Transitioned, WorkflowObject};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
-/// Modes of introduction (Art. 11): 招聘 / 调入 / 特聘.
-pub const MODES: [(&str, &str); 3] = [("recruit", "招聘"), ("transfer", "调入"), ("special", "特聘")];
+/// Modes of introduction (Art. 11): 招聘 / 调动 / 特聘.
+pub use yincai_policy::vocabulary::INTRODUCTION_MODES as MODES;
 
 /// The most positions one plan holds.
 pub const MAX_POSITIONS: usize = 50;
@@ -147,9 +147,9 @@ pub struct PositionView {
 impl From<PositionRow> for PositionView {
     fn from(row: PositionRow) -> Self {
         PositionView {
-            mode_name: name_of(&MODES, &row.mode),
-            min_degree_name: name_of(&DEGREES, &row.min_degree),
-            min_title_name: name_of(&TITLES, &row.min_title),
+            mode_name: name_of(MODES, &row.mode),
+            min_degree_name: name_of(DEGREES, &row.min_degree),
+            min_title_name: name_of(TITLES, &row.min_title),
             row,
         }
     }
@@ -351,10 +351,10 @@ fn check_plan(input: &PlanInput, this_year: i16) -> Result<CheckedPlan> {
             ));
         }
         let mode = p.mode.trim();
-        if !known(&MODES, mode) {
+        if !known(MODES, mode) {
             errors.push(FieldError::new(
                 at("mode"),
-                format!("岗位第 {n} 行 引进方式：请选择招聘、调入或特聘"),
+                format!("岗位第 {n} 行 引进方式：请选择招聘、调动或特聘"),
             ));
         }
         let min_degree = if p.min_degree.trim().is_empty() {
@@ -362,7 +362,7 @@ fn check_plan(input: &PlanInput, this_year: i16) -> Result<CheckedPlan> {
         } else {
             p.min_degree.trim()
         };
-        if !known(&DEGREES, min_degree) {
+        if !known(DEGREES, min_degree) {
             errors.push(FieldError::new(
                 at("min_degree"),
                 format!("岗位第 {n} 行 最低学位：请从列表中选择"),
@@ -373,7 +373,7 @@ fn check_plan(input: &PlanInput, this_year: i16) -> Result<CheckedPlan> {
         } else {
             p.min_title.trim()
         };
-        if !known(&TITLES, min_title) {
+        if !known(TITLES, min_title) {
             errors.push(FieldError::new(
                 at("min_title"),
                 format!("岗位第 {n} 行 最低职称：请从列表中选择"),

@@ -30,15 +30,9 @@ use crate::workflow::Transitioned;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
 /// Modes of introduction with a procedure (Art. 11).
-pub const MODES: [(&str, &str); 3] = [("recruit", "招聘"), ("transfer", "调动"), ("special", "特聘")];
+pub use yincai_policy::vocabulary::INTRODUCTION_MODES as MODES;
 /// Every mode the policy engine knows (for the talent list).
-pub const ALL_MODES: [(&str, &str); 5] = [
-    ("recruit", "招聘"),
-    ("transfer", "调动"),
-    ("special", "特聘"),
-    ("local", "本地人才"),
-    ("aid_extension", "援疆延期"),
-];
+pub use yincai_policy::vocabulary::MODES as ALL_MODES;
 /// Kinds of service agreement of a special appointment (Art. 11).
 pub const AGREEMENT_KINDS: [(&str, &str); 4] = [
     ("hire", "聘请"),
@@ -598,7 +592,7 @@ pub struct TalentListRow {
 impl From<TalentRow> for TalentListRow {
     fn from(r: TalentRow) -> Self {
         TalentListRow {
-            mode_name: name_of(&ALL_MODES, &r.mode),
+            mode_name: name_of(ALL_MODES, &r.mode),
             id: r.id,
             name: r.name,
             org_id: r.org_id,
@@ -702,17 +696,6 @@ fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
 }
 
-fn status_name(s: InstallmentStatus) -> &'static str {
-    match s {
-        InstallmentStatus::Due => "应发放",
-        InstallmentStatus::AwaitingAssessment => "待年度考核",
-        InstallmentStatus::NotPassed => "考核未通过",
-        InstallmentStatus::NotServed => "服务时间不足",
-        InstallmentStatus::ConditionUnmet => "条件未满足",
-        InstallmentStatus::Future => "未到期",
-    }
-}
-
 fn terms_text(t: &Terms) -> String {
     match t {
         Terms::Monthly {
@@ -751,7 +734,7 @@ fn schedule_view(s: &[Installment]) -> Vec<InstallmentView> {
             year: i.year,
             amount: i.amount,
             due_on: i.due_on,
-            status: status_name(i.status).into(),
+            status: InstallmentStatus::label_zh(i.status).into(),
         })
         .collect()
 }
@@ -854,7 +837,7 @@ impl App {
         let in_procedure = item.as_ref().is_some_and(|i| i.state == "procedure");
         Ok(ProcedureView {
             mode: app.position_mode.clone(),
-            mode_name: name_of(&ALL_MODES, &app.position_mode),
+            mode_name: name_of(ALL_MODES, &app.position_mode),
             item_id: item.as_ref().map(|i| i.id),
             state: item.as_ref().map(|i| i.state.clone()),
             state_name: item
@@ -953,7 +936,7 @@ impl App {
                 "procedure",
                 format!(
                     "引进手续：已填写的手续与岗位的引进方式（{}）不符或不完整，请按{}重新填写",
-                    name_of(&ALL_MODES, &app.position_mode),
+                    name_of(ALL_MODES, &app.position_mode),
                     procedure_noun(&app.position_mode)
                 ),
             )),
@@ -1054,7 +1037,7 @@ impl App {
             "建立人才档案：{}，{}，{}引进，{} 起，{}，依据 {} {}",
             candidate.name,
             app.org_name,
-            name_of(&ALL_MODES, &app.position_mode),
+            name_of(ALL_MODES, &app.position_mode),
             start,
             category,
             report.policy.id,
@@ -1295,7 +1278,7 @@ async fn talent_view(tx: &mut Tx, row: TalentRow) -> Result<TalentView> {
         None => (Vec::new(), Vec::new(), Vec::new(), String::new()),
     };
     Ok(TalentView {
-        mode_name: name_of(&ALL_MODES, &row.mode),
+        mode_name: name_of(ALL_MODES, &row.mode),
         employer_name: name_of(&EMPLOYERS, &row.employer),
         category_reasons,
         obligations,

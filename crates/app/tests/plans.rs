@@ -467,7 +467,7 @@ async fn plans_are_edited_only_in_the_draft_step_and_after_a_return() {
         let titles: Vec<_> = after.positions.iter().map(|p| p.row.title.as_str()).collect();
         assert_eq!(titles, ["高级物流研究员", "数据分析师"], "{label}");
         assert_eq!(after.positions[0].row.id, v.positions[0].row.id, "{label}: kept its id");
-        assert_eq!(after.positions[0].mode_name, "调入", "{label}");
+        assert_eq!(after.positions[0].mode_name, "调动", "{label}");
         assert_eq!(after.openings, 4, "{label}");
         let audits = w.audit_actions(id).await;
         assert_eq!(audits, ["plan_created", "plan_updated"], "{label}");

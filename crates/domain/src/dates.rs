@@ -116,8 +116,63 @@ pub fn parse_date(label: &str, text: &str, range: DateRange) -> Result<Date, Dat
     Ok(d)
 }
 
+// ---- Official date styles ------------------------------------------------------------------
+
+/// A date in figures, `2026年11月24日`: certificates (证明), lists and notices.
+pub fn date_in_figures(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A date in Chinese numerals, `二〇二六年十一月二十四日`: the date line of a letter (意向书),
+/// as official documents write it.
+pub fn date_in_numerals(d: Date) -> String {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let year: String = d
+        .year()
+        .to_string()
+        .chars()
+        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .collect();
+    format!(
+        "{year}年{}月{}日",
+        number_zh(d.month().unsigned_abs().into()),
+        number_zh(d.day().unsigned_abs().into())
+    )
+}
+
+/// 0-99 in Chinese numerals (一, 十, 十二, 二十四).
+pub fn number_zh(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].into(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        _ if n.is_multiple_of(10) => format!("{}十", DIGITS[(n / 10 % 10) as usize]),
+        _ => format!("{}十{}", DIGITS[(n / 10 % 10) as usize], DIGITS[(n % 10) as usize]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn official_dates_in_figures_and_in_numerals() {
+        assert_eq!(
+            super::date_in_figures(jiff::civil::date(2026, 11, 24)),
+            "2026年11月24日"
+        );
+        assert_eq!(
+            super::date_in_numerals(jiff::civil::date(2026, 11, 24)),
+            "二〇二六年十一月二十四日"
+        );
+        assert_eq!(
+            super::date_in_numerals(jiff::civil::date(2030, 1, 10)),
+            "二〇三〇年一月十日"
+        );
+        assert_eq!(super::number_zh(2), "二");
+        assert_eq!(super::number_zh(20), "二十");
+        assert_eq!(super::number_zh(31), "三十一");
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -33,31 +33,8 @@ pub enum Stage {
 }
 
 const BOOL: &[(&str, &str)] = &[("false", "否"), ("true", "是")];
-const DEGREES: &[(&str, &str)] = &[
-    ("none", "无"),
-    ("bachelor", "学士"),
-    ("master", "硕士"),
-    ("doctor", "博士"),
-];
-const TITLES: &[(&str, &str)] = &[
-    ("none", "无"),
-    ("junior", "初级"),
-    ("intermediate", "中级"),
-    ("vice_senior", "副高级"),
-    ("senior", "正高级"),
-];
-const MODES: &[(&str, &str)] = &[
-    ("recruit", "招聘"),
-    ("transfer", "调动"),
-    ("special", "特聘"),
-    ("local", "本地人才"),
-    ("aid_extension", "援疆延长服务期"),
-];
-const EMPLOYERS: &[(&str, &str)] = &[
-    ("city_unit", "市直单位"),
-    ("enterprise", "企业"),
-    ("central_unit", "中央、自治区驻阿单位"),
-];
+// The value names of the facts come from the one vocabulary.
+use crate::vocabulary::{DEGREES, EMPLOYERS, MODES, TITLES};
 /// Tier levels: 0 means none; 1 is the highest.
 pub const MAX_TIERS: usize = 7;
 const TIERS: &[(&str, &str)] = &[
@@ -132,10 +109,10 @@ pub static VARS: &[Var] = &[
     var!("ended_for_cause", "因第二十七条情形解除", ENDED_FOR_CAUSE),
     var!("ended", "关系已结束", ENDED),
     var!("before_effective", "开始日期早于办法生效日", BEFORE_EFFECTIVE),
-    var!("national_expert", "国家级有突出贡献的专家", HONOURS),
-    var!("national_leader", "国家级学术、技术带头人", HONOURS + 2),
-    var!("provincial_expert", "省部级有突出贡献的专家", HONOURS + 4),
-    var!("provincial_leader", "省部级学术、技术带头人", HONOURS + 6),
+    var!("national_expert", crate::vocabulary::HONOURS[0].1, HONOURS),
+    var!("national_leader", crate::vocabulary::HONOURS[1].1, HONOURS + 2),
+    var!("provincial_expert", crate::vocabulary::HONOURS[2].1, HONOURS + 4),
+    var!("provincial_leader", crate::vocabulary::HONOURS[3].1, HONOURS + 6),
     var!("category(1)", "第十条第㈠项", CATEGORY, BOOL, false, Category),
     var!("category(2)", "第十条第㈡项", CATEGORY + 2, BOOL, false, Category),
     var!("category(3)", "第十条第㈢项", CATEGORY + 4, BOOL, false, Category),

@@ -12,6 +12,7 @@ pub mod money;
 pub mod plan;
 pub mod report;
 pub mod set;
+pub mod vocabulary;
 
 pub use eval::{Grant, Outcome, TraceStep, evaluate_batch, evaluate_into};
 pub use facts::{Assessment, Degree, Employer, FactError, Facts, Honour, Mode, Person, Title};

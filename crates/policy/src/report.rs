@@ -97,6 +97,20 @@ pub enum InstallmentStatus {
     Future,
 }
 
+impl InstallmentStatus {
+    /// The one Chinese name of the status, for the calculator, the talent record and exports.
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            InstallmentStatus::Due => "应发放",
+            InstallmentStatus::AwaitingAssessment => "待年度考核",
+            InstallmentStatus::NotPassed => "考核未合格，不发放",
+            InstallmentStatus::NotServed => "服务月数不足，不发放",
+            InstallmentStatus::ConditionUnmet => "条件未满足",
+            InstallmentStatus::Future => "尚未到期",
+        }
+    }
+}
+
 /// One installment of an entitlement: a service year's money, or a lump sum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Installment {

@@ -77,7 +77,7 @@ pub struct PositionRow {
     /// 招聘人数, at least 1.
     pub openings: i64,
     pub field: String,
-    /// recruit | transfer | special (招聘 / 调入 / 特聘, Art. 11).
+    /// recruit | transfer | special (招聘 / 调动 / 特聘, Art. 11).
     pub mode: String,
     /// Minimum degree code (none | bachelor | master | doctor).
     pub min_degree: String,

@@ -38,7 +38,7 @@ pub struct PositionBody {
     pub openings: i64,
     /// 专业领域
     pub field: String,
-    /// recruit (招聘) | transfer (调入) | special (特聘), Art. 11
+    /// recruit (招聘) | transfer (调动) | special (特聘), Art. 11
     pub mode: String,
     /// none | bachelor | master | doctor (default none)
     #[serde(default)]
@@ -124,7 +124,7 @@ pub struct Position {
     pub openings: i64,
     pub field: String,
     pub mode: String,
-    /// 招聘 | 调入 | 特聘
+    /// 招聘 | 调动 | 特聘
     pub mode_name: String,
     pub min_degree: String,
     pub min_degree_name: String,

@@ -406,17 +406,6 @@ fn terms_text(t: &Terms) -> (String, String) {
     }
 }
 
-fn status_text(s: InstallmentStatus) -> &'static str {
-    match s {
-        InstallmentStatus::Due => "应发",
-        InstallmentStatus::AwaitingAssessment => "待年度考核",
-        InstallmentStatus::NotPassed => "考核未合格，不发",
-        InstallmentStatus::NotServed => "服务月数不足，不发",
-        InstallmentStatus::ConditionUnmet => "条件未满足",
-        InstallmentStatus::Future => "尚未到期",
-    }
-}
-
 fn result_view(plan: &Plan, r: &Report) -> ResultView {
     let mut cited: Vec<String> = Vec::new();
     let mut cite = |number: &str| {
@@ -458,7 +447,7 @@ fn result_view(plan: &Plan, r: &Report) -> ResultView {
                         year: i.year,
                         amount: yuan(i.amount),
                         due_on: i.due_on.to_string(),
-                        status: status_text(i.status),
+                        status: InstallmentStatus::label_zh(i.status),
                         due: matches!(i.status, InstallmentStatus::Due),
                     })
                     .collect(),

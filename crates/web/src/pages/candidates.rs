@@ -97,10 +97,10 @@ async fn form_page(
             saved,
             id_types: &ID_TYPES,
             genders: &GENDERS,
-            degrees: &DEGREES,
+            degrees: DEGREES,
             tiers: &SCHOOL_TIERS,
-            titles: &TITLES,
-            honours: &HONOURS,
+            titles: TITLES,
+            honours: HONOURS,
             attachments,
         },
     ))
@@ -271,7 +271,7 @@ impl DetailPage {
         field_error(&self.errors, field)
     }
     fn degree_name(&self, code: &str) -> String {
-        name_of(&DEGREES, code)
+        name_of(DEGREES, code)
     }
     fn tier_name(&self, code: &str) -> String {
         name_of(&SCHOOL_TIERS, code)

@@ -164,9 +164,9 @@ fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: Vec
             rows: position_rows(&form.positions),
             form,
             errors,
-            modes: &MODES,
-            degrees: &DEGREES,
-            titles: &TITLES,
+            modes: MODES,
+            degrees: DEGREES,
+            titles: TITLES,
         },
     )
 }

@@ -112,7 +112,7 @@ async fn list(
             category,
             mode,
             start_year,
-            modes: &ALL_MODES,
+            modes: ALL_MODES,
             errors,
             pager,
         },

@@ -239,7 +239,7 @@ async fn audit_verify_catches_a_record_altered_in_the_database() {
 }
 
 #[tokio::test]
-async fn every_state_change_writes_exactly_one_audit_record() {
+async fn organisation_changes_write_one_audit_record_each_and_a_refusal_none() {
     for app in TestApp::on_every_backend().await {
         let admin = app.login("sysadmin").await;
         let before = app.audit_count().await;

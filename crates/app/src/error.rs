@@ -103,7 +103,9 @@ impl AppError {
                         return AppError::Duplicate(FieldError::new(*field, *message));
                     }
                 }
-                AppError::Duplicate(FieldError::new("", format!("与已有记录重复（{key}），请修改后重试")))
+                // The store's key (table.column) is for the log, not for the person.
+                tracing::warn!(key = %key, "a unique key without a field mapping was violated");
+                AppError::Duplicate(FieldError::new("", "与已有记录重复，请检查后修改再提交"))
             }
             StoreError::Stale => AppError::Stale,
             StoreError::NotFound => AppError::NotFound("记录".into()),

@@ -40,6 +40,9 @@ const APPLICATION_VIEWERS: &[&str] = &["talent", "unit", "dept", "coord", "leade
 const PLAN_READERS: &[&str] = &["unit", "dept", "coord", "leader", "mayor"];
 /// Who reads the talent database (Art. 6), each within their scope.
 const TALENT_READERS: &[&str] = &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"];
+/// Who reads a talent of another unit of the same department (the unit: 404).
+const FOREIGN_TALENT_READERS: &[&str] = &["dept", "coord", "leader", "assessor", "finance", "mayor"];
+const FOREIGN_ITEM_VIEWERS: &[&str] = &["dept", "coord", "leader"];
 const TASK_READERS: &[&str] = &[
     "talent", "unit", "dept", "coord", "leader", "assessor", "finance", "mayor", "service", "sysadmin", "secadmin",
 ];
@@ -158,7 +161,7 @@ fn routes() -> Vec<Route> {
             404,
         ),
         r(Method::POST, "/api/orgs", bad_org.clone(), &["sysadmin"], 422, 403),
-        r(Method::PUT, "/api/orgs/{own}", bad_org, &["sysadmin"], 422, 403),
+        r(Method::PUT, "/api/orgs/{own}", bad_org.clone(), &["sysadmin"], 422, 403),
         // API: registration forms (人才登记表)
         r(Method::GET, "/api/me/profile", None, &["talent"], 200, 403),
         r(
@@ -218,29 +221,32 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
-        r(
-            Method::GET,
-            "/api/talents/999999",
-            None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/api/talents/{ftalent}",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
         r(Method::GET, "/api/me/talent", None, &["talent"], 404, 403),
         r(
             Method::GET,
-            "/api/applications/999999/procedure",
+            "/api/applications/{appl}/procedure",
             None,
             &["unit", "dept", "coord", "leader"],
-            404,
+            200,
             403,
         ),
         r(
             Method::PUT,
-            "/api/applications/999999/procedure",
+            "/api/applications/{procedure}/procedure",
             Some(json!({})),
-            &["unit", "dept", "coord", "leader"],
-            404,
+            &["unit"],
+            422,
             403,
         ),
         r(
@@ -284,22 +290,28 @@ fn routes() -> Vec<Route> {
             403,
         ),
         // 待遇额度核定 (Art. 14 ranges and 14(7))
-        r(
-            Method::GET,
-            "/api/talents/999999/fixings",
-            None,
-            TALENT_READERS,
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/api/talents/999999/fixings",
-            Some(json!({"benefit_code": "startup_fund", "amount": "1", "project": "项目", "reason": "理由理由"})),
-            &["coord"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/api/talents/{ftalent}/fixings",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &[],
+            ..r(
+                Method::POST,
+                "/api/talents/{ftalent}/fixings",
+                Some(json!({"benefit_code": "startup_fund", "amount": "", "project": "", "reason": ""})),
+                &["coord"],
+                422,
+                403,
+            )
+        },
         r(Method::GET, "/api/fixings/999999", None, TALENT_READERS, 404, 403),
         r(
             Method::PUT,
@@ -362,10 +374,17 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::GET, "/me/applications", None, &["talent"], 200, 403),
         r(Method::GET, "/positions/999999/apply", None, &["talent"], 404, 403),
-        r(Method::POST, "/positions/999999/apply", None, &[], 0, 403),
+        r(Method::POST, "/positions/999999/apply", None, &["talent"], 404, 403),
         r(Method::GET, "/applications", None, ITEM_VIEWERS, 200, 403),
         r(Method::GET, "/applications/{appl}", None, APPLICATION_VIEWERS, 200, 403),
-        r(Method::POST, "/applications/{appl}/checklist", None, &[], 0, 403),
+        r(
+            Method::POST,
+            "/applications/{appl}/checklist",
+            None,
+            &["coord"],
+            303,
+            403,
+        ),
         r(
             Method::GET,
             "/applications/{appl}/letter",
@@ -374,7 +393,7 @@ fn routes() -> Vec<Route> {
             404,
             403,
         ),
-        r(Method::POST, "/applications/{appl}/letter", None, &[], 0, 403),
+        r(Method::POST, "/applications/{appl}/letter", None, &["coord"], 422, 403),
         // API: audit
         r(Method::GET, "/api/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/api/audit/verify", None, &["auditor"], 200, 403),
@@ -406,22 +425,28 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
-        r(
-            Method::GET,
-            "/api/fund/installments/999999",
-            None,
-            &["coord", "leader", "finance", "mayor"],
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/api/fund/installments/999999/pay",
-            None,
-            &["finance"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &[],
+            ..r(
+                Method::GET,
+                "/api/fund/installments/{finst}",
+                None,
+                &["coord", "leader", "finance", "mayor"],
+                200,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &[],
+            ..r(
+                Method::POST,
+                "/api/fund/installments/{finst}/pay",
+                None,
+                &["finance"],
+                422,
+                403,
+            )
+        },
         r(Method::GET, "/api/fund/batches", None, FUND_READERS, 200, 403),
         r(
             Method::POST,
@@ -441,37 +466,46 @@ fn routes() -> Vec<Route> {
             403,
         ),
         r(Method::GET, "/fund", None, FUND_READERS, 200, 403),
-        r(Method::POST, "/fund/budgets", None, &[], 0, 403),
+        r(Method::POST, "/fund/budgets", None, &["finance"], 422, 403),
         r(Method::GET, "/fund/batches", None, FUND_READERS, 200, 403),
-        r(Method::POST, "/fund/batches", None, &[], 0, 403),
+        r(Method::POST, "/fund/batches", None, &["finance"], 422, 403),
         r(Method::GET, "/fund/batches/999999", None, FUND_READERS, 404, 403),
-        r(Method::POST, "/fund/batches/999999/pay", None, &[], 0, 403),
+        r(Method::POST, "/fund/batches/999999/pay", None, &["finance"], 404, 403),
         // API and pages: re-evaluation and Art. 27 recovery (change of facts and ending: the
         // coordination office; repayments: finance; no record 999999: 404)
-        r(
-            Method::GET,
-            "/api/talents/999999/evaluations",
-            None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/api/talents/999999/evaluations",
-            Some(json!({"title": "senior", "reason": "证书"})),
-            &["coord"],
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/api/talents/999999/end",
-            Some(json!({"ended_on": "2026-06-30", "reason": "r", "document": "d"})),
-            &["coord"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/api/talents/{ftalent}/evaluations",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &[],
+            ..r(
+                Method::POST,
+                "/api/talents/{ftalent}/evaluations",
+                Some(json!({"title": "", "reason": ""})),
+                &["coord"],
+                422,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &[],
+            ..r(
+                Method::POST,
+                "/api/talents/{ftalent}/end",
+                Some(json!({"ended_on": "", "reason": "", "document": ""})),
+                &["coord"],
+                422,
+                403,
+            )
+        },
         r(Method::GET, "/api/recoveries", None, FUND_READERS, 200, 403),
         r(Method::GET, "/api/recoveries/999999", None, FUND_READERS, 404, 403),
         r(
@@ -482,19 +516,36 @@ fn routes() -> Vec<Route> {
             404,
             403,
         ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/talents/{ftalent}/evaluations",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
         r(
-            Method::GET,
-            "/talents/999999/evaluations",
+            Method::POST,
+            "/talents/{ftalent}/evaluations",
             None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            &["coord"],
+            422,
+            403,
+        ),
+        r(Method::POST, "/talents/{ftalent}/end", None, &["coord"], 422, 403),
+        r(Method::GET, "/recoveries", None, FUND_READERS, 200, 403),
+        r(Method::GET, "/recoveries/999999", None, FUND_READERS, 404, 403),
+        r(
+            Method::POST,
+            "/recoveries/999999/repayments",
+            None,
+            &["finance"],
             404,
             403,
         ),
-        r(Method::POST, "/talents/999999/evaluations", None, &[], 0, 403),
-        r(Method::POST, "/talents/999999/end", None, &[], 0, 403),
-        r(Method::GET, "/recoveries", None, FUND_READERS, 200, 403),
-        r(Method::GET, "/recoveries/999999", None, FUND_READERS, 404, 403),
-        r(Method::POST, "/recoveries/999999/repayments", None, &[], 0, 403),
         // API and pages: housing (Art. 14; the coordination office manages, talent readers see a talent's)
         r(Method::GET, "/api/housing", None, &["coord"], 200, 403),
         r(
@@ -537,27 +588,47 @@ fn routes() -> Vec<Route> {
             404,
             403,
         ),
-        r(
-            Method::GET,
-            "/api/housing/talents/999999",
-            None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/api/housing/talents/{ftalent}",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
         r(Method::GET, "/housing", None, &["coord"], 200, 403),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/housing/talents/{ftalent}",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
+        r(Method::POST, "/housing/units", None, &["coord"], 422, 403),
+        r(Method::POST, "/housing/allocations", None, &["coord"], 422, 403),
         r(
-            Method::GET,
-            "/housing/talents/999999",
+            Method::POST,
+            "/housing/allocations/999999/gift",
             None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
-            404,
+            &["coord"],
+            422,
             403,
         ),
-        r(Method::POST, "/housing/units", None, &[], 0, 403),
-        r(Method::POST, "/housing/allocations", None, &[], 0, 403),
-        r(Method::POST, "/housing/allocations/999999/gift", None, &[], 0, 403),
-        r(Method::POST, "/housing/allocations/999999/return", None, &[], 0, 403),
+        r(
+            Method::POST,
+            "/housing/allocations/999999/return",
+            None,
+            &["coord"],
+            422,
+            403,
+        ),
         r(
             Method::GET,
             "/fund/batches/999999/export.xlsx",
@@ -602,17 +673,20 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
-        r(
-            Method::GET,
-            "/api/benefits/installments/999999/certificate",
-            None,
-            &["coord", "finance", "mayor", "talent"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["talent"],
+            ..r(
+                Method::GET,
+                "/api/benefits/installments/{finst}/certificate",
+                None,
+                &["coord", "finance", "mayor"],
+                404,
+                403,
+            )
+        },
         r(Method::GET, "/api/me/benefits", None, &["talent"], 200, 403),
         r(Method::GET, "/benefits/due", None, FUND_READERS, 200, 403),
-        r(Method::POST, "/benefits/releases", None, &[], 0, 403),
+        r(Method::POST, "/benefits/releases", None, &["coord"], 422, 403),
         r(
             Method::GET,
             "/assessments",
@@ -621,16 +695,19 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
-        r(Method::POST, "/assessments", None, &[], 0, 403),
-        r(Method::POST, "/assessments/999999/file", None, &[], 0, 403),
-        r(
-            Method::GET,
-            "/installments/999999/certificate",
-            None,
-            &["coord", "finance", "mayor", "talent"],
-            404,
-            403,
-        ),
+        r(Method::POST, "/assessments", None, &["unit"], 422, 403),
+        r(Method::POST, "/assessments/999999/file", None, &["coord"], 404, 403),
+        Route {
+            hidden_from: &["talent"],
+            ..r(
+                Method::GET,
+                "/installments/{finst}/certificate",
+                None,
+                &["coord", "finance", "mayor"],
+                404,
+                403,
+            )
+        },
         r(Method::GET, "/me/benefits", None, &["talent"], 200, 403),
         // API: workflow items and leading-group meetings
         Route {
@@ -709,13 +786,55 @@ fn routes() -> Vec<Route> {
             0,
             403,
         ),
+        // Routes the hand-kept list missed (found by the comparison with the router)
+        r(Method::GET, "/api/attachments/999999", None, ALL, 404, 0),
+        r(Method::GET, "/attachments/999999", None, ALL, 404, 0),
+        r(
+            Method::POST,
+            "/api/me/password",
+            Some(json!({"current_password": "", "new_password": "", "new_password_confirm": ""})),
+            ALL,
+            422,
+            0,
+        ),
+        r(Method::POST, "/account/password", None, ALL, 422, 0),
+        r(Method::POST, "/meetings/{meeting}/agenda", None, &["coord"], 422, 403),
+        r(
+            Method::POST,
+            "/meetings/{meeting}/agenda/999999/decision",
+            None,
+            &["leader"],
+            422,
+            403,
+        ),
+        r(Method::POST, "/meetings/{meeting}/close", None, &["coord"], 422, 403),
+        r(
+            Method::GET,
+            "/meetings/by-agenda/999999",
+            None,
+            MEETING_READERS,
+            404,
+            403,
+        ),
+        r(Method::POST, "/orgs", bad_org.clone(), &["sysadmin"], 422, 403),
+        r(Method::POST, "/orgs/{own}", bad_org.clone(), &["sysadmin"], 422, 403),
+        r(Method::POST, "/admin/users", None, &["sysadmin"], 422, 403),
+        r(Method::POST, "/admin/users/{user}/roles", None, &["secadmin"], 422, 403),
+        r(
+            Method::POST,
+            "/admin/users/{user}/disable",
+            None,
+            &["sysadmin"],
+            422,
+            403,
+        ),
         // Pages
         r(Method::GET, "/workbench", None, ALL, 200, 0),
         r(Method::GET, "/plans", None, PLAN_READERS, 200, 403),
         r(Method::GET, "/plans/new", None, &["unit"], 200, 403),
-        r(Method::POST, "/plans", None, &[], 0, 403),
+        r(Method::POST, "/plans", None, &["unit"], 422, 403),
         r(Method::GET, "/plans/{plan}", None, PLAN_READERS, 200, 403),
-        r(Method::POST, "/plans/{plan}", None, &[], 0, 403),
+        r(Method::POST, "/plans/{plan}", None, &["unit"], 422, 403),
         r(Method::GET, "/plans/{plan}/edit", None, &["unit"], 200, 403),
         r(Method::GET, "/plans/{plan}/announcement", None, &[], 0, 403),
         r(Method::POST, "/plans/{plan}/announcement", None, &[], 0, 403),
@@ -723,9 +842,12 @@ fn routes() -> Vec<Route> {
             hidden_from: &["talent"],
             ..r(Method::GET, "/workflow/{item}", None, ITEM_VIEWERS, 200, 403)
         },
-        r(Method::POST, "/workflow/{item}/act", None, &[], 0, 403),
+        Route {
+            hidden_from: &["talent"],
+            ..r(Method::POST, "/workflow/{item}/act", None, ITEM_VIEWERS, 422, 403)
+        },
         r(Method::GET, "/meetings", None, MEETING_READERS, 200, 403),
-        r(Method::POST, "/meetings", None, &[], 0, 403),
+        r(Method::POST, "/meetings", None, &["coord"], 422, 403),
         r(Method::GET, "/meetings/{meeting}", None, MEETING_READERS, 200, 403),
         r(Method::GET, "/account/password", None, ALL, 200, 0),
         r(Method::GET, "/orgs", None, ORG_READERS, 200, 403),
@@ -744,14 +866,27 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
-        r(Method::POST, "/admin/proposals/999999/confirm", None, &[], 0, 403),
-        r(Method::POST, "/admin/proposals/999999/reject", None, &[], 0, 403),
+        r(
+            Method::POST,
+            "/admin/proposals/999999/confirm",
+            None,
+            &["sysadmin", "secadmin"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/admin/proposals/999999/reject",
+            None,
+            &["sysadmin", "secadmin"],
+            404,
+            403,
+        ),
         r(Method::GET, "/me/profile", None, &["talent"], 200, 403),
-        // A form posted without its CSRF token is refused for everyone.
-        r(Method::POST, "/me/profile", None, &[], 0, 403),
+        r(Method::POST, "/me/profile", None, &["talent"], 422, 403),
         r(Method::GET, "/candidates", None, &["coord"], 200, 403),
         hidden(Method::GET, "/candidates/{cand}", &["talent"]),
-        r(Method::POST, "/candidates/{cand}/reveal", None, &[], 0, 403),
+        r(Method::POST, "/candidates/{cand}/reveal", None, &["coord"], 422, 403),
         r(
             Method::POST,
             "/attachments",
@@ -768,24 +903,35 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
-        r(
-            Method::GET,
-            "/talents/999999",
-            None,
-            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
-            404,
-            403,
-        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/talents/{ftalent}",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
         r(Method::GET, "/me/talent", None, &["talent"], 200, 403),
         r(
             Method::GET,
-            "/applications/999999/procedure",
+            "/applications/{appl}/procedure",
             None,
             &["unit", "dept", "coord", "leader"],
-            404,
+            200,
             403,
         ),
-        r(Method::POST, "/applications/999999/procedure", None, &[], 0, 403),
+        // Only the unit records the procedure (Art. 12(4)), of an application at 办理引进手续.
+        r(
+            Method::POST,
+            "/applications/{procedure}/procedure",
+            None,
+            &["unit"],
+            422,
+            403,
+        ),
         r(
             Method::GET,
             "/special-cases",
@@ -795,7 +941,7 @@ fn routes() -> Vec<Route> {
             403,
         ),
         r(Method::GET, "/special-cases/new", None, &["coord"], 200, 403),
-        r(Method::POST, "/special-cases", None, &[], 0, 403),
+        r(Method::POST, "/special-cases", None, &["coord"], 422, 403),
         r(
             Method::GET,
             "/special-cases/999999",
@@ -804,12 +950,36 @@ fn routes() -> Vec<Route> {
             404,
             403,
         ),
-        r(Method::POST, "/special-cases/999999", None, &[], 0, 403),
-        r(Method::POST, "/special-cases/999999/submit", None, &[], 0, 403),
-        r(Method::GET, "/talents/999999/fixings/new", None, ITEM_VIEWERS, 404, 403),
-        r(Method::POST, "/talents/999999/fixings", None, &[], 0, 403),
+        r(
+            Method::POST,
+            "/special-cases/999999",
+            None,
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/special-cases/999999/submit",
+            None,
+            &["coord", "leader", "mayor"],
+            404,
+            403,
+        ),
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/talents/{ftalent}/fixings/new",
+                None,
+                FOREIGN_ITEM_VIEWERS,
+                200,
+                403,
+            )
+        },
+        r(Method::POST, "/talents/{ftalent}/fixings", None, &["coord"], 422, 403),
         r(Method::GET, "/fixings/999999", None, TALENT_READERS, 404, 403),
-        r(Method::POST, "/fixings/999999", None, &[], 0, 403),
+        r(Method::POST, "/fixings/999999", None, ITEM_VIEWERS, 404, 403),
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),
@@ -830,6 +1000,114 @@ fn routes() -> Vec<Route> {
             403,
         ),
     ]
+}
+
+/// A page row's form: `_csrf` and the row's body, each value as text (placeholders filled).
+fn form_of(csrf: &str, body: Option<&serde_json::Value>, fill: &dyn Fn(&str) -> String) -> Vec<(String, String)> {
+    let mut form = vec![("_csrf".to_string(), csrf.to_string())];
+    if let Some(serde_json::Value::Object(fields)) = body {
+        for (k, v) in fields {
+            let text = v.as_str().map_or_else(|| v.to_string(), String::from);
+            form.push((k.clone(), fill(&text)));
+        }
+    }
+    form
+}
+
+/// Routes anyone may use (no row in the matrix: they are walked below, anonymously).
+const OPEN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/register"),
+    ("POST", "/register"),
+    ("GET", "/calculator"),
+    ("GET", "/announcements/{id}"),
+    ("GET", "/api/announcements"),
+    ("GET", "/api/policies"),
+    ("POST", "/api/policy/evaluate"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/logout"),
+    ("POST", "/api/auth/register"),
+];
+
+/// Whether `row` (a path with placeholders or literal ids) is a request for `route` (axum's
+/// syntax); the number of literal segments matched, to prefer `/orgs/new` over `/orgs/{id}`
+/// as axum does.
+fn matches(route: &str, row: &str) -> Option<usize> {
+    let row = row.split('?').next().unwrap_or_default();
+    let (route, row): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), row.split('/').collect());
+    if route.len() != row.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (r, w) in route.iter().zip(&row) {
+        if r.starts_with('{') {
+            continue;
+        }
+        if r != w {
+            return None;
+        }
+        literal += 1;
+    }
+    Some(literal)
+}
+
+/// The application's routes (the API's from its OpenAPI document, the pages' from
+/// `yincai_web::page_routes()`) that have no row here, and rows for no route.
+async fn uncovered_routes(app: &TestApp) -> Vec<String> {
+    let (status, doc) = app.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{}: the OpenAPI document", app.label);
+    let mut known: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .expect("the document's paths")
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .expect("a path's operations")
+                .keys()
+                .filter(|m| ["get", "post", "put", "delete", "patch"].contains(&m.as_str()))
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    assert!(
+        known.len() > 80,
+        "{}: the API documents {} routes",
+        app.label,
+        known.len()
+    );
+    known.extend(
+        yincai_web::page_routes()
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string())),
+    );
+    let rows: Vec<(String, String)> = routes()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .chain(OPEN_ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())))
+        .collect();
+    let mut covered = vec![false; known.len()];
+    let mut failures = Vec::new();
+    for (method, row) in &rows {
+        // The route axum would take: the one matching with the most literal segments.
+        let best = known
+            .iter()
+            .enumerate()
+            .filter(|(_, (m, _))| m == method)
+            .filter_map(|(i, (_, route))| matches(route, row).map(|n| (n, i)))
+            .max();
+        match best {
+            Some((_, i)) => covered[i] = true,
+            None => failures.push(format!("a row for no route of the application: {method} {row}")),
+        }
+    }
+    for ((method, route), covered) in known.iter().zip(covered) {
+        if !covered {
+            failures.push(format!("no row in the route × role matrix for {method} {route}"));
+        }
+    }
+    failures
 }
 
 /// Pages and API routes that anyone may open.
@@ -915,8 +1193,35 @@ async fn every_route_as_every_role() {
                 .await;
             a["id"].to_string()
         };
+        // Real records for the scope rows: a talent of another unit of the same department
+        // (the unit must not see it, the department must) with an installment of its money.
+        let ftalent = app
+            .seed_talent(common::SeedTalent {
+                name: "他单位人才",
+                unit_user: "unit2",
+                facts: Some(common::doctor_facts("他单位人才")),
+                ..Default::default()
+            })
+            .await;
+        let finst = app.seed_installments(ftalent, 500_000, &["2025-03-01"]).await[0].to_string();
+        let ftalent = ftalent.to_string();
+        // The demo's 刘洋: his application (the unit's) waits at 办理引进手续.
+        let procedure = {
+            let coord = app.login("coord").await;
+            let (_, list) = app.get("/api/applications?limit=200", &coord).await;
+            list["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["candidate_name"] == "刘洋")
+                .unwrap_or_else(|| panic!("{}: 刘洋's application in {list}", app.label))["id"]
+                .to_string()
+        };
         let fill = |p: &str| {
             p.replace("{own}", &own)
+                .replace("{ftalent}", &ftalent)
+                .replace("{procedure}", &procedure)
+                .replace("{finst}", &finst)
                 .replace("{plan}", &plan)
                 .replace("{appl}", &appl)
                 .replace("{item}", &item)
@@ -928,12 +1233,14 @@ async fn every_route_as_every_role() {
         };
         let mut tokens = Vec::new();
         for name in DEMO_USERS {
-            tokens.push((name, app.login(name).await));
+            let token = app.login(name).await;
+            let csrf = app.page_csrf(&token).await;
+            tokens.push((name, token, csrf));
         }
-        let mut failures = Vec::new();
+        let mut failures = uncovered_routes(&app).await;
         for route in routes() {
             let path = fill(route.path);
-            for (name, token) in &tokens {
+            for (name, token, csrf) in &tokens {
                 let expected = if route.allowed.contains(name) {
                     route.ok
                 } else if route.hidden_from.contains(name) {
@@ -950,15 +1257,19 @@ async fn every_route_as_every_role() {
                         .0
                         .as_u16()
                 } else {
+                    // A page's form: the session's CSRF token and the row's fields, so a
+                    // refusal is the use case's, not the CSRF check's.
                     let cookie = format!("yincai_session={token}");
-                    app.http
+                    let request = app
+                        .http
                         .request(route.method.clone(), app.url(&path))
-                        .header("cookie", cookie)
-                        .send()
-                        .await
-                        .unwrap()
-                        .status()
-                        .as_u16()
+                        .header("cookie", cookie);
+                    let request = if route.method == Method::POST {
+                        request.form(&form_of(csrf, route.body.as_ref(), &fill))
+                    } else {
+                        request
+                    };
+                    request.send().await.unwrap().status().as_u16()
                 };
                 if status != expected {
                     failures.push(format!(

@@ -14,7 +14,11 @@ struct Route {
     /// `{own}` is the unit user's organisation, `{foreign}` another department's unit,
     /// `{user}` the demo talent's account, `{cand}` another applicant's registration form,
     /// `{mine}` the demo talent's own, `{item}` a workflow item of the unit's, `{meeting}` a
-    /// leading-group meeting, `{plan}` a draft annual plan of the unit's.
+    /// leading-group meeting, `{plan}` a draft annual plan of the unit's, `{otalent}` a talent
+    /// of the unit's, `{ftalent}` a talent of another unit of the same department with
+    /// `{finst}` an installment of its money and `{ffix}` a fixing proposed for it, `{fatt}` a
+    /// file another applicant attached to their form, `{procedure}` the demo's application
+    /// waiting at 办理引进手续.
     path: &'static str,
     body: Option<serde_json::Value>,
     allowed: &'static [&'static str],
@@ -221,6 +225,10 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
+        // {otalent}: a talent of the unit's own (all talent readers see it); {ftalent}: of
+        // another unit of the same department (the department sees it, the unit does not).
+        r(Method::GET, "/api/talents/{otalent}", None, TALENT_READERS, 200, 403),
+        r(Method::GET, "/talents/{otalent}", None, TALENT_READERS, 200, 403),
         Route {
             hidden_from: &["unit"],
             ..r(
@@ -312,23 +320,41 @@ fn routes() -> Vec<Route> {
                 403,
             )
         },
-        r(Method::GET, "/api/fixings/999999", None, TALENT_READERS, 404, 403),
-        r(
-            Method::PUT,
-            "/api/fixings/999999",
-            Some(json!({"amount": "1", "project": "项目", "reason": "理由理由"})),
-            ITEM_VIEWERS,
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/api/fixings/999999/submit",
-            Some(json!({"item_version": 1})),
-            ITEM_VIEWERS,
-            404,
-            403,
-        ),
+        // {ffix}: a fixing proposed for the other unit's talent (the unit: 404)
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::GET,
+                "/api/fixings/{ffix}",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::PUT,
+                "/api/fixings/{ffix}",
+                Some(json!({"amount": "", "project": "", "reason": ""})),
+                &["coord"],
+                422,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &["unit"],
+            ..r(
+                Method::POST,
+                "/api/fixings/{ffix}/submit",
+                // A stale version: refused (409) for those who see the item, before any step.
+                Some(json!({"item_version": 0})),
+                FOREIGN_ITEM_VIEWERS,
+                409,
+                403,
+            )
+        },
         // API and pages: applications ({appl}: the demo talent's application to a position of the unit's)
         r(Method::GET, "/api/me/applications", None, &["talent"], 200, 403),
         r(
@@ -787,8 +813,16 @@ fn routes() -> Vec<Route> {
             403,
         ),
         // Routes the hand-kept list missed (found by the comparison with the router)
-        r(Method::GET, "/api/attachments/999999", None, ALL, 404, 0),
-        r(Method::GET, "/attachments/999999", None, ALL, 404, 0),
+        // {fatt}: a file another applicant attached to their registration form.
+        // Only who may see the object may download; to everyone else the file does not exist.
+        Route {
+            hidden_from: ALL,
+            ..r(Method::GET, "/api/attachments/{fatt}", None, &["coord"], 200, 404)
+        },
+        Route {
+            hidden_from: ALL,
+            ..r(Method::GET, "/attachments/{fatt}", None, &["coord"], 200, 404)
+        },
         r(
             Method::POST,
             "/api/me/password",
@@ -978,8 +1012,14 @@ fn routes() -> Vec<Route> {
             )
         },
         r(Method::POST, "/talents/{ftalent}/fixings", None, &["coord"], 422, 403),
-        r(Method::GET, "/fixings/999999", None, TALENT_READERS, 404, 403),
-        r(Method::POST, "/fixings/999999", None, ITEM_VIEWERS, 404, 403),
+        Route {
+            hidden_from: &["unit"],
+            ..r(Method::GET, "/fixings/{ffix}", None, FOREIGN_TALENT_READERS, 200, 403)
+        },
+        Route {
+            hidden_from: &["unit"],
+            ..r(Method::POST, "/fixings/{ffix}", None, &["coord"], 422, 403)
+        },
         r(Method::GET, "/audit", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/verify", None, &["auditor"], 200, 403),
         r(Method::GET, "/audit/export.xlsx", None, &["auditor"], 200, 403),
@@ -1199,12 +1239,32 @@ async fn every_route_as_every_role() {
             .seed_talent(common::SeedTalent {
                 name: "他单位人才",
                 unit_user: "unit2",
-                facts: Some(common::doctor_facts("他单位人才")),
+                // Category 3 with a verified project: a 项目启动资金 for the leading group to fix.
+                facts: Some(yincai_policy::facts::Facts {
+                    person: yincai_policy::facts::Person {
+                        degree: yincai_policy::facts::Degree::Bachelor,
+                        full_time: true,
+                        leading_technology: true,
+                        ..Default::default()
+                    },
+                    mode: yincai_policy::facts::Mode::Special,
+                    assessments: Vec::new(),
+                    project_verified: true,
+                    ..common::doctor_facts("他单位人才")
+                }),
                 ..Default::default()
             })
             .await;
         let finst = app.seed_installments(ftalent, 500_000, &["2025-03-01"]).await[0].to_string();
         let ftalent = ftalent.to_string();
+        let otalent = app
+            .seed_talent(common::SeedTalent {
+                name: "本单位人才",
+                facts: Some(common::doctor_facts("本单位人才")),
+                ..Default::default()
+            })
+            .await
+            .to_string();
         // The demo's 刘洋: his application (the unit's) waits at 办理引进手续.
         let procedure = {
             let coord = app.login("coord").await;
@@ -1217,10 +1277,47 @@ async fn every_route_as_every_role() {
                 .unwrap_or_else(|| panic!("{}: 刘洋's application in {list}", app.label))["id"]
                 .to_string()
         };
+        // Another applicant's file, on their registration form.
+        let fatt = {
+            let part = reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("degree.pdf");
+            let form = reqwest::multipart::Form::new()
+                .text("object_type", "candidate")
+                .text("object_id", cand.clone())
+                .text("purpose", "学历学位证书")
+                .part("file", part);
+            let resp = app
+                .http
+                .post(app.url("/api/attachments"))
+                .bearer_auth(app.login("applicant2").await)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            let body: serde_json::Value = resp.json().await.unwrap();
+            body["id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{}: upload: {body}", app.label))
+                .to_string()
+        };
+        // A fixing (待遇额度核定) proposed for the other unit's talent.
+        let ffix = {
+            let coord = app.login("coord").await;
+            let body = json!({"benefit_code": "startup_fund", "amount": "500000", "project": "口岸物流课题",
+                "reason": "牵头口岸物流重点课题"});
+            let path = format!("/api/talents/{ftalent}/fixings");
+            let (status, fixing) = app.call(Method::POST, &path, Some(&coord), Some(body)).await;
+            fixing["id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{}: propose a fixing: {status} {fixing}", app.label))
+                .to_string()
+        };
         let fill = |p: &str| {
             p.replace("{own}", &own)
                 .replace("{ftalent}", &ftalent)
+                .replace("{otalent}", &otalent)
                 .replace("{procedure}", &procedure)
+                .replace("{fatt}", &fatt)
+                .replace("{ffix}", &ffix)
                 .replace("{finst}", &finst)
                 .replace("{plan}", &plan)
                 .replace("{appl}", &appl)

@@ -403,6 +403,29 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/positions/999999/apply", None, &["talent"], 404, 403),
         r(Method::GET, "/applications", None, ITEM_VIEWERS, 200, 403),
         r(Method::GET, "/applications/{appl}", None, APPLICATION_VIEWERS, 200, 403),
+        // {fappl}: another applicant's application to another unit of the same department.
+        Route {
+            hidden_from: &["talent", "unit"],
+            ..r(
+                Method::GET,
+                "/applications/{fappl}",
+                None,
+                FOREIGN_ITEM_VIEWERS,
+                200,
+                403,
+            )
+        },
+        Route {
+            hidden_from: &["talent", "unit"],
+            ..r(
+                Method::GET,
+                "/api/applications/{fappl}",
+                None,
+                FOREIGN_ITEM_VIEWERS,
+                200,
+                403,
+            )
+        },
         r(
             Method::POST,
             "/applications/{appl}/checklist",
@@ -1207,14 +1230,15 @@ async fn every_route_as_every_role() {
             let (_, plan) = app.call(Method::POST, "/api/plans", Some(&unit), Some(body)).await;
             plan["id"].to_string()
         };
-        let appl = {
+        // An open position of `org`; `who` applies to it: the application's id.
+        let apply = async |org: &str, who: &str| {
             let today = app.app.today();
             let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
             let by = app.user_id("coord").await;
             let mut tx = app.app.store.begin_write().await.unwrap();
             let (_, position) = tx
                 .insert_test_plan_position(
-                    own.parse().unwrap(),
+                    org.parse().unwrap(),
                     by,
                     &day(-1),
                     &day(1),
@@ -1226,13 +1250,17 @@ async fn every_route_as_every_role() {
                 .await
                 .unwrap();
             tx.commit().await.unwrap();
-            let talent = app.login("talent").await;
+            let token = app.login(who).await;
             let body = json!({"position_id": position});
-            let (_, a) = app
-                .call(Method::POST, "/api/applications", Some(&talent), Some(body))
+            let (status, a) = app
+                .call(Method::POST, "/api/applications", Some(&token), Some(body))
                 .await;
+            assert!(status.is_success(), "{}: {who} applies: {status} {a}", app.label);
             a["id"].to_string()
         };
+        let appl = apply(&own, "talent").await;
+        let sibling = app.org_id("阿拉山口市综合保税区服务中心").await.to_string();
+        let fappl = apply(&sibling, "applicant2").await;
         // Real records for the scope rows: a talent of another unit of the same department
         // (the unit must not see it, the department must) with an installment of its money.
         let ftalent = app
@@ -1314,6 +1342,7 @@ async fn every_route_as_every_role() {
         let fill = |p: &str| {
             p.replace("{own}", &own)
                 .replace("{ftalent}", &ftalent)
+                .replace("{fappl}", &fappl)
                 .replace("{otalent}", &otalent)
                 .replace("{procedure}", &procedure)
                 .replace("{fatt}", &fatt)

@@ -275,26 +275,21 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
-            "/api/special-cases/999999",
+            "/api/special-cases/{case}",
             None,
             &["coord", "leader", "mayor"],
-            404,
+            200,
             403,
         ),
-        r(
-            Method::PUT,
-            "/api/special-cases/999999",
-            Some(json!({})),
-            &["coord", "leader", "mayor"],
-            404,
-            403,
-        ),
+        // The demo's case is decided: nobody may change it any more; a stale submit is a
+        // conflict for those who act on its item.
+        r(Method::PUT, "/api/special-cases/{case}", Some(json!({})), &[], 0, 403),
         r(
             Method::POST,
-            "/api/special-cases/999999/submit",
+            "/api/special-cases/{case}/submit",
             Some(json!({"item_version": 1})),
-            &["coord", "leader", "mayor"],
-            404,
+            &["coord", "leader"],
+            409,
             403,
         ),
         // 待遇额度核定 (Art. 14 ranges and 14(7))
@@ -505,21 +500,22 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
-        r(Method::GET, "/api/fund/batches/999999", None, FUND_READERS, 404, 403),
+        r(Method::GET, "/api/fund/batches/{batch}", None, FUND_READERS, 200, 403),
         r(
             Method::POST,
-            "/api/fund/batches/999999/pay",
+            "/api/fund/batches/{batch}/pay",
             None,
             &["finance"],
-            404,
+            // Paid already: paying again pays nothing (200, no installment twice).
+            200,
             403,
         ),
         r(Method::GET, "/fund", None, FUND_READERS, 200, 403),
         r(Method::POST, "/fund/budgets", None, &["finance"], 422, 403),
         r(Method::GET, "/fund/batches", None, FUND_READERS, 200, 403),
         r(Method::POST, "/fund/batches", None, &["finance"], 422, 403),
-        r(Method::GET, "/fund/batches/999999", None, FUND_READERS, 404, 403),
-        r(Method::POST, "/fund/batches/999999/pay", None, &["finance"], 404, 403),
+        r(Method::GET, "/fund/batches/{batch}", None, FUND_READERS, 200, 403),
+        r(Method::POST, "/fund/batches/{batch}/pay", None, &["finance"], 200, 403),
         // API and pages: re-evaluation and Art. 27 recovery (change of facts and ending: the
         // coordination office; repayments: finance; no record 999999: 404)
         Route {
@@ -680,10 +676,10 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
-            "/fund/batches/999999/export.xlsx",
+            "/fund/batches/{batch}/export.xlsx",
             None,
             &["finance"],
-            404,
+            200,
             403,
         ),
         // API and pages: the release gate (assessments: the unit records, the coordination
@@ -1001,26 +997,19 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/special-cases", None, &["coord"], 422, 403),
         r(
             Method::GET,
-            "/special-cases/999999",
+            "/special-cases/{case}",
             None,
             &["coord", "leader", "mayor"],
-            404,
+            200,
             403,
         ),
+        r(Method::POST, "/special-cases/{case}", None, &[], 0, 403),
         r(
             Method::POST,
-            "/special-cases/999999",
+            "/special-cases/{case}/submit",
             None,
-            &["coord", "leader", "mayor"],
-            404,
-            403,
-        ),
-        r(
-            Method::POST,
-            "/special-cases/999999/submit",
-            None,
-            &["coord", "leader", "mayor"],
-            404,
+            &["coord", "leader"],
+            409,
             403,
         ),
         Route {
@@ -1339,9 +1328,22 @@ async fn every_route_as_every_role() {
                 .unwrap_or_else(|| panic!("{}: propose a fixing: {status} {fixing}", app.label))
                 .to_string()
         };
+        // The demo's paid batch (高峰's first year) and its decided 一事一议 case (孙建国).
+        let first_id = async |who: &str, path: &str| {
+            let (status, list) = app.get(path, &app.login(who).await).await;
+            let rows = list["rows"].as_array().or(list.as_array()).cloned().unwrap_or_default();
+            rows.first()
+                .and_then(|r| r["id"].as_i64())
+                .unwrap_or_else(|| panic!("{}: a record in {path}: {status} {list}", app.label))
+                .to_string()
+        };
+        let batch = first_id("finance", "/api/fund/batches").await;
+        let case = first_id("coord", "/api/special-cases").await;
         let fill = |p: &str| {
             p.replace("{own}", &own)
                 .replace("{ftalent}", &ftalent)
+                .replace("{batch}", &batch)
+                .replace("{case}", &case)
                 .replace("{fappl}", &fappl)
                 .replace("{otalent}", &otalent)
                 .replace("{procedure}", &procedure)

@@ -27,6 +27,7 @@ mod middleware;
 mod pages;
 
 pub use error::{ApiError, PageError};
+pub use pages::page_routes;
 
 /// How `yincai serve` is configured (flags or `YINCAI_*` environment variables).
 #[derive(Debug, Clone)]

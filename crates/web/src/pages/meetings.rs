@@ -265,7 +265,8 @@ async fn decide(
             let errors = e.field_errors();
             detail_page(&state, &user, id, Some(kept(errors, String::new()))).await
         }
-        Err(e @ (AppError::AlreadyHandled(_) | AppError::Forbidden(_))) => {
+        // A refusal is the error page's 403, not the form shown again (422).
+        Err(e @ AppError::AlreadyHandled(_)) => {
             detail_page(&state, &user, id, Some(kept(Vec::new(), e.to_string()))).await
         }
         Err(e) => Err(e.into()),

@@ -152,3 +152,276 @@ pub fn field_error<'a>(errors: &'a [yincai_app::FieldError], field: &str) -> &'a
         .find(|e| e.field == field)
         .map_or("", |e| e.message.as_str())
 }
+
+/// Every page route the pages' routers declare, as (method, path) in axum's syntax. The
+/// route × role test (`tests/routes.rs`) walks this list and fails on a route without a
+/// row; the unit test below proves the list is the routers' (no more, no less).
+pub fn page_routes() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("GET", "/account/password"),
+        ("POST", "/account/password"),
+        ("GET", "/positions/{id}/apply"),
+        ("POST", "/positions/{id}/apply"),
+        ("GET", "/me/applications"),
+        ("GET", "/applications"),
+        ("GET", "/applications/{id}"),
+        ("POST", "/applications/{id}/checklist"),
+        ("GET", "/applications/{id}/letter"),
+        ("POST", "/applications/{id}/letter"),
+        ("POST", "/attachments"),
+        ("GET", "/attachments/{id}"),
+        ("GET", "/audit"),
+        ("GET", "/audit/export.xlsx"),
+        ("GET", "/audit/verify"),
+        ("GET", "/calculator"),
+        ("GET", "/me/profile"),
+        ("POST", "/me/profile"),
+        ("GET", "/candidates"),
+        ("GET", "/candidates/{id}"),
+        ("POST", "/candidates/{id}/reveal"),
+        ("GET", "/talents/{id}/fixings/new"),
+        ("POST", "/talents/{id}/fixings"),
+        ("GET", "/fixings/{id}"),
+        ("POST", "/fixings/{id}"),
+        ("GET", "/fund"),
+        ("POST", "/fund/budgets"),
+        ("GET", "/fund/batches"),
+        ("POST", "/fund/batches"),
+        ("GET", "/fund/batches/{id}"),
+        ("POST", "/fund/batches/{id}/pay"),
+        ("GET", "/fund/batches/{id}/export.xlsx"),
+        ("GET", "/benefits/due"),
+        ("POST", "/benefits/releases"),
+        ("GET", "/assessments"),
+        ("POST", "/assessments"),
+        ("POST", "/assessments/{id}/file"),
+        ("GET", "/installments/{id}/certificate"),
+        ("GET", "/me/benefits"),
+        ("GET", "/housing"),
+        ("POST", "/housing/units"),
+        ("POST", "/housing/allocations"),
+        ("POST", "/housing/allocations/{id}/gift"),
+        ("POST", "/housing/allocations/{id}/return"),
+        ("GET", "/housing/talents/{id}"),
+        ("GET", "/meetings"),
+        ("POST", "/meetings"),
+        ("GET", "/meetings/{id}"),
+        ("POST", "/meetings/{id}/agenda"),
+        ("POST", "/meetings/{id}/agenda/{agenda_id}/decision"),
+        ("POST", "/meetings/{id}/close"),
+        ("GET", "/meetings/by-agenda/{agenda_id}"),
+        ("GET", "/orgs"),
+        ("POST", "/orgs"),
+        ("GET", "/orgs/new"),
+        ("GET", "/orgs/export.xlsx"),
+        ("GET", "/orgs/{id}"),
+        ("POST", "/orgs/{id}"),
+        ("GET", "/orgs/{id}/edit"),
+        ("GET", "/plans"),
+        ("POST", "/plans"),
+        ("GET", "/plans/new"),
+        ("GET", "/plans/{id}"),
+        ("POST", "/plans/{id}"),
+        ("GET", "/plans/{id}/edit"),
+        ("GET", "/plans/{id}/announcement"),
+        ("POST", "/plans/{id}/announcement"),
+        ("GET", "/announcements/{id}"),
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/logout"),
+        ("GET", "/register"),
+        ("POST", "/register"),
+        ("GET", "/fund/projection"),
+        ("GET", "/fund/projection.xlsx"),
+        ("GET", "/talents/{id}/evaluations"),
+        ("POST", "/talents/{id}/evaluations"),
+        ("POST", "/talents/{id}/end"),
+        ("GET", "/recoveries"),
+        ("GET", "/recoveries/{id}"),
+        ("POST", "/recoveries/{id}/repayments"),
+        ("GET", "/talents"),
+        ("GET", "/talents/{id}"),
+        ("GET", "/me/talent"),
+        ("GET", "/applications/{id}/procedure"),
+        ("POST", "/applications/{id}/procedure"),
+        ("GET", "/special-cases"),
+        ("POST", "/special-cases"),
+        ("GET", "/special-cases/new"),
+        ("GET", "/special-cases/{id}"),
+        ("POST", "/special-cases/{id}"),
+        ("POST", "/special-cases/{id}/submit"),
+        ("GET", "/admin/users"),
+        ("POST", "/admin/users"),
+        ("GET", "/admin/users/new"),
+        ("GET", "/admin/users/{id}"),
+        ("POST", "/admin/users/{id}/roles"),
+        ("POST", "/admin/users/{id}/{action}"),
+        ("POST", "/admin/proposals/{pid}/{decision}"),
+        ("GET", "/workbench"),
+        ("GET", "/workflow/{id}"),
+        ("POST", "/workflow/{id}/act"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+
+    use super::page_routes;
+
+    /// Every file of this directory, read at compile time: the routes they declare.
+    const SOURCES: &[(&str, &str)] = &[
+        ("mod", include_str!("mod.rs")),
+        ("account", include_str!("account.rs")),
+        ("applications", include_str!("applications.rs")),
+        ("attachments", include_str!("attachments.rs")),
+        ("audit", include_str!("audit.rs")),
+        ("calculator", include_str!("calculator.rs")),
+        ("candidates", include_str!("candidates.rs")),
+        ("fixings", include_str!("fixings.rs")),
+        ("fund", include_str!("fund.rs")),
+        ("gate", include_str!("gate.rs")),
+        ("housing", include_str!("housing.rs")),
+        ("meetings", include_str!("meetings.rs")),
+        ("orgs", include_str!("orgs.rs")),
+        ("plans", include_str!("plans.rs")),
+        ("portal", include_str!("portal.rs")),
+        ("projection", include_str!("projection.rs")),
+        ("recovery", include_str!("recovery.rs")),
+        ("talents", include_str!("talents.rs")),
+        ("users", include_str!("users.rs")),
+        ("workbench", include_str!("workbench.rs")),
+        ("workflow", include_str!("workflow.rs")),
+    ];
+
+    /// The (method, path) pairs of every `.route("path", get(..).post(..))` in `source`
+    /// (comment lines skipped).
+    fn declared_routes(source: &str) -> Vec<(String, String)> {
+        let code: String = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut found = Vec::new();
+        for (at, _) in code.match_indices(".route(") {
+            let rest = &code[at + ".route(".len()..];
+            let Some(rest) = rest.trim_start().strip_prefix('"') else {
+                panic!("a .route( whose path is not a literal: {}", &rest[..rest.len().min(80)]);
+            };
+            let path = &rest[..rest.find('"').unwrap()];
+            // The method router: up to the parenthesis that closes `.route(`.
+            let mut depth = 1;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let methods = &rest[..end];
+            for method in ["get", "post", "put", "delete", "patch"] {
+                let call = format!("{method}(");
+                let called = methods
+                    .match_indices(&call)
+                    .any(|(i, _)| i == 0 || !methods[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                if called {
+                    found.push((method.to_uppercase(), path.to_string()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_list_names_every_route_the_page_sources_declare_and_no_other() {
+        // Every module of this directory is read above (a new file must be added to SOURCES).
+        let modules: BTreeSet<&str> = SOURCES[0]
+            .1
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .trim_start_matches("pub ")
+                    .strip_prefix("mod ")?
+                    .strip_suffix(';')
+            })
+            .collect();
+        let read: BTreeSet<&str> = SOURCES[1..].iter().map(|(name, _)| *name).collect();
+        assert_eq!(modules, read, "every `mod` of pages/mod.rs is in SOURCES");
+
+        // mod.rs only merges the modules' routers (and this test's own text names `.route(`).
+        let declared: BTreeSet<(String, String)> = SOURCES[1..].iter().flat_map(|(_, s)| declared_routes(s)).collect();
+        let listed: BTreeSet<(String, String)> = page_routes()
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(page_routes().len(), listed.len(), "page_routes() names a route twice");
+        let missing: Vec<_> = declared.difference(&listed).collect();
+        let extra: Vec<_> = listed.difference(&declared).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "declared in pages/*.rs but not in page_routes(): {missing:?}; listed but not declared: {extra:?}"
+        );
+        // The parser finds what it must: a route split over lines and one with two methods.
+        assert!(declared.contains(&("POST".into(), "/attachments".into())));
+        assert!(declared.contains(&("GET".into(), "/plans/{id}/announcement".into())));
+        assert!(declared.contains(&("POST".into(), "/plans/{id}/announcement".into())));
+    }
+
+    /// The answer of the router for a request it has no route or no method for.
+    const UNROUTED: StatusCode = StatusCode::IM_A_TEAPOT;
+
+    #[tokio::test]
+    async fn every_listed_route_reaches_a_handler_of_the_page_router() {
+        let dir = yincai_store::test_support::TempDir::new("yincai-page-routes");
+        let config = yincai_app::startup::DataConfig {
+            data_dir: dir.0.clone(),
+            database_url: None,
+        };
+        let app = yincai_app::startup::open_app(&config, Arc::new(yincai_app::clock::SystemClock))
+            .await
+            .unwrap();
+        let state = crate::AppState {
+            app,
+            secure_cookies: false,
+        };
+        let router = super::router()
+            .fallback(|| async { UNROUTED })
+            .method_not_allowed_fallback(|| async { UNROUTED })
+            .with_state(state);
+        let answer = |method: &str, path: &str| {
+            let mut router = router.clone();
+            let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+            async move { tower::Service::call(&mut router, request).await.unwrap().status() }
+        };
+        let mut unrouted = Vec::new();
+        for (method, path) in page_routes() {
+            // Placeholders filled with a number: a handler answers (a login redirect, a
+            // refusal, a 404 page of its own), never the fallback.
+            let filled: String = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "1" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            if answer(method, &filled).await == UNROUTED {
+                unrouted.push(format!("{method} {path}"));
+            }
+        }
+        assert!(unrouted.is_empty(), "listed but not routed: {unrouted:?}");
+        // The check can fail: an unknown path and a method a route does not take.
+        assert_eq!(answer("GET", "/no-such-page").await, UNROUTED);
+        assert_eq!(answer("DELETE", "/workbench").await, UNROUTED);
+        assert_eq!(answer("POST", "/workbench").await, UNROUTED);
+    }
+}

@@ -171,17 +171,30 @@ impl TestApp {
             .text()
             .await
             .unwrap();
-        let csrf = page
-            .split("name=\"_csrf\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_string();
+        let csrf = csrf_in(&page);
         Browser {
             http,
             base: self.base.clone(),
             csrf,
         }
+    }
+
+    /// The CSRF token of the session `token` (an API login is also a page session), as a
+    /// page's form carries it.
+    pub async fn page_csrf(&self, token: &str) -> String {
+        let page = self
+            .http
+            .get(self.url("/account/password"))
+            .header("cookie", format!("yincai_session={token}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&page);
+        assert!(!csrf.is_empty(), "{}: no _csrf on /account/password", self.label);
+        csrf
     }
 
     /// The number of audit records so far.
@@ -223,6 +236,15 @@ impl TestApp {
             .unwrap()
             .id
     }
+}
+
+/// The value of the `_csrf` field of a page's form (empty when there is none).
+pub fn csrf_in(page: &str) -> String {
+    page.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub struct Browser {

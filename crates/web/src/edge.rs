@@ -60,7 +60,7 @@ fn label(key: &str) -> String {
     }
 }
 
-fn control_error(field: String, key: &str) -> FieldError {
+pub(crate) fn control_error(field: String, key: &str) -> FieldError {
     FieldError::new(field, format!("{}：含有不可见的控制字符，请删除后重试", label(key)))
 }
 

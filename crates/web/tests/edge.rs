@@ -424,3 +424,45 @@ async fn openapi_documents_the_refusals_each_operation_can_meet() {
     assert!(details.to_string().contains("null"), "details may be null: {details}");
     app.stop().await;
 }
+
+/// The text fields of a multipart upload meet the same check as every other form: a NUL in
+/// `purpose` is a 422 naming that field, and nothing is stored.
+#[tokio::test]
+async fn control_characters_in_upload_fields_are_refused_naming_the_field() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let cand = common::save_profile(&app, "talent", "110101199003071233", "13812345678").await;
+        let token = app.login("talent").await;
+        let form = reqwest::multipart::Form::new()
+            .text("object_type", "candidate")
+            .text("object_id", cand.to_string())
+            .text("purpose", "身份证件\u{0}")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("a.pdf"),
+            );
+        let resp = app
+            .http
+            .post(app.url("/api/attachments"))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "purpose", "{label}: {body}");
+        assert!(
+            body["errors"][0]["message"].as_str().unwrap().contains("控制字符"),
+            "{label}: {body}"
+        );
+        let (_, list) = app
+            .get(
+                &format!("/api/attachments?object_type=candidate&object_id={cand}"),
+                &token,
+            )
+            .await;
+        assert_eq!(list, json!([]), "{label}: nothing stored");
+        app.stop().await;
+    }
+}

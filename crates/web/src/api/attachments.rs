@@ -119,6 +119,8 @@ pub(crate) struct ReadUpload {
 #[derive(Debug)]
 pub(crate) struct UnreadableUpload {
     pub status: StatusCode,
+    /// The form field at fault (`file` unless a text field is).
+    pub field: String,
     pub message: String,
 }
 
@@ -132,6 +134,7 @@ pub(crate) async fn read_upload(
 ) -> Result<ReadUpload, UnreadableUpload> {
     let mut mp = multipart.map_err(|_| UnreadableUpload {
         status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        field: "file".into(),
         message: "文件：请以 multipart/form-data 表单上传（字段 object_type、object_id、purpose、file）".into(),
     })?;
     let mut out = ReadUpload::default();
@@ -150,6 +153,16 @@ pub(crate) async fn read_upload(
         }
         let bytes = field.bytes().await.map_err(|e| unreadable(e.status()))?;
         let text: String = String::from_utf8_lossy(&bytes).chars().take(MAX_TEXT_FIELD).collect();
+        // The text fields go through the same edge check as every other form (no control
+        // characters; none of these is multi-line).
+        if crate::edge::has_control(&name, false) || crate::edge::has_control(&text, false) {
+            let e = crate::edge::control_error(name.clone(), &name);
+            return Err(UnreadableUpload {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                field: e.field,
+                message: e.message,
+            });
+        }
         match name.as_str() {
             "object_type" => out.input.object_type = text,
             "object_id" => out.input.object_id = text,
@@ -167,11 +180,13 @@ fn unreadable(status: StatusCode) -> UnreadableUpload {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         UnreadableUpload {
             status,
+            field: "file".into(),
             message: "文件：超过上限 5 MB，请压缩或分页扫描后再上传".into(),
         }
     } else {
         UnreadableUpload {
             status: StatusCode::BAD_REQUEST,
+            field: "file".into(),
             message: "文件：上传内容不完整或格式不正确，请重新选择文件上传".into(),
         }
     }
@@ -247,7 +262,7 @@ pub async fn upload_attachment(
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => {
-            let err = AppError::Invalid(vec![FieldError::new("file", e.message)]);
+            let err = AppError::Invalid(vec![FieldError::new(e.field, e.message)]);
             return Ok(error_json(e.status, &err));
         }
     };

@@ -907,16 +907,7 @@ impl App {
                     .await?;
             }
         }
-        if !tx
-            .decide_account_proposal(p.id, "confirmed", actor.user_id, &reason, now)
-            .await?
-        {
-            return Err(AppError::AlreadyHandled(
-                "该申请已被其他管理员处理，请刷新后查看".into(),
-            ));
-        }
-        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
-            .await?;
+        record_decision(&mut tx, p.id, "confirmed", actor, &reason, now).await?;
         let detail = if kind == ProposalKind::Roles {
             format!("，角色改为：{}", roles_zh(&p.roles))
         } else {
@@ -953,16 +944,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let (p, user) = self.decidable(&mut tx, actor, proposal_id).await?;
-        if !tx
-            .decide_account_proposal(p.id, "rejected", actor.user_id, &reason, now)
-            .await?
-        {
-            return Err(AppError::AlreadyHandled(
-                "该申请已被其他管理员处理，请刷新后查看".into(),
-            ));
-        }
-        tx.close_tasks("account_proposal", "account_proposal", &p.id.to_string(), now)
-            .await?;
+        record_decision(&mut tx, p.id, "rejected", actor, &reason, now).await?;
         let kind = ProposalKind::parse(&p.kind).map_or("", |k| k.name_zh());
         let mut audit = self.audit_by(
             actor,
@@ -1159,4 +1141,26 @@ impl App {
         tx.commit().await?;
         Ok(password)
     }
+}
+
+/// Marks a proposal decided (once: a second decision is "already handled") and closes its task.
+async fn record_decision(
+    tx: &mut Tx,
+    proposal_id: i64,
+    status: &str,
+    actor: &Actor,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    if !tx
+        .decide_account_proposal(proposal_id, status, actor.user_id, reason, now)
+        .await?
+    {
+        return Err(AppError::AlreadyHandled(
+            "该申请已被其他管理员处理，请刷新后查看".into(),
+        ));
+    }
+    tx.close_tasks("account_proposal", "account_proposal", &proposal_id.to_string(), now)
+        .await?;
+    Ok(())
 }

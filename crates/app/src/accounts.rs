@@ -316,49 +316,41 @@ impl App {
 
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
+        let refusal =
+            |action: &'static str, summary: String| anonymous_audit(self, ctx, action, username, summary, "refused");
         let Some(user) = (match user {
             Some(u) => tx.user(u.id).await?,
             None => None,
         }) else {
-            tx.append_audit(&anonymous_audit(
-                self,
-                ctx,
-                "login_failed",
-                username,
-                "未知用户名登录失败".into(),
-                "refused",
-            ))
-            .await?;
+            tx.append_audit(&refusal("login_failed", "未知用户名登录失败".into()))
+                .await?;
             tx.commit().await?;
             return Err(AppError::BadCredentials);
         };
-        if user.disabled {
-            tx.append_audit(&anonymous_audit(
-                self,
-                ctx,
-                "login_refused",
-                username,
-                "账号已停用".into(),
-                "refused",
-            ))
-            .await?;
+        // Whether an account exists, is disabled or is locked is told only to whoever knows
+        // its password: to anyone else every refusal reads "用户名或密码错误" (issue 9, F7).
+        let locked_until = user.locked_until.filter(|until| *until > now);
+        let barred = if user.disabled {
+            Some(("账号已停用", AppError::Disabled))
+        } else {
+            locked_until.map(|until| {
+                let until = format_beijing(until);
+                ("账号锁定期间尝试登录", AppError::Locked { until })
+            })
+        };
+        if let Some((summary, error)) = barred {
+            let (action, summary, error) = if password_ok {
+                ("login_refused", summary.to_string(), error)
+            } else {
+                (
+                    "login_failed",
+                    format!("{summary}，且密码错误"),
+                    AppError::BadCredentials,
+                )
+            };
+            tx.append_audit(&refusal(action, summary)).await?;
             tx.commit().await?;
-            return Err(AppError::Disabled);
-        }
-        if let Some(until) = user.locked_until.filter(|until| *until > now) {
-            tx.append_audit(&anonymous_audit(
-                self,
-                ctx,
-                "login_refused",
-                username,
-                "账号锁定期间尝试登录".into(),
-                "refused",
-            ))
-            .await?;
-            tx.commit().await?;
-            return Err(AppError::Locked {
-                until: format_beijing(until),
-            });
+            return Err(error);
         }
         if !password_ok {
             let lock_until = now + LOCK_MINUTES * 60_000;
@@ -374,17 +366,14 @@ impl App {
             } else {
                 format!("密码错误（连续第 {failures} 次）")
             };
-            tx.append_audit(&anonymous_audit(
-                self,
-                ctx,
+            tx.append_audit(&refusal(
                 if now_locked { "account_locked" } else { "login_failed" },
-                username,
                 summary,
-                "refused",
             ))
             .await?;
             // A lock stops new logins only: the failures may be anyone's, so the account's
-            // live sessions stay (nobody can end a leader's session by guessing at her name).
+            // live sessions stay (nobody can end a leader's session by guessing at her name),
+            // and the caller is not told (the security administrator is, by a task).
             if now_locked {
                 tx.insert_task(
                     &NewTask {
@@ -403,13 +392,7 @@ impl App {
                 .await?;
             }
             tx.commit().await?;
-            return Err(if now_locked {
-                AppError::Locked {
-                    until: format_beijing(lock_until),
-                }
-            } else {
-                AppError::BadCredentials
-            });
+            return Err(AppError::BadCredentials);
         }
 
         tx.record_login_success(user.id, now).await?;

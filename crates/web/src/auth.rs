@@ -112,7 +112,10 @@ pub fn url_encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The logged-in user of a page request, with the session token.
+/// The logged-in user of a page request, with the session token. Once extracted it is
+/// kept in the request's extensions, so the [`Form`] of the same request checks its CSRF
+/// token against this session without authenticating twice.
+#[derive(Clone)]
 pub struct PageUser {
     pub actor: Actor,
     pub token: String,
@@ -148,7 +151,9 @@ impl FromRequestParts<AppState> for PageUser {
                 if actor.must_change_password && path != "/account/password" && path != "/logout" {
                     return Err(Redirect::to("/account/password").into_response());
                 }
-                Ok(PageUser { actor, token })
+                let user = PageUser { actor, token };
+                parts.extensions.insert(user.clone());
+                Ok(user)
             }
             Err(AppError::SessionExpired { .. }) => Err(login_redirect(parts, true)),
             Err(AppError::Unauthenticated) | Err(AppError::Disabled) => Err(login_redirect(parts, false)),
@@ -236,12 +241,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// A URL-encoded form with its CSRF field. Every field of `T` should be a string (or
-/// optional string), so that whatever the user typed comes back on an error. A value
-/// with a control character other than tab, CR and LF is refused first with a 422 page
-/// naming the field ([`crate::edge::check_form`]).
+/// The form of a logged-in user's page POST. Extracting it checks the form's `_csrf` field
+/// against the session, so no handler can forget the check; a handler that names no
+/// [`PageUser`] still gets one checked. Every field of `T` should be a string (or optional
+/// string), so that whatever the user typed comes back on an error. A value with a control
+/// character other than tab, CR and LF is refused first with a 422 page naming the field
+/// ([`crate::edge::check_form`]).
 pub struct Form<T> {
-    pub csrf: String,
+    pub value: T,
+}
+
+/// A form whose only field is the CSRF token (a button that posts).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoFields {}
+
+/// The form of a page an anonymous visitor posts (login, an applicant's registration).
+/// There is no session to hold a CSRF token; cross-site posts are refused by the origin
+/// check of every unsafe request ([`crate::middleware`]).
+pub struct AnonymousForm<T> {
     pub value: T,
 }
 
@@ -251,32 +268,65 @@ struct CsrfOnly {
     csrf: String,
 }
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
-            error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "提交的内容过大或不完整，请精简后重试".into(),
-            )
-        })?;
-        if let Err(e) = crate::edge::check_form(&bytes) {
-            return Err(error_page(StatusCode::UNPROCESSABLE_ENTITY, e.message));
-        }
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = match parts.extensions.get::<PageUser>() {
+            Some(user) => user.clone(),
+            None => PageUser::from_request_parts(&mut parts, state).await?,
+        };
+        let bytes = form_bytes(Request::from_parts(parts, body), state).await?;
+        // The token first: a forged post learns nothing about the form's fields.
         let csrf = serde_urlencoded::from_bytes::<CsrfOnly>(&bytes)
             .map(|c| c.csrf)
             .unwrap_or_default();
-        let value = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
-            // serde's message is English and names internal fields: log it, show Chinese.
-            tracing::debug!(error = %e, "unreadable form");
-            error_page(
-                StatusCode::BAD_REQUEST,
-                "表单缺少内容或格式不正确，请返回上一页重新填写".into(),
-            )
-        })?;
-        Ok(Form { csrf, value })
+        user.check_csrf(&csrf)?;
+        Ok(Form {
+            value: read_form(&bytes)?,
+        })
     }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AnonymousForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = form_bytes(req, state).await?;
+        Ok(AnonymousForm {
+            value: read_form(&bytes)?,
+        })
+    }
+}
+
+/// The body of a form, every value checked for control characters.
+async fn form_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<axum::body::Bytes, Response> {
+    let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
+        error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容过大或不完整，请精简后重试".into(),
+        )
+    })?;
+    if let Err(e) = crate::edge::check_form(&bytes) {
+        return Err(error_page(StatusCode::UNPROCESSABLE_ENTITY, e.message));
+    }
+    Ok(bytes)
+}
+
+#[allow(
+    clippy::result_large_err,
+    reason = "a Response is axum's natural refusal; this is no hot path"
+)]
+fn read_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+    serde_urlencoded::from_bytes::<T>(bytes).map_err(|e| {
+        // serde's message is English and names internal fields: log it, show Chinese.
+        tracing::debug!(error = %e, "unreadable form");
+        error_page(
+            StatusCode::BAD_REQUEST,
+            "表单缺少内容或格式不正确，请返回上一页重新填写".into(),
+        )
+    })
 }
 
 #[cfg(test)]

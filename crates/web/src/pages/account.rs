@@ -64,9 +64,6 @@ async fn change_password(
     user: PageUser,
     form: Form<PasswordForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return r;
-    }
     let f = form.value;
     match state
         .app

@@ -18,8 +18,8 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::APPLICATION;
 
 use super::workflow::WorkflowPanel;
-use super::{Pager, Paging, field_error, form_status, render, render_with};
-use crate::auth::{Ctx, Form, PageUser};
+use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
+use crate::auth::{Ctx, Form, NoFields, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
 
@@ -80,19 +80,13 @@ async fn apply_page(State(state): State<AppState>, user: PageUser, Path(id): Pat
     apply_page_with(&state, &user, id, StatusCode::OK, vec![]).await
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-struct Empty {}
-
 async fn apply(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: PageUser,
     Path(id): Path<i64>,
-    form: Form<Empty>,
+    _checked: Form<NoFields>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     match state.app.apply(&user.actor, id, &ctx).await {
         Ok(_) => Ok(Redirect::to("/me/applications?ok=applied").into_response()),
         Err(e @ AppError::Duplicate(_)) => {
@@ -374,9 +368,6 @@ async fn save_checklist(
     Path(id): Path<i64>,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let (typed, version) = review_from_pairs(&form.value);
     let input = ReviewInput {
         version,
@@ -407,16 +398,15 @@ async fn generate_letter(
     Ctx(ctx): Ctx,
     user: PageUser,
     Path(id): Path<i64>,
-    form: Form<Empty>,
+    _checked: Form<NoFields>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.generate_letter(&user.actor, id, &ctx).await {
-        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/letter")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => detail_page(&state, &user, id, None, e.field_errors(), "").await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.generate_letter(&user.actor, id, &ctx).await;
+    after_submit(
+        result,
+        |_| format!("/applications/{id}/letter"),
+        |errors| detail_page(&state, &user, id, None, errors, ""),
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -13,7 +13,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::money::Fen;
 
 use super::workflow::WorkflowPanel;
-use super::{field_error, form_status, render_with};
+use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -100,15 +100,14 @@ async fn propose(
     Path(id): Path<i64>,
     form: Form<FixingInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = form.value;
-    match state.app.propose_fixing(&user.actor, id, &input, &ctx).await {
-        Ok(fixing) => Ok(Redirect::to(&format!("/fixings/{fixing}?ok=created")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, id, input, e.field_errors()).await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.propose_fixing(&user.actor, id, &input, &ctx).await;
+    after_submit(
+        result,
+        |fixing| format!("/fixings/{fixing}?ok=created"),
+        |errors| form_page(&state, &user, id, input, errors),
+    )
+    .await
 }
 
 // ---- one proposal -------------------------------------------------------------------------
@@ -210,9 +209,6 @@ async fn edit(
     Path(id): Path<i64>,
     form: Form<FixingInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let mut input = form.value;
     match state.app.update_fixing(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/fixings/{id}?ok=saved")).into_response()),

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
 use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview, status_name};
@@ -17,7 +17,7 @@ use yincai_domain::money::Fen;
 use yincai_policy::report::cite_zh;
 use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
 
-use super::{Pager, Paging, field_error, render_with};
+use super::{Pager, Paging, after_submit, field_error, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
@@ -159,17 +159,13 @@ async fn save_budget(
     user: PageUser,
     form: Form<BudgetInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.set_budget(&user.actor, &form.value, &ctx).await {
-        Ok(row) => Ok(Redirect::to(&format!("/fund?saved={}", row.year)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            let errors = e.field_errors();
-            overview_page(&state, &user, &OverviewQuery::default(), Some(form.value), errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.set_budget(&user.actor, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |row| format!("/fund?saved={}", row.year),
+        |errors| async move { overview_page(&state, &user, &OverviewQuery::default(), Some(form.value), errors).await },
+    )
+    .await
 }
 
 // ---- /fund/batches ----------------------------------------------------------------------
@@ -250,9 +246,6 @@ async fn create_batch(
     user: PageUser,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let mut input = BatchInput::default();
     for (k, v) in &form.value {
         match k.as_str() {
@@ -261,21 +254,23 @@ async fn create_batch(
             _ => {}
         }
     }
-    match state.app.create_batch(&user.actor, &input, &ctx).await {
-        Ok(b) => Ok(Redirect::to(&format!("/fund/batches/{}", b.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
+    let result = state.app.create_batch(&user.actor, &input, &ctx).await;
+    after_submit(
+        result,
+        |b| format!("/fund/batches/{}", b.id),
+        |errors| async move {
             batches_page(
                 &state,
                 &user,
                 &Paging::default(),
                 input.installment_ids,
                 input.note,
-                e.field_errors(),
+                errors,
             )
             .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 // ---- /fund/batches/{id} -----------------------------------------------------------------
@@ -345,9 +340,6 @@ async fn pay_batch(
     Path(id): Path<i64>,
     form: Form<PayForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let key = Some(form.value.idempotency_key.as_str()).filter(|k| !k.trim().is_empty());
     let result = state.app.pay_batch(&user.actor, id, key, &ctx).await?;
     batch_page(&state, &user, id, Some(result)).await

@@ -19,7 +19,7 @@ use yincai_app::{FieldError, Permission, Role};
 use yincai_domain::money::Fen;
 use yincai_store::{AssessmentRow, Page};
 
-use super::{Pager, Paging, field_error, render, render_with};
+use super::{Pager, Paging, after_submit, field_error, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -97,9 +97,6 @@ async fn start_releases(
     user: PageUser,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let ids: Vec<i64> = form
         .value
         .iter()
@@ -200,17 +197,13 @@ async fn record_assessment(
     user: PageUser,
     form: Form<AssessmentInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.record_assessment(&user.actor, &form.value, &ctx).await {
-        Ok(a) => Ok(Redirect::to(&format!("/assessments?saved={}", a.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            let errors = e.field_errors();
-            assessments_page(&state, &user, &AssessmentQuery::default(), form.value, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.record_assessment(&user.actor, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |a| format!("/assessments?saved={}", a.id),
+        |errors| async move { assessments_page(&state, &user, &AssessmentQuery::default(), form.value, errors).await },
+    )
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -226,9 +219,6 @@ async fn file_assessment(
     Path(id): Path<i64>,
     form: Form<FileForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let version = form.value.version.trim().parse().unwrap_or(0);
     state.app.file_assessment(&user.actor, id, version, &ctx).await?;
     Ok(Redirect::to(&format!("/assessments?filed={id}")).into_response())

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use yincai_app::FieldError;
 use yincai_app::housing::{AllocateInput, CloseInput, HousingOverview, TalentHousing, UnitInput};
 
-use super::{field_error, form_status, render_with};
+use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -93,20 +93,19 @@ async fn add_unit(
     user: PageUser,
     form: Form<UnitInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.add_housing_unit(&user.actor, &form.value, &ctx).await {
-        Ok(u) => Ok(Redirect::to(&format!("/housing?added={}#units", u.row.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
+    let result = state.app.add_housing_unit(&user.actor, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |u| format!("/housing?added={}#units", u.row.id),
+        |errors| async move {
             let typed = Typed {
                 unit: form.value,
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, e.field_errors()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            overview_page(&state, &user, typed, errors).await
+        },
+    )
+    .await
 }
 
 /// The allocation form of `/housing` and of a talent's page (`from=talent` goes back there).
@@ -124,9 +123,6 @@ async fn allocate(
     user: PageUser,
     form: Form<AllocateForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = &form.value.input;
     match state.app.allocate_housing(&user.actor, input, &ctx).await {
         Ok(a) if form.value.from == "talent" => {
@@ -157,16 +153,13 @@ async fn gift(
     Path(id): Path<i64>,
     form: Form<CloseInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.gift_housing(&user.actor, id, &form.value, &ctx).await {
-        Ok(a) => Ok(Redirect::to(&format!("/housing?gifted={}#allocations", a.row.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            overview_page(&state, &user, Typed::default(), e.field_errors()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.gift_housing(&user.actor, id, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |a| format!("/housing?gifted={}#allocations", a.row.id),
+        |errors| async move { overview_page(&state, &user, Typed::default(), errors).await },
+    )
+    .await
 }
 
 async fn return_unit(
@@ -176,20 +169,19 @@ async fn return_unit(
     Path(id): Path<i64>,
     form: Form<CloseInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.return_housing(&user.actor, id, &form.value, &ctx).await {
-        Ok(a) => Ok(Redirect::to(&format!("/housing?returned={}#allocations", a.row.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
+    let result = state.app.return_housing(&user.actor, id, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |a| format!("/housing?returned={}#allocations", a.row.id),
+        |errors| async move {
             let typed = Typed {
                 returning: Some((id, form.value)),
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, e.field_errors()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            overview_page(&state, &user, typed, errors).await
+        },
+    )
+    .await
 }
 
 // ---- /housing/talents/{id} --------------------------------------------------------------

@@ -13,7 +13,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
-use super::{field_error, form_status, render_with};
+use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -77,14 +77,13 @@ async fn create(
     user: PageUser,
     form: Form<MeetingInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.create_meeting(&user.actor, &form.value, &ctx).await {
-        Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => list_page(&state, &user, form.value, e.field_errors()).await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.create_meeting(&user.actor, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |id| format!("/meetings/{id}"),
+        |errors| list_page(&state, &user, form.value, errors),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -194,9 +193,6 @@ async fn add_agenda(
     Path(id): Path<i64>,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let mut title = String::new();
     let mut items = Vec::new();
     for (k, v) in &form.value {
@@ -206,20 +202,22 @@ async fn add_agenda(
             _ => {}
         }
     }
-    match state.app.add_agenda_item(&user.actor, id, &title, &items, &ctx).await {
-        Ok(agenda) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda}")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
+    let result = state.app.add_agenda_item(&user.actor, id, &title, &items, &ctx).await;
+    after_submit(
+        result,
+        |agenda| format!("/meetings/{id}#agenda-{agenda}"),
+        |errors| async move {
             let typed = Typed {
                 agenda_id: 0,
                 decision: DecisionForm::default(),
                 agenda_title: title,
-                errors: e.field_errors(),
+                errors,
                 notice: String::new(),
             };
             detail_page(&state, &user, id, Some(typed)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -239,9 +237,6 @@ async fn decide(
     Path((id, agenda_id)): Path<(i64, i64)>,
     form: Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let typed = form.value;
     let input = AgendaDecision {
         action: Action::parse(&typed.action),
@@ -286,9 +281,6 @@ async fn close(
     Path(id): Path<i64>,
     form: Form<CloseForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let version = form.value.version.parse().unwrap_or(0);
     match state.app.close_meeting(&user.actor, id, version, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),

@@ -3,10 +3,11 @@
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use yincai_app::AppError;
 
 use crate::AppState;
-use crate::error::error_page;
+use crate::error::{PageError, error_page};
 
 mod account;
 mod applications;
@@ -133,6 +134,24 @@ impl Pager {
         } else {
             format!("?{}&page={page}", self.base)
         }
+    }
+}
+
+/// Where a page form's submission leads: on success a redirect to `to(value)`; on field
+/// errors the form again, as the user typed it, with the messages beside the fields
+/// (`again(errors)`); any other refusal is the error page.
+pub async fn after_submit<T, Again>(
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(Vec<yincai_app::FieldError>) -> Again,
+) -> Result<Response, PageError>
+where
+    Again: Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(value) => Ok(Redirect::to(&to(value)).into_response()),
+        Err(e) if !e.field_errors().is_empty() => again(e.field_errors()).await,
+        Err(e) => Err(e.into()),
     }
 }
 

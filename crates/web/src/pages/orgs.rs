@@ -11,7 +11,7 @@ use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
-use super::{Pager, Paging, field_error, form_status, render, render_with};
+use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
@@ -288,14 +288,13 @@ async fn create(
     user: PageUser,
     form: Form<OrgInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.create_org(&user.actor, &form.value, &ctx).await {
-        Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, form.value, e.field_errors(), None).await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.create_org(&user.actor, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |id| format!("/orgs/{id}?ok=saved"),
+        |errors| form_page(&state, &user, form.value, errors, None),
+    )
+    .await
 }
 
 async fn update(
@@ -305,9 +304,6 @@ async fn update(
     Path(id): Path<i64>,
     form: Form<OrgInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     match state.app.update_org(&user.actor, id, &form.value, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {

@@ -15,7 +15,7 @@ use yincai_app::{AppError, FieldError, Permission, Role};
 use yincai_domain::workflow::ANNUAL_PLAN;
 
 use super::workflow::WorkflowPanel;
-use super::{Pager, Paging, field_error, form_status, render, render_with};
+use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, MaybeUser, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -248,15 +248,14 @@ async fn create(
     user: PageUser,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = plan_from_pairs(form.value);
-    match state.app.create_plan(&user.actor, &input, &ctx).await {
-        Ok(id) => Ok(Redirect::to(&format!("/plans/{id}?ok=created")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, None, input, e.field_errors())),
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.create_plan(&user.actor, &input, &ctx).await;
+    after_submit(
+        result,
+        |id| format!("/plans/{id}?ok=created"),
+        |errors| async move { Ok(form_page(&user, None, input, errors)) },
+    )
+    .await
 }
 
 async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -286,9 +285,6 @@ async fn update(
     Path(id): Path<i64>,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let mut input = plan_from_pairs(form.value);
     match state.app.update_plan(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=saved")).into_response()),
@@ -439,9 +435,6 @@ async fn save_announcement(
     Path(id): Path<i64>,
     form: Form<AnnouncementForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let f = form.value;
     let mut input = AnnouncementInput {
         title: f.title,

@@ -13,7 +13,9 @@ use yincai_app::{AppError, FieldError};
 
 use super::{field_error, render, render_with};
 use crate::AppState;
-use crate::auth::{Ctx, Form, MaybeUser, PageUser, clear_session_cookie, safe_next, session_cookie};
+use crate::auth::{
+    AnonymousForm, Ctx, Form, MaybeUser, NoFields, PageUser, clear_session_cookie, safe_next, session_cookie,
+};
 use crate::layout::Layout;
 
 pub fn routes() -> Router<AppState> {
@@ -87,7 +89,7 @@ async fn login_page(Query(q): Query<LoginQuery>) -> Response {
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
-struct LoginForm {
+struct LoginFields {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -96,7 +98,7 @@ struct LoginForm {
     next: String,
 }
 
-async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<LoginForm>) -> Response {
+async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousForm<LoginFields>) -> Response {
     let f = form.value;
     match state.app.login(&f.username, &f.password, SessionKind::Web, &ctx).await {
         Ok(outcome) => {
@@ -132,14 +134,7 @@ async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<LoginFor
     }
 }
 
-/// A form whose only field is the CSRF token.
-#[derive(Debug, Default, serde::Deserialize)]
-struct NoFields {}
-
-async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, form: Form<NoFields>) -> Response {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return r;
-    }
+async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, _checked: Form<NoFields>) -> Response {
     if let Err(e) = state.app.logout(&user.actor, &user.token, &ctx).await {
         return crate::PageError(e).into_response();
     }
@@ -184,7 +179,7 @@ struct RegisterForm {
     password_confirm: String,
 }
 
-async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: Form<RegisterForm>) -> Response {
+async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousForm<RegisterForm>) -> Response {
     let f = form.value;
     let reg = Registration {
         username: f.username,

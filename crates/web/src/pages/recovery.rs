@@ -16,7 +16,7 @@ use yincai_app::{FieldError, Permission};
 use yincai_domain::money::Fen;
 use yincai_store::{Page, RecoveryRow};
 
-use super::{Pager, Paging, field_error, render_with};
+use super::{Pager, Paging, after_submit, field_error, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -144,9 +144,6 @@ async fn reevaluate(
     Path(id): Path<i64>,
     form: Form<ChangeForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let f = &form.value;
     let change = FactsChange {
         title: f.title.clone(),
@@ -176,17 +173,13 @@ async fn end_for_cause(
     Path(id): Path<i64>,
     form: Form<EndForCauseInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.end_for_cause(&user.actor, id, &form.value, &ctx).await {
-        Ok(r) => Ok(Redirect::to(&format!("/recoveries/{}", r.id)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            let errors = e.field_errors();
-            evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.end_for_cause(&user.actor, id, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |r| format!("/recoveries/{}", r.id),
+        |errors| async move { evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors).await },
+    )
+    .await
 }
 
 // ---- /recoveries --------------------------------------------------------------------------
@@ -290,15 +283,11 @@ async fn repay(
     Path(id): Path<i64>,
     form: Form<RepaymentInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
-    match state.app.record_repayment(&user.actor, id, &form.value, &ctx).await {
-        Ok(_) => Ok(Redirect::to(&format!("/recoveries/{id}")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            let errors = e.field_errors();
-            detail_page(&state, &user, id, Some(form.value), errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.record_repayment(&user.actor, id, &form.value, &ctx).await;
+    after_submit(
+        result,
+        |_| format!("/recoveries/{id}"),
+        |errors| async move { detail_page(&state, &user, id, Some(form.value), errors).await },
+    )
+    .await
 }

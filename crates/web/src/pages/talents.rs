@@ -18,7 +18,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::Role;
 use yincai_store::SpecialCaseQuery;
 
-use super::{Pager, Paging, field_error, form_status, render, render_with};
+use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -292,9 +292,6 @@ async fn save_procedure(
     Path(id): Path<i64>,
     form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = procedure_from_pairs(form.value);
     match state.app.save_procedure(&user.actor, id, &input, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/procedure?ok=saved")).into_response()),
@@ -429,15 +426,14 @@ async fn open_case(
     user: PageUser,
     form: Form<SpecialCaseInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = form.value;
-    match state.app.open_special_case(&user.actor, &input, &ctx).await {
-        Ok(id) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => case_form_page(&state, &user, input, e.field_errors()).await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.open_special_case(&user.actor, &input, &ctx).await;
+    after_submit(
+        result,
+        |id| format!("/special-cases/{id}"),
+        |errors| case_form_page(&state, &user, input, errors),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -512,9 +508,6 @@ async fn edit_case(
     Path(id): Path<i64>,
     form: Form<SpecialCaseInput>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let input = form.value;
     match state.app.update_special_case(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
@@ -547,9 +540,6 @@ async fn submit_case(
     Path(id): Path<i64>,
     form: Form<SubmitForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let version = form.value.item_version.trim().parse().unwrap_or(0);
     state.app.submit_special_case(&user.actor, id, version, &ctx).await?;
     Ok(Redirect::to(&format!("/special-cases/{id}")).into_response())

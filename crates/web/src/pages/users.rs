@@ -12,7 +12,7 @@ use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
 
-use super::{Pager, Paging, field_error, form_status, render, render_with};
+use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
 use crate::{AppState, PageError};
@@ -342,9 +342,6 @@ async fn account_action(
     Path((id, slug)): Path<(i64, String)>,
     form: Form<ReasonForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     if let Some(action) = AccountAction::from_slug(&slug) {
         return match state
             .app
@@ -394,10 +391,10 @@ async fn set_roles(
     Ctx(ctx): Ctx,
     user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::RawForm(body): axum::extract::RawForm,
+    form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     // Checkboxes repeat the `roles` key, which only a list of pairs can hold.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let pairs = form.value;
     let get = |k: &str| {
         pairs
             .iter()
@@ -405,9 +402,6 @@ async fn set_roles(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    if let Err(r) = user.check_csrf(&get("_csrf")) {
-        return Ok(r);
-    }
     let roles: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "roles")
@@ -428,9 +422,6 @@ async fn decide(
     Path((pid, decision)): Path<(i64, String)>,
     form: Form<ReasonForm>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return Ok(r);
-    }
     let proposal = state.app.store.begin_read().await?.account_proposal(pid).await?;
     let (Some(proposal), true) = (proposal, user.actor.has(Permission::UserConfirm)) else {
         user.actor.require(Permission::UserConfirm)?;
@@ -535,9 +526,9 @@ async fn create(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     user: PageUser,
-    axum::extract::RawForm(body): axum::extract::RawForm,
+    form: Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let pairs = form.value;
     let get = |k: &str| {
         pairs
             .iter()
@@ -545,9 +536,6 @@ async fn create(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    if let Err(r) = user.check_csrf(&get("_csrf")) {
-        return Ok(r);
-    }
     let form = NewUserForm {
         username: get("username"),
         display_name: get("display_name"),
@@ -568,9 +556,11 @@ async fn create(
         org_id,
         roles: form.roles.clone(),
     };
-    match state.app.create_user(&user.actor, &input, &ctx).await {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=created")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => new_user_page(&state, &user, form, e.field_errors()).await,
-        Err(e) => Err(e.into()),
-    }
+    let result = state.app.create_user(&user.actor, &input, &ctx).await;
+    after_submit(
+        result,
+        |id| format!("/admin/users/{id}?ok=created"),
+        |errors| new_user_page(&state, &user, form, errors),
+    )
+    .await
 }

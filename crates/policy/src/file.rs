@@ -73,6 +73,9 @@ pub struct RawArticle {
     pub title: String,
     #[serde(default)]
     pub text: Option<String>,
+    /// The chapter this article opens (on the first article of a chapter), e.g. "第一章 总则".
+    #[serde(default)]
+    pub chapter: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -46,6 +46,9 @@ pub struct Article {
     pub number: String,
     pub title: String,
     pub text: Option<String>,
+    /// The chapter this article opens, if it is a chapter's first.
+    #[serde(default)]
+    pub chapter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -594,6 +597,7 @@ impl Compiler<'_> {
                 number: a.number.clone(),
                 title: a.title.clone(),
                 text: a.text.clone(),
+                chapter: a.chapter.clone(),
             });
         }
         (articles, known_articles)

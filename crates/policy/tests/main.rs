@@ -4,5 +4,6 @@
 mod bad_input;
 mod cases;
 mod interpretations;
+mod official_text;
 mod properties;
 mod validation;

@@ -48,6 +48,7 @@ const MENU: &[(&str, &str, Shown)] = &[
     ("/orgs", "机构", Shown::With(Permission::OrgRead)),
     ("/admin/users", "账号", Shown::With(Permission::UserRead)),
     ("/audit", "审计日志", Shown::With(Permission::AuditRead)),
+    ("/policy", "政策原文", Shown::Everyone),
     ("/calculator", "政策计算器", Shown::Everyone),
     ("/account/password", "修改密码", Shown::LoggedIn),
 ];

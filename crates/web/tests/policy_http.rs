@@ -379,3 +379,65 @@ async fn the_calculator_page_shows_the_result_and_keeps_what_was_typed_on_an_err
     assert!(html.contains("24,000 元") && html.contains("aria-current=\"page\""));
     app.stop().await;
 }
+
+/// 政策原文: anyone reads every article of the measures in the official words, by chapter,
+/// with the issuing document and the bodies that interpret it (Art. 30).
+#[tokio::test]
+async fn the_measures_page_shows_every_article_in_full_by_chapter() {
+    let app = TestApp::start(TestDb::sqlite()).await;
+    let resp = app.http.get(app.url("/policy")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    let official = include_str!("../../../policies/alashankou-2014.txt");
+    let numerals = [
+        "一",
+        "二",
+        "三",
+        "四",
+        "五",
+        "六",
+        "七",
+        "八",
+        "九",
+        "十",
+        "十一",
+        "十二",
+        "十三",
+        "十四",
+        "十五",
+        "十六",
+        "十七",
+        "十八",
+        "十九",
+        "二十",
+        "二十一",
+        "二十二",
+        "二十三",
+        "二十四",
+        "二十五",
+        "二十六",
+        "二十七",
+        "二十八",
+        "二十九",
+        "三十",
+    ];
+    for n in numerals {
+        assert!(html.contains(&format!("第{n}条</strong>")), "第{n}条 missing");
+    }
+    for chapter in [
+        "第一章 总则",
+        "第二章 工作机构与职责",
+        "第四章 引才待遇与优惠政策",
+        "第七章 附则",
+    ] {
+        assert!(html.contains(chapter), "{chapter}");
+    }
+    // The full Art. 27, with the sentence on the unit's own fraud, as the official text has it.
+    let unit_fraud = "用人单位在引进人才中有违反规定，弄虚作假行为的，并追究单位领导和有关责任人的责任。";
+    assert!(official.contains(unit_fraud));
+    assert!(html.contains(unit_fraud));
+    assert!(html.contains("阿市党办发〔2014〕90号"));
+    assert!(html.contains("市人才工作领导小组办公室、市人力资源和社会保障局"));
+    assert!(!html.contains("alashankou"), "no internal id on a Chinese page");
+    app.stop().await;
+}

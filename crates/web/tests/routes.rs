@@ -1075,6 +1075,7 @@ const OPEN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/register"),
     ("POST", "/register"),
     ("GET", "/calculator"),
+    ("GET", "/policy"),
     ("GET", "/announcements/{id}"),
     ("GET", "/api/announcements"),
     ("GET", "/api/policies"),

@@ -19,6 +19,7 @@ mod fixings;
 mod fund;
 mod gate;
 mod housing;
+mod measures;
 mod meetings;
 mod orgs;
 mod plans;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::routes())
         .merge(audit::routes())
         .merge(calculator::routes())
+        .merge(measures::routes())
         .merge(candidates::routes())
         .merge(applications::routes())
         .merge(talents::routes())
@@ -193,6 +195,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/audit/export.xlsx"),
         ("GET", "/audit/verify"),
         ("GET", "/calculator"),
+        ("GET", "/policy"),
         ("GET", "/me/profile"),
         ("POST", "/me/profile"),
         ("GET", "/candidates"),
@@ -301,6 +304,7 @@ mod tests {
         ("attachments", include_str!("attachments.rs")),
         ("audit", include_str!("audit.rs")),
         ("calculator", include_str!("calculator.rs")),
+        ("measures", include_str!("measures.rs")),
         ("candidates", include_str!("candidates.rs")),
         ("fixings", include_str!("fixings.rs")),
         ("fund", include_str!("fund.rs")),

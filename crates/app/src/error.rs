@@ -1,6 +1,7 @@
 //! One error type for every use case, with a stable code and a message a person can act on.
 
 use serde::Serialize;
+use yincai_domain::lifecycle::{Lifecycle, step_or_refusal};
 use yincai_store::StoreError;
 
 /// One problem with one input field: the field's machine name and what to do, in Chinese.
@@ -17,6 +18,13 @@ impl FieldError {
             message: message.into(),
         }
     }
+}
+
+/// Where `event` leads from `state` in its lifecycle (the tables in
+/// `yincai_domain::lifecycle`); a step the table does not have is a conflict that names the
+/// state the record is in (someone moved it first, or the page was old).
+pub fn lifecycle_step<L: Lifecycle>(state: L, event: L::Event) -> Result<L, AppError> {
+    step_or_refusal(state, event).map_err(AppError::AlreadyHandled)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use yincai_domain::lifecycle::{BatchState, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_policy::report::{Report, Terms};
 use yincai_store::{
@@ -22,20 +23,13 @@ use yincai_store::{
 use crate::clock::format_beijing;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
+/// How long an idempotency key answers a repeated payment: 30 days. A client retries within
+/// minutes, and the unique payment key is the permanent guard, so the table only ever holds
+/// a month of keys (older ones are dropped before a new one is written).
+pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
+
 /// How often a transaction refused for a transient reason is tried in all.
 const ATTEMPTS: u32 = 8;
-
-/// Status names shown to people.
-pub fn status_name(status: &str) -> &'static str {
-    match status {
-        "scheduled" => "待审批",
-        "approved" => "已批准",
-        "certified" => "已出具证明",
-        "paid" => "已支付",
-        "cancelled" => "已取消",
-        _ => "未知",
-    }
-}
 
 /// The installments of a frozen report: one per schedule entry of every entitlement with
 /// money (monthly, per year, lump sum — a lump sum is seq 1); ranges, discretionary and
@@ -196,7 +190,7 @@ fn not_found_installment() -> AppError {
 }
 
 fn fund_year_of(inst: &InstallmentRow) -> Result<i64> {
-    inst.fund_year().ok_or_else(|| {
+    yincai_domain::ledger::fund_year_of(&inst.due_on).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!(
             "installment {} has a bad due date {}",
             inst.id,
@@ -442,7 +436,7 @@ impl App {
         let ledger = tx.fund_ledger(ledger_year, offset.max(0), 50).await?;
         let releasable = tx
             .installments(&InstallmentQuery {
-                status: Some("certified".into()),
+                status: Some(InstallmentState::Certified.code().into()),
                 unbatched: true,
                 limit: 500,
                 ..InstallmentQuery::default()
@@ -498,19 +492,17 @@ impl App {
             .installment(installment_id)
             .await?
             .ok_or_else(not_found_installment)?;
-        match inst.status.as_str() {
-            "scheduled" => {}
-            "cancelled" => {
-                return Err(AppError::invalid("status", "状态：该笔待遇已取消，不能批准兑现"));
-            }
-            _ => {
-                return Err(AppError::AlreadyHandled(format!(
+        if inst.status.next(InstallmentEvent::Approve).is_none() {
+            return Err(if inst.status == InstallmentState::Cancelled {
+                AppError::invalid("status", "状态：该笔待遇已取消，不能批准兑现")
+            } else {
+                AppError::AlreadyHandled(format!(
                     "该笔待遇已于 {} 批准兑现（批复文号 {}），当前状态：{}",
                     inst.approved_at.map(format_beijing).unwrap_or_default(),
                     inst.resolution_number.as_deref().unwrap_or(""),
-                    status_name(&inst.status)
-                )));
-            }
+                    inst.status.name_zh()
+                ))
+            });
         }
         if inst.assessment_ok != Some(true) {
             let year_text = inst
@@ -608,7 +600,10 @@ impl App {
                 let receipt = self.pay_in(&mut tx, actor, installment_id, batch_id, key, ctx).await?;
                 if let Some(key) = key {
                     let response = serde_json::to_string(&receipt).map_err(|e| AppError::Internal(e.into()))?;
-                    tx.insert_idempotency_key(key, "fund.pay", actor.user_id, &request_hash, &response, self.now())
+                    let now = self.now();
+                    tx.delete_idempotency_keys_before(now.saturating_sub(IDEMPOTENCY_KEY_RETENTION_MS))
+                        .await?;
+                    tx.insert_idempotency_key(key, "fund.pay", actor.user_id, &request_hash, &response, now)
                         .await?;
                 }
                 tx.commit().await?;
@@ -655,18 +650,17 @@ impl App {
             .installment(installment_id)
             .await?
             .ok_or_else(not_found_installment)?;
-        match inst.status.as_str() {
-            "certified" => {}
-            "paid" => return Err(already_paid(tx, &inst).await?),
-            other => {
-                return Err(AppError::invalid(
-                    "status",
-                    format!(
-                        "状态：该笔待遇{}，须经考核合格、领导小组批准并由协调办出具证明后才能支付（第十九条）",
-                        status_name(other)
-                    ),
-                ));
+        if inst.status.next(InstallmentEvent::Pay).is_none() {
+            if inst.status == InstallmentState::Paid {
+                return Err(already_paid(tx, &inst).await?);
             }
+            return Err(AppError::invalid(
+                "status",
+                format!(
+                    "状态：该笔待遇{}，须经考核合格、领导小组批准并由协调办出具证明后才能支付（第十九条）",
+                    inst.status.name_zh()
+                ),
+            ));
         }
         let batch = match (batch_id, inst.payment_batch_id) {
             (Some(b), Some(ib)) if b != ib => {
@@ -680,7 +674,7 @@ impl App {
                 .payment_batch(b)
                 .await?
                 .ok_or_else(|| AppError::NotFound("支付批次".into()))?;
-            if row.status != "open" {
+            if row.status != BatchState::Open {
                 return Err(AppError::invalid(
                     "batch",
                     format!("支付批次：{} 已支付完毕并关闭", row.number),
@@ -904,7 +898,7 @@ impl App {
             refused: Vec::new(),
         };
         for inst in view.installments {
-            if inst.status == "paid" && idempotency_key.is_none() {
+            if inst.status == InstallmentState::Paid && idempotency_key.is_none() {
                 continue;
             }
             let key = idempotency_key
@@ -914,7 +908,7 @@ impl App {
             match self.pay(actor, inst.id, Some(batch_id), key.as_deref(), ctx).await {
                 Ok(receipt) => out.paid.push(receipt),
                 Err(e @ (AppError::Invalid(_) | AppError::AlreadyHandled(_) | AppError::Stale)) => {
-                    if inst.status == "paid" {
+                    if inst.status == InstallmentState::Paid {
                         continue;
                     }
                     out.refused.push(PaymentRefusal {

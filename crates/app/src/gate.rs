@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 use yincai_domain::Role;
 use yincai_domain::dates::{DateRange, parse_date};
+use yincai_domain::lifecycle::{AssessmentEvent, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_domain::workflow::{self, BENEFIT_RELEASE};
 use yincai_policy::report::cite_zh;
@@ -20,7 +21,6 @@ use yincai_store::{
 };
 
 use crate::clock::beijing_date;
-use crate::fund::status_name;
 use crate::workflow::{Transitioned, WorkflowObject};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
@@ -56,14 +56,6 @@ pub fn assessment_result_name(result: &str) -> &'static str {
         "passed" => "合格",
         "excellent" => "优秀",
         "failed" => "不合格",
-        _ => "未知",
-    }
-}
-
-pub fn assessment_status_name(status: &str) -> &'static str {
-    match status {
-        "recorded" => "单位已录入，待协调办备案",
-        "filed" => "协调办已备案",
         _ => "未知",
     }
 }
@@ -181,8 +173,8 @@ fn assessment_passed(i: &InstallmentRow) -> bool {
 
 /// Why an installment cannot be released now, if it cannot (`today` ISO).
 fn blocked(i: &InstallmentRow, today: &str) -> Option<String> {
-    if i.status != "scheduled" {
-        return Some(format!("状态：当前为“{}”，不能再提请发放", status_name(&i.status)));
+    if i.status.next(InstallmentEvent::Approve).is_none() {
+        return Some(format!("状态：当前为“{}”，不能再提请发放", i.status.name_zh()));
     }
     if i.due_on.as_str() > today {
         return Some(format!("到期日：{} 才到期，到期后才能提请发放", i.due_on));
@@ -310,7 +302,7 @@ impl App {
                 format!(
                     "服务年度：第 {service_year} 个服务年度的考核已录入（{}，{}），不能重复录入",
                     assessment_result_name(&existing.result),
-                    assessment_status_name(&existing.status)
+                    existing.status.name_zh()
                 ),
             )));
         }
@@ -369,7 +361,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let a = tx.assessment(id).await?.ok_or_else(not_found_assessment)?;
-        if a.status == "filed" {
+        if a.status.next(AssessmentEvent::File).is_none() {
             return Err(AppError::AlreadyHandled(format!(
                 "该考核结果已于 {} 备案",
                 a.filed_at.map(crate::clock::format_beijing).unwrap_or_default()
@@ -562,13 +554,10 @@ impl App {
             .installment(installment_id)
             .await?
             .ok_or_else(not_found_installment)?;
-        if i.status != "approved" {
+        if i.status.next(InstallmentEvent::Certify).is_none() {
             return Err(AppError::invalid(
                 "status",
-                format!(
-                    "状态：该笔待遇当前为“{}”，批准兑现后才能出具证明",
-                    status_name(&i.status)
-                ),
+                format!("状态：该笔待遇当前为“{}”，批准兑现后才能出具证明", i.status.name_zh()),
             ));
         }
         let now = self.now();
@@ -695,9 +684,9 @@ impl App {
                 .rows;
             let overflow = || AppError::Internal(anyhow::anyhow!("benefit sum overflows"));
             for i in rows {
-                let (stage, stage_name) = match i.status.as_str() {
-                    "cancelled" => ("cancelled", "已取消"),
-                    "paid" => ("paid", "已发放"),
+                let (stage, stage_name) = match i.status {
+                    InstallmentState::Cancelled => ("cancelled", "已取消"),
+                    InstallmentState::Paid => ("paid", "已发放"),
                     _ if i.due_on.as_str() <= today.as_str() => ("due", "已到期，待发放"),
                     _ => ("pending", "未到期"),
                 };
@@ -714,7 +703,7 @@ impl App {
                     *b = b.checked_add(i.amount_fen).ok_or_else(overflow)?;
                 }
                 out.installments.push(MyInstallment {
-                    status_name: status_name(&i.status).into(),
+                    status_name: i.status.name_zh().into(),
                     article_zh: cite_zh(&i.article),
                     amount: yuan(i.amount_fen),
                     stage: stage.into(),
@@ -767,7 +756,7 @@ async fn gate_row(tx: &mut Tx, i: InstallmentRow, today: &str) -> Result<GateRow
     }
     let def: &workflow::WorkflowDef = &BENEFIT_RELEASE;
     Ok(GateRow {
-        status_name: status_name(&i.status).into(),
+        status_name: i.status.name_zh().into(),
         article_zh: cite_zh(&i.article),
         amount: yuan(i.amount_fen),
         item_id: item.as_ref().map(|w| w.id),

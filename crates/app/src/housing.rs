@@ -12,30 +12,12 @@
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use yincai_domain::lifecycle::{AllocationEvent, AllocationState, HousingUnitEvent, HousingUnitState};
 use yincai_policy::report::{Report, Terms};
 use yincai_store::{HousingAllocationRow, HousingUnitRow, NewHousingAllocation, StoreError, TalentRow};
 
+use crate::error::lifecycle_step;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
-
-/// Unit status names shown to people.
-pub fn unit_status_name(status: &str) -> &'static str {
-    match status {
-        "free" => "空闲",
-        "allocated" => "已分配（免费居住）",
-        "gifted" => "已赠予",
-        _ => "未知",
-    }
-}
-
-/// Allocation status names shown to people.
-pub fn allocation_status_name(status: &str) -> &'static str {
-    match status {
-        "active" => "免费居住中",
-        "gifted" => "已赠予",
-        "returned" => "已退回",
-        _ => "未知",
-    }
-}
 
 /// An area in whole 0.01 m² as people write it: `120`, `120.5`, `120.05`.
 pub fn format_area(centi_m2: i64) -> String {
@@ -167,7 +149,7 @@ pub struct TalentHousing {
 fn unit_view(row: HousingUnitRow) -> UnitView {
     UnitView {
         area: format_area(row.area_centi_m2),
-        status_name: unit_status_name(&row.status),
+        status_name: row.status.name_zh(),
         row,
     }
 }
@@ -200,8 +182,8 @@ pub fn entitlement_of(talent: &TalentRow) -> Option<HousingEntitlement> {
 
 /// Why the gift cannot be recorded on `today` (None: it can).
 fn gift_blocked(row: &HousingAllocationRow, talent_end: Option<&str>, today: &str) -> Option<String> {
-    if row.status != "active" {
-        return Some(format!("该分配已{}", allocation_status_name(&row.status)));
+    if row.status.next(AllocationEvent::Gift).is_none() {
+        return Some(format!("该分配已{}", row.status.name_zh()));
     }
     let Some(gift_date) = row.gift_date.as_deref() else {
         return Some(format!("第十四条{}住房只提供免费居住，不赠予", row.article));
@@ -278,10 +260,14 @@ impl App {
         let blocked = gift_blocked(&row, talent_end, &today);
         AllocationView {
             unit_area: format_area(row.unit_area_centi_m2),
-            status_name: allocation_status_name(&row.status),
+            status_name: row.status.name_zh(),
             can_gift: blocked.is_none(),
-            gift_blocked: if row.status == "active" { blocked } else { None },
-            can_return: row.status == "active",
+            gift_blocked: if row.status == AllocationState::Active {
+                blocked
+            } else {
+                None
+            },
+            can_return: row.status.next(AllocationEvent::Return).is_some(),
             row,
         }
     }
@@ -328,7 +314,7 @@ impl App {
         let can_manage = actor.has(Permission::HousingManage);
         let free_units = match (&entitlement, can_manage) {
             (Some(e), true) => tx
-                .housing_units(Some("free"))
+                .housing_units(Some(HousingUnitState::Free.code()))
                 .await?
                 .into_iter()
                 .filter(|u| u.area_centi_m2 >= e.area_m2 * 100)
@@ -412,12 +398,12 @@ impl App {
         if before.version != version {
             return Err(AppError::Stale);
         }
-        if area != before.area_centi_m2 && before.status != "free" {
+        if area != before.area_centi_m2 && before.status != HousingUnitState::Free {
             return Err(AppError::invalid(
                 "area",
                 format!(
                     "面积：该住房{}，不能修改面积（现为 {} 平方米）",
-                    unit_status_name(&before.status),
+                    before.status.name_zh(),
                     format_area(before.area_centi_m2)
                 ),
             ));
@@ -494,7 +480,7 @@ impl App {
             .housing_allocations(Some(talent_id))
             .await?
             .iter()
-            .any(|a| a.status == "active" || a.status == "gifted")
+            .any(|a| a.status.holds_the_unit())
         {
             return Err(AppError::Duplicate(FieldError::new(
                 "talent_id",
@@ -529,16 +515,20 @@ impl App {
             String::new()
         };
         let now = self.now();
-        if !tx.set_housing_unit_status(unit_id, "free", "allocated", now).await? {
-            return Err(AppError::AlreadyHandled(format!(
+        let taken = || {
+            // Read free but taken since: it was allocated by someone else.
+            let now_in = unit.status.next(HousingUnitEvent::Allocate).unwrap_or(unit.status);
+            AppError::AlreadyHandled(format!(
                 "住房：{} 已{}，请选择其他空闲住房",
                 unit.address,
-                unit_status_name(if unit.status == "free" {
-                    "allocated"
-                } else {
-                    &unit.status
-                })
-            )));
+                now_in.name_zh()
+            ))
+        };
+        let Some(allocated) = unit.status.next(HousingUnitEvent::Allocate) else {
+            return Err(taken());
+        };
+        if !tx.set_housing_unit_status(unit_id, unit.status, allocated, now).await? {
+            return Err(taken());
         }
         let id = tx
             .insert_housing_allocation(
@@ -614,12 +604,12 @@ impl App {
             return Err(AppError::invalid("gift", format!("赠予：{why}")));
         }
         let now = self.now();
-        tx.close_housing_allocation(allocation_id, version, "gifted", None, None, Some(&today), now)
+        let gifted = lifecycle_step(row.status, AllocationEvent::Gift)?;
+        tx.close_housing_allocation(allocation_id, version, gifted, None, None, Some(&today), now)
             .await?;
-        if !tx
-            .set_housing_unit_status(row.unit_id, "allocated", "gifted", now)
-            .await?
-        {
+        let unit_from = HousingUnitState::Allocated;
+        let unit_to = lifecycle_step(unit_from, HousingUnitEvent::Gift)?;
+        if !tx.set_housing_unit_status(row.unit_id, unit_from, unit_to, now).await? {
             return Err(AppError::Stale);
         }
         tx.append_audit(&self.audit_by(
@@ -706,12 +696,12 @@ impl App {
         reason: &str,
         ctx: &RequestCtx,
     ) -> Result<()> {
-        if row.status != "active" {
+        let Some(returned) = row.status.next(AllocationEvent::Return) else {
             return Err(AppError::invalid(
                 "date",
-                format!("退回：该分配已{}，不能退回", allocation_status_name(&row.status)),
+                format!("退回：该分配已{}，不能退回", row.status.name_zh()),
             ));
-        }
+        };
         if date < row.start_date.as_str() {
             return Err(AppError::invalid(
                 "date",
@@ -719,12 +709,11 @@ impl App {
             ));
         }
         let now = self.now();
-        tx.close_housing_allocation(row.id, row.version, "returned", Some(date), Some(reason), None, now)
+        tx.close_housing_allocation(row.id, row.version, returned, Some(date), Some(reason), None, now)
             .await?;
-        if !tx
-            .set_housing_unit_status(row.unit_id, "allocated", "free", now)
-            .await?
-        {
+        let unit_from = HousingUnitState::Allocated;
+        let unit_to = lifecycle_step(unit_from, HousingUnitEvent::Return)?;
+        if !tx.set_housing_unit_status(row.unit_id, unit_from, unit_to, now).await? {
             return Err(AppError::Stale);
         }
         tx.append_audit(&self.audit_by(
@@ -757,8 +746,8 @@ impl App {
     ) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for row in tx.housing_allocations(Some(talent_id)).await? {
-            match row.status.as_str() {
-                "active" => {
+            match row.status {
+                AllocationState::Active => {
                     let date = if ended_on < row.start_date.as_str() {
                         row.start_date.clone()
                     } else {
@@ -774,7 +763,7 @@ impl App {
                     }
                     out.push(phrase);
                 }
-                "gifted" => out.push(format!(
+                AllocationState::Gifted => out.push(format!(
                     "第十四条{}住房 {} 已于 {} 赠予，不收回",
                     row.article,
                     row.unit_address,

@@ -7,10 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 use yincai_domain::Role;
+use yincai_domain::lifecycle::{AgendaItemEvent, AgendaItemState, MeetingEvent, MeetingState};
 use yincai_domain::workflow::{self, Action};
 use yincai_store::{AgendaDecisionRecord, AgendaItemRow, MeetingRow, Tx, WorkflowItemRow};
 
 use crate::clock::format_beijing;
+use crate::error::lifecycle_step;
 use crate::workflow::ActInput;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
@@ -86,21 +88,11 @@ pub fn object_link(object_type: &str, object_id: &str) -> String {
     }
 }
 
-pub fn status_name(status: &str) -> &'static str {
-    match status {
-        "scheduled" => "待召开/进行中",
-        "closed" => "已结束",
-        _ => "未知",
-    }
-}
-
+/// The name of an agenda item's decision (待决定 while there is none).
 fn decision_name(decision: Option<&str>) -> &'static str {
-    match decision {
-        Some("approve") => "同意",
-        Some("reject") => "不同意",
-        Some("return") => "退回",
-        _ => "待决定",
-    }
+    AgendaItemState::of_decision(decision)
+        .unwrap_or(AgendaItemState::Pending)
+        .name_zh()
 }
 
 const UNIQUE_MEETING: [(&str, &str, &str); 1] = [(
@@ -196,13 +188,13 @@ impl App {
                 item,
             });
         }
-        let waiting = if actor.has(Permission::MeetingManage) && meeting.status == "scheduled" {
+        let waiting = if actor.has(Permission::MeetingManage) && meeting.status == MeetingState::Scheduled {
             self.waiting_for_meeting(&mut tx).await?
         } else {
             Vec::new()
         };
         Ok(MeetingView {
-            status_name: status_name(&meeting.status).into(),
+            status_name: meeting.status.name_zh().into(),
             meeting,
             agenda,
             waiting,
@@ -259,7 +251,7 @@ impl App {
             .meeting(meeting_id)
             .await?
             .ok_or_else(|| AppError::NotFound("会议".into()))?;
-        if meeting.status != "scheduled" {
+        if meeting.status.is_terminal() {
             return Err(AppError::invalid(
                 "meeting",
                 "会议已结束，不能再增加议题，请安排新的会议",
@@ -379,7 +371,7 @@ impl App {
             .await?
             .filter(|i| i.meeting_id == meeting_id)
             .ok_or_else(|| AppError::NotFound("议题".into()))?;
-        if meeting.status != "scheduled" {
+        if meeting.status.is_terminal() {
             return Err(AppError::invalid("meeting", "会议已结束，不能再记录决定"));
         }
         if self.today().to_string() < meeting.held_on {
@@ -388,18 +380,32 @@ impl App {
                 format!("会议定于 {} 召开，召开后才能记录决定", meeting.held_on),
             ));
         }
-        let recorded = tx
-            .record_agenda_decision(
+        let event = match action {
+            Action::Approve => AgendaItemEvent::Approve,
+            Action::Reject => AgendaItemEvent::Reject,
+            _ => AgendaItemEvent::Return,
+        };
+        let state = AgendaItemState::of_decision(item.decision.as_deref()).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "agenda item {} has decision {:?}",
                 item.id,
-                &AgendaDecisionRecord {
-                    decision: action.code(),
-                    resolution_number: resolution,
-                    note: reason,
-                    decided_by: actor.user_id,
-                    decided_at: self.now(),
-                },
-            )
-            .await?;
+                item.decision
+            ))
+        })?;
+        // A decided item is refused by the table; a race with another decision by the store.
+        let recorded = state.next(event).is_some()
+            && tx
+                .record_agenda_decision(
+                    item.id,
+                    &AgendaDecisionRecord {
+                        decision: action.code(),
+                        resolution_number: resolution,
+                        note: reason,
+                        decided_by: actor.user_id,
+                        decided_at: self.now(),
+                    },
+                )
+                .await?;
         if !recorded {
             let by = match item.decided_by {
                 Some(u) => tx.user(u).await?.map(|u| u.display_name).unwrap_or_default(),
@@ -463,10 +469,8 @@ impl App {
                 format!("还有议题未作决定：{}，请先记录决定", open.join("、")),
             ));
         }
-        if !tx
-            .set_meeting_status(id, expected_version, "closed", self.now())
-            .await?
-        {
+        let closed = lifecycle_step(meeting.status, MeetingEvent::Close)?;
+        if !tx.set_meeting_status(id, expected_version, closed, self.now()).await? {
             return Err(AppError::Stale);
         }
         tx.append_audit(&self.audit_by(

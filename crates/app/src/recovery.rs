@@ -19,6 +19,7 @@
 //! stays, and the ending's summary says so.
 
 use serde::Serialize;
+use yincai_domain::lifecycle::{InstallmentEvent, InstallmentState, RecoveryEvent, RecoveryState};
 use yincai_domain::money::Fen;
 use yincai_policy::facts::{Assessment, Facts, Title};
 use yincai_policy::report::{Report, Terms};
@@ -27,6 +28,7 @@ use yincai_store::{
     EvaluationRow, InstallmentQuery, NewEvaluation, NewRecovery, Page, RecoveryRow, RepaymentRow, TalentRow,
 };
 
+use crate::error::lifecycle_step;
 use crate::{Actor, App, AppError, Permission, RequestCtx, Result};
 
 /// The interpretation of the policy file that says what Art. 27 cancels.
@@ -550,18 +552,18 @@ impl App {
         let (mut paid, mut owed, mut cancelled, mut cancelled_fen) = (Fen(0), Fen(0), 0i64, Fen(0));
         let overflow = || AppError::Internal(anyhow::anyhow!("amount overflow"));
         for i in &installments {
-            match i.status.as_str() {
-                "paid" => {
+            match i.status {
+                InstallmentState::Paid => {
                     paid = paid.checked_add(Fen(i.amount_fen)).ok_or_else(overflow)?;
                     if must_recover(cancel_all, &ended_on.to_string(), &i.due_on) {
                         owed = owed.checked_add(Fen(i.amount_fen)).ok_or_else(overflow)?;
                     }
                 }
-                "scheduled" | "approved" | "certified" => {
+                // What can still be cancelled is: release the commitment it holds.
+                s if s.next(InstallmentEvent::Cancel).is_some() => {
                     let open = tx.open_commitment(i.id).await?;
                     if open > 0 {
-                        let year = i
-                            .fund_year()
+                        let year = yincai_domain::ledger::fund_year_of(&i.due_on)
                             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad due date")))?;
                         tx.lock_fund_year(year).await?;
                         tx.post_fund(&NewPosting {
@@ -610,6 +612,7 @@ impl App {
                     amount_fen: owed.as_i64(),
                     cancelled_count: cancelled,
                     cancelled_fen: cancelled_fen.as_i64(),
+                    status: RecoveryState::opened(owed.as_i64()),
                     created_by: actor.user_id,
                 },
                 now,
@@ -681,7 +684,7 @@ impl App {
             .filter(|r| actor.can_see_org(r.org_id, r.org_parent_id))
             .ok_or(AppError::NotFound("追回记录".into()))?;
         let outstanding = r.amount_fen - r.recovered_fen;
-        if r.status == "settled" || outstanding <= 0 {
+        if r.status.is_terminal() || outstanding <= 0 {
             return Err(AppError::invalid("amount", "还款金额：该追回已结清，无需再还款"));
         }
         if amount.as_i64() > outstanding {
@@ -699,8 +702,12 @@ impl App {
                 "版本：该追回已被他人更新，请刷新页面后重试",
             ));
         }
+        let status = lifecycle_step(
+            r.status,
+            RecoveryEvent::of_repayment(r.recovered_fen, r.amount_fen, amount.as_i64()),
+        )?;
         let now = self.now();
-        if !tx.add_recovered(id, amount.as_i64(), version, now).await? {
+        if !tx.add_recovered(id, amount.as_i64(), version, status, now).await? {
             return Err(AppError::invalid(
                 "version",
                 "版本：该追回已被他人更新，请刷新页面后重试",

@@ -161,7 +161,7 @@ async fn a_range_is_proposed_within_it_and_fixed_in_a_meeting_into_one_installme
         assert_eq!(i.installment.article, "14(2)");
         assert_eq!(i.installment.service_year, None);
         assert_eq!(i.installment.due_on, "2026-11-24");
-        assert_eq!(i.installment.status, "scheduled");
+        assert_eq!(i.installment.status.code(), "scheduled");
         // The talent page no longer offers a new proposal for it.
         let fixable = w.app.fixable_benefits(&w.coord, talent).await.unwrap();
         assert_eq!(fixable[0].current, Some(id));

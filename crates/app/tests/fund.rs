@@ -199,7 +199,7 @@ async fn scheduling_is_idempotent() {
         assert!(
             rows.rows
                 .iter()
-                .all(|r| r.status == "scheduled" && r.talent_name == "张明")
+                .all(|r| r.status.code() == "scheduled" && r.talent_name == "张明")
         );
     });
 }
@@ -414,7 +414,7 @@ async fn approval_and_payment_follow_the_gate_and_the_budget() {
         let approved = approve_release(&w.app, &w.leader, inst.id, "领导小组〔2026〕3号")
             .await
             .unwrap();
-        assert_eq!(approved.status, "approved");
+        assert_eq!(approved.status.code(), "approved");
         assert_eq!(approved.resolution_number.as_deref(), Some("领导小组〔2026〕3号"));
         let e = approve_release(&w.app, &w.leader, inst.id, "领导小组〔2026〕4号")
             .await
@@ -443,7 +443,7 @@ async fn approval_and_payment_follow_the_gate_and_the_budget() {
             (0, inst.amount_fen, 100_000)
         );
         let paid = w.app.installment(&w.finance, inst.id).await.unwrap();
-        assert_eq!(paid.status, "paid");
+        assert_eq!(paid.status.code(), "paid");
         assert_eq!(w.payments().await, (1, inst.amount_fen));
         w.check_ledger(label).await;
 
@@ -571,7 +571,7 @@ async fn payment_batches_pay_what_the_budget_allows_and_close_when_all_are_paid(
                 .contains("可用余额 ¥500.00，不足以支付 ¥1,000.00")
         );
         let view = w.app.batch(&w.finance, batch.id).await.unwrap();
-        assert_eq!((view.batch.status.as_str(), view.batch.paid_items), ("open", 2));
+        assert_eq!((view.batch.status.code(), view.batch.paid_items), ("open", 2));
         // The same request again answers the same, paying nothing more.
         let again = w
             .app
@@ -598,8 +598,8 @@ async fn payment_batches_pay_what_the_budget_allows_and_close_when_all_are_paid(
         let last = w.app.pay_batch(&w.finance, batch.id, None, &ctx()).await.unwrap();
         assert_eq!((last.paid.len(), last.refused.len()), (1, 0), "{label}");
         let view = w.app.batch(&w.finance, batch.id).await.unwrap();
-        assert_eq!((view.batch.status.as_str(), view.batch.paid_fen), ("paid", 300_000));
-        assert!(view.installments.iter().all(|i| i.status == "paid"));
+        assert_eq!((view.batch.status.code(), view.batch.paid_fen), ("paid", 300_000));
+        assert!(view.installments.iter().all(|i| i.status.code() == "paid"));
         assert_eq!(w.app.batches(&w.coord, 0).await.unwrap().total, 1);
         w.check_ledger(label).await;
     });

@@ -71,13 +71,13 @@ impl World {
             )
             .await
             .unwrap();
-        assert_eq!(a.status, "recorded");
+        assert_eq!(a.status.code(), "recorded");
         let (filed, set) = self
             .app
             .file_assessment(&self.coord, a.id, a.version, &ctx())
             .await
             .unwrap();
-        assert_eq!(filed.status, "filed");
+        assert_eq!(filed.status.code(), "filed");
         set
     }
 
@@ -222,7 +222,7 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
             .unwrap();
         assert_eq!(w.state(item).await.0, "approved", "{label}");
         let inst = w.app.installment(&w.finance, ids[0]).await.unwrap();
-        assert_eq!(inst.status, "approved", "{label}");
+        assert_eq!(inst.status.code(), "approved", "{label}");
         assert_eq!(
             inst.resolution_number.as_deref(),
             Some("阿人才领字〔2026〕9号"),
@@ -260,7 +260,7 @@ async fn the_whole_path_assessment_meeting_certificate_payment() {
         let receipt = w.app.pay(&w.finance, ids[0], None, None, &ctx()).await.unwrap();
         assert_eq!(receipt.amount_fen, 2_400_000, "{label}");
         assert_eq!(
-            w.app.installment(&w.finance, ids[0]).await.unwrap().status,
+            w.app.installment(&w.finance, ids[0]).await.unwrap().status.code(),
             "paid",
             "{label}"
         );
@@ -311,7 +311,7 @@ async fn a_release_that_would_overspend_is_refused_with_the_figures_and_undone()
         // The decision is undone: still waiting for the leading group, nothing committed.
         assert_eq!(w.state(item).await.0, "group_decision", "{label}");
         let inst = w.app.installment(&w.finance, ids[0]).await.unwrap();
-        assert_eq!(inst.status, "scheduled", "{label}");
+        assert_eq!(inst.status.code(), "scheduled", "{label}");
         assert_eq!(inst.resolution_number, None, "{label}");
         let b = w.app.fund_balances(&w.finance, 2026).await.unwrap();
         assert_eq!((b.committed_fen, b.available_fen), (0, 1_000_000), "{label}");
@@ -417,7 +417,7 @@ async fn only_a_service_year_that_has_ended_is_assessed_with_a_document_dated_wi
             .record_assessment(&w.unit, &input("2", "2026-02-20"), &ctx())
             .await
             .unwrap();
-        assert_eq!((a.service_year, a.status.as_str()), (2, "recorded"), "{label}");
+        assert_eq!((a.service_year, a.status.code()), (2, "recorded"), "{label}");
         let a = w
             .app
             .record_assessment(&w.unit, &input("1", "2025-03-10"), &ctx())

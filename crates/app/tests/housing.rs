@@ -256,7 +256,7 @@ async fn allocation_by_tier_area_gift_on_date_and_return_on_exit() {
         let overview = w.app.housing_overview(&w.coord).await.unwrap();
         let u = overview.units.iter().find(|u| u.row.id == large).unwrap();
         assert_eq!(
-            (u.row.status.as_str(), u.row.holder_name.as_deref()),
+            (u.row.status.code(), u.row.holder_name.as_deref()),
             ("allocated", Some("张明"))
         );
         // a second allocation to the same talent is refused
@@ -278,11 +278,11 @@ async fn allocation_by_tier_area_gift_on_date_and_return_on_exit() {
         let stale = later.gift_housing(&w.coord, a.row.id, &close(7), &c).await;
         assert!(matches!(stale, Err(AppError::Stale)), "{label}: {stale:?}");
         let gifted = later.gift_housing(&w.coord, a.row.id, &close(1), &c).await.unwrap();
-        assert_eq!(gifted.row.status, "gifted", "{label}");
+        assert_eq!(gifted.row.status.code(), "gifted", "{label}");
         assert_eq!(gifted.row.gifted_on.as_deref(), Some("2029-03-01"), "{label}");
         let mut tx = w.store.begin_read().await.unwrap();
         assert_eq!(
-            tx.housing_unit(large).await.unwrap().unwrap().status,
+            tx.housing_unit(large).await.unwrap().unwrap().status.code(),
             "gifted",
             "{label}"
         );
@@ -328,13 +328,13 @@ async fn allocation_by_tier_area_gift_on_date_and_return_on_exit() {
             )
             .await
             .unwrap();
-        assert_eq!(returned.row.status, "returned", "{label}");
+        assert_eq!(returned.row.status.code(), "returned", "{label}");
         assert_eq!(returned.row.end_date.as_deref(), Some("2028-06-30"), "{label}");
         assert_eq!(returned.row.end_reason.as_deref(), Some("提前解除聘用合同"), "{label}");
         let mut tx = w.store.begin_read().await.unwrap();
         let unit_b = tx.housing_unit(b).await.unwrap().unwrap();
         assert_eq!(
-            (unit_b.status.as_str(), unit_b.holder_talent_id),
+            (unit_b.status.code(), unit_b.holder_talent_id),
             ("free", None),
             "{label}"
         );
@@ -390,7 +390,11 @@ async fn concurrent_allocations_of_one_unit_exactly_one_wins() {
         }
         assert_eq!(ok, 1, "{label}");
         let overview = w.app.housing_overview(&w.coord).await.unwrap();
-        let active = overview.allocations.iter().filter(|a| a.row.status == "active").count();
+        let active = overview
+            .allocations
+            .iter()
+            .filter(|a| a.row.status.code() == "active")
+            .count();
         assert_eq!(active, 1, "{label}");
         assert_eq!(w.audits("housing_allocate").await, 1, "{label}");
         w.store.close().await;
@@ -416,7 +420,14 @@ mod ending {
         async fn stored(&self, alloc: i64) -> (HousingAllocationRow, String, Option<String>) {
             let mut tx = self.app.store.begin_read().await.unwrap();
             let a = tx.housing_allocation(alloc).await.unwrap().unwrap();
-            let unit = tx.housing_unit(a.unit_id).await.unwrap().unwrap().status;
+            let unit = tx
+                .housing_unit(a.unit_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+                .code()
+                .to_owned();
             let end = tx.talent(a.talent_id).await.unwrap().unwrap().end_date;
             (a, unit, end)
         }
@@ -462,7 +473,7 @@ mod ending {
             );
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!(
-                (a.status.as_str(), unit.as_str(), end),
+                (a.status.code(), unit.as_str(), end),
                 ("active", "allocated", None),
                 "{label}"
             );
@@ -478,7 +489,7 @@ mod ending {
                 .await
                 .unwrap();
             let (a, unit, end) = w.stored(alloc.id).await;
-            assert_eq!((a.status.as_str(), unit.as_str()), ("returned", "free"), "{label}");
+            assert_eq!((a.status.code(), unit.as_str()), ("returned", "free"), "{label}");
             assert_eq!(a.end_date.as_deref(), Some("2025-06-30"), "{label}");
             assert!(
                 a.end_reason.as_deref().unwrap_or_default().contains("合同提前终止"),
@@ -543,7 +554,7 @@ mod ending {
             };
             let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
             let (a, unit, end) = w.stored(alloc.id).await;
-            assert_eq!((a.status.as_str(), unit.as_str()), ("returned", "free"), "{label}");
+            assert_eq!((a.status.code(), unit.as_str()), ("returned", "free"), "{label}");
             assert_eq!(a.end_date.as_deref(), Some("2026-12-01"), "{label}");
             assert_eq!(end.as_deref(), Some("2026-11-30"), "{label}");
             assert!(

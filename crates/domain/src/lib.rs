@@ -8,6 +8,8 @@ pub mod crypto;
 pub mod dates;
 pub mod files;
 pub mod ids;
+pub mod ledger;
+pub mod lifecycle;
 pub mod mask;
 pub mod money;
 pub mod password;

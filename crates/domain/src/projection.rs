@@ -54,44 +54,8 @@ pub const MAX_HORIZON_YEARS: u32 = 40;
 /// The departure rate is per mille: 1000 ‰ = everyone leaves every year.
 pub const PER_MILLE: u32 = 1000;
 
-/// An installment's state, as the `installments.status` column spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Scheduled,
-    Approved,
-    Certified,
-    Paid,
-    Cancelled,
-}
-
-impl Status {
-    pub fn parse(code: &str) -> Option<Status> {
-        Some(match code {
-            "scheduled" => Status::Scheduled,
-            "approved" => Status::Approved,
-            "certified" => Status::Certified,
-            "paid" => Status::Paid,
-            "cancelled" => Status::Cancelled,
-            _ => return None,
-        })
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Scheduled => "scheduled",
-            Status::Approved => "approved",
-            Status::Certified => "certified",
-            Status::Paid => "paid",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    /// Whether the fund still owes it: neither paid nor cancelled.
-    pub fn is_owed(self) -> bool {
-        !matches!(self, Status::Paid | Status::Cancelled)
-    }
-}
+/// An installment's state (its lifecycle is defined in [`crate::lifecycle::installment`]).
+pub use crate::lifecycle::InstallmentState as Status;
 
 /// One installment, as the projection reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]

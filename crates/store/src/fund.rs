@@ -11,72 +11,11 @@
 
 use serde::Serialize;
 
+use yincai_domain::lifecycle::{BatchState, InstallmentState};
+
 use crate::{Page, Result, StoreError, Tx, on_tx};
 
-/// The accounts of the fund's ledger. `available` = budget − open commitments − payments.
-pub const ACCOUNTS: [&str; 4] = ["appropriation", "available", "committed", "paid"];
-
-/// What a ledger posting records; its legs follow from the kind, so every posting balances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PostingKind {
-    /// A year's budget (or a revision by the difference): appropriation → available.
-    Budget,
-    /// A release approved: available → committed.
-    Commitment,
-    /// A commitment released when paid (or cancelled): committed → available.
-    ReleaseOfCommitment,
-    /// Money paid out: available → paid.
-    Payment,
-    /// Money recovered (Art. 27) back into the fund: paid → available.
-    Recovery,
-}
-
-impl PostingKind {
-    pub const ALL: [PostingKind; 5] = [
-        PostingKind::Budget,
-        PostingKind::Commitment,
-        PostingKind::ReleaseOfCommitment,
-        PostingKind::Payment,
-        PostingKind::Recovery,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            PostingKind::Budget => "budget",
-            PostingKind::Commitment => "commitment",
-            PostingKind::ReleaseOfCommitment => "release_of_commitment",
-            PostingKind::Payment => "payment",
-            PostingKind::Recovery => "recovery",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<PostingKind> {
-        PostingKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            PostingKind::Budget => "年度预算",
-            PostingKind::Commitment => "兑现审批占用",
-            PostingKind::ReleaseOfCommitment => "释放占用",
-            PostingKind::Payment => "支付",
-            PostingKind::Recovery => "追回",
-        }
-    }
-
-    /// The two legs (account, amount) of a posting of `amount` fen; they sum to zero.
-    pub fn legs(self, amount: i64) -> [(&'static str, i64); 2] {
-        let (from, to) = match self {
-            PostingKind::Budget => ("appropriation", "available"),
-            PostingKind::Commitment => ("available", "committed"),
-            PostingKind::ReleaseOfCommitment => ("committed", "available"),
-            PostingKind::Payment => ("available", "paid"),
-            PostingKind::Recovery => ("paid", "available"),
-        };
-        [(from, -amount), (to, amount)]
-    }
-}
+pub use yincai_domain::ledger::{ACCOUNTS, PostingKind};
 
 /// One installment with its talent's name and unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -94,8 +33,8 @@ pub struct InstallmentRow {
     pub service_year: Option<i64>,
     pub due_on: String,
     pub amount_fen: i64,
-    /// scheduled | approved | certified | paid | cancelled
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InstallmentState,
     pub assessment_ok: Option<bool>,
     pub resolution_number: Option<String>,
     pub approved_by: Option<i64>,
@@ -109,13 +48,6 @@ pub struct InstallmentRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
-}
-
-impl InstallmentRow {
-    /// The fund year the installment is charged to: the year of its due date.
-    pub fn fund_year(&self) -> Option<i64> {
-        self.due_on.get(..4).and_then(|y| y.parse().ok())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,8 +179,8 @@ pub struct IdempotencyRow {
 pub struct PaymentBatchRow {
     pub id: i64,
     pub number: String,
-    /// open | paid
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: BatchState,
     pub total_fen: i64,
     pub note: String,
     pub created_by: i64,
@@ -283,9 +215,6 @@ const BATCH_COLUMNS: &str = "b.id, b.number, b.status, b.total_fen, b.note, b.cr
      (select cast(count(*) as bigint) from installments i where i.payment_batch_id = b.id and i.status = 'paid')
         as paid_items,
      (select cast(coalesce(sum(p.amount_fen), 0) as bigint) from payments p where p.batch_id = b.id) as paid_fen";
-
-/// How long an idempotency key answers a repeated request: 30 days.
-pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
 
 impl Tx {
     // ---- installments -------------------------------------------------------------------
@@ -596,10 +525,17 @@ impl Tx {
             .bind(key).fetch_optional(&mut *c).await?))
     }
 
+    /// Drops the keys created before `cutoff` (the application's retention decides when).
+    pub async fn delete_idempotency_keys_before(&mut self, cutoff: i64) -> Result<u64> {
+        Ok(
+            on_tx!(self, c => sqlx::query("delete from idempotency_keys where created_at < $1")
+            .bind(cutoff)
+            .execute(&mut *c).await?.rows_affected()),
+        )
+    }
+
     /// A key used twice is `Unique { key: "idempotency_keys.pkey" }` (PostgreSQL) or
-    /// `idempotency_keys.key` (SQLite). Keys older than [`IDEMPOTENCY_KEY_RETENTION_MS`]
-    /// are dropped first: a client retries within minutes, and the unique payment key is the
-    /// permanent guard, so the table only ever holds a month of keys.
+    /// `idempotency_keys.key` (SQLite).
     pub async fn insert_idempotency_key(
         &mut self,
         key: &str,
@@ -609,9 +545,6 @@ impl Tx {
         response: &str,
         now: i64,
     ) -> Result<()> {
-        on_tx!(self, c => sqlx::query("delete from idempotency_keys where created_at < $1")
-            .bind(now.saturating_sub(IDEMPOTENCY_KEY_RETENTION_MS))
-            .execute(&mut *c).await?.rows_affected());
         on_tx!(self, c => sqlx::query(
             "insert into idempotency_keys (key, scope, user_id, request_hash, response, created_at)
              values ($1, $2, $3, $4, $5, $6)")

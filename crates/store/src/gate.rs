@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use yincai_domain::lifecycle::AssessmentState;
+
 use crate::{Result, Tx, on_tx};
 
 /// One assessment with its talent's and unit's names.
@@ -21,8 +23,8 @@ pub struct AssessmentRow {
     pub document_number: String,
     pub document_date: String,
     pub note: String,
-    /// recorded | filed
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AssessmentState,
     pub recorded_by: i64,
     pub recorded_at: i64,
     pub filed_by: Option<i64>,

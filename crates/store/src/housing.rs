@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use yincai_domain::lifecycle::{AllocationState, HousingUnitState};
+
 use crate::{Result, StoreError, Tx, on_tx};
 
 /// One housing unit of the register, with its current holder (an active or gifted
@@ -16,8 +18,8 @@ pub struct HousingUnitRow {
     pub address: String,
     /// Area in whole 0.01 m² (12000 = 120 m²).
     pub area_centi_m2: i64,
-    /// free | allocated | gifted
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HousingUnitState,
     pub note: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -45,8 +47,8 @@ pub struct HousingAllocationRow {
     pub gift_after_years: Option<i64>,
     pub start_date: String,
     pub gift_date: Option<String>,
-    /// active | gifted | returned
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AllocationState,
     pub note: String,
     pub end_date: Option<String>,
     pub end_reason: Option<String>,
@@ -141,11 +143,17 @@ impl Tx {
 
     /// Moves a unit from status `from` to `to`; false when it is not (any more) in `from`.
     /// Allocation claims a unit with `free` → `allocated`: of two concurrent claims, one wins.
-    pub async fn set_housing_unit_status(&mut self, id: i64, from: &str, to: &str, now: i64) -> Result<bool> {
+    pub async fn set_housing_unit_status(
+        &mut self,
+        id: i64,
+        from: HousingUnitState,
+        to: HousingUnitState,
+        now: i64,
+    ) -> Result<bool> {
         let n = on_tx!(self, c => sqlx::query(
             "update housing_units set status = $3, updated_at = $4, version = version + 1
              where id = $1 and status = $2")
-            .bind(id).bind(from).bind(to).bind(now)
+            .bind(id).bind(from.code()).bind(to.code()).bind(now)
             .execute(&mut *c).await?.rows_affected());
         Ok(n == 1)
     }
@@ -183,7 +191,7 @@ impl Tx {
         &mut self,
         id: i64,
         version: i64,
-        status: &str,
+        status: AllocationState,
         end_date: Option<&str>,
         end_reason: Option<&str>,
         gifted_on: Option<&str>,
@@ -193,7 +201,7 @@ impl Tx {
             "update housing_allocations set status = $3, end_date = $4, end_reason = $5, gifted_on = $6,
                     updated_at = $7, version = version + 1
              where id = $1 and version = $2 and status = 'active'")
-            .bind(id).bind(version).bind(status).bind(end_date).bind(end_reason).bind(gifted_on).bind(now)
+            .bind(id).bind(version).bind(status.code()).bind(end_date).bind(end_reason).bind(gifted_on).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
             return Err(if self.housing_allocation(id).await?.is_some() {

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use yincai_domain::lifecycle::MeetingState;
+
 use crate::{Result, Tx, on_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -14,8 +16,8 @@ pub struct MeetingRow {
     pub title: String,
     /// ISO date.
     pub held_on: String,
-    /// scheduled | closed
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MeetingState,
     pub created_by: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -76,10 +78,16 @@ impl Tx {
     }
 
     /// Sets the status if `expected_version` is current; false if someone changed it first.
-    pub async fn set_meeting_status(&mut self, id: i64, expected_version: i64, status: &str, now: i64) -> Result<bool> {
+    pub async fn set_meeting_status(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        status: MeetingState,
+        now: i64,
+    ) -> Result<bool> {
         let n = on_tx!(self, c => sqlx::query(
             "update meetings set status = $3, updated_at = $4, version = version + 1 where id = $1 and version = $2")
-            .bind(id).bind(expected_version).bind(status).bind(now)
+            .bind(id).bind(expected_version).bind(status.code()).bind(now)
             .execute(&mut *c).await?.rows_affected());
         Ok(n == 1)
     }

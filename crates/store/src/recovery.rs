@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use yincai_domain::lifecycle::RecoveryState;
+
 use crate::{Page, Result, Tx, on_tx};
 
 /// One re-evaluation (seq 1.. after the frozen evaluation on the talent's row).
@@ -55,8 +57,8 @@ pub struct RecoveryRow {
     pub recovered_fen: i64,
     pub cancelled_count: i64,
     pub cancelled_fen: i64,
-    /// open | partially_recovered | settled
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RecoveryState,
     pub created_by: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -77,6 +79,8 @@ pub struct NewRecovery<'a> {
     pub amount_fen: i64,
     pub cancelled_count: i64,
     pub cancelled_fen: i64,
+    /// The state it starts in (see `RecoveryState::opened`).
+    pub status: RecoveryState,
     pub created_by: i64,
 }
 
@@ -144,7 +148,6 @@ impl Tx {
     // ---- recoveries -------------------------------------------------------------------------
 
     pub async fn insert_recovery(&mut self, r: &NewRecovery<'_>, now: i64) -> Result<i64> {
-        let status = if r.amount_fen == 0 { "settled" } else { "open" };
         Ok(on_tx!(self, c => sqlx::query_scalar(
             "insert into recoveries (talent_id, org_id, ended_on, reason, document, interpretation_id, reading,
                  basis, paid_fen, amount_fen, cancelled_count, cancelled_fen, status, created_by, created_at,
@@ -152,7 +155,7 @@ impl Tx {
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) returning id")
             .bind(r.talent_id).bind(r.org_id).bind(r.ended_on).bind(r.reason).bind(r.document)
             .bind(r.interpretation_id).bind(r.reading).bind(r.basis).bind(r.paid_fen).bind(r.amount_fen)
-            .bind(r.cancelled_count).bind(r.cancelled_fen).bind(status).bind(r.created_by).bind(now)
+            .bind(r.cancelled_count).bind(r.cancelled_fen).bind(r.status.code()).bind(r.created_by).bind(now)
             .fetch_one(&mut *c).await?))
     }
 
@@ -196,14 +199,22 @@ impl Tx {
     }
 
     /// Adds a repayment to the recovered sum (never beyond the amount, checked in SQL too)
-    /// and moves the status; false when the version changed or it would exceed the amount.
-    pub async fn add_recovered(&mut self, id: i64, amount_fen: i64, version: i64, now: i64) -> Result<bool> {
+    /// and sets the status the application computed for it; false when the version changed
+    /// or it would exceed the amount.
+    pub async fn add_recovered(
+        &mut self,
+        id: i64,
+        amount_fen: i64,
+        version: i64,
+        status: RecoveryState,
+        now: i64,
+    ) -> Result<bool> {
         let n = on_tx!(self, c => sqlx::query(
-            "update recoveries set recovered_fen = recovered_fen + $2,
-                 status = case when recovered_fen + $2 >= amount_fen then 'settled' else 'partially_recovered' end,
+            "update recoveries set recovered_fen = recovered_fen + $2, status = $5,
                  updated_at = $4, version = version + 1
              where id = $1 and version = $3 and recovered_fen + $2 <= amount_fen and $2 > 0")
-            .bind(id).bind(amount_fen).bind(version).bind(now).execute(&mut *c).await?.rows_affected());
+            .bind(id).bind(amount_fen).bind(version).bind(now).bind(status.code())
+            .execute(&mut *c).await?.rows_affected());
         Ok(n == 1)
     }
 

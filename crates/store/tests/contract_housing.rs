@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use yincai_domain::lifecycle::{AllocationState, HousingUnitState};
 use yincai_store::on_every_backend;
 use yincai_store::{NewHousingAllocation, StoreError, Tx};
 
@@ -46,7 +47,7 @@ async fn units_are_registered_once_per_address_and_versioned() {
         let mut tx = store.begin_write().await.unwrap();
         let unit = tx.housing_unit(id).await.unwrap().unwrap();
         assert_eq!(
-            (unit.area_centi_m2, unit.status.as_str(), unit.version),
+            (unit.area_centi_m2, unit.status.code(), unit.version),
             (12_050, "free", 1),
             "{label}"
         );
@@ -78,9 +79,15 @@ async fn one_active_allocation_per_unit_and_closing_frees_it() {
         let mut tx = store.begin_write().await.unwrap();
         let (user, a, b) = setup(&mut tx).await;
         let unit = tx.insert_housing_unit("人才公寓2栋201", 10_000, "", 5).await.unwrap();
-        assert!(tx.set_housing_unit_status(unit, "free", "allocated", 6).await.unwrap());
         assert!(
-            !tx.set_housing_unit_status(unit, "free", "allocated", 6).await.unwrap(),
+            tx.set_housing_unit_status(unit, HousingUnitState::Free, HousingUnitState::Allocated, 6)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.set_housing_unit_status(unit, HousingUnitState::Free, HousingUnitState::Allocated, 6)
+                .await
+                .unwrap(),
             "{label}"
         );
         let first = tx
@@ -100,21 +107,29 @@ async fn one_active_allocation_per_unit_and_closing_frees_it() {
         let mut tx = store.begin_write().await.unwrap();
         let row = tx.housing_allocation(first).await.unwrap().unwrap();
         assert_eq!(
-            (row.status.as_str(), row.talent_name.as_str()),
+            (row.status.code(), row.talent_name.as_str()),
             ("active", "张明"),
             "{label}"
         );
         let held = tx.housing_unit(unit).await.unwrap().unwrap();
         assert_eq!(held.holder_talent_id, Some(a), "{label}");
         assert!(matches!(
-            tx.close_housing_allocation(first, 9, "returned", Some("2025-01-01"), Some("x"), None, 7)
-                .await,
+            tx.close_housing_allocation(
+                first,
+                9,
+                AllocationState::Returned,
+                Some("2025-01-01"),
+                Some("x"),
+                None,
+                7
+            )
+            .await,
             Err(StoreError::Stale)
         ));
         tx.close_housing_allocation(
             first,
             1,
-            "returned",
+            AllocationState::Returned,
             Some("2025-01-01"),
             Some("提前解除聘用合同"),
             None,
@@ -122,9 +137,17 @@ async fn one_active_allocation_per_unit_and_closing_frees_it() {
         )
         .await
         .unwrap();
-        assert!(tx.set_housing_unit_status(unit, "allocated", "free", 7).await.unwrap());
+        assert!(
+            tx.set_housing_unit_status(unit, HousingUnitState::Allocated, HousingUnitState::Free, 7)
+                .await
+                .unwrap()
+        );
         // closed allocations no longer hold the unit: it can go to someone else
-        assert!(tx.set_housing_unit_status(unit, "free", "allocated", 8).await.unwrap());
+        assert!(
+            tx.set_housing_unit_status(unit, HousingUnitState::Free, HousingUnitState::Allocated, 8)
+                .await
+                .unwrap()
+        );
         let second = tx
             .insert_housing_allocation(&allocation(unit, b, user), 8)
             .await
@@ -141,7 +164,7 @@ async fn one_active_allocation_per_unit_and_closing_frees_it() {
         let mine = tx.housing_allocations(Some(a)).await.unwrap();
         assert_eq!(mine.len(), 1, "{label}");
         assert_eq!(mine[0].end_reason.as_deref(), Some("提前解除聘用合同"), "{label}");
-        assert_eq!(mine[0].status, "returned", "{label}");
+        assert_eq!(mine[0].status, AllocationState::Returned, "{label}");
         let unit_row = tx.housing_unit(unit).await.unwrap().unwrap();
         assert_eq!(unit_row.holder_name.as_deref(), Some("李华"), "{label}");
     });

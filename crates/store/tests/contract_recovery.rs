@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::{installment, setup};
+use yincai_domain::lifecycle::{InstallmentState, RecoveryState};
 use yincai_store::on_every_backend;
 use yincai_store::{NewEvaluation, NewRecovery};
 
@@ -54,7 +55,7 @@ async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
         ))
         .await
         .unwrap();
-        let ids: Vec<(i64, String)> = tx
+        let ids: Vec<(i64, InstallmentState)> = tx
             .installments(&yincai_store::InstallmentQuery {
                 talent_id: Some(talent),
                 limit: 10,
@@ -80,7 +81,7 @@ async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
         );
         let i = tx.installment(ids[1].0).await.unwrap().unwrap();
         assert_eq!(
-            (i.status.as_str(), i.cancel_reason.as_deref()),
+            (i.status.code(), i.cancel_reason.as_deref()),
             ("cancelled", Some("第二十七条"))
         );
 
@@ -99,6 +100,7 @@ async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
                     amount_fen: 100,
                     cancelled_count: 1,
                     cancelled_fen: 200,
+                    status: RecoveryState::Open,
                     created_by: user,
                 },
                 7,
@@ -106,26 +108,46 @@ async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
             .await
             .unwrap();
         let r = tx.recovery(id).await.unwrap().unwrap();
-        assert_eq!((r.status.as_str(), r.version), ("open", 1), "{label}");
+        assert_eq!((r.status.code(), r.version), ("open", 1), "{label}");
         assert!(
-            !tx.add_recovered(id, 101, 1, 8).await.unwrap(),
+            !tx.add_recovered(id, 101, 1, RecoveryState::PartiallyRecovered, 8)
+                .await
+                .unwrap(),
             "{label}: beyond the amount"
         );
-        assert!(!tx.add_recovered(id, 0, 1, 8).await.unwrap(), "{label}: nothing");
-        assert!(tx.add_recovered(id, 40, 1, 8).await.unwrap(), "{label}");
-        assert!(!tx.add_recovered(id, 10, 1, 8).await.unwrap(), "{label}: stale version");
-        assert_eq!(
-            tx.recovery(id).await.unwrap().unwrap().status,
-            "partially_recovered",
+        assert!(
+            !tx.add_recovered(id, 0, 1, RecoveryState::PartiallyRecovered, 8)
+                .await
+                .unwrap(),
+            "{label}: nothing"
+        );
+        assert!(
+            tx.add_recovered(id, 40, 1, RecoveryState::PartiallyRecovered, 8)
+                .await
+                .unwrap(),
             "{label}"
         );
         assert!(
-            !tx.add_recovered(id, 61, 2, 9).await.unwrap(),
+            !tx.add_recovered(id, 10, 1, RecoveryState::PartiallyRecovered, 8)
+                .await
+                .unwrap(),
+            "{label}: stale version"
+        );
+        assert_eq!(
+            tx.recovery(id).await.unwrap().unwrap().status,
+            RecoveryState::PartiallyRecovered,
+            "{label}"
+        );
+        assert!(
+            !tx.add_recovered(id, 61, 2, RecoveryState::Settled, 9).await.unwrap(),
             "{label}: beyond what is left"
         );
-        assert!(tx.add_recovered(id, 60, 2, 9).await.unwrap(), "{label}");
+        assert!(
+            tx.add_recovered(id, 60, 2, RecoveryState::Settled, 9).await.unwrap(),
+            "{label}"
+        );
         let r = tx.recovery(id).await.unwrap().unwrap();
-        assert_eq!((r.status.as_str(), r.recovered_fen), ("settled", 100), "{label}");
+        assert_eq!((r.status.code(), r.recovered_fen), ("settled", 100), "{label}");
         tx.insert_repayment(id, "2026-11-20", 40, "", None, user, 8)
             .await
             .unwrap();

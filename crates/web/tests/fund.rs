@@ -126,7 +126,7 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
             }
             .await;
             if n < 2 {
-                assert_eq!(result.unwrap().status, "approved", "{label}");
+                assert_eq!(result.unwrap().status.code(), "approved", "{label}");
             } else {
                 let e = result.unwrap_err();
                 assert!(

@@ -192,6 +192,22 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
             .await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
         assert_eq!(body["status"], "closed");
+        // Closing it again, even with the current version, is not a step of its lifecycle.
+        let version = body["version"].as_i64().unwrap();
+        let (status, body) = t
+            .call(
+                Method::POST,
+                &format!("/api/meetings/{meeting}/close"),
+                Some(&coord),
+                Some(json!({"version": version})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
+        assert!(
+            body.to_string().contains("领导小组会议当前为“已结束”，不能结束会议"),
+            "{}: {body}",
+            t.label
+        );
         t.stop().await;
     }
 }

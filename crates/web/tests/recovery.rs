@@ -149,7 +149,7 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
             .unwrap()
             .unwrap()
             .status;
-        assert_eq!(status, "cancelled", "{label}");
+        assert_eq!(status.code(), "cancelled", "{label}");
 
         // Repayments: never more than owed.
         let rp = format!("/api/recoveries/{id}/repayments");

@@ -152,7 +152,7 @@ impl From<InstallmentRow> for Installment {
             service_year: i.service_year,
             due_on: i.due_on,
             amount_fen: i.amount_fen,
-            status: i.status,
+            status: i.status.code().into(),
             assessment_ok: i.assessment_ok,
             resolution_number: i.resolution_number,
             certificate_number: i.certificate_number,
@@ -264,7 +264,7 @@ impl From<PaymentBatchRow> for Batch {
         Batch {
             id: b.id,
             number: b.number,
-            status: b.status,
+            status: b.status.code().into(),
             total_fen: b.total_fen,
             note: b.note,
             created_by_name: b.created_by_name,

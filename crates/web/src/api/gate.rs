@@ -65,7 +65,7 @@ impl From<AssessmentRow> for Assessment {
             document_number: a.document_number,
             document_date: a.document_date,
             note: a.note,
-            status: a.status,
+            status: a.status.code().into(),
             recorded_at: a.recorded_at,
             filed_at: a.filed_at,
             version: a.version,

@@ -44,7 +44,7 @@ impl From<MeetingRow> for Meeting {
             number: m.number,
             title: m.title,
             held_on: m.held_on,
-            status: m.status,
+            status: m.status.code().into(),
             version: m.version,
         }
     }

@@ -174,7 +174,7 @@ impl From<RecoveryRow> for Recovery {
             outstanding_fen: r.amount_fen - r.recovered_fen,
             cancelled_count: r.cancelled_count,
             cancelled_fen: r.cancelled_fen,
-            status: r.status,
+            status: r.status.code().into(),
             version: r.version,
         }
     }

@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
-use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview, status_name};
+use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview};
 use yincai_app::{FieldError, Permission};
+use yincai_domain::lifecycle::{BatchState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_policy::report::cite_zh;
 use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
@@ -49,8 +50,8 @@ trait Money {
     fn time(&self, ms: &i64) -> String {
         format_beijing(*ms)
     }
-    fn status(&self, s: &str) -> &'static str {
-        status_name(s)
+    fn status(&self, s: &InstallmentState) -> &'static str {
+        s.name_zh()
     }
     fn article(&self, a: &str) -> String {
         cite_zh(a)
@@ -192,16 +193,8 @@ impl BatchesPage {
     fn is_chosen(&self, id: &i64) -> bool {
         self.chosen.contains(id)
     }
-    fn batch_status(&self, s: &str) -> &'static str {
-        batch_status(s)
-    }
-}
-
-fn batch_status(s: &str) -> &'static str {
-    match s {
-        "open" => "待支付",
-        "paid" => "已支付",
-        _ => "未知",
+    fn batch_status(&self, s: &BatchState) -> &'static str {
+        s.name_zh()
     }
 }
 
@@ -289,8 +282,8 @@ struct BatchPage {
 impl Money for BatchPage {}
 
 impl BatchPage {
-    fn batch_status(&self, s: &str) -> &'static str {
-        batch_status(s)
+    fn batch_status(&self, s: &BatchState) -> &'static str {
+        s.name_zh()
     }
     fn paid_total(&self) -> String {
         let sum = self
@@ -300,7 +293,7 @@ impl BatchPage {
         Fen(sum).yuan_string()
     }
     fn can_pay(&self) -> bool {
-        self.v.can_manage && self.v.batch.status == "open"
+        self.v.can_manage && self.v.batch.status == BatchState::Open
     }
 }
 

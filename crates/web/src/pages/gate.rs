@@ -13,9 +13,9 @@ use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
 use yincai_app::gate::{
     AssessmentInput, CertificateContent, GateRow, MyBenefits, StartOutcome, assessment_result_name,
-    assessment_status_name,
 };
 use yincai_app::{FieldError, Permission, Role};
+use yincai_domain::lifecycle::{AssessmentEvent, AssessmentState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_store::{AssessmentRow, Page};
 
@@ -48,6 +48,9 @@ struct DuePage {
 }
 
 impl DuePage {
+    fn is_paid(&self, s: &InstallmentState) -> bool {
+        *s == InstallmentState::Paid
+    }
     fn yuan(&self, fen: &i64) -> String {
         Fen(*fen).yuan_string()
     }
@@ -138,8 +141,11 @@ impl AssessmentsPage {
     fn result_name(&self, r: &str) -> &'static str {
         assessment_result_name(r)
     }
-    fn status_name(&self, s: &str) -> &'static str {
-        assessment_status_name(s)
+    fn status_name(&self, s: &AssessmentState) -> &'static str {
+        s.name_zh()
+    }
+    fn may_file(&self, s: &AssessmentState) -> bool {
+        s.next(AssessmentEvent::File).is_some()
     }
     fn time(&self, ms: &i64) -> String {
         format_beijing(*ms)

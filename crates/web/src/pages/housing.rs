@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::FieldError;
 use yincai_app::housing::{AllocateInput, CloseInput, HousingOverview, TalentHousing, UnitInput};
+use yincai_domain::lifecycle::HousingUnitState;
 
 use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
@@ -61,7 +62,11 @@ impl OverviewPage {
         }
     }
     fn free_units(&self) -> Vec<&yincai_app::housing::UnitView> {
-        self.o.units.iter().filter(|u| u.row.status == "free").collect()
+        self.o
+            .units
+            .iter()
+            .filter(|u| u.row.status == HousingUnitState::Free)
+            .collect()
     }
 }
 

@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, status_name};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView};
 use yincai_app::{AppError, FieldError, Permission};
+use yincai_domain::lifecycle::MeetingState;
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
@@ -42,8 +43,8 @@ impl ListPage {
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
     }
-    fn status(&self, s: &str) -> &'static str {
-        status_name(s)
+    fn status(&self, s: &MeetingState) -> &'static str {
+        s.name_zh()
     }
 }
 
@@ -160,8 +161,8 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<T
                 Some(&user.actor),
                 "/meetings",
             ),
-            can_manage: user.actor.has(Permission::MeetingManage) && m.meeting.status == "scheduled",
-            can_decide: user.actor.has(Permission::MeetingDecide) && m.meeting.status == "scheduled",
+            can_manage: user.actor.has(Permission::MeetingManage) && m.meeting.status == MeetingState::Scheduled,
+            can_decide: user.actor.has(Permission::MeetingDecide) && m.meeting.status == MeetingState::Scheduled,
             m,
             typed_for: t.agenda_id,
             typed: t.decision,

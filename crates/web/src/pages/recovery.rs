@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
 use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
 use yincai_app::{FieldError, Permission};
+use yincai_domain::lifecycle::RecoveryState;
 use yincai_domain::money::Fen;
 use yincai_store::{Page, RecoveryRow};
 
@@ -38,15 +39,6 @@ fn status_code(errors: &[FieldError]) -> StatusCode {
     }
 }
 
-pub fn recovery_status(s: &str) -> &'static str {
-    match s {
-        "open" => "待追回",
-        "partially_recovered" => "部分追回",
-        "settled" => "已结清",
-        _ => "—",
-    }
-}
-
 trait Helpers {
     fn yuan(&self, fen: &i64) -> String {
         Fen(*fen).yuan_string()
@@ -54,8 +46,11 @@ trait Helpers {
     fn time(&self, ms: &i64) -> String {
         format_beijing(*ms)
     }
-    fn status(&self, s: &str) -> &'static str {
-        recovery_status(s)
+    fn status(&self, s: &RecoveryState) -> &'static str {
+        s.name_zh()
+    }
+    fn statuses(&self) -> [RecoveryState; 3] {
+        RecoveryState::ALL
     }
 }
 
@@ -264,7 +259,7 @@ async fn detail_page(
                 Some(&user.actor),
                 "/recoveries",
             ),
-            can_repay: user.actor.has(Permission::FundManage) && v.recovery.status != "settled",
+            can_repay: user.actor.has(Permission::FundManage) && !v.recovery.status.is_terminal(),
             v,
             form,
             errors,

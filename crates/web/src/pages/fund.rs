@@ -180,7 +180,7 @@ struct BatchesPage {
     layout: Layout,
     batches: Page<PaymentBatchRow>,
     releasable: Vec<InstallmentRow>,
-    can_manage: bool,
+    may_pay: bool,
     chosen: Vec<i64>,
     note: String,
     errors: Vec<FieldError>,
@@ -226,7 +226,7 @@ async fn batches_page(
             layout: Layout::new("支付批次", Some(&user.actor), "/fund"),
             batches,
             releasable: overview.releasable,
-            can_manage: overview.can_manage,
+            may_pay: overview.may_pay,
             chosen,
             note,
             errors,
@@ -305,7 +305,7 @@ impl BatchPage {
         Fen(sum).yuan_string()
     }
     fn can_pay(&self) -> bool {
-        self.v.can_manage && self.v.batch.status == "open"
+        self.v.may_pay && self.v.batch.status == "open"
     }
 }
 
@@ -320,7 +320,7 @@ async fn batch_page(
         StatusCode::OK,
         &BatchPage {
             layout: Layout::new(format!("支付批次 {}", v.batch.number), Some(&user.actor), "/fund"),
-            can_export: user.actor.has(Permission::FundManage),
+            can_export: user.actor.has(Permission::FundPay),
             v,
             pay_key: yincai_domain::crypto::random_token(16),
             result,

@@ -271,7 +271,7 @@ async fn detail_page(
                 Some(&user.actor),
                 "/recoveries",
             ),
-            can_repay: user.actor.has(Permission::FundManage) && v.recovery.status != "settled",
+            can_repay: user.actor.has(Permission::FundPay) && v.recovery.status != "settled",
             v,
             form,
             errors,

@@ -673,9 +673,11 @@ fn require_reader(actor: &Actor) -> Result<()> {
     }
 }
 
-fn require_coordination(actor: &Actor, what: &str) -> Result<()> {
+/// The office's own steps on an application: `permission` on top of taking part in the
+/// workflow, refused with a message naming who does `what`.
+fn require_office(actor: &Actor, permission: Permission, what: &str) -> Result<()> {
     actor.require(Permission::WorkflowAct)?;
-    if actor.has_role(Role::Coordination) {
+    if actor.has(permission) {
         Ok(())
     } else {
         Err(AppError::Forbidden(format!("{what}由人才工作协调办公室办理")))
@@ -970,11 +972,10 @@ impl App {
         let letter = tx.intent_letter_for(id).await?.map(LetterView::from);
         // The applicant sees the letter once it has been sent.
         let letter = letter.filter(|_| !is_applicant || state != "passed");
-        let coordination = actor.has_role(Role::Coordination);
         Ok(ApplicationView {
             actions: actions_for(actor, &row, maker),
-            can_review: coordination && state == "review",
-            can_generate_letter: coordination && state == "passed",
+            can_review: actor.has(Permission::ApplicationReview) && state == "review",
+            can_generate_letter: actor.has(Permission::IntentLetterIssue) && state == "passed",
             summary: row.into(),
             form,
             fields,
@@ -1005,7 +1006,7 @@ impl App {
         input: &ReviewInput,
         ctx: &RequestCtx,
     ) -> Result<()> {
-        require_coordination(actor, "资格审查")?;
+        require_office(actor, Permission::ApplicationReview, "资格审查")?;
         let mut errors = Vec::new();
         for (code, item) in &input.checklist {
             let Some((_, label)) = CHECKLIST_ITEMS.iter().find(|(c, _)| c == code) else {
@@ -1171,7 +1172,7 @@ impl App {
     /// letter of a passed application: 特聘意向书 for a special appointment, 招聘意向书
     /// otherwise, numbered 阿人才意〔year〕n号.
     pub async fn generate_letter(&self, actor: &Actor, id: i64, ctx: &RequestCtx) -> Result<LetterView> {
-        require_coordination(actor, "意向书")?;
+        require_office(actor, Permission::IntentLetterIssue, "意向书")?;
         let mut tx = self.store.begin_write().await?;
         let (row, app, pos) = visible_application(&mut tx, actor, id).await?;
         let state = row.state.clone().unwrap_or_default();

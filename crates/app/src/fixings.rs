@@ -11,7 +11,6 @@
 //! later change of the policy file or of the facts never moves a proposed or fixed amount.
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::Role;
 use yincai_domain::money::Fen;
 use yincai_domain::workflow::{Action, BENEFIT_FIXING};
 use yincai_policy::report::{Report, Terms, cite_zh};
@@ -220,7 +219,7 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<i64> {
         actor.require(Permission::WorkflowAct)?;
-        if !actor.has_role(BENEFIT_FIXING.starter) {
+        if !actor.has(Permission::FixingPropose) {
             return Err(AppError::Forbidden(
                 "待遇额度由人才工作协调办提出，领导小组会议核定".into(),
             ));
@@ -495,7 +494,7 @@ fn view(row: FixingRow) -> FixingView {
 }
 
 fn may_edit(actor: &Actor, row: &FixingRow) -> bool {
-    actor.has_role(Role::Coordination)
+    actor.has(Permission::FixingPropose)
         && actor.has(Permission::WorkflowAct)
         && row.installment_id.is_none()
         && row.state.as_deref() == Some(BENEFIT_FIXING.initial)

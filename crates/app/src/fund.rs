@@ -116,7 +116,10 @@ pub struct FundOverview {
     pub ledger: Page<LedgerRow>,
     /// Certified releases not yet in a payment batch.
     pub releasable: Vec<InstallmentRow>,
-    pub can_manage: bool,
+    /// The viewer may enter and correct budgets.
+    pub may_set_budget: bool,
+    /// The viewer may make payment batches and pay.
+    pub may_pay: bool,
 }
 
 /// The answer to a payment (also what an idempotency key answers again).
@@ -147,7 +150,8 @@ pub struct BatchInput {
 pub struct BatchView {
     pub batch: PaymentBatchRow,
     pub installments: Vec<InstallmentRow>,
-    pub can_manage: bool,
+    /// The viewer may export and pay the batch.
+    pub may_pay: bool,
 }
 
 /// One installment of a batch that could not be paid, with why.
@@ -299,7 +303,7 @@ impl App {
     /// Enters a year's budget or revises it (finance). A revision may not go below what
     /// is already committed and paid; the ledger gets the difference.
     pub async fn set_budget(&self, actor: &Actor, input: &BudgetInput, ctx: &RequestCtx) -> Result<FundBudgetRow> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundBudget)?;
         let mut errors = Vec::new();
         let year = match input.year.trim().parse::<i64>() {
             Ok(y) if (2000..=2100).contains(&y) => Some(y),
@@ -447,7 +451,8 @@ impl App {
             years,
             ledger,
             releasable,
-            can_manage: actor.has(Permission::FundManage),
+            may_set_budget: actor.has(Permission::FundBudget),
+            may_pay: actor.has(Permission::FundPay),
         })
     }
 
@@ -568,7 +573,7 @@ impl App {
         idempotency_key: Option<&str>,
         ctx: &RequestCtx,
     ) -> Result<PaymentReceipt> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundPay)?;
         let key = match idempotency_key.map(str::trim) {
             None | Some("") => None,
             Some(k) if k.len() > 200 => {
@@ -765,7 +770,7 @@ impl App {
 
     /// Puts certified releases not yet in a batch into a new batch (finance).
     pub async fn create_batch(&self, actor: &Actor, input: &BatchInput, ctx: &RequestCtx) -> Result<PaymentBatchRow> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundPay)?;
         let mut ids = input.installment_ids.clone();
         ids.sort_unstable();
         ids.dedup();
@@ -854,13 +859,13 @@ impl App {
         Ok(BatchView {
             batch,
             installments,
-            can_manage: actor.has(Permission::FundManage),
+            may_pay: actor.has(Permission::FundPay),
         })
     }
 
     /// A batch for the bank's Excel file (finance); taking payee data out is audited.
     pub async fn export_batch(&self, actor: &Actor, id: i64, ctx: &RequestCtx) -> Result<BatchView> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundPay)?;
         let view = self.batch(actor, id).await?;
         let mut tx = self.store.begin_write().await?;
         tx.append_audit(&self.audit_by(
@@ -891,7 +896,7 @@ impl App {
         idempotency_key: Option<&str>,
         ctx: &RequestCtx,
     ) -> Result<BatchPayment> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundPay)?;
         let view = self.batch(actor, batch_id).await?;
         let mut out = BatchPayment {
             paid: Vec::new(),

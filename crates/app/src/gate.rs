@@ -9,7 +9,6 @@
 //! `certified`, numbered 阿人才证〔year〕n号). Finance then pays it ([`App::pay`]).
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::Role;
 use yincai_domain::dates::{DateRange, parse_date};
 use yincai_domain::lifecycle::{AssessmentEvent, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
@@ -211,7 +210,7 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<AssessmentRow> {
         actor.require(Permission::TalentRead)?;
-        if !actor.has_role(Role::Unit) {
+        if !actor.has(Permission::AssessmentRecord) {
             return Err(AppError::Forbidden("年度考核结果由用人单位录入".into()));
         }
         let mut errors = Vec::new();
@@ -355,7 +354,7 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<(AssessmentRow, u64)> {
         actor.require(Permission::WorkflowAct)?;
-        if !actor.has_role(Role::Coordination) {
+        if !actor.has(Permission::AssessmentFile) {
             return Err(AppError::Forbidden("年度考核结果由协调办备案".into()));
         }
         let now = self.now();
@@ -473,6 +472,11 @@ impl App {
             // input open so the fund's approval (which checks it) lets it through.
             tx.set_installment_assessment(i.id, true, self.now()).await?;
         }
+        // Checked here, after the installment's own refusals, as the workflow's starter
+        // check did before the permission existed (same answers for every role).
+        if !actor.has(Permission::ReleaseStart) {
+            return Err(AppError::Forbidden("待遇发放由协调办提请".into()));
+        }
         let item = self
             .start_in(
                 &mut tx,
@@ -495,7 +499,7 @@ impl App {
     /// the others).
     pub async fn start_releases(&self, actor: &Actor, ids: &[i64], ctx: &RequestCtx) -> Result<Vec<StartOutcome>> {
         actor.require(Permission::WorkflowAct)?;
-        if !actor.has_role(Role::Coordination) {
+        if !actor.has(Permission::ReleaseStart) {
             return Err(AppError::Forbidden("待遇发放由协调办提请".into()));
         }
         if ids.is_empty() {

@@ -535,7 +535,7 @@ impl App {
     /// the same transaction. Returns the plan id.
     pub async fn create_plan(&self, actor: &Actor, input: &PlanInput, ctx: &RequestCtx) -> Result<i64> {
         actor.require(Permission::WorkflowAct)?;
-        if !actor.has_role(Role::Unit) {
+        if !actor.has(Permission::PlanDraft) {
             return Err(AppError::Forbidden("年度引进计划由用人单位编制".into()));
         }
         if input.org_id.is_some_and(|o| o != actor.org_id) {
@@ -585,7 +585,7 @@ impl App {
         actor.require(Permission::WorkflowAct)?;
         let mut tx = self.store.begin_write().await?;
         let (plan, _, _) = Self::plan_in_scope(&mut tx, actor, id).await?;
-        if !(actor.has_role(Role::Unit) && actor.org_id == plan.org_id) {
+        if !(actor.has(Permission::PlanDraft) && actor.org_id == plan.org_id) {
             return Err(AppError::Forbidden("年度引进计划只能由编制它的用人单位修改".into()));
         }
         let item = Self::plan_item(&mut tx, id).await?;
@@ -671,7 +671,7 @@ impl App {
         actor.require(Permission::WorkflowAct)?;
         let mut tx = self.store.begin_write().await?;
         let (plan, org_name, _) = Self::plan_in_scope(&mut tx, actor, id).await?;
-        if !actor.has_role(Role::Coordination) {
+        if !actor.has(Permission::PlanAnnounce) {
             return Err(AppError::Forbidden("引进公告由人才工作协调办公室填写和发布".into()));
         }
         let item = Self::plan_item(&mut tx, id).await?;
@@ -806,11 +806,11 @@ impl App {
         if acts && item.is_some() {
             for action in def.actions_for(&state, &actor.roles) {
                 let allowed = if action == Action::Comment {
-                    actor.roles.iter().any(|r| def.commenters.contains(r) && in_scope(*r))
+                    def.commenters.iter().any(|r| actor.acts_as(*r) && in_scope(*r))
                 } else {
                     def.transitions
                         .iter()
-                        .any(|t| t.from == state && t.action == action && actor.has_role(t.role) && in_scope(t.role))
+                        .any(|t| t.from == state && t.action == action && actor.acts_as(t.role) && in_scope(t.role))
                         && !def.needs_meeting(&state, action)
                 };
                 if allowed {
@@ -846,8 +846,8 @@ impl App {
             openings: positions.iter().map(|p| p.row.openings).sum(),
             positions,
             state_name: state_name(def, item.as_ref()),
-            may_edit: acts && state == "draft" && actor.has_role(Role::Unit) && actor.org_id == plan.org_id,
-            may_set_announcement: acts && state == "approved" && actor.has_role(Role::Coordination),
+            may_edit: acts && state == "draft" && actor.has(Permission::PlanDraft) && actor.org_id == plan.org_id,
+            may_set_announcement: acts && state == "approved" && actor.has(Permission::PlanAnnounce),
             awaits_meeting: state == "group_decision",
             announcement_set: plan.announcement_title.is_some() && plan.close_date.is_some(),
             state,

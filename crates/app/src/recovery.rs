@@ -665,7 +665,7 @@ impl App {
         input: &RepaymentInput,
         ctx: &RequestCtx,
     ) -> Result<RecoveryView> {
-        actor.require(Permission::FundManage)?;
+        actor.require(Permission::FundPay)?;
         let paid_on = parse_date("paid_on", "还款日期", &input.paid_on, self.today())?;
         let amount = Fen::parse_yuan(&input.amount)
             .map_err(|_| AppError::invalid("amount", "还款金额：请填写金额（元），最多两位小数，如 1200.50"))?;

@@ -8,7 +8,6 @@
 //! `{"text": "...", "amount_yuan": 50000}` (`amount_yuan` absent when none is proposed).
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::Role;
 use yincai_domain::workflow::{Action, SPECIAL_CASE};
 use yincai_store::{Page, SpecialCaseQuery, SpecialCaseRow, WorkflowEventRow};
 
@@ -135,7 +134,7 @@ impl App {
     /// (`draft`). Returns the case id.
     pub async fn open_special_case(&self, actor: &Actor, input: &SpecialCaseInput, ctx: &RequestCtx) -> Result<i64> {
         actor.require(Permission::WorkflowAct)?;
-        if !actor.has_role(SPECIAL_CASE.starter) {
+        if !actor.has(Permission::SpecialCasePropose) {
             return Err(AppError::Forbidden("一事一议由人才工作协调办发起".into()));
         }
         let candidate_id: Option<i64> = input.candidate_id.trim().parse().ok();
@@ -288,7 +287,7 @@ impl App {
 }
 
 fn may_edit(actor: &Actor, row: &SpecialCaseRow) -> bool {
-    actor.has_role(Role::Coordination)
+    actor.has(Permission::SpecialCasePropose)
         && actor.has(Permission::WorkflowAct)
         && actor.org_id == row.org_id
         && row.state.as_deref() == Some(SPECIAL_CASE.initial)

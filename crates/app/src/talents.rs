@@ -847,7 +847,7 @@ impl App {
             details,
             version: stored.as_ref().map(|p| p.version),
             recorded_at: stored.as_ref().map(|p| p.recorded_at),
-            editable: in_procedure && actor.has_role(yincai_domain::Role::Unit) && actor.org_id == app.org_id,
+            editable: in_procedure && actor.has(Permission::ProcedureRecord) && actor.org_id == app.org_id,
             application: app,
         })
     }
@@ -864,7 +864,7 @@ impl App {
         actor.require(Permission::WorkflowAct)?;
         let mut tx = self.store.begin_write().await?;
         let view = self.procedure_in(&mut tx, actor, application_id).await?;
-        if !actor.has_role(yincai_domain::Role::Unit) || actor.org_id != view.application.org_id {
+        if !actor.has(Permission::ProcedureRecord) || actor.org_id != view.application.org_id {
             return Err(AppError::Forbidden("引进手续由用人单位填写".into()));
         }
         if view.state.as_deref() != Some("procedure") {

@@ -80,6 +80,9 @@ pub struct WorkflowItemView {
     /// The actor is staff on an item with an applicant: their comments and files are
     /// internal unless they share them.
     pub may_share_with_applicant: bool,
+    /// Where this actor's return may send the item (state code, name), if they may return
+    /// it; the first is the default (back to the submitter).
+    pub return_targets: Vec<(&'static str, &'static str)>,
 }
 
 /// The outcome of [`App::act`].
@@ -141,7 +144,7 @@ impl App {
         owner_user_id: Option<i64>,
         ctx: &RequestCtx,
     ) -> Result<i64> {
-        if !actor.has_role(def.starter) {
+        if !actor.acts_as(def.starter) {
             return Err(AppError::Forbidden(format!(
                 "{}只能由{}发起",
                 def.name_zh,
@@ -463,6 +466,7 @@ impl App {
             workflow_name: def.name_zh.into(),
             state_name: def.state_name(&item.state),
             actions: def.actions_for(&item.state, &actor.roles),
+            return_targets: return_targets(actor, def, &item.state),
             item,
             events,
         })
@@ -618,6 +622,23 @@ pub(crate) struct Transitioned<'a> {
     /// The item as it was before the transition.
     pub item: &'a WorkflowItemRow,
     pub decision: &'a workflow::Decision,
+}
+
+/// The states a return by this actor may choose in `state`: the transition's own target,
+/// then the earlier states it allows, for the roles the actor acts in.
+fn return_targets(actor: &Actor, def: &WorkflowDef, state: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let codes = def
+        .transitions
+        .iter()
+        .filter(|t| t.from == state && t.action == Action::Return && actor.acts_as(t.role))
+        .flat_map(|t| std::iter::once(t.to).chain(t.return_to.iter().copied()));
+    for code in codes {
+        if let Some(s) = def.state(code) {
+            out.push((s.code, s.name_zh));
+        }
+    }
+    out
 }
 
 /// Whether the actor may see an item: an applicant only their own items, everyone else by

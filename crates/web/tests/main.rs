@@ -16,6 +16,7 @@ mod http;
 mod identifiers;
 mod masks;
 mod meetings;
+mod permissions;
 mod plans;
 mod policy_http;
 mod projection;

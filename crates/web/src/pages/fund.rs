@@ -177,7 +177,7 @@ struct BatchesPage {
     layout: Layout,
     batches: Page<PaymentBatchRow>,
     releasable: Vec<InstallmentRow>,
-    can_manage: bool,
+    may_pay: bool,
     chosen: Vec<i64>,
     note: String,
     errors: Vec<FieldError>,
@@ -215,7 +215,7 @@ async fn batches_page(
             layout: Layout::new("支付批次", Some(&user.actor), "/fund"),
             batches,
             releasable: overview.releasable,
-            can_manage: overview.can_manage,
+            may_pay: overview.may_pay,
             chosen,
             note,
             errors,
@@ -293,7 +293,7 @@ impl BatchPage {
         Fen(sum).yuan_string()
     }
     fn can_pay(&self) -> bool {
-        self.v.can_manage && self.v.batch.status == BatchState::Open
+        self.v.may_pay && self.v.batch.status == BatchState::Open
     }
 }
 
@@ -308,7 +308,7 @@ async fn batch_page(
         StatusCode::OK,
         &BatchPage {
             layout: Layout::new(format!("支付批次 {}", v.batch.number), Some(&user.actor), "/fund"),
-            can_export: user.actor.has(Permission::FundManage),
+            can_export: user.actor.has(Permission::FundPay),
             v,
             pay_key: yincai_domain::crypto::random_token(16),
             result,

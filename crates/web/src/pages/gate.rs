@@ -14,7 +14,7 @@ use yincai_app::clock::format_beijing;
 use yincai_app::gate::{
     AssessmentInput, CertificateContent, GateRow, MyBenefits, StartOutcome, assessment_result_name,
 };
-use yincai_app::{FieldError, Permission, Role};
+use yincai_app::{FieldError, Permission};
 use yincai_domain::lifecycle::{AssessmentEvent, AssessmentState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_store::{AssessmentRow, Page};
@@ -81,7 +81,7 @@ async fn due_page(
         status,
         &DuePage {
             layout: Layout::new("到期待遇", Some(&user.actor), "/benefits/due"),
-            can_start: user.actor.has_role(Role::Coordination) && user.actor.has(Permission::WorkflowAct),
+            can_start: user.actor.has(Permission::ReleaseStart),
             due,
             outcomes,
             errors,
@@ -177,8 +177,8 @@ async fn assessments_page(
         &AssessmentsPage {
             layout: Layout::new("年度考核", Some(&user.actor), "/assessments"),
             rows,
-            can_record: user.actor.has_role(Role::Unit),
-            can_file: user.actor.has_role(Role::Coordination),
+            can_record: user.actor.has(Permission::AssessmentRecord),
+            can_file: user.actor.has(Permission::AssessmentFile),
             form,
             errors,
         },

@@ -11,7 +11,7 @@ use yincai_app::candidates::{DEGREES, TITLES};
 use yincai_app::plans::{
     AnnouncementInput, AnnouncementView, MODES, PlanFilter, PlanInput, PlanListItem, PlanView, PositionInput,
 };
-use yincai_app::{AppError, FieldError, Permission, Role};
+use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::ANNUAL_PLAN;
 
 use super::workflow::WorkflowPanel;
@@ -58,7 +58,7 @@ struct ListPage {
 }
 
 fn may_create(user: &PageUser) -> bool {
-    user.actor.has(Permission::WorkflowAct) && user.actor.has_role(Role::Unit)
+    user.actor.has(Permission::PlanDraft)
 }
 
 async fn list(

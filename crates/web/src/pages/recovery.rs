@@ -259,7 +259,7 @@ async fn detail_page(
                 Some(&user.actor),
                 "/recoveries",
             ),
-            can_repay: user.actor.has(Permission::FundManage) && !v.recovery.status.is_terminal(),
+            can_repay: user.actor.has(Permission::FundPay) && !v.recovery.status.is_terminal(),
             v,
             form,
             errors,

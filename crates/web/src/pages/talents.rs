@@ -15,7 +15,6 @@ use yincai_app::talents::{
     TransferStepInput,
 };
 use yincai_app::{AppError, FieldError, Permission};
-use yincai_domain::Role;
 use yincai_store::SpecialCaseQuery;
 
 use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
@@ -149,7 +148,7 @@ async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>
         own: false,
         fixable,
         fixings,
-        may_propose: user.actor.has_role(Role::Coordination) && user.actor.has(Permission::WorkflowAct),
+        may_propose: user.actor.has(Permission::FixingPropose) && user.actor.has(Permission::WorkflowAct),
     }))
 }
 
@@ -353,7 +352,7 @@ async fn cases(
         layout: Layout::new("一事一议", Some(&user.actor), "/special-cases"),
         rows: page.rows,
         q,
-        can_open: user.actor.has_role(yincai_app::Role::Coordination),
+        can_open: user.actor.has(Permission::SpecialCasePropose),
         pager,
     }))
 }
@@ -410,7 +409,7 @@ async fn new_case(
     user: PageUser,
     Query(q): Query<NewCaseQuery>,
 ) -> Result<Response, PageError> {
-    if !user.actor.has_role(yincai_app::Role::Coordination) {
+    if !user.actor.has(Permission::SpecialCasePropose) {
         return Err(AppError::Forbidden("一事一议由人才工作协调办发起".into()).into());
     }
     let form = SpecialCaseInput {

@@ -95,13 +95,7 @@ impl WorkflowPanel {
                     return None;
                 }
                 let return_to = if *a == Action::Return {
-                    def.transitions
-                        .iter()
-                        .filter(|t| t.from == view.item.state && t.action == Action::Return)
-                        .filter(|t| actor.roles.contains(&t.role))
-                        .flat_map(|t| std::iter::once(t.to).chain(t.return_to.iter().copied()))
-                        .filter_map(|c| def.state(c).map(|s| (s.code, s.name_zh)))
-                        .collect()
+                    view.return_targets.clone()
                 } else {
                     Vec::new()
                 };

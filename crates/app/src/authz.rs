@@ -245,27 +245,6 @@ pub fn grants(role: Role) -> &'static [Permission] {
     }
 }
 
-/// The permission × role table as Markdown, as ADR 0003 prints it.
-pub fn grants_markdown() -> String {
-    let mut out = String::from("| 权限 | 说明 |");
-    for r in Role::ALL {
-        out.push_str(&format!(" {} |", r.name_zh()));
-    }
-    out.push_str("\n|---|---|");
-    for _ in Role::ALL {
-        out.push_str(":-:|");
-    }
-    out.push('\n');
-    for p in Permission::ALL {
-        out.push_str(&format!("| `{p:?}` | {} |", p.name_zh()));
-        for r in Role::ALL {
-            out.push_str(if grants(r).contains(&p) { " ✓ |" } else { "  |" });
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// The authenticated user on whose behalf a use case runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Actor {
@@ -456,6 +435,27 @@ mod tests {
         let talent = actor(vec![Role::Talent], 1);
         let err = talent.require(Permission::OrgRead).unwrap_err();
         assert_eq!(err.to_string(), "无权执行此操作：查看机构");
+    }
+
+    /// The permission × role table as Markdown, as ADR 0003 prints it.
+    fn grants_markdown() -> String {
+        let mut out = String::from("| 权限 | 说明 |");
+        for r in Role::ALL {
+            out.push_str(&format!(" {} |", r.name_zh()));
+        }
+        out.push_str("\n|---|---|");
+        for _ in Role::ALL {
+            out.push_str(":-:|");
+        }
+        out.push('\n');
+        for p in Permission::ALL {
+            out.push_str(&format!("| `{p:?}` | {} |", p.name_zh()));
+            for r in Role::ALL {
+                out.push_str(if grants(r).contains(&p) { " ✓ |" } else { "  |" });
+            }
+            out.push('\n');
+        }
+        out
     }
 
     /// ADR 0003 prints the permission table; it must be the code's. To update the ADR after

@@ -2,25 +2,20 @@
 //! page or a citation that shows an article shows what the city issued, not a summary.
 
 use yincai_policy::compile_policy;
+use yincai_policy::report::cite_zh;
 
 const POLICY: &str = include_str!("../../../policies/alashankou-2014.toml");
 const OFFICIAL: &str = include_str!("../../../policies/alashankou-2014.txt");
 const ITEM_MARKS: &str = "㈠㈡㈢㈣㈤㈥㈦㈧";
 
-/// Article number (1..=30) of a line that opens an article (`第十二条 ...`), with its text.
+/// Article number (1..=30) of a line that opens an article (`第十二条 ...`), with its text:
+/// the numbers are read with the engine's own citation format ([`cite_zh`]).
 fn article_opening(line: &str) -> Option<(u32, &str)> {
-    let rest = line.trim().strip_prefix('第')?;
-    let (numeral, text) = rest.split_once('条')?;
-    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
-    let n = match numeral.chars().collect::<Vec<_>>()[..] {
-        ['十'] => 10,
-        ['十', u] => 10 + digit(u)?,
-        [t, '十'] => digit(t)? * 10,
-        [t, '十', u] => digit(t)? * 10 + digit(u)?,
-        [u] => digit(u)?,
-        _ => return None,
-    };
-    Some((n, text.trim()))
+    let line = line.trim();
+    (1..=30u32).find_map(|n| {
+        line.strip_prefix(cite_zh(&n.to_string()).as_str())
+            .map(|text| (n, text.trim()))
+    })
 }
 
 /// The official text as (number, lead text, items), e.g. ("12", "按照…程序为：", [...]).

@@ -11,10 +11,6 @@ states! {
     }
 }
 
-impl AssessmentState {
-    pub const ALL: [AssessmentState; 2] = [AssessmentState::Recorded, AssessmentState::Filed];
-}
-
 events! {
     pub enum AssessmentEvent {
         /// The coordination office files it.

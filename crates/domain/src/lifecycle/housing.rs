@@ -13,14 +13,6 @@ states! {
     }
 }
 
-impl HousingUnitState {
-    pub const ALL: [HousingUnitState; 3] = [
-        HousingUnitState::Free,
-        HousingUnitState::Allocated,
-        HousingUnitState::Gifted,
-    ];
-}
-
 events! {
     pub enum HousingUnitEvent {
         Allocate = "分配",
@@ -66,12 +58,6 @@ states! {
 }
 
 impl AllocationState {
-    pub const ALL: [AllocationState; 3] = [
-        AllocationState::Active,
-        AllocationState::Gifted,
-        AllocationState::Returned,
-    ];
-
     /// Whether the talent holds the unit under it (living in it or given it).
     pub fn holds_the_unit(self) -> bool {
         matches!(self, AllocationState::Active | AllocationState::Gifted)

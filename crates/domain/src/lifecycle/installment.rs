@@ -16,14 +16,6 @@ states! {
 }
 
 impl InstallmentState {
-    pub const ALL: [InstallmentState; 5] = [
-        InstallmentState::Scheduled,
-        InstallmentState::Approved,
-        InstallmentState::Certified,
-        InstallmentState::Paid,
-        InstallmentState::Cancelled,
-    ];
-
     /// Whether the fund still owes it: neither paid nor cancelled.
     pub fn is_owed(self) -> bool {
         !matches!(self, InstallmentState::Paid | InstallmentState::Cancelled)

@@ -11,10 +11,6 @@ states! {
     }
 }
 
-impl MeetingState {
-    pub const ALL: [MeetingState; 2] = [MeetingState::Scheduled, MeetingState::Closed];
-}
-
 events! {
     pub enum MeetingEvent {
         /// Every agenda item is decided and the meeting is closed.
@@ -46,13 +42,6 @@ states! {
 }
 
 impl AgendaItemState {
-    pub const ALL: [AgendaItemState; 4] = [
-        AgendaItemState::Pending,
-        AgendaItemState::Approved,
-        AgendaItemState::Rejected,
-        AgendaItemState::Returned,
-    ];
-
     /// The state of an item whose `decision` column holds `decision`.
     pub fn of_decision(decision: Option<&str>) -> Option<AgendaItemState> {
         match decision {

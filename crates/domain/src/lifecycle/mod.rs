@@ -98,6 +98,9 @@ macro_rules! states {
         }
 
         impl $name {
+            /// Every state, in the order they are declared.
+            pub const ALL: &'static [$name] = &[$( $name::$variant, )+];
+
             /// The code the database stores.
             pub fn code(self) -> &'static str {
                 match self {
@@ -172,7 +175,7 @@ macro_rules! lifecycle {
         impl $crate::lifecycle::Lifecycle for $state {
             type Event = $event;
             const NAME_ZH: &'static str = $name_zh;
-            const ALL: &'static [$state] = &$state::ALL;
+            const ALL: &'static [$state] = $state::ALL;
             const INITIAL: $state = $initial;
             const TERMINAL: &'static [$state] = $terminal;
             const TABLE: &'static [$crate::lifecycle::Step<$state, $event>] = $table;

@@ -11,10 +11,6 @@ states! {
     }
 }
 
-impl BatchState {
-    pub const ALL: [BatchState; 2] = [BatchState::Open, BatchState::Paid];
-}
-
 events! {
     pub enum BatchEvent {
         /// The last of its installments is paid.

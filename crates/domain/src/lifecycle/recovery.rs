@@ -13,12 +13,6 @@ states! {
 }
 
 impl RecoveryState {
-    pub const ALL: [RecoveryState; 3] = [
-        RecoveryState::Open,
-        RecoveryState::PartiallyRecovered,
-        RecoveryState::Settled,
-    ];
-
     /// The state a new recovery of `amount_fen` starts in: a recovery of nothing is settled
     /// from the start (it is recorded for the decision and the cancelled installments).
     pub fn opened(amount_fen: i64) -> RecoveryState {

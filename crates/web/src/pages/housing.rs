@@ -162,7 +162,7 @@ async fn gift(
     after_submit(
         result,
         |a| format!("/housing?gifted={}#allocations", a.row.id),
-        |errors| async move { overview_page(&state, &user, Typed::default(), errors).await },
+        |errors| overview_page(&state, &user, Typed::default(), errors),
     )
     .await
 }

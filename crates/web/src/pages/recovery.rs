@@ -49,7 +49,7 @@ trait Helpers {
     fn status(&self, s: &RecoveryState) -> &'static str {
         s.name_zh()
     }
-    fn statuses(&self) -> [RecoveryState; 3] {
+    fn statuses(&self) -> &'static [RecoveryState] {
         RecoveryState::ALL
     }
 }
@@ -172,7 +172,7 @@ async fn end_for_cause(
     after_submit(
         result,
         |r| format!("/recoveries/{}", r.id),
-        |errors| async move { evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors).await },
+        |errors| evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors),
     )
     .await
 }
@@ -282,7 +282,7 @@ async fn repay(
     after_submit(
         result,
         |_| format!("/recoveries/{id}"),
-        |errors| async move { detail_page(&state, &user, id, Some(form.value), errors).await },
+        |errors| detail_page(&state, &user, id, Some(form.value), errors),
     )
     .await
 }

@@ -103,3 +103,21 @@ test('the calculator works without JavaScript', async () => {
     await context.close();
   }
 });
+
+// 政策原文 (/policy): reached from the menu by anyone; a chapter link lands on its first
+// article; on a phone (390 px) nothing is wider than the screen.
+test('anyone reads the measures in full from the menu, also on a phone', withPage(env, async ({ page }) => {
+  await page.goto('/calculator');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('nav a[href="/policy"]')]);
+  assert.equal(new URL(page.url()).pathname, '/policy');
+  assert.equal(await page.locator('.measures-chapter h2').count(), 7, 'seven chapters');
+  assert.equal(await page.locator('.measures-article').count(), 30, 'thirty articles');
+  assert.match(await page.textContent('#art-27'), /追究单位领导和有关责任人的责任/);
+  await page.click('.measures-toc a:has-text("第五章")');
+  assert.equal(new URL(page.url()).hash, '#art-21');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 390 px screen`);
+  await screenshot(page, 'policy-390');
+}));

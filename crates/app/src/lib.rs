@@ -8,31 +8,24 @@ use std::sync::Arc;
 use yincai_domain::crypto::FieldCipher;
 use yincai_store::{NewAudit, Store};
 
-pub mod accounts;
-pub mod applications;
+pub mod administration;
 pub mod attachments;
-pub mod audit;
 pub mod authz;
-pub mod candidates;
+pub mod benefits;
 pub mod clock;
 pub mod demo;
 pub mod demo_cases;
 pub mod error;
-pub mod fixings;
-pub mod fund;
-pub mod gate;
-pub mod housing;
-pub mod meetings;
-pub mod orgs;
-pub mod passwords;
-pub mod plans;
-pub mod projection;
-pub mod recovery;
-pub mod special_cases;
+pub mod introduction;
 pub mod startup;
-pub mod talents;
-pub mod tasks;
 pub mod workflow;
+
+// The modules by their short names, so that `crate::fund` and `yincai_app::fund` read
+// as before; each lives in the folder of its context.
+pub use administration::{accounts, audit, orgs, passwords};
+pub use benefits::{fixings, fund, gate, housing, projection, recovery, talents};
+pub use introduction::{applications, candidates, meetings, plans, special_cases};
+pub use workflow::tasks;
 
 pub use authz::{Actor, Permission};
 pub use clock::Clock;

@@ -14,25 +14,18 @@ use sqlx::postgres::{PgPoolOptions, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Transaction};
 
-pub mod applications;
+pub mod administration;
 pub mod attachments;
-pub mod audit;
-pub mod candidates;
-pub mod fixings;
-pub mod fund;
-pub mod gate;
-pub mod housing;
-pub mod meetings;
-pub mod orgs;
-pub mod plans;
-pub mod projection;
-pub mod recovery;
-pub mod sessions;
-pub mod settings;
-pub mod talents;
-pub mod tasks;
-pub mod users;
+pub mod benefits;
+pub mod introduction;
 pub mod workflow;
+
+// The modules by their short names, so that `crate::fund` and `yincai_store::fund` read
+// as before; each lives in the folder of its context.
+pub use administration::{audit, orgs, sessions, settings, users};
+pub use benefits::{fixings, fund, gate, housing, projection, recovery, talents};
+pub use introduction::{applications, candidates, meetings, plans};
+pub use workflow::tasks;
 
 pub use applications::{
     ApplicationListRow, ApplicationPosition, ApplicationQuery, ApplicationRow, IntentLetterRow, NewApplication,

@@ -236,12 +236,15 @@ fn is_phone(s: &str) -> bool {
 
 impl App {
     /// Checks the form and seals the personal data. `stored` is the current row on an edit.
-    fn validate_profile(&self, input: &ProfileInput, stored: Option<&CandidateRow>) -> Result<NewCandidate> {
-        let mut errors = Vec::new();
-        let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 50 {
-            errors.push(FieldError::new("name", "姓名：必填，最多 50 字，请填写"));
-        }
+    /// The identity document (type, number, and for a citizen ID the gender and birth date it
+    /// encodes): the number typed, or kept from the stored row on an edit. Returns the
+    /// normalised number and the birth date.
+    fn validate_identity(
+        &self,
+        input: &ProfileInput,
+        stored: Option<&CandidateRow>,
+        errors: &mut Vec<FieldError>,
+    ) -> (Option<String>, Option<String>) {
         let id_type = input.id_type.trim();
         if !known(&ID_TYPES, id_type) {
             errors.push(FieldError::new("id_type", "证件类型：请从列表中选择"));
@@ -308,12 +311,22 @@ impl App {
                 }
             }
         }
+        (id_number, birth_date)
+    }
+
+    /// The mobile number: typed (spaces and dashes dropped), or kept from the stored row.
+    fn validate_phone(
+        &self,
+        input: &ProfileInput,
+        stored: Option<&CandidateRow>,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
         let typed_phone: String = input
             .phone
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect();
-        let phone: Option<String> = if typed_phone.is_empty() {
+        if typed_phone.is_empty() {
             match stored {
                 Some(row) => self.cipher.decrypt(&row.phone_enc).ok(),
                 None => {
@@ -326,7 +339,19 @@ impl App {
         } else {
             errors.push(FieldError::new("phone", "手机号码：应为以 1 开头的 11 位数字，请核对"));
             None
-        };
+        }
+    }
+
+    fn validate_profile(&self, input: &ProfileInput, stored: Option<&CandidateRow>) -> Result<NewCandidate> {
+        let mut errors = Vec::new();
+        let name = input.name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            errors.push(FieldError::new("name", "姓名：必填，最多 50 字，请填写"));
+        }
+        let id_type = input.id_type.trim();
+        let gender = input.gender.trim();
+        let (id_number, birth_date) = self.validate_identity(input, stored, &mut errors);
+        let phone = self.validate_phone(input, stored, &mut errors);
         let email = input.email.trim();
         if !email.is_empty() && (!email.contains('@') || email.chars().count() > 100 || email.contains(' ')) {
             errors.push(FieldError::new("email", "电子邮箱：格式不正确，例如 name@example.com"));
@@ -336,50 +361,7 @@ impl App {
         }
         // The current year, near enough for a plausibility bound (mean Gregorian year).
         let this_year = i16::try_from(1970 + self.now() / 31_556_952_000).unwrap_or(i16::MAX - 10);
-        let mut education = Vec::new();
-        for (i, e) in input.education.iter().enumerate() {
-            let n = i + 1;
-            let blank =
-                e.institution.trim().is_empty() && e.major.trim().is_empty() && e.graduation_year.trim().is_empty();
-            if blank && (e.degree.is_empty() || e.degree == "none") {
-                continue; // an empty row of the form
-            }
-            if !known(DEGREES, e.degree.trim()) {
-                errors.push(FieldError::new("education", format!("学历第 {n} 行：请选择学位")));
-            }
-            if e.institution.trim().is_empty() || e.institution.chars().count() > 100 {
-                errors.push(FieldError::new(
-                    "education",
-                    format!("学历第 {n} 行：请填写毕业院校（最多 100 字）"),
-                ));
-            }
-            let tier = if e.school_tier.trim().is_empty() {
-                "none"
-            } else {
-                e.school_tier.trim()
-            };
-            if !known(&SCHOOL_TIERS, tier) {
-                errors.push(FieldError::new(
-                    "education",
-                    format!("学历第 {n} 行：985/211 请从列表中选择"),
-                ));
-            }
-            let year = e.graduation_year.trim();
-            if !year.is_empty() && !year.parse::<i16>().is_ok_and(|y| (1940..=this_year + 6).contains(&y)) {
-                errors.push(FieldError::new(
-                    "education",
-                    format!("学历第 {n} 行：毕业年份应为 4 位年份，例如 2015"),
-                ));
-            }
-            education.push(Education {
-                degree: e.degree.trim().to_string(),
-                institution: e.institution.trim().to_string(),
-                major: e.major.trim().to_string(),
-                full_time: e.full_time,
-                school_tier: tier.to_string(),
-                graduation_year: year.to_string(),
-            });
-        }
+        let education = validate_education(&input.education, this_year, &mut errors);
         if education.len() > 10 {
             errors.push(FieldError::new("education", "学历：最多 10 行"));
         }
@@ -391,18 +373,7 @@ impl App {
         if !known(TITLES, title) {
             errors.push(FieldError::new("title", "专业技术职称：请从列表中选择"));
         }
-        let mut honours: Vec<String> = Vec::new();
-        for h in &input.honours {
-            let h = h.trim();
-            if h.is_empty() || honours.iter().any(|x| x == h) {
-                continue;
-            }
-            if known(HONOURS, h) {
-                honours.push(h.to_string());
-            } else {
-                errors.push(FieldError::new("honours", "荣誉称号：请从列表中勾选"));
-            }
-        }
+        let honours = validate_honours(&input.honours, &mut errors);
         if input.qualifications.chars().count() > 2000 {
             errors.push(FieldError::new("qualifications", "职业资格：最多 2000 字"));
         }
@@ -608,6 +579,72 @@ fn describe_changes(before: &CandidateRow, after: &NewCandidate) -> String {
     } else {
         format!("修改人才登记表：{}（{}）", after.name, changed.join("、"))
     }
+}
+
+/// The education rows of the form, each checked; empty rows are skipped. A graduation year
+/// may lie up to six years ahead (a student who will graduate).
+fn validate_education(rows: &[Education], this_year: i16, errors: &mut Vec<FieldError>) -> Vec<Education> {
+    let mut education = Vec::new();
+    for (i, e) in rows.iter().enumerate() {
+        let n = i + 1;
+        let blank = e.institution.trim().is_empty() && e.major.trim().is_empty() && e.graduation_year.trim().is_empty();
+        if blank && (e.degree.is_empty() || e.degree == "none") {
+            continue; // an empty row of the form
+        }
+        if !known(DEGREES, e.degree.trim()) {
+            errors.push(FieldError::new("education", format!("学历第 {n} 行：请选择学位")));
+        }
+        if e.institution.trim().is_empty() || e.institution.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "education",
+                format!("学历第 {n} 行：请填写毕业院校（最多 100 字）"),
+            ));
+        }
+        let tier = if e.school_tier.trim().is_empty() {
+            "none"
+        } else {
+            e.school_tier.trim()
+        };
+        if !known(&SCHOOL_TIERS, tier) {
+            errors.push(FieldError::new(
+                "education",
+                format!("学历第 {n} 行：985/211 请从列表中选择"),
+            ));
+        }
+        let year = e.graduation_year.trim();
+        if !year.is_empty() && !year.parse::<i16>().is_ok_and(|y| (1940..=this_year + 6).contains(&y)) {
+            errors.push(FieldError::new(
+                "education",
+                format!("学历第 {n} 行：毕业年份应为 4 位年份，例如 2015"),
+            ));
+        }
+        education.push(Education {
+            degree: e.degree.trim().to_string(),
+            institution: e.institution.trim().to_string(),
+            major: e.major.trim().to_string(),
+            full_time: e.full_time,
+            school_tier: tier.to_string(),
+            graduation_year: year.to_string(),
+        });
+    }
+    education
+}
+
+/// The honours ticked on the form, each once, each from the list.
+fn validate_honours(typed: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut honours: Vec<String> = Vec::new();
+    for h in typed {
+        let h = h.trim();
+        if h.is_empty() || honours.iter().any(|x| x == h) {
+            continue;
+        }
+        if known(HONOURS, h) {
+            honours.push(h.to_string());
+        } else {
+            errors.push(FieldError::new("honours", "荣誉称号：请从列表中勾选"));
+        }
+    }
+    honours
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 //! appends the event (the case history), writes one audit record, closes the previous
 //! step's task and opens the next.
 
+pub mod tasks;
+
 use serde::Serialize;
 use yincai_domain::Role;
 use yincai_domain::calendar::WorkCalendar;
 use yincai_domain::workflow::{
-    self, Action, ActorFacts, Request, Step, WorkflowDef, WorkflowError, decide, due_date, steps,
+    self, Action, ActorFacts, Decision, Request, Step, WorkflowDef, WorkflowError, decide, due_date, steps,
 };
 use yincai_store::{NewTask, NewWorkflowEvent, NewWorkflowItem, Tx, WorkflowEventRow, WorkflowItemRow};
 
@@ -293,43 +295,9 @@ impl App {
                 "领导小组须在会议上作出决定：请在“领导小组会议”中对该议题作出决定并填写批复文号".into(),
             ));
         }
-        // Only the owning unit acts as a unit, only its supervising department as a
-        // department, only the applicant on their own application.
-        let in_role_scope = match decision.role {
-            Role::Unit => actor.org_id == item.org_id,
-            Role::Department => org.parent_id == Some(actor.org_id),
-            Role::Talent => item.owner_user_id == Some(actor.user_id),
-            _ => true,
-        };
-        if !in_role_scope {
-            return Err(AppError::Forbidden(format!(
-                "只能以{}身份办理本单位（或所属单位）的事项",
-                decision.role.name_zh()
-            )));
-        }
+        require_role_scope(actor, decision.role, &item, org.parent_id)?;
 
-        let (maker, due, plain) = if decision.changes_state {
-            let maker = if decision.action == Action::Withdraw {
-                // The step taken back waits again on whoever submitted it before.
-                tx.workflow_events(item.id)
-                    .await?
-                    .into_iter()
-                    .rev()
-                    .find(|e| e.to_state == decision.to && e.action != Action::Comment.code())
-                    .and_then(|e| e.actor_id)
-            } else {
-                Some(actor.user_id)
-            };
-            match decision.due_workdays.filter(|_| !decision.terminal) {
-                Some(n) => {
-                    let d = due_date(WorkCalendar::official(), beijing_date(now), n);
-                    (maker, Some(d.date.to_string()), d.plain_days)
-                }
-                None => (maker, None, false),
-            }
-        } else {
-            (item.maker_id, item.due_date.clone(), false)
-        };
+        let (maker, due, plain) = next_maker_and_due(tx, actor, &item, &decision, now).await?;
         match tx
             .advance_workflow_item(item.id, expected_version, decision.to, maker, due.as_deref(), now)
             .await
@@ -358,18 +326,7 @@ impl App {
                 shared: decision.changes_state || decision.role == Role::Talent || input.share_with_applicant,
             })
             .await?;
-        let mut summary = format!(
-            "{} #{}（{}）：{}，{} → {}",
-            def.name_zh,
-            item.id,
-            org.name,
-            def.action_label(decision.from, decision.action),
-            def.state_name(decision.from),
-            def.state_name(decision.to)
-        );
-        if let Some(r) = &resolution {
-            summary.push_str(&format!("，批复文号 {r}"));
-        }
+        let summary = step_summary(def, &item, &org.name, &decision, resolution.as_deref());
         let mut audit = self.audit_by(
             actor,
             ctx,
@@ -678,4 +635,77 @@ async fn already_handled(tx: &mut Tx, def: &WorkflowDef, seen: &WorkflowItemRow)
         _ => "该事项已被他人处理，请刷新后查看".into(),
     };
     Ok(AppError::AlreadyHandled(message))
+}
+/// Only the owning unit acts as a unit, only its supervising department as a department,
+/// only the applicant on their own application.
+fn require_role_scope(actor: &Actor, role: Role, item: &WorkflowItemRow, org_parent_id: Option<i64>) -> Result<()> {
+    let in_role_scope = match role {
+        Role::Unit => actor.org_id == item.org_id,
+        Role::Department => org_parent_id == Some(actor.org_id),
+        Role::Talent => item.owner_user_id == Some(actor.user_id),
+        _ => true,
+    };
+    if !in_role_scope {
+        return Err(AppError::Forbidden(format!(
+            "只能以{}身份办理本单位（或所属单位）的事项",
+            role.name_zh()
+        )));
+    }
+    Ok(())
+}
+
+/// Who the new state waits on as its maker (maker ≠ checker) and, for a step that opens a
+/// task, its due date in working days (and whether that had to be counted in calendar days).
+async fn next_maker_and_due(
+    tx: &mut Tx,
+    actor: &Actor,
+    item: &WorkflowItemRow,
+    decision: &Decision,
+    now: i64,
+) -> Result<(Option<i64>, Option<String>, bool)> {
+    if decision.changes_state {
+        let maker = if decision.action == Action::Withdraw {
+            // The step taken back waits again on whoever submitted it before.
+            tx.workflow_events(item.id)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|e| e.to_state == decision.to && e.action != Action::Comment.code())
+                .and_then(|e| e.actor_id)
+        } else {
+            Some(actor.user_id)
+        };
+        match decision.due_workdays.filter(|_| !decision.terminal) {
+            Some(n) => {
+                let d = due_date(WorkCalendar::official(), beijing_date(now), n);
+                Ok((maker, Some(d.date.to_string()), d.plain_days))
+            }
+            None => Ok((maker, None, false)),
+        }
+    } else {
+        Ok((item.maker_id, item.due_date.clone(), false))
+    }
+}
+
+/// The audit summary of a step: workflow, item, unit, action, from → to, and the 批复文号.
+fn step_summary(
+    def: &WorkflowDef,
+    item: &WorkflowItemRow,
+    org_name: &str,
+    decision: &Decision,
+    resolution: Option<&str>,
+) -> String {
+    let mut summary = format!(
+        "{} #{}（{}）：{}，{} → {}",
+        def.name_zh,
+        item.id,
+        org_name,
+        def.action_label(decision.from, decision.action),
+        def.state_name(decision.from),
+        def.state_name(decision.to)
+    );
+    if let Some(r) = resolution {
+        summary.push_str(&format!("，批复文号 {r}"));
+    }
+    summary
 }

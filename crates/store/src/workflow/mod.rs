@@ -2,6 +2,8 @@
 //! which are the case history. The table of allowed transitions lives in
 //! `yincai_domain::workflow`; this module only stores what happened.
 
+pub mod tasks;
+
 use serde::Serialize;
 
 use crate::{Result, StoreError, Tx, on_tx};

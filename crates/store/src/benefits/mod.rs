@@ -1,0 +1,11 @@
+//! Benefit tables: talents and their procedure, evaluations, assessments and certificates,
+//! the fund (budgets, installments, batches, payments, ledger), housing, fixings,
+//! recoveries, and the projection queries.
+
+pub mod fixings;
+pub mod fund;
+pub mod gate;
+pub mod housing;
+pub mod projection;
+pub mod recovery;
+pub mod talents;

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
-use yincai_app::{Actor, AppError, RequestCtx};
+use yincai_app::{Actor, App, AppError, RequestCtx};
 
 use crate::AppState;
 use crate::error::{ApiError, PageError, error_page};
@@ -238,6 +238,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Ctx(parts.extensions.get::<RequestCtx>().cloned().unwrap_or_default()))
+    }
+}
+
+/// What nearly every API handler needs, in one extractor: the app, the authenticated caller
+/// (as [`ApiUser`] establishes it) and the request's facts for the audit record.
+pub struct ApiCall {
+    pub app: App,
+    pub actor: Actor,
+    pub ctx: RequestCtx,
+}
+
+impl FromRequestParts<AppState> for ApiCall {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser { actor, .. } = ApiUser::from_request_parts(parts, state).await?;
+        let Ok(Ctx(ctx)) = Ctx::from_request_parts(parts, state).await;
+        Ok(ApiCall {
+            app: state.app.clone(),
+            actor,
+            ctx,
+        })
     }
 }
 

@@ -123,7 +123,13 @@ impl IntoResponse for PageError {
 
 /// A refusal in the format of where it happened: the API's JSON error body under
 /// `/api/`, the error page elsewhere.
-pub fn reject(api: bool, status: StatusCode, code: &str, message: String, errors: Vec<FieldError>) -> Response {
+pub fn reject(
+    api: bool,
+    status: StatusCode,
+    code: &str,
+    message: String,
+    errors: Vec<yincai_app::FieldError>,
+) -> Response {
     if api {
         let body = ErrorBody {
             code: code.into(),

@@ -16,6 +16,15 @@ use yincai_app::clock::SystemClock;
 use yincai_app::startup::{DataConfig, open_app};
 use yincai_app::{App, Clock, RequestCtx};
 
+// The features, by context; each folder holds its pages and its API handlers.
+mod administration;
+mod attachments;
+mod benefits;
+mod introduction;
+mod policy;
+mod workflow;
+
+// The two front doors (routers) and what every feature shares.
 pub mod api;
 mod assets;
 mod auth;

@@ -171,7 +171,10 @@ fn no_layer_outside_authz_asks_for_a_role() {
     scan(
         "crates/web/src",
         // The account pages show and choose roles; the layout and the history show them.
-        &["crates/web/src/pages/users.rs", "crates/web/src/api/accounts.rs"],
+        &[
+            "crates/web/src/administration/accounts/user_pages.rs",
+            "crates/web/src/administration/accounts/api.rs",
+        ],
         &[
             ".has_role(",
             ".roles.contains(",

@@ -14,24 +14,25 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use crate::AppState;
 use crate::error::ApiError;
 
-mod accounts;
-mod applications;
-pub(crate) mod attachments;
-mod audit;
-mod candidates;
-mod fixings;
-mod fund;
-mod gate;
-mod housing;
-mod meetings;
-mod orgs;
-mod plans;
-pub(crate) mod policy;
-mod projection;
-mod recovery;
-mod talents;
-mod tasks;
-mod workflow;
+// The API handlers of every feature, by their short names (each lives in its feature's folder).
+use crate::administration::accounts::api as accounts;
+use crate::administration::audit::api as audit;
+use crate::administration::orgs::api as orgs;
+pub(crate) use crate::attachments::api as attachments;
+use crate::benefits::fixings::api as fixings;
+use crate::benefits::fund::api as fund;
+use crate::benefits::gate::api as gate;
+use crate::benefits::housing::api as housing;
+use crate::benefits::projection::api as projection;
+use crate::benefits::recovery::api as recovery;
+use crate::benefits::talents::api as talents;
+use crate::introduction::applications::api as applications;
+use crate::introduction::candidates::api as candidates;
+use crate::introduction::meetings::api as meetings;
+use crate::introduction::plans::api as plans;
+pub(crate) use crate::policy::api as policy;
+use crate::workflow::api as workflow;
+use crate::workflow::tasks_api as tasks;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,7 @@ use yincai_app::{AppError, FieldError};
 use yincai_domain::files::{self, FileKind};
 
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody, FieldErrorBody, status_of};
 
 /// The body limit of upload routes: a 5 MiB file plus the form's other fields.
@@ -253,12 +253,10 @@ pub(crate) fn file_response(a: AttachmentContent) -> Response {
         (status = 415, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn upload_attachment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    state.app.require_attachments(&user.actor)?;
+    call.app.require_attachments(&call.actor)?;
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => {
@@ -266,7 +264,7 @@ pub async fn upload_attachment(
             return Ok(error_json(e.status, &err));
         }
     };
-    match state.app.upload_attachment(&user.actor, &upload.input, &ctx).await {
+    match call.app.upload_attachment(&call.actor, &upload.input, &call.ctx).await {
         Ok(view) => Ok((StatusCode::CREATED, axum::Json(Attachment::from(view))).into_response()),
         Err(e) => Ok(error_json(upload_status(&e, &upload.input), &e)),
     }
@@ -276,12 +274,8 @@ pub async fn upload_attachment(
 #[utoipa::path(get, path = "/api/attachments", tag = "attachments", security(("bearer" = [])), params(ObjectFilter),
     responses((status = 200, body = Vec<Attachment>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-pub async fn list_attachments(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<ObjectFilter>,
-) -> Result<Response, ApiError> {
-    match state.app.attachments(&user.actor, &f.object_type, &f.object_id).await {
+pub async fn list_attachments(call: ApiCall, Query(f): Query<ObjectFilter>) -> Result<Response, ApiError> {
+    match call.app.attachments(&call.actor, &f.object_type, &f.object_id).await {
         Ok(rows) => Ok(axum::Json(rows.into_iter().map(Attachment::from).collect::<Vec<_>>()).into_response()),
         Err(e @ AppError::Invalid(_)) => Ok(error_json(StatusCode::BAD_REQUEST, &e)),
         Err(e) => Err(ApiError(e)),
@@ -293,10 +287,6 @@ pub async fn list_attachments(
 #[utoipa::path(get, path = "/api/attachments/{id}", tag = "attachments", security(("bearer" = [])),
     responses((status = 200, description = "文件内容（application/pdf、image/png 或 image/jpeg）"),
         (status = 404, body = ErrorBody)))]
-pub async fn download_attachment(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    Ok(file_response(state.app.attachment_content(&user.actor, id).await?))
+pub async fn download_attachment(call: ApiCall, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(file_response(call.app.attachment_content(&call.actor, id).await?))
 }

@@ -15,13 +15,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::attachments::{AttachmentView, CANDIDATE_OBJECT, purposes_for};
 use yincai_app::workflow::ITEM_OBJECT;
-use yincai_app::{Actor, AppError, FieldError};
+use yincai_app::{Actor, AppError};
 
-use super::{field_error, render_with};
-use crate::api::attachments::{UPLOAD_BODY_LIMIT, file_response, read_upload, upload_status};
+use crate::attachments::api::{UPLOAD_BODY_LIMIT, file_response, read_upload, upload_status};
 use crate::auth::{Ctx, PageUser, safe_next};
 use crate::error::error_page;
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -49,7 +49,7 @@ pub(crate) struct AttachmentsBox {
     pub note: String,
     /// The purpose chosen (kept on an error).
     pub purpose: String,
-    pub errors: Vec<FieldError>,
+    pub errors: FieldErrors,
 }
 
 impl AttachmentsBox {
@@ -73,7 +73,7 @@ impl AttachmentsBox {
             back: safe_next(back).to_string(),
             note: String::new(),
             purpose: String::new(),
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
         })
     }
 
@@ -89,12 +89,8 @@ impl AttachmentsBox {
             back: String::new(),
             note: note.to_string(),
             purpose: String::new(),
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
         }
-    }
-
-    pub fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
     }
 
     /// The one purpose of an object type that has only one (a workflow item's 附件).
@@ -151,7 +147,7 @@ async fn upload(
             let mut attachments =
                 AttachmentsBox::load(&state, &user.actor, &input.object_type, &input.object_id, &back).await?;
             attachments.purpose = input.purpose.trim().to_string();
-            attachments.errors = e.field_errors();
+            attachments.errors = e.field_errors().into();
             let page = UploadPage {
                 layout: Layout::new("上传附件", Some(&user.actor), ""),
                 attachments,

@@ -9,27 +9,27 @@ use yincai_app::AppError;
 use crate::AppState;
 use crate::error::{PageError, error_page};
 
-mod account;
-mod applications;
-mod attachments;
-mod audit;
-mod calculator;
-mod candidates;
-mod fixings;
-mod fund;
-mod gate;
-mod housing;
-mod measures;
-mod meetings;
-mod orgs;
-mod plans;
+use crate::administration::accounts::account_pages as account;
+use crate::administration::audit::pages as audit;
+use crate::administration::orgs::pages as orgs;
+use crate::attachments::pages as attachments;
+use crate::benefits::fixings::pages as fixings;
+use crate::benefits::fund::pages as fund;
+use crate::benefits::gate::pages as gate;
+use crate::benefits::housing::pages as housing;
+use crate::introduction::applications::pages as applications;
+use crate::introduction::candidates::pages as candidates;
+use crate::introduction::meetings::pages as meetings;
+use crate::introduction::plans::pages as plans;
+use crate::policy::calculator;
+use crate::policy::measures;
 mod portal;
-mod projection;
-mod recovery;
-mod talents;
-mod users;
-mod workbench;
-pub mod workflow;
+use crate::administration::accounts::user_pages as users;
+use crate::benefits::projection::pages as projection;
+use crate::benefits::recovery::pages as recovery;
+use crate::benefits::talents::pages as talents;
+use crate::workflow::pages as workflow;
+use crate::workflow::workbench;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -145,20 +145,20 @@ impl Pager {
 pub async fn after_submit<T, Again>(
     result: Result<T, AppError>,
     to: impl FnOnce(T) -> String,
-    again: impl FnOnce(Vec<yincai_app::FieldError>) -> Again,
+    again: impl FnOnce(FieldErrors) -> Again,
 ) -> Result<Response, PageError>
 where
     Again: Future<Output = Result<Response, PageError>>,
 {
     match result {
         Ok(value) => Ok(Redirect::to(&to(value)).into_response()),
-        Err(e) if !e.field_errors().is_empty() => again(e.field_errors()).await,
+        Err(e) if !e.field_errors().is_empty() => again(e.field_errors().into()).await,
         Err(e) => Err(e.into()),
     }
 }
 
 /// 200 for a form shown fresh, 422 for a form shown again with its errors.
-pub fn form_status(errors: &[yincai_app::FieldError]) -> StatusCode {
+pub fn form_status(errors: &FieldErrors) -> StatusCode {
     if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -166,12 +166,50 @@ pub fn form_status(errors: &[yincai_app::FieldError]) -> StatusCode {
     }
 }
 
-/// Shows where a field failed: the message for `field`, if any.
-pub fn field_error<'a>(errors: &'a [yincai_app::FieldError], field: &str) -> &'a str {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map_or("", |e| e.message.as_str())
+/// The messages of a refused form, each on its field: one type for every page. A template
+/// shows `errors.on("name")` beside the input and `for e in errors` above the form.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(Vec<yincai_app::FieldError>);
+
+impl FieldErrors {
+    /// The message on `field`, or "" when it has none.
+    pub fn on(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.message.as_str())
+    }
+
+    /// Every message on a field whose name starts with `prefix` (the rows of a table).
+    pub fn starting_with(&self, prefix: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|e| e.field.starts_with(prefix))
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, yincai_app::FieldError> {
+        self.0.iter()
+    }
+}
+
+impl From<Vec<yincai_app::FieldError>> for FieldErrors {
+    fn from(errors: Vec<yincai_app::FieldError>) -> Self {
+        FieldErrors(errors)
+    }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = &'a yincai_app::FieldError;
+    type IntoIter = std::slice::Iter<'a, yincai_app::FieldError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 /// Every page route the pages' routers declare, as (method, path) in axum's syntax. The
@@ -296,30 +334,30 @@ mod tests {
 
     use super::page_routes;
 
-    /// Every file of this directory, read at compile time: the routes they declare.
+    /// Every page module (portal here, the others in their features' folders), read at compile time: the routes they declare.
     const SOURCES: &[(&str, &str)] = &[
         ("mod", include_str!("mod.rs")),
-        ("account", include_str!("account.rs")),
-        ("applications", include_str!("applications.rs")),
-        ("attachments", include_str!("attachments.rs")),
-        ("audit", include_str!("audit.rs")),
-        ("calculator", include_str!("calculator.rs")),
-        ("measures", include_str!("measures.rs")),
-        ("candidates", include_str!("candidates.rs")),
-        ("fixings", include_str!("fixings.rs")),
-        ("fund", include_str!("fund.rs")),
-        ("gate", include_str!("gate.rs")),
-        ("housing", include_str!("housing.rs")),
-        ("meetings", include_str!("meetings.rs")),
-        ("orgs", include_str!("orgs.rs")),
-        ("plans", include_str!("plans.rs")),
+        ("account", include_str!("../administration/accounts/account_pages.rs")),
+        ("applications", include_str!("../introduction/applications/pages.rs")),
+        ("attachments", include_str!("../attachments/pages.rs")),
+        ("audit", include_str!("../administration/audit/pages.rs")),
+        ("calculator", include_str!("../policy/calculator.rs")),
+        ("measures", include_str!("../policy/measures.rs")),
+        ("candidates", include_str!("../introduction/candidates/pages.rs")),
+        ("fixings", include_str!("../benefits/fixings/pages.rs")),
+        ("fund", include_str!("../benefits/fund/pages.rs")),
+        ("gate", include_str!("../benefits/gate/pages.rs")),
+        ("housing", include_str!("../benefits/housing/pages.rs")),
+        ("meetings", include_str!("../introduction/meetings/pages.rs")),
+        ("orgs", include_str!("../administration/orgs/pages.rs")),
+        ("plans", include_str!("../introduction/plans/pages.rs")),
         ("portal", include_str!("portal.rs")),
-        ("projection", include_str!("projection.rs")),
-        ("recovery", include_str!("recovery.rs")),
-        ("talents", include_str!("talents.rs")),
-        ("users", include_str!("users.rs")),
-        ("workbench", include_str!("workbench.rs")),
-        ("workflow", include_str!("workflow.rs")),
+        ("projection", include_str!("../benefits/projection/pages.rs")),
+        ("recovery", include_str!("../benefits/recovery/pages.rs")),
+        ("talents", include_str!("../benefits/talents/pages.rs")),
+        ("users", include_str!("../administration/accounts/user_pages.rs")),
+        ("workbench", include_str!("../workflow/workbench.rs")),
+        ("workflow", include_str!("../workflow/pages.rs")),
     ];
 
     /// The (method, path) pairs of every `.route("path", get(..).post(..))` in `source`
@@ -369,19 +407,26 @@ mod tests {
 
     #[test]
     fn the_list_names_every_route_the_page_sources_declare_and_no_other() {
-        // Every module of this directory is read above (a new file must be added to SOURCES).
+        // Every page module is read above (a new file must be added to SOURCES).
         let modules: BTreeSet<&str> = SOURCES[0]
             .1
             .lines()
             .filter_map(|l| {
-                l.trim()
-                    .trim_start_matches("pub ")
-                    .strip_prefix("mod ")?
-                    .strip_suffix(';')
+                // `mod portal;` here, `use crate::<context>::<feature>::pages as plans;` elsewhere.
+                let l = l.trim().trim_start_matches("pub ").strip_suffix(';')?;
+                l.strip_prefix("mod ").or_else(|| {
+                    let path = l.strip_prefix("use crate::")?;
+                    Some(
+                        path.split_once(" as ")
+                            .map_or_else(|| path.rsplit("::").next().unwrap(), |(_, name)| name),
+                    )
+                })
             })
+            // A module's name, not a type (`AppState`) or a list (`{PageError, ..}`).
+            .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
             .collect();
         let read: BTreeSet<&str> = SOURCES[1..].iter().map(|(name, _)| *name).collect();
-        assert_eq!(modules, read, "every `mod` of pages/mod.rs is in SOURCES");
+        assert_eq!(modules, read, "every page module of pages/mod.rs is in SOURCES");
 
         // mod.rs only merges the modules' routers (and this test's own text names `.route(`).
         let declared: BTreeSet<(String, String)> = SOURCES[1..].iter().flat_map(|(_, s)| declared_routes(s)).collect();

@@ -7,11 +7,11 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use yincai_app::AppError;
 use yincai_app::accounts::{Registration, SessionKind};
 use yincai_app::plans::AnnouncementView;
-use yincai_app::{AppError, FieldError};
 
-use super::{field_error, render, render_with};
+use super::{FieldErrors, render, render_with};
 use crate::AppState;
 use crate::auth::{
     AnonymousForm, Ctx, Form, MaybeUser, NoFields, PageUser, clear_session_cookie, safe_next, session_cookie,
@@ -150,20 +150,16 @@ async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, _c
 struct RegisterPage {
     layout: Layout,
     form: Registration,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl RegisterPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl RegisterPage {}
 
 async fn register_page() -> Response {
     render(&RegisterPage {
         layout: Layout::new("申请人注册", None, "/register"),
         form: Registration::default(),
-        errors: vec![],
+        errors: FieldErrors::default(),
     })
 }
 
@@ -205,7 +201,7 @@ async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousF
                 &RegisterPage {
                     layout: Layout::new("申请人注册", None, "/register"),
                     form,
-                    errors,
+                    errors: errors.into(),
                 },
             )
         }

@@ -17,8 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use yincai_app::{AppError, FieldError};
 use yincai_policy::{Assessment, Degree, Employer, Facts, Honour, Mode, PolicySet, Report, SetError, Title};
 
-use super::ApiJson;
 use crate::AppState;
+use crate::api::ApiJson;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {

@@ -16,13 +16,13 @@ use yincai_policy::Report;
 use yincai_policy::plan::Plan;
 use yincai_policy::report::{InstallmentStatus, ObligationState, Terms, cite_zh};
 
-use super::{field_error, form_status, render, render_with};
 use crate::AppState;
-use crate::api::policy::{
-    ASSESSMENTS, Choice, DEGREES, EMPLOYERS, HONOURS, MODES, TITLES, evaluate, facts_from_json, policies,
-};
 use crate::auth::MaybeUser;
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, form_status, render, render_with};
+use crate::policy::api::{
+    ASSESSMENTS, Choice, DEGREES, EMPLOYERS, HONOURS, MODES, TITLES, evaluate, facts_from_json, policies,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/calculator", get(calculator))
@@ -517,7 +517,7 @@ fn result_view(plan: &Plan, r: &Report) -> ResultView {
 struct CalculatorPage {
     layout: Layout,
     form: CalcForm,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     result: Option<ResultView>,
     degrees: &'static [Choice],
     titles: &'static [Choice],
@@ -529,7 +529,7 @@ struct CalculatorPage {
 
 impl CalculatorPage {
     fn error(&self, input: &str) -> &str {
-        field_error(&self.errors, input)
+        self.errors.on(input)
     }
     fn invalid(&self, input: &str) -> bool {
         !self.error(input).is_empty()
@@ -570,11 +570,12 @@ async fn calculator(State(state): State<AppState>, MaybeUser(actor): MaybeUser, 
         ),
         None => (None, vec![]),
     };
+    let errors: FieldErrors = merge_errors(errors).into();
     let status = form_status(&errors);
     let page = CalculatorPage {
         layout: Layout::new("政策计算器", actor.as_ref(), "/calculator"),
         form,
-        errors: merge_errors(errors),
+        errors,
         result,
         degrees: DEGREES,
         titles: TITLES,

@@ -11,11 +11,11 @@ use yincai_domain::dates::date_in_figures;
 use yincai_policy::plan::Plan;
 use yincai_policy::report::cite_zh;
 
-use super::render;
 use crate::AppState;
-use crate::api::policy::policies;
 use crate::auth::MaybeUser;
 use crate::layout::Layout;
+use crate::pages::render;
+use crate::policy::api::policies;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/policy", get(measures))

@@ -1,7 +1,7 @@
 //! Workflow items over the API: an item with its case history and the caller's actions,
 //! and acting on it (optimistic: send the version you read).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use yincai_app::workflow::{ActInput, WorkflowItemView};
 use yincai_domain::workflow::{self, Action};
 
-use super::ApiJson;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -136,12 +136,8 @@ pub struct ActBody {
 /// An item with its case history and the caller's actions (404 outside one's scope).
 #[utoipa::path(get, path = "/api/workflow/{id}", tag = "workflow", security(("bearer" = [])),
     responses((status = 200, body = WorkflowItem), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_item(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<WorkflowItem>, ApiError> {
-    Ok(Json(state.app.workflow_item(&user.actor, id).await?.into()))
+pub async fn get_item(call: ApiCall, Path(id): Path<i64>) -> Result<Json<WorkflowItem>, ApiError> {
+    Ok(Json(call.app.workflow_item(&call.actor, id).await?.into()))
 }
 
 /// Acts on an item. 422 names the missing field (`reason`, `return_to`, `action`); 403
@@ -151,9 +147,7 @@ pub async fn get_item(
     responses((status = 200, body = WorkflowItem), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn act_on_item(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ActBody>,
 ) -> Result<Json<WorkflowItem>, ApiError> {
@@ -164,6 +158,6 @@ pub async fn act_on_item(
         share_with_applicant: body.shared,
         ..Default::default()
     };
-    state.app.act(&user.actor, id, body.version, &input, &ctx).await?;
-    Ok(Json(state.app.workflow_item(&user.actor, id).await?.into()))
+    call.app.act(&call.actor, id, body.version, &input, &call.ctx).await?;
+    Ok(Json(call.app.workflow_item(&call.actor, id).await?.into()))
 }

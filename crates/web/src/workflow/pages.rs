@@ -17,10 +17,10 @@ use yincai_app::{Actor, FieldError};
 use yincai_domain::Role;
 use yincai_domain::workflow::{self, Action};
 
-use super::attachments::AttachmentsBox;
-use super::{field_error, render_with};
+use crate::attachments::pages::AttachmentsBox;
 use crate::auth::{Ctx, Form, PageUser, safe_next};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -76,7 +76,7 @@ pub struct WorkflowPanel {
     pub may_share: bool,
     /// The box was checked before an error, kept.
     pub shared: bool,
-    pub errors: Vec<FieldError>,
+    pub errors: FieldErrors,
 }
 
 impl WorkflowPanel {
@@ -155,12 +155,8 @@ impl WorkflowPanel {
             reason: String::new(),
             may_share: view.may_share_with_applicant,
             shared: false,
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
         }
-    }
-
-    pub fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
     }
 }
 
@@ -202,7 +198,7 @@ async fn item_page(
             .map(|e| e.message.as_str())
             .collect();
         notice = if others.is_empty() { message } else { others.join("；") };
-        panel.errors = errors;
+        panel.errors = errors.into();
         status = StatusCode::UNPROCESSABLE_ENTITY;
     }
     let title = format!("{} #{}", view.workflow_name, view.item.id);

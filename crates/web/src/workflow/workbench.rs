@@ -8,9 +8,9 @@ use axum::routing::get;
 use yincai_app::clock::format_beijing;
 use yincai_app::{Actor, Permission};
 
-use super::render;
 use crate::auth::PageUser;
 use crate::layout::Layout;
+use crate::pages::render;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {

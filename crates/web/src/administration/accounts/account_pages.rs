@@ -7,12 +7,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use yincai_app::FieldError;
 
-use super::{field_error, render, render_with};
 use crate::AppState;
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, render, render_with};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/account/password", get(password_page).post(change_password))
@@ -25,14 +24,10 @@ struct PasswordPage {
     forced: bool,
     /// Just changed: say so, and that the other sessions ended.
     changed: bool,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl PasswordPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl PasswordPage {}
 
 #[derive(Debug, Default, serde::Deserialize)]
 struct PasswordQuery {
@@ -44,7 +39,7 @@ async fn password_page(user: PageUser, Query(q): Query<PasswordQuery>) -> Respon
         forced: user.actor.must_change_password,
         changed: q.ok.is_some(),
         layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
-        errors: vec![],
+        errors: FieldErrors::default(),
     })
 }
 
@@ -85,7 +80,7 @@ async fn change_password(
                 forced: user.actor.must_change_password,
                 changed: false,
                 layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
-                errors: e.field_errors(),
+                errors: e.field_errors().into(),
             },
         ),
         Err(e) => crate::PageError(e).into_response(),

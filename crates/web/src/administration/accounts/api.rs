@@ -13,9 +13,9 @@ use yincai_app::accounts::{
 use yincai_app::{Actor, Role};
 use yincai_store::UserQuery;
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -300,9 +300,7 @@ pub struct CreateUserRequest {
 #[utoipa::path(post, path = "/api/users", tag = "accounts", security(("bearer" = [])), request_body = CreateUserRequest,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_user(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let input = CreateUser {
@@ -311,18 +309,14 @@ pub async fn create_user(
         org_id: req.org_id,
         roles: req.roles,
     };
-    let id = state.app.create_user(&user.actor, &input, &ctx).await?;
+    let id = call.app.create_user(&call.actor, &input, &call.ctx).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
-pub async fn get_user(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<User>, ApiError> {
-    Ok(Json(state.app.user(&user.actor, id).await?.into()))
+pub async fn get_user(call: ApiCall, Path(id): Path<i64>) -> Result<Json<User>, ApiError> {
+    Ok(Json(call.app.user(&call.actor, id).await?.into()))
 }
 
 /// Why an administrative action is taken; recorded in the audit trail.
@@ -466,12 +460,8 @@ pub struct ProposalFilter {
 /// Proposals on accounts: one account's, or all pending (administrators).
 #[utoipa::path(get, path = "/api/account-proposals", tag = "accounts", security(("bearer" = [])), params(ProposalFilter),
     responses((status = 200, body = Vec<Proposal>), (status = 403, body = ErrorBody)))]
-pub async fn list_proposals(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<ProposalFilter>,
-) -> Result<Json<Vec<Proposal>>, ApiError> {
-    let rows = state.app.account_proposals(&user.actor, f.user_id).await?;
+pub async fn list_proposals(call: ApiCall, Query(f): Query<ProposalFilter>) -> Result<Json<Vec<Proposal>>, ApiError> {
+    let rows = call.app.account_proposals(&call.actor, f.user_id).await?;
     Ok(Json(rows.into_iter().map(Proposal::from).collect()))
 }
 

@@ -12,9 +12,9 @@ use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
 
-use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -183,7 +183,7 @@ struct DetailPage {
     /// Which half: 前半段 (proposer) or 后半段 (confirmer).
     part_label: &'static str,
     notice: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     /// Proposals on this account, newest first.
     proposals: Vec<ProposalView>,
     viewer_id: i64,
@@ -216,9 +216,6 @@ impl DetailPage {
     fn decided(&self, p: &&ProposalView) -> String {
         p.row.decided_at.map(format_beijing).unwrap_or_default()
     }
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
 }
 
 /// What the detail page shows besides the account: a notice, a password half, errors.
@@ -227,7 +224,7 @@ struct Outcome {
     notice: String,
     password_part: String,
     part_label: &'static str,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     status: Option<axum::http::StatusCode>,
 }
 
@@ -326,7 +323,7 @@ async fn refused(state: &AppState, user: &PageUser, id: i64, e: AppError) -> Res
         return Err(e.into());
     }
     let outcome = Outcome {
-        errors,
+        errors: errors.into(),
         status: Some(status),
         ..Default::default()
     };
@@ -360,7 +357,7 @@ async fn account_action(
                 .await;
             proposed(&state, &user, id, result).await
         }
-        _ => Ok(super::not_found().await),
+        _ => Ok(crate::pages::not_found().await),
     }
 }
 
@@ -425,7 +422,7 @@ async fn decide(
     let proposal = state.app.store.begin_read().await?.account_proposal(pid).await?;
     let (Some(proposal), true) = (proposal, user.actor.has(Permission::UserConfirm)) else {
         user.actor.require(Permission::UserConfirm)?;
-        return Ok(super::not_found().await);
+        return Ok(crate::pages::not_found().await);
     };
     let id = proposal.user_id;
     match decision.as_str() {
@@ -454,7 +451,7 @@ async fn decide(
             Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=rejected")).into_response()),
             Err(e) => refused(&state, &user, id, e).await,
         },
-        _ => Ok(super::not_found().await),
+        _ => Ok(crate::pages::not_found().await),
     }
 }
 
@@ -464,13 +461,10 @@ struct NewUserPage {
     layout: Layout,
     form: NewUserForm,
     orgs: Vec<OrgRow>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl NewUserPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn org_is(&self, id: &i64) -> bool {
         self.form.org_id == id.to_string()
     }
@@ -489,7 +483,7 @@ async fn new_user_page(
     state: &AppState,
     user: &PageUser,
     form: NewUserForm,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     user.actor.require(Permission::UserManage)?;
     let orgs = state
@@ -519,7 +513,7 @@ async fn new_user_page(
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    new_user_page(&state, &user, NewUserForm::default(), vec![]).await
+    new_user_page(&state, &user, NewUserForm::default(), FieldErrors::default()).await
 }
 
 async fn create(
@@ -548,7 +542,7 @@ async fn create(
     };
     let Ok(org_id) = form.org_id.trim().parse::<i64>() else {
         let errors = vec![FieldError::new("org_id", "所属机构：请选择一个机构")];
-        return new_user_page(&state, &user, form, errors).await;
+        return new_user_page(&state, &user, form, errors.into()).await;
     };
     let input = CreateUser {
         username: form.username.clone(),

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
-use super::{PageOf, Window};
 use crate::AppState;
+use crate::api::{PageOf, Window};
+use crate::auth::ApiCall;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 
@@ -74,11 +75,7 @@ pub struct AuditFilter {
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = [])), params(AuditFilter),
     responses((status = 200, body = PageOf<AuditEntry>), (status = 403, body = ErrorBody)))]
-pub async fn list_audit(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<AuditFilter>,
-) -> Result<Json<PageOf<AuditEntry>>, ApiError> {
+pub async fn list_audit(call: ApiCall, Query(f): Query<AuditFilter>) -> Result<Json<PageOf<AuditEntry>>, ApiError> {
     let w = Window {
         offset: f.offset,
         limit: f.limit,
@@ -94,7 +91,7 @@ pub async fn list_audit(
         offset: w.offset(),
         limit: w.limit(),
     };
-    let page = state.app.audit_records(&user.actor, &q).await?;
+    let page = call.app.audit_records(&call.actor, &q).await?;
     Ok(Json(PageOf {
         rows: page.rows.into_iter().map(AuditEntry::from).collect(),
         total: page.total,

@@ -9,10 +9,10 @@ use yincai_app::audit::{action_label, roles_label};
 use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
-use super::{Pager, Paging, render};
 use crate::auth::{Ctx, PageUser};
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
+use crate::pages::{Pager, Paging, render};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {

@@ -10,10 +10,10 @@ use yincai_app::AppError;
 use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_store::{OrgQuery, OrgSort};
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::api::accounts::Created;
-use crate::auth::{ApiUser, Ctx};
+use crate::administration::accounts::api::Created;
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -132,36 +132,28 @@ pub async fn list_orgs(
 #[utoipa::path(post, path = "/api/orgs", tag = "organisations", security(("bearer" = [])), request_body = OrganisationInput,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_org(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = state.app.create_org(&user.actor, &input.into(), &ctx).await?;
+    let id = call.app.create_org(&call.actor, &input.into(), &call.ctx).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// One organisation; 404 when it does not exist or is outside the caller's scope.
 #[utoipa::path(get, path = "/api/orgs/{id}", tag = "organisations", security(("bearer" = [])),
     responses((status = 200, body = Organisation), (status = 404, body = ErrorBody)))]
-pub async fn get_org(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Organisation>, ApiError> {
-    Ok(Json(state.app.org(&user.actor, id).await?.into()))
+pub async fn get_org(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Organisation>, ApiError> {
+    Ok(Json(call.app.org(&call.actor, id).await?.into()))
 }
 
 /// Update an organisation (system admin); 409 when someone changed it since `version`.
 #[utoipa::path(put, path = "/api/orgs/{id}", tag = "organisations", security(("bearer" = [])), request_body = OrganisationInput,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_org(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.update_org(&user.actor, id, &input.into(), &ctx).await?;
+    call.app.update_org(&call.actor, id, &input.into(), &call.ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,10 +11,10 @@ use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
-use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -211,14 +211,11 @@ struct FormPage {
     form: OrgInput,
     kinds: Vec<KindOption>,
     departments: Vec<OrgRow>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     editing: bool,
 }
 
 impl FormPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn parent_is(&self, id: &i64) -> bool {
         self.form.parent_id == Some(*id)
     }
@@ -231,7 +228,7 @@ async fn form_page(
     state: &AppState,
     user: &PageUser,
     form: OrgInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     editing: Option<i64>,
 ) -> Result<Response, PageError> {
     user.actor.require(Permission::OrgManage)?;
@@ -263,7 +260,7 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
             kind: OrgKind::CityUnit.code().into(),
             ..Default::default()
         },
-        vec![],
+        FieldErrors::default(),
         None,
     )
     .await
@@ -279,7 +276,7 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path
         parent_id: org.parent_id,
         version: Some(org.version),
     };
-    form_page(&state, &user, input, vec![], Some(id)).await
+    form_page(&state, &user, input, FieldErrors::default(), Some(id)).await
 }
 
 async fn create(
@@ -307,7 +304,7 @@ async fn update(
     match state.app.update_org(&user.actor, id, &form.value, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            form_page(&state, &user, form.value, e.field_errors(), Some(id)).await
+            form_page(&state, &user, form.value, e.field_errors().into(), Some(id)).await
         }
         Err(yincai_app::AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -316,7 +313,7 @@ async fn update(
             )];
             let mut value = form.value;
             value.version = Some(state.app.org(&user.actor, id).await?.org.version);
-            form_page(&state, &user, value, errors, Some(id)).await
+            form_page(&state, &user, value, errors.into(), Some(id)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yincai_app::fixings::{Fixable, FixingInput, FixingView};
 
-use super::ApiJson;
-use super::talents::SubmitBody;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::benefits::talents::api::SubmitBody;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -157,13 +157,9 @@ pub struct TalentFixings {
 /// (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/talents/{id}/fixings", tag = "fixings", security(("bearer" = [])),
     responses((status = 200, body = TalentFixings), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn talent_fixings(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<TalentFixings>, ApiError> {
-    let fixable = state.app.fixable_benefits(&user.actor, id).await?;
-    let fixings = state.app.fixings_of_talent(&user.actor, id).await?;
+pub async fn talent_fixings(call: ApiCall, Path(id): Path<i64>) -> Result<Json<TalentFixings>, ApiError> {
+    let fixable = call.app.fixable_benefits(&call.actor, id).await?;
+    let fixings = call.app.fixings_of_talent(&call.actor, id).await?;
     Ok(Json(TalentFixings {
         fixable: fixable.into_iter().map(FixableBenefit::from).collect(),
         fixings: fixings.into_iter().map(Fixing::from).collect(),
@@ -177,25 +173,22 @@ pub async fn talent_fixings(
     responses((status = 200, body = Fixing), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn propose_fixing(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<FixingBody>,
 ) -> Result<Json<Fixing>, ApiError> {
-    let fixing = state.app.propose_fixing(&user.actor, id, &body.into(), &ctx).await?;
-    Ok(Json(state.app.fixing(&user.actor, fixing).await?.into()))
+    let fixing = call
+        .app
+        .propose_fixing(&call.actor, id, &body.into(), &call.ctx)
+        .await?;
+    Ok(Json(call.app.fixing(&call.actor, fixing).await?.into()))
 }
 
 /// One proposal with its history and resolution number.
 #[utoipa::path(get, path = "/api/fixings/{id}", tag = "fixings", security(("bearer" = [])),
     responses((status = 200, body = Fixing), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_fixing(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Fixing>, ApiError> {
-    Ok(Json(state.app.fixing(&user.actor, id).await?.into()))
+pub async fn get_fixing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Fixing>, ApiError> {
+    Ok(Json(call.app.fixing(&call.actor, id).await?.into()))
 }
 
 /// Edits the project, reason and amount while the proposal is in `draft`.
@@ -204,14 +197,12 @@ pub async fn get_fixing(
     responses((status = 200, body = Fixing), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn put_fixing(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<FixingBody>,
 ) -> Result<Json<Fixing>, ApiError> {
-    state.app.update_fixing(&user.actor, id, &body.into(), &ctx).await?;
-    Ok(Json(state.app.fixing(&user.actor, id).await?.into()))
+    call.app.update_fixing(&call.actor, id, &body.into(), &call.ctx).await?;
+    Ok(Json(call.app.fixing(&call.actor, id).await?.into()))
 }
 
 /// Submits the proposal to the leading group (`draft` → `group_decision`); it is decided in

@@ -12,10 +12,10 @@ use yincai_app::fixings::{Fixable, FixingInput, FixingView};
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::money::Fen;
 
-use super::workflow::WorkflowPanel;
-use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, after_submit, form_status, render_with};
+use crate::workflow::pages::WorkflowPanel;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -44,21 +44,17 @@ struct FormPage {
     talent_name: String,
     fixable: Vec<Fixable>,
     form: FixingInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl FormPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl FormPage {}
 
 async fn form_page(
     state: &AppState,
     user: &PageUser,
     talent_id: i64,
     form: FixingInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let talent = state.app.talent(&user.actor, talent_id).await?;
     let fixable = state.app.fixable_benefits(&user.actor, talent_id).await?;
@@ -90,7 +86,7 @@ async fn new_fixing(
         benefit_code: q.benefit_code.unwrap_or_default(),
         ..Default::default()
     };
-    form_page(&state, &user, id, form, vec![]).await
+    form_page(&state, &user, id, form, FieldErrors::default()).await
 }
 
 async fn propose(
@@ -123,15 +119,12 @@ struct DetailPage {
     layout: Layout,
     f: FixingView,
     form: FixingInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     panel: Option<WorkflowPanel>,
     notice: &'static str,
 }
 
 impl DetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn amount(&self) -> String {
         yuan(self.f.row.amount_fen)
     }
@@ -145,7 +138,7 @@ async fn detail_page(
     user: &PageUser,
     id: i64,
     form: Option<FixingInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     notice: &'static str,
 ) -> Result<Response, PageError> {
     let f = state.app.fixing(&user.actor, id).await?;
@@ -199,7 +192,7 @@ async fn show(
         Some("saved") => "已保存修改。",
         _ => "",
     };
-    detail_page(&state, &user, id, None, vec![], notice).await
+    detail_page(&state, &user, id, None, FieldErrors::default(), notice).await
 }
 
 async fn edit(
@@ -213,7 +206,7 @@ async fn edit(
     match state.app.update_fixing(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/fixings/{id}?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(input), e.field_errors(), "").await
+            detail_page(&state, &user, id, Some(input), e.field_errors().into(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -221,7 +214,7 @@ async fn edit(
                 "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
             input.version = Some(state.app.fixing(&user.actor, id).await?.row.version);
-            detail_page(&state, &user, id, Some(input), errors, "").await
+            detail_page(&state, &user, id, Some(input), errors.into(), "").await
         }
         Err(e) => Err(e.into()),
     }

@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview, FundYear, PaymentReceipt};
 use yincai_store::{InstallmentRow, LedgerRow, PaymentBatchRow};
 
-use super::ApiJson;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -338,13 +338,9 @@ impl From<BatchPayment> for BatchPaid {
 /// (finance, the coordination office, city leaders).
 #[utoipa::path(get, path = "/api/fund", tag = "fund", security(("bearer" = [])), params(FundQuery),
     responses((status = 200, body = Fund), (status = 403, body = ErrorBody)))]
-pub async fn get_fund(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(q): Query<FundQuery>,
-) -> Result<Json<Fund>, ApiError> {
+pub async fn get_fund(call: ApiCall, Query(q): Query<FundQuery>) -> Result<Json<Fund>, ApiError> {
     Ok(Json(
-        state.app.fund_overview(&user.actor, q.year, q.offset).await?.into(),
+        call.app.fund_overview(&call.actor, q.year, q.offset).await?.into(),
     ))
 }
 
@@ -352,20 +348,15 @@ pub async fn get_fund(
 /// is committed and paid is refused with the figures (422); a second entry for a year 409.
 #[utoipa::path(post, path = "/api/fund/budgets", tag = "fund", security(("bearer" = [])), request_body = BudgetBody,
     responses((status = 200, body = FundYearBody), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_budget(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    ApiJson(body): ApiJson<BudgetBody>,
-) -> Result<Json<FundYearBody>, ApiError> {
+pub async fn put_budget(call: ApiCall, ApiJson(body): ApiJson<BudgetBody>) -> Result<Json<FundYearBody>, ApiError> {
     let input = BudgetInput {
         year: body.year.to_string(),
         amount: body.amount,
         note: body.note,
         version: body.version.map(|v| v.to_string()).unwrap_or_default(),
     };
-    let row = state.app.set_budget(&user.actor, &input, &ctx).await?;
-    let overview = state.app.fund_overview(&user.actor, Some(row.year), 0).await?;
+    let row = call.app.set_budget(&call.actor, &input, &call.ctx).await?;
+    let overview = call.app.fund_overview(&call.actor, Some(row.year), 0).await?;
     let year = overview
         .years
         .into_iter()
@@ -377,12 +368,8 @@ pub async fn put_budget(
 /// One installment (fund readers, the leading group).
 #[utoipa::path(get, path = "/api/fund/installments/{id}", tag = "fund", security(("bearer" = [])),
     responses((status = 200, body = Installment), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_installment(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Installment>, ApiError> {
-    Ok(Json(state.app.installment(&user.actor, id).await?.into()))
+pub async fn get_installment(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Installment>, ApiError> {
+    Ok(Json(call.app.installment(&call.actor, id).await?.into()))
 }
 
 /// Pays a certified release (finance). Send an `Idempotency-Key` header: the same key with
@@ -449,29 +436,20 @@ pub async fn list_batches(
 /// Puts certified releases in no batch yet into a new batch (finance).
 #[utoipa::path(post, path = "/api/fund/batches", tag = "fund", security(("bearer" = [])), request_body = BatchBody,
     responses((status = 200, body = BatchDetail), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create_batch(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    ApiJson(body): ApiJson<BatchBody>,
-) -> Result<Json<BatchDetail>, ApiError> {
+pub async fn create_batch(call: ApiCall, ApiJson(body): ApiJson<BatchBody>) -> Result<Json<BatchDetail>, ApiError> {
     let input = BatchInput {
         installment_ids: body.installment_ids,
         note: body.note,
     };
-    let batch = state.app.create_batch(&user.actor, &input, &ctx).await?;
-    Ok(Json(state.app.batch(&user.actor, batch.id).await?.into()))
+    let batch = call.app.create_batch(&call.actor, &input, &call.ctx).await?;
+    Ok(Json(call.app.batch(&call.actor, batch.id).await?.into()))
 }
 
 /// A batch with its installments.
 #[utoipa::path(get, path = "/api/fund/batches/{id}", tag = "fund", security(("bearer" = [])),
     responses((status = 200, body = BatchDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_batch(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<BatchDetail>, ApiError> {
-    Ok(Json(state.app.batch(&user.actor, id).await?.into()))
+pub async fn get_batch(call: ApiCall, Path(id): Path<i64>) -> Result<Json<BatchDetail>, ApiError> {
+    Ok(Json(call.app.batch(&call.actor, id).await?.into()))
 }
 
 /// Pays every unpaid installment of a batch, each by the rules of a single payment; those
@@ -480,15 +458,12 @@ pub async fn get_batch(
 #[utoipa::path(post, path = "/api/fund/batches/{id}/pay", tag = "fund", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "A key unique per batch payment request")),
     responses((status = 200, body = BatchPaid), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn pay_batch(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-) -> Result<Json<BatchPaid>, ApiError> {
+pub async fn pay_batch(call: ApiCall, Path(id): Path<i64>, headers: HeaderMap) -> Result<Json<BatchPaid>, ApiError> {
     let key = idempotency_key(&headers);
     Ok(Json(
-        state.app.pay_batch(&user.actor, id, key.as_deref(), &ctx).await?.into(),
+        call.app
+            .pay_batch(&call.actor, id, key.as_deref(), &call.ctx)
+            .await?
+            .into(),
     ))
 }

@@ -10,18 +10,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
 use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview};
-use yincai_app::{FieldError, Permission};
 use yincai_domain::lifecycle::{BatchState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_policy::report::cite_zh;
 use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
 
-use super::{Pager, Paging, after_submit, field_error, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -32,14 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/fund/batches/{id}", get(batch))
         .route("/fund/batches/{id}/pay", post(pay_batch))
         .route("/fund/batches/{id}/export.xlsx", get(export_batch))
-}
-
-fn status_code(errors: &[FieldError]) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 /// Helpers every fund template uses.
@@ -75,7 +67,7 @@ struct OverviewPage {
     o: FundOverview,
     form: BudgetInput,
     editing: bool,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     ledger_year: String,
     pager: Pager,
 }
@@ -83,9 +75,6 @@ struct OverviewPage {
 impl Money for OverviewPage {}
 
 impl OverviewPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn growth(&self, fen: &Option<i64>, pct: &Option<String>) -> String {
         match (fen, pct) {
             (Some(f), Some(p)) => format!("{}（{p}）", Fen(*f).yuan_string()),
@@ -103,7 +92,7 @@ async fn overview_page(
     user: &PageUser,
     q: &OverviewQuery,
     form: Option<BudgetInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let ledger_year = q.year.clone().unwrap_or_default();
     let year = ledger_year.trim().parse::<i64>().ok();
@@ -133,7 +122,7 @@ async fn overview_page(
         },
     };
     Ok(render_with(
-        status_code(&errors),
+        crate::pages::form_status(&errors),
         &OverviewPage {
             layout: Layout::new("专项资金", Some(&user.actor), "/fund"),
             o,
@@ -151,7 +140,7 @@ async fn overview(
     user: PageUser,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, PageError> {
-    overview_page(&state, &user, &q, None, Vec::new()).await
+    overview_page(&state, &user, &q, None, FieldErrors::default()).await
 }
 
 async fn save_budget(
@@ -180,16 +169,13 @@ struct BatchesPage {
     may_pay: bool,
     chosen: Vec<i64>,
     note: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     pager: Pager,
 }
 
 impl Money for BatchesPage {}
 
 impl BatchesPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn is_chosen(&self, id: &i64) -> bool {
         self.chosen.contains(id)
     }
@@ -204,13 +190,13 @@ async fn batches_page(
     paging: &Paging,
     chosen: Vec<i64>,
     note: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let batches = state.app.batches(&user.actor, paging.offset()).await?;
     let overview = state.app.fund_overview(&user.actor, None, 0).await?;
     let pager = Pager::new(batches.total, paging, &[]);
     Ok(render_with(
-        status_code(&errors),
+        crate::pages::form_status(&errors),
         &BatchesPage {
             layout: Layout::new("支付批次", Some(&user.actor), "/fund"),
             batches,
@@ -229,7 +215,15 @@ async fn batches(
     user: PageUser,
     Query(paging): Query<Paging>,
 ) -> Result<Response, PageError> {
-    batches_page(&state, &user, &paging, Vec::new(), String::new(), Vec::new()).await
+    batches_page(
+        &state,
+        &user,
+        &paging,
+        Vec::new(),
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// Makes a batch of the ticked installments: repeated `installment` fields and a `note`.

@@ -13,10 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 use yincai_app::gate::{AssessmentInput, CertificateView, GateRow, MyBenefits, StartOutcome};
 use yincai_store::AssessmentRow;
 
-use super::ApiJson;
-use super::fund::Installment;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::benefits::fund::api::Installment;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -272,9 +272,7 @@ pub async fn list_assessments(
 #[utoipa::path(post, path = "/api/benefits/assessments", tag = "benefits", security(("bearer" = [])), request_body = AssessmentBody,
     responses((status = 200, body = Assessment), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn record_assessment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<AssessmentBody>,
 ) -> Result<Json<Assessment>, ApiError> {
     let input = AssessmentInput {
@@ -286,7 +284,7 @@ pub async fn record_assessment(
         note: body.note,
     };
     Ok(Json(
-        state.app.record_assessment(&user.actor, &input, &ctx).await?.into(),
+        call.app.record_assessment(&call.actor, &input, &call.ctx).await?.into(),
     ))
 }
 
@@ -295,13 +293,14 @@ pub async fn record_assessment(
 #[utoipa::path(post, path = "/api/benefits/assessments/{id}/file", tag = "benefits", security(("bearer" = [])), request_body = FileBody,
     responses((status = 200, body = Filed), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn file_assessment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<FileBody>,
 ) -> Result<Json<Filed>, ApiError> {
-    let (a, set) = state.app.file_assessment(&user.actor, id, body.version, &ctx).await?;
+    let (a, set) = call
+        .app
+        .file_assessment(&call.actor, id, body.version, &call.ctx)
+        .await?;
     Ok(Json(Filed {
         assessment: a.into(),
         installments_set: set,
@@ -312,12 +311,8 @@ pub async fn file_assessment(
 /// and city leaders) with their gate status, 100 per page.
 #[utoipa::path(get, path = "/api/benefits/due", tag = "benefits", security(("bearer" = [])), params(DueQuery),
     responses((status = 200, body = DueList), (status = 403, body = ErrorBody)))]
-pub async fn due_installments(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(q): Query<DueQuery>,
-) -> Result<Json<DueList>, ApiError> {
-    let page = state.app.due_installments(&user.actor, q.offset).await?;
+pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> Result<Json<DueList>, ApiError> {
+    let page = call.app.due_installments(&call.actor, q.offset).await?;
     Ok(Json(DueList {
         total: page.total,
         offset: page.offset,
@@ -345,12 +340,8 @@ pub async fn start_releases(
 /// The certificate (证明) of an installment (fund readers; the talent their own).
 #[utoipa::path(get, path = "/api/benefits/installments/{id}/certificate", tag = "benefits", security(("bearer" = [])),
     responses((status = 200, body = Certificate), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_certificate(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Certificate>, ApiError> {
-    Ok(Json(state.app.certificate(&user.actor, id).await?.into()))
+pub async fn get_certificate(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Certificate>, ApiError> {
+    Ok(Json(call.app.certificate(&call.actor, id).await?.into()))
 }
 
 /// The talent's own benefits: entitled, due, paid and pending, with the articles.

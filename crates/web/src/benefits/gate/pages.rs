@@ -10,18 +10,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
 use yincai_app::gate::{
     AssessmentInput, CertificateContent, GateRow, MyBenefits, StartOutcome, assessment_result_name,
 };
-use yincai_app::{FieldError, Permission};
 use yincai_domain::lifecycle::{AssessmentEvent, AssessmentState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_store::{AssessmentRow, Page};
 
-use super::{Pager, Paging, after_submit, field_error, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, render, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -43,7 +43,7 @@ struct DuePage {
     due: Page<GateRow>,
     can_start: bool,
     outcomes: Vec<StartOutcome>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     pager: Pager,
 }
 
@@ -54,9 +54,6 @@ impl DuePage {
     fn yuan(&self, fen: &i64) -> String {
         Fen(*fen).yuan_string()
     }
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
 }
 
 async fn due_page(
@@ -64,7 +61,7 @@ async fn due_page(
     user: &PageUser,
     paging: &Paging,
     outcomes: Vec<StartOutcome>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let paging = Paging {
         page: paging.page.clone(),
@@ -91,7 +88,7 @@ async fn due_page(
 }
 
 async fn due(State(state): State<AppState>, user: PageUser, Query(q): Query<Paging>) -> Result<Response, PageError> {
-    due_page(&state, &user, &q, Vec::new(), Vec::new()).await
+    due_page(&state, &user, &q, Vec::new(), FieldErrors::default()).await
 }
 
 async fn start_releases(
@@ -107,9 +104,9 @@ async fn start_releases(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     match state.app.start_releases(&user.actor, &ids, &ctx).await {
-        Ok(outcomes) => due_page(&state, &user, &Paging::default(), outcomes, Vec::new()).await,
+        Ok(outcomes) => due_page(&state, &user, &Paging::default(), outcomes, FieldErrors::default()).await,
         Err(e) if !e.field_errors().is_empty() => {
-            due_page(&state, &user, &Paging::default(), Vec::new(), e.field_errors()).await
+            due_page(&state, &user, &Paging::default(), Vec::new(), e.field_errors().into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -131,13 +128,10 @@ struct AssessmentsPage {
     can_record: bool,
     can_file: bool,
     form: AssessmentInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl AssessmentsPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn result_name(&self, r: &str) -> &'static str {
         assessment_result_name(r)
     }
@@ -160,7 +154,7 @@ async fn assessments_page(
     user: &PageUser,
     q: &AssessmentQuery,
     form: AssessmentInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let talent_id = q.talent_id.as_deref().and_then(|t| t.trim().parse().ok());
     let rows = state
@@ -194,7 +188,7 @@ async fn assessments(
         talent_id: q.talent_id.clone().unwrap_or_default(),
         ..AssessmentInput::default()
     };
-    assessments_page(&state, &user, &q, form, Vec::new()).await
+    assessments_page(&state, &user, &q, form, FieldErrors::default()).await
 }
 
 async fn record_assessment(

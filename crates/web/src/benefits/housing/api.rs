@@ -11,9 +11,9 @@ use yincai_app::housing::{
     AllocateInput, AllocationView, CloseInput, HousingEntitlement, HousingOverview, TalentHousing, UnitInput, UnitView,
 };
 
-use super::ApiJson;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -283,9 +283,7 @@ pub async fn update_unit(
 #[utoipa::path(post, path = "/api/housing/allocations", tag = "housing", security(("bearer" = [])), request_body = AllocateBody,
     responses((status = 200, body = HousingAllocation), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn allocate(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<AllocateBody>,
 ) -> Result<Json<HousingAllocation>, ApiError> {
     let input = AllocateInput {
@@ -294,7 +292,7 @@ pub async fn allocate(
         start_date: body.start_date,
     };
     Ok(Json(
-        state.app.allocate_housing(&user.actor, &input, &ctx).await?.into(),
+        call.app.allocate_housing(&call.actor, &input, &call.ctx).await?.into(),
     ))
 }
 
@@ -302,9 +300,7 @@ pub async fn allocate(
 #[utoipa::path(post, path = "/api/housing/allocations/{id}/gift", tag = "housing", security(("bearer" = [])), request_body = GiftBody,
     responses((status = 200, body = HousingAllocation), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn gift(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<GiftBody>,
 ) -> Result<Json<HousingAllocation>, ApiError> {
@@ -313,7 +309,7 @@ pub async fn gift(
         ..CloseInput::default()
     };
     Ok(Json(
-        state.app.gift_housing(&user.actor, id, &input, &ctx).await?.into(),
+        call.app.gift_housing(&call.actor, id, &input, &call.ctx).await?.into(),
     ))
 }
 
@@ -322,9 +318,7 @@ pub async fn gift(
 #[utoipa::path(post, path = "/api/housing/allocations/{id}/return", tag = "housing", security(("bearer" = [])), request_body = ReturnBody,
     responses((status = 200, body = HousingAllocation), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn return_unit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReturnBody>,
 ) -> Result<Json<HousingAllocation>, ApiError> {
@@ -334,17 +328,16 @@ pub async fn return_unit(
         reason: body.reason,
     };
     Ok(Json(
-        state.app.return_housing(&user.actor, id, &input, &ctx).await?.into(),
+        call.app
+            .return_housing(&call.actor, id, &input, &call.ctx)
+            .await?
+            .into(),
     ))
 }
 
 /// A talent's housing entitlement (from the frozen report) and allocations.
 #[utoipa::path(get, path = "/api/housing/talents/{id}", tag = "housing", security(("bearer" = [])),
     responses((status = 200, body = TalentHousingBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn talent_housing(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<TalentHousingBody>, ApiError> {
-    Ok(Json(state.app.talent_housing(&user.actor, id).await?.into()))
+pub async fn talent_housing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<TalentHousingBody>, ApiError> {
+    Ok(Json(call.app.talent_housing(&call.actor, id).await?.into()))
 }

@@ -8,13 +8,12 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use yincai_app::FieldError;
 use yincai_app::housing::{AllocateInput, CloseInput, HousingOverview, TalentHousing, UnitInput};
 use yincai_domain::lifecycle::HousingUnitState;
 
-use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, after_submit, form_status, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -42,13 +41,10 @@ struct OverviewPage {
     layout: Layout,
     o: HousingOverview,
     typed: Typed,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl OverviewPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn return_date(&self, id: &i64) -> &str {
         match &self.typed.returning {
             Some((r, input)) if r == id => &input.date,
@@ -74,7 +70,7 @@ async fn overview_page(
     state: &AppState,
     user: &PageUser,
     typed: Typed,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let o = state.app.housing_overview(&user.actor).await?;
     Ok(render_with(
@@ -89,7 +85,7 @@ async fn overview_page(
 }
 
 async fn overview(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    overview_page(&state, &user, Typed::default(), Vec::new()).await
+    overview_page(&state, &user, Typed::default(), FieldErrors::default()).await
 }
 
 async fn add_unit(
@@ -139,13 +135,13 @@ async fn allocate(
             if form.value.from == "talent"
                 && let Ok(id) = input.talent_id.trim().parse::<i64>()
             {
-                return talent_page(&state, &user, id, input.clone(), errors).await;
+                return talent_page(&state, &user, id, input.clone(), errors.into()).await;
             }
             let typed = Typed {
                 allocate: input.clone(),
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, errors).await
+            overview_page(&state, &user, typed, errors.into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -197,21 +193,17 @@ struct TalentPage {
     layout: Layout,
     t: TalentHousing,
     form: AllocateInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl TalentPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl TalentPage {}
 
 async fn talent_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
     form: AllocateInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let t = state.app.talent_housing(&user.actor, id).await?;
     Ok(render_with(
@@ -226,5 +218,5 @@ async fn talent_page(
 }
 
 async fn talent(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    talent_page(&state, &user, id, AllocateInput::default(), Vec::new()).await
+    talent_page(&state, &user, id, AllocateInput::default(), FieldErrors::default()).await
 }

@@ -1,7 +1,7 @@
 //! The special fund's projection over the API (Art. 29): what the fund owes for the next ten
 //! years, in two scenarios, against the budgets, by benefit kind and by unit. Amounts in fen.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, Project
 use yincai_domain::projection::Amounts;
 
 use crate::AppState;
-use crate::auth::ApiUser;
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -162,12 +162,11 @@ impl From<ProjectionView> for FundProjection {
 #[utoipa::path(get, path = "/api/fund/projection", tag = "fund", security(("bearer" = [])), params(ProjectionParams),
     responses((status = 200, body = FundProjection), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn fund_projection(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(p): Query<ProjectionParams>,
 ) -> Result<Json<FundProjection>, ApiError> {
     let typed = p
         .departure_rate
         .unwrap_or_else(|| DEFAULT_DEPARTURE_PER_MILLE.to_string());
-    Ok(Json(state.app.fund_projection(&user.actor, &typed).await?.into()))
+    Ok(Json(call.app.fund_projection(&call.actor, &typed).await?.into()))
 }

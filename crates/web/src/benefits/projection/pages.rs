@@ -9,14 +9,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use yincai_app::FieldError;
 use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, ProjectionView};
 use yincai_domain::money::Fen;
 
-use super::{field_error, render_with};
 use crate::auth::PageUser;
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
+use crate::pages::render_with;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -44,7 +43,7 @@ impl ProjectionQuery {
 struct ProjectionPage {
     layout: Layout,
     departure_rate: String,
-    errors: Vec<FieldError>,
+    errors: crate::pages::FieldErrors,
     p: Option<ProjectionView>,
     /// The chart's data, JSON safe to embed in a `<script>` element.
     chart_json: String,
@@ -52,10 +51,6 @@ struct ProjectionPage {
 }
 
 impl ProjectionPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-
     /// A gap for people: "缺口 x" when owed exceeds the budget, "结余 x" otherwise.
     fn gap(&self, g: &Option<Fen>) -> String {
         match *g {
@@ -119,7 +114,7 @@ async fn page(
         &ProjectionPage {
             layout: Layout::new("专项资金预测", Some(&user.actor), "/fund"),
             departure_rate: typed,
-            errors,
+            errors: errors.into(),
             p,
             chart_json,
             export_link,

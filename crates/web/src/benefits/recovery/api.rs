@@ -10,9 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
 use yincai_store::{RecoveryRow, RepaymentRow};
 
-use super::ApiJson;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -238,12 +238,8 @@ pub struct ListQuery {
 /// The frozen evaluation and every re-evaluation, each with its difference from the one before.
 #[utoipa::path(get, path = "/api/talents/{id}/evaluations", tag = "recovery", security(("bearer" = [])),
     responses((status = 200, body = Evaluations), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_evaluations(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Evaluations>, ApiError> {
-    Ok(Json(state.app.talent_evaluations(&user.actor, id).await?.into()))
+pub async fn get_evaluations(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Evaluations>, ApiError> {
+    Ok(Json(call.app.talent_evaluations(&call.actor, id).await?.into()))
 }
 
 /// Records a change of facts (coordination office): evaluated anew and stored as a new
@@ -279,9 +275,7 @@ pub async fn reevaluate(
 #[utoipa::path(post, path = "/api/talents/{id}/end", tag = "recovery", security(("bearer" = [])), request_body = EndBody,
     responses((status = 200, body = Recovery), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn end_for_cause(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<EndBody>,
 ) -> Result<Json<Recovery>, ApiError> {
@@ -291,19 +285,15 @@ pub async fn end_for_cause(
         document: body.document,
     };
     Ok(Json(
-        state.app.end_for_cause(&user.actor, id, &input, &ctx).await?.into(),
+        call.app.end_for_cause(&call.actor, id, &input, &call.ctx).await?.into(),
     ))
 }
 
 /// Recoveries within scope, newest first (coordination office, finance).
 #[utoipa::path(get, path = "/api/recoveries", tag = "recovery", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = RecoveryList), (status = 403, body = ErrorBody)))]
-pub async fn list_recoveries(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<RecoveryList>, ApiError> {
-    let page = state.app.recoveries(&user.actor, q.status.as_deref(), q.offset).await?;
+pub async fn list_recoveries(call: ApiCall, Query(q): Query<ListQuery>) -> Result<Json<RecoveryList>, ApiError> {
+    let page = call.app.recoveries(&call.actor, q.status.as_deref(), q.offset).await?;
     Ok(Json(RecoveryList {
         total: page.total,
         offset: page.offset,
@@ -314,12 +304,8 @@ pub async fn list_recoveries(
 /// One recovery with its repayments.
 #[utoipa::path(get, path = "/api/recoveries/{id}", tag = "recovery", security(("bearer" = [])),
     responses((status = 200, body = RecoveryDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_recovery(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<RecoveryDetail>, ApiError> {
-    Ok(Json(state.app.recovery(&user.actor, id).await?.into()))
+pub async fn get_recovery(call: ApiCall, Path(id): Path<i64>) -> Result<Json<RecoveryDetail>, ApiError> {
+    Ok(Json(call.app.recovery(&call.actor, id).await?.into()))
 }
 
 /// Records a repayment (finance): never more than is owed (422); a `recovery` posting in
@@ -327,9 +313,7 @@ pub async fn get_recovery(
 #[utoipa::path(post, path = "/api/recoveries/{id}/repayments", tag = "recovery", security(("bearer" = [])), request_body = RepaymentBody,
     responses((status = 200, body = RecoveryDetail), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn repay(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RepaymentBody>,
 ) -> Result<Json<RecoveryDetail>, ApiError> {
@@ -340,6 +324,9 @@ pub async fn repay(
         version: body.version.to_string(),
     };
     Ok(Json(
-        state.app.record_repayment(&user.actor, id, &input, &ctx).await?.into(),
+        call.app
+            .record_repayment(&call.actor, id, &input, &call.ctx)
+            .await?
+            .into(),
     ))
 }

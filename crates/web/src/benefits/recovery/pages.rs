@@ -10,16 +10,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
 use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
-use yincai_app::{FieldError, Permission};
 use yincai_domain::lifecycle::RecoveryState;
 use yincai_domain::money::Fen;
 use yincai_store::{Page, RecoveryRow};
 
-use super::{Pager, Paging, after_submit, field_error, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -29,14 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/recoveries", get(list))
         .route("/recoveries/{id}", get(detail))
         .route("/recoveries/{id}/repayments", post(repay))
-}
-
-fn status_code(errors: &[FieldError]) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 trait Helpers {
@@ -80,15 +72,12 @@ struct EvaluationsPage {
     can_change: bool,
     change: ChangeForm,
     end: EndForCauseInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl Helpers for EvaluationsPage {}
 
 impl EvaluationsPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn category(&self, c: &Option<u8>) -> String {
         c.map_or_else(|| "—".into(), |c| format!("第{c}类"))
     }
@@ -100,11 +89,11 @@ async fn evaluations_page(
     id: i64,
     change: ChangeForm,
     end: EndForCauseInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let v = state.app.talent_evaluations(&user.actor, id).await?;
     Ok(render_with(
-        status_code(&errors),
+        crate::pages::form_status(&errors),
         &EvaluationsPage {
             layout: Layout::new(format!("评估记录：{}", v.talent_name), Some(&user.actor), "/talents"),
             can_change: user.actor.has(Permission::MeetingManage),
@@ -127,7 +116,7 @@ async fn evaluations(
         id,
         ChangeForm::default(),
         EndForCauseInput::default(),
-        Vec::new(),
+        FieldErrors::default(),
     )
     .await
 }
@@ -155,7 +144,15 @@ async fn reevaluate(
         Ok(_) => Ok(Redirect::to(&format!("/talents/{id}/evaluations")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            evaluations_page(&state, &user, id, form.value, EndForCauseInput::default(), errors).await
+            evaluations_page(
+                &state,
+                &user,
+                id,
+                form.value,
+                EndForCauseInput::default(),
+                errors.into(),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -230,29 +227,25 @@ struct DetailPage {
     v: RecoveryView,
     can_repay: bool,
     form: RepaymentInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl Helpers for DetailPage {}
 
-impl DetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl DetailPage {}
 
 async fn detail_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
     form: Option<RepaymentInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let v = state.app.recovery(&user.actor, id).await?;
     let mut form = form.unwrap_or_default();
     form.version = v.recovery.version.to_string();
     Ok(render_with(
-        status_code(&errors),
+        crate::pages::form_status(&errors),
         &DetailPage {
             layout: Layout::new(
                 format!("待遇追回：{}", v.recovery.talent_name),
@@ -268,7 +261,7 @@ async fn detail_page(
 }
 
 async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    detail_page(&state, &user, id, None, Vec::new()).await
+    detail_page(&state, &user, id, None, FieldErrors::default()).await
 }
 
 async fn repay(

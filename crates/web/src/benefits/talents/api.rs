@@ -11,9 +11,9 @@ use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
 use yincai_app::talents::{ProcedureInput, ProcedureView, TalentFilter, TalentListRow, TalentView, TransferStepInput};
 use yincai_store::SpecialCaseQuery;
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -331,12 +331,8 @@ pub struct SubmitBody {
 /// otherwise).
 #[utoipa::path(get, path = "/api/applications/{id}/procedure", tag = "talents", security(("bearer" = [])),
     responses((status = 200, body = Procedure), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_procedure(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Procedure>, ApiError> {
-    Ok(Json(state.app.procedure(&user.actor, id).await?.into()))
+pub async fn get_procedure(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Procedure>, ApiError> {
+    Ok(Json(call.app.procedure(&call.actor, id).await?.into()))
 }
 
 /// Records or corrects the procedure (the employer unit, while the application is in
@@ -364,11 +360,7 @@ pub async fn put_procedure(
 /// The talent database (Art. 6) within the caller's scope.
 #[utoipa::path(get, path = "/api/talents", tag = "talents", security(("bearer" = [])), params(TalentParams),
     responses((status = 200, body = PageOf<TalentRow>), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_talents(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<TalentParams>,
-) -> Result<Json<PageOf<TalentRow>>, ApiError> {
+pub async fn list_talents(call: ApiCall, Query(p): Query<TalentParams>) -> Result<Json<PageOf<TalentRow>>, ApiError> {
     let w = Window {
         offset: p.offset,
         limit: p.limit,
@@ -380,7 +372,7 @@ pub async fn list_talents(
         mode: p.mode,
         start_year: p.start_year,
     };
-    let page = state.app.talents(&user.actor, &filter, w.offset(), w.limit()).await?;
+    let page = call.app.talents(&call.actor, &filter, w.offset(), w.limit()).await?;
     Ok(Json(PageOf {
         rows: page.rows.into_iter().map(TalentRow::from).collect(),
         total: page.total,
@@ -392,12 +384,8 @@ pub async fn list_talents(
 /// One talent record (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/talents/{id}", tag = "talents", security(("bearer" = [])),
     responses((status = 200, body = Talent), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_talent(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Talent>, ApiError> {
-    Ok(Json(state.app.talent(&user.actor, id).await?.into()))
+pub async fn get_talent(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Talent>, ApiError> {
+    Ok(Json(call.app.talent(&call.actor, id).await?.into()))
 }
 
 /// The caller's own talent record (applicants); 404 until introduced.
@@ -450,24 +438,18 @@ pub async fn list_special_cases(
     request_body = SpecialCaseBody,
     responses((status = 200, body = SpecialCase), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn open_special_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<SpecialCaseBody>,
 ) -> Result<Json<SpecialCase>, ApiError> {
-    let id = state.app.open_special_case(&user.actor, &body.into(), &ctx).await?;
-    Ok(Json(state.app.special_case(&user.actor, id).await?.into()))
+    let id = call.app.open_special_case(&call.actor, &body.into(), &call.ctx).await?;
+    Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }
 
 /// One case with its history and resolution number.
 #[utoipa::path(get, path = "/api/special-cases/{id}", tag = "special_cases", security(("bearer" = [])),
     responses((status = 200, body = SpecialCase), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_special_case(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<SpecialCase>, ApiError> {
-    Ok(Json(state.app.special_case(&user.actor, id).await?.into()))
+pub async fn get_special_case(call: ApiCall, Path(id): Path<i64>) -> Result<Json<SpecialCase>, ApiError> {
+    Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }
 
 /// Edits the reason and treatment while the case is in `draft`.

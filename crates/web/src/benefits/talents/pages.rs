@@ -17,9 +17,9 @@ use yincai_app::talents::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_store::SpecialCaseQuery;
 
-use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -57,15 +57,11 @@ struct ListPage {
     mode: String,
     start_year: String,
     modes: Options,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     pager: Pager,
 }
 
-impl ListPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl ListPage {}
 
 async fn list(
     State(state): State<AppState>,
@@ -86,8 +82,8 @@ async fn list(
         .talents(&user.actor, f, q.paging.offset(), q.paging.limit())
         .await
     {
-        Ok(page) => (page.rows, page.total, vec![]),
-        Err(e) if !e.field_errors().is_empty() => (vec![], 0, e.field_errors()),
+        Ok(page) => (page.rows, page.total, FieldErrors::default()),
+        Err(e) if !e.field_errors().is_empty() => (vec![], 0, e.field_errors().into()),
         Err(e) => return Err(e.into()),
     };
     let pager = Pager::new(
@@ -173,18 +169,15 @@ struct ProcedurePage {
     p: ProcedureView,
     form: ProcedureInput,
     steps: Vec<TransferStepInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     saved: bool,
     kinds: Options,
     step_names: Options,
 }
 
 impl ProcedurePage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn step_error(&self, i: &usize, part: &str) -> &str {
-        field_error(&self.errors, &format!("steps[{i}].{part}"))
+        self.errors.on(&format!("steps[{i}].{part}"))
     }
     fn version(&self) -> String {
         self.form.version.map(|v| v.to_string()).unwrap_or_default()
@@ -206,7 +199,7 @@ async fn procedure_page(
     user: &PageUser,
     id: i64,
     form: Option<ProcedureInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     saved: bool,
 ) -> Result<Response, PageError> {
     let p = state.app.procedure(&user.actor, id).await?;
@@ -247,7 +240,7 @@ async fn procedure_form(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    procedure_page(&state, &user, id, None, vec![], q.ok.is_some()).await
+    procedure_page(&state, &user, id, None, FieldErrors::default(), q.ok.is_some()).await
 }
 
 /// The form's fields from the posted pairs; transfer steps come as repeated `step_*`.
@@ -295,7 +288,7 @@ async fn save_procedure(
     match state.app.save_procedure(&user.actor, id, &input, &ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/procedure?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            procedure_page(&state, &user, id, Some(input), e.field_errors(), false).await
+            procedure_page(&state, &user, id, Some(input), e.field_errors().into(), false).await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -304,7 +297,7 @@ async fn save_procedure(
             )];
             let mut input = input;
             input.version = state.app.procedure(&user.actor, id).await?.version;
-            procedure_page(&state, &user, id, Some(input), errors, false).await
+            procedure_page(&state, &user, id, Some(input), errors.into(), false).await
         }
         Err(e) => Err(e.into()),
     }
@@ -363,14 +356,10 @@ struct CaseFormPage {
     layout: Layout,
     candidate_name: String,
     form: SpecialCaseInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl CaseFormPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl CaseFormPage {}
 
 #[derive(Debug, Default, serde::Deserialize)]
 struct NewCaseQuery {
@@ -381,7 +370,7 @@ async fn case_form_page(
     state: &AppState,
     user: &PageUser,
     form: SpecialCaseInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     // The candidate's name, if the id names a form the actor may read.
     let candidate_name = match form.candidate_id.trim().parse::<i64>() {
@@ -416,7 +405,7 @@ async fn new_case(
         candidate_id: q.candidate.unwrap_or_default(),
         ..Default::default()
     };
-    case_form_page(&state, &user, form, vec![]).await
+    case_form_page(&state, &user, form, FieldErrors::default()).await
 }
 
 async fn open_case(
@@ -441,13 +430,10 @@ struct CaseDetailPage {
     layout: Layout,
     c: SpecialCaseView,
     form: SpecialCaseInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl CaseDetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn when(&self, ms: &i64) -> String {
         yincai_app::clock::format_beijing(*ms)
     }
@@ -471,7 +457,7 @@ async fn case_detail_page(
     user: &PageUser,
     id: i64,
     form: Option<SpecialCaseInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let c = state.app.special_case(&user.actor, id).await?;
     let form = form.unwrap_or_else(|| SpecialCaseInput {
@@ -497,7 +483,7 @@ async fn case_detail_page(
 }
 
 async fn show_case(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    case_detail_page(&state, &user, id, None, vec![]).await
+    case_detail_page(&state, &user, id, None, FieldErrors::default()).await
 }
 
 async fn edit_case(
@@ -511,7 +497,7 @@ async fn edit_case(
     match state.app.update_special_case(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            case_detail_page(&state, &user, id, Some(input), e.field_errors()).await
+            case_detail_page(&state, &user, id, Some(input), e.field_errors().into()).await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -520,7 +506,7 @@ async fn edit_case(
             )];
             let mut input = input;
             input.version = Some(state.app.special_case(&user.actor, id).await?.row.version);
-            case_detail_page(&state, &user, id, Some(input), errors).await
+            case_detail_page(&state, &user, id, Some(input), errors.into()).await
         }
         Err(e) => Err(e.into()),
     }

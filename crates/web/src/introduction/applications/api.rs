@@ -19,9 +19,9 @@ use yincai_app::applications::{
 };
 use yincai_store::WorkflowEventRow;
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -414,24 +414,19 @@ pub struct ApplicationListFilter {
     responses((status = 201, body = ApplicationDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn apply(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<ApplyBody>,
 ) -> Result<(StatusCode, Json<ApplicationDetail>), ApiError> {
-    let id = state.app.apply(&user.actor, body.position_id, &ctx).await?;
-    let view = state.app.application(&user.actor, id).await?;
+    let id = call.app.apply(&call.actor, body.position_id, &call.ctx).await?;
+    let view = call.app.application(&call.actor, id).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
 /// The caller's own applications with their history, actions and letters (applicants).
 #[utoipa::path(get, path = "/api/me/applications", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = Vec<MyApplicationBody>), (status = 403, body = ErrorBody)))]
-pub async fn my_applications(
-    State(state): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Vec<MyApplicationBody>>, ApiError> {
-    let rows = state.app.my_applications(&user.actor).await?;
+pub async fn my_applications(call: ApiCall) -> Result<Json<Vec<MyApplicationBody>>, ApiError> {
+    let rows = call.app.my_applications(&call.actor).await?;
     Ok(Json(rows.into_iter().map(MyApplicationBody::from).collect()))
 }
 
@@ -472,12 +467,8 @@ pub async fn list_applications(
 /// One application (404 for another applicant's, or another unit's).
 #[utoipa::path(get, path = "/api/applications/{id}", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = ApplicationDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_application(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<ApplicationDetail>, ApiError> {
-    Ok(Json(state.app.application(&user.actor, id).await?.into()))
+pub async fn get_application(call: ApiCall, Path(id): Path<i64>) -> Result<Json<ApplicationDetail>, ApiError> {
+    Ok(Json(call.app.application(&call.actor, id).await?.into()))
 }
 
 /// Save the review checklist and findings (审查认定) (coordination office, application in
@@ -489,9 +480,7 @@ pub async fn get_application(
     responses((status = 200, body = ApplicationDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn put_checklist(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChecklistBody>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
@@ -525,8 +514,8 @@ pub async fn put_checklist(
         }),
         ..Default::default()
     };
-    state.app.review_application(&user.actor, id, &input, &ctx).await?;
-    Ok(Json(state.app.application(&user.actor, id).await?.into()))
+    call.app.review_application(&call.actor, id, &input, &call.ctx).await?;
+    Ok(Json(call.app.application(&call.actor, id).await?.into()))
 }
 
 /// Generate (or regenerate, keeping its number) the intent letter of a passed application
@@ -534,22 +523,13 @@ pub async fn put_checklist(
 #[utoipa::path(post, path = "/api/applications/{id}/letter", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = IntentLetter), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-pub async fn generate_letter(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<IntentLetter>, ApiError> {
-    Ok(Json(state.app.generate_letter(&user.actor, id, &ctx).await?.into()))
+pub async fn generate_letter(call: ApiCall, Path(id): Path<i64>) -> Result<Json<IntentLetter>, ApiError> {
+    Ok(Json(call.app.generate_letter(&call.actor, id, &call.ctx).await?.into()))
 }
 
 /// The intent letter: reviewers once generated, the applicant once sent.
 #[utoipa::path(get, path = "/api/applications/{id}/letter", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = IntentLetter), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_letter(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<IntentLetter>, ApiError> {
-    Ok(Json(state.app.letter(&user.actor, id).await?.into()))
+pub async fn get_letter(call: ApiCall, Path(id): Path<i64>) -> Result<Json<IntentLetter>, ApiError> {
+    Ok(Json(call.app.letter(&call.actor, id).await?.into()))
 }

@@ -17,10 +17,10 @@ use yincai_app::applications::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::APPLICATION;
 
-use super::workflow::WorkflowPanel;
-use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, NoFields, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
+use crate::workflow::pages::WorkflowPanel;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -45,21 +45,17 @@ struct OkQuery {
 struct ApplyPage {
     layout: Layout,
     p: ApplyPreview,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
-impl ApplyPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
-}
+impl ApplyPage {}
 
 async fn apply_page_with(
     state: &AppState,
     user: &PageUser,
     id: i64,
     status: StatusCode,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let p = state.app.apply_preview(&user.actor, id).await?;
     Ok(render_with(
@@ -77,7 +73,7 @@ async fn apply_page_with(
 }
 
 async fn apply_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    apply_page_with(&state, &user, id, StatusCode::OK, vec![]).await
+    apply_page_with(&state, &user, id, StatusCode::OK, FieldErrors::default()).await
 }
 
 async fn apply(
@@ -90,10 +86,17 @@ async fn apply(
     match state.app.apply(&user.actor, id, &ctx).await {
         Ok(_) => Ok(Redirect::to("/me/applications?ok=applied").into_response()),
         Err(e @ AppError::Duplicate(_)) => {
-            apply_page_with(&state, &user, id, StatusCode::CONFLICT, e.field_errors()).await
+            apply_page_with(&state, &user, id, StatusCode::CONFLICT, e.field_errors().into()).await
         }
         Err(e) if !e.field_errors().is_empty() => {
-            apply_page_with(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, e.field_errors()).await
+            apply_page_with(
+                &state,
+                &user,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.field_errors().into(),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -208,19 +211,16 @@ struct DetailPage {
     /// The findings (审查认定) as typed, after an error.
     findings: Vec<FindingRow>,
     basis_max: usize,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     notice: &'static str,
 }
 
 impl DetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn note_error(&self, code: &str) -> &str {
-        field_error(&self.errors, &format!("note_{code}"))
+        self.errors.on(&format!("note_{code}"))
     }
     fn basis_error(&self, code: &str) -> &str {
-        field_error(&self.errors, &format!("basis_{code}"))
+        self.errors.on(&format!("basis_{code}"))
     }
 }
 
@@ -235,7 +235,7 @@ async fn detail_page(
     user: &PageUser,
     id: i64,
     typed: Option<Typed>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     notice: &'static str,
 ) -> Result<Response, PageError> {
     let v = state.app.application(&user.actor, id).await?;
@@ -316,7 +316,7 @@ async fn show(
         Some("checklist") => "审查清单已保存（含审查认定），人才类别已按登记表和审查认定重新计算。",
         _ => "",
     };
-    detail_page(&state, &user, id, None, vec![], notice).await
+    detail_page(&state, &user, id, None, FieldErrors::default(), notice).await
 }
 
 /// The review form's fields: the checklist's `check_<code>` (checkbox) and `note_<code>`,
@@ -378,14 +378,14 @@ async fn save_checklist(
     match state.app.review_application(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/applications/{id}?ok=checklist")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(typed), e.field_errors(), "").await
+            detail_page(&state, &user, id, Some(typed), e.field_errors().into(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "checklist",
                 "审查清单已被他人修改：您勾选和填写的内容（含审查认定）保留在下方，请核对后再次保存",
             )];
-            detail_page(&state, &user, id, Some(typed), errors, "").await
+            detail_page(&state, &user, id, Some(typed), errors.into(), "").await
         }
         Err(e) => Err(e.into()),
     }

@@ -10,9 +10,9 @@ use yincai_app::AppError;
 use yincai_app::candidates::{CandidateView, Education, ProfileInput};
 use yincai_store::CandidateQuery;
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -221,14 +221,9 @@ pub async fn get_my_profile(State(state): State<AppState>, user: ApiUser) -> Res
 /// (`id_number` for a bad 身份证号); 409 `id_number` when that number is already registered.
 #[utoipa::path(put, path = "/api/me/profile", tag = "candidates", security(("bearer" = [])), request_body = ProfileBody,
     responses((status = 200, body = Candidate), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_my_profile(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    ApiJson(body): ApiJson<ProfileBody>,
-) -> Result<Json<Candidate>, ApiError> {
-    let id = state.app.save_my_profile(&user.actor, &body.into(), &ctx).await?;
-    Ok(Json(state.app.candidate(&user.actor, id).await?.into()))
+pub async fn put_my_profile(call: ApiCall, ApiJson(body): ApiJson<ProfileBody>) -> Result<Json<Candidate>, ApiError> {
+    let id = call.app.save_my_profile(&call.actor, &body.into(), &call.ctx).await?;
+    Ok(Json(call.app.candidate(&call.actor, id).await?.into()))
 }
 
 /// Candidates, masked, most recently changed first (coordination office).
@@ -266,12 +261,8 @@ pub async fn list_candidates(
 /// (404 for any other).
 #[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", security(("bearer" = [])),
     responses((status = 200, body = Candidate), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_candidate(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Candidate>, ApiError> {
-    Ok(Json(state.app.candidate(&user.actor, id).await?.into()))
+pub async fn get_candidate(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Candidate>, ApiError> {
+    Ok(Json(call.app.candidate(&call.actor, id).await?.into()))
 }
 
 /// The full ID number and phone (coordination office), with a reason of at least 4
@@ -279,13 +270,14 @@ pub async fn get_candidate(
 #[utoipa::path(post, path = "/api/candidates/{id}/reveal", tag = "candidates", security(("bearer" = [])), request_body = RevealBody,
     responses((status = 200, body = RevealedNumbers), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reveal_candidate(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RevealBody>,
 ) -> Result<Json<RevealedNumbers>, ApiError> {
-    let r = state.app.reveal_candidate(&user.actor, id, &body.reason, &ctx).await?;
+    let r = call
+        .app
+        .reveal_candidate(&call.actor, id, &body.reason, &call.ctx)
+        .await?;
     Ok(Json(RevealedNumbers {
         id_number: r.id_number,
         phone: r.phone,

@@ -13,10 +13,10 @@ use yincai_app::candidates::{
 use yincai_app::{FieldError, Permission};
 use yincai_store::CandidateQuery;
 
-use super::attachments::AttachmentsBox;
-use super::{Pager, Paging, field_error, form_status, render, render_with};
+use crate::attachments::pages::AttachmentsBox;
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, form_status, render, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -49,7 +49,7 @@ struct FormPage {
     layout: Layout,
     form: ProfileInput,
     education: Vec<Education>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     stored: Option<CandidateView>,
     saved: bool,
     id_types: Options,
@@ -62,9 +62,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn has_honour(&self, code: &&str) -> bool {
         self.form.honours.iter().any(|h| h == code)
     }
@@ -77,7 +74,7 @@ async fn form_page(
     state: &AppState,
     user: &PageUser,
     form: ProfileInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     saved: bool,
 ) -> Result<Response, PageError> {
     let stored = state.app.my_profile(&user.actor).await?;
@@ -140,7 +137,7 @@ async fn my_form(
             ..Default::default()
         },
     };
-    form_page(&state, &user, form, vec![], q.ok.is_some()).await
+    form_page(&state, &user, form, FieldErrors::default(), q.ok.is_some()).await
 }
 
 /// The form's fields, read from the posted pairs: education rows come as repeated
@@ -195,7 +192,7 @@ async fn save(
     let input = profile_from_pairs(form.value);
     match state.app.save_my_profile(&user.actor, &input, &ctx).await {
         Ok(_) => Ok(Redirect::to("/me/profile?ok=saved").into_response()),
-        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, input, e.field_errors(), false).await,
+        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, input, e.field_errors().into(), false).await,
         Err(yincai_app::AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "",
@@ -203,7 +200,7 @@ async fn save(
             )];
             let mut input = input;
             input.version = state.app.my_profile(&user.actor).await?.map(|c| c.version);
-            form_page(&state, &user, input, errors, false).await
+            form_page(&state, &user, input, errors.into(), false).await
         }
         Err(e) => Err(e.into()),
     }
@@ -259,14 +256,11 @@ struct DetailPage {
     can_reveal: bool,
     revealed: Option<Revealed>,
     reason: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     attachments: AttachmentsBox,
 }
 
 impl DetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn degree_name(&self, code: &str) -> String {
         name_of(DEGREES, code)
     }
@@ -281,7 +275,7 @@ async fn detail_page(
     id: i64,
     revealed: Option<Revealed>,
     reason: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let c = state.app.candidate(&user.actor, id).await?;
     let back = format!("/candidates/{id}");
@@ -302,7 +296,7 @@ async fn detail_page(
 }
 
 async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    detail_page(&state, &user, id, None, String::new(), vec![]).await
+    detail_page(&state, &user, id, None, String::new(), FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -321,8 +315,10 @@ async fn reveal(
 ) -> Result<Response, PageError> {
     let reason = form.value.reason;
     match state.app.reveal_candidate(&user.actor, id, &reason, &ctx).await {
-        Ok(r) => detail_page(&state, &user, id, Some(r), String::new(), vec![]).await,
-        Err(e) if !e.field_errors().is_empty() => detail_page(&state, &user, id, None, reason, e.field_errors()).await,
+        Ok(r) => detail_page(&state, &user, id, Some(r), String::new(), FieldErrors::default()).await,
+        Err(e) if !e.field_errors().is_empty() => {
+            detail_page(&state, &user, id, None, reason, e.field_errors().into()).await
+        }
         Err(e) => Err(e.into()),
     }
 }

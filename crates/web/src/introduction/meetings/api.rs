@@ -10,9 +10,9 @@ use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, Subject};
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
-use super::ApiJson;
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::ApiJson;
+use crate::auth::{ApiCall, ApiUser, Ctx};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -188,9 +188,7 @@ pub async fn list_meetings(State(state): State<AppState>, user: ApiUser) -> Resu
 #[utoipa::path(post, path = "/api/meetings", tag = "meetings", security(("bearer" = [])), request_body = MeetingBody,
     responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_meeting(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<MeetingBody>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
     let input = MeetingInput {
@@ -198,19 +196,15 @@ pub async fn create_meeting(
         title: body.title,
         held_on: body.held_on,
     };
-    let id = state.app.create_meeting(&user.actor, &input, &ctx).await?;
-    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+    let id = call.app.create_meeting(&call.actor, &input, &call.ctx).await?;
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }
 
 /// A meeting with its agenda and decisions.
 #[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", security(("bearer" = [])),
     responses((status = 200, body = MeetingDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_meeting(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<MeetingDetail>, ApiError> {
-    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+pub async fn get_meeting(call: ApiCall, Path(id): Path<i64>) -> Result<Json<MeetingDetail>, ApiError> {
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }
 
 /// Puts items on the agenda as one agenda item (coordination office). Accepted
@@ -260,12 +254,10 @@ pub async fn decide_agenda_item(
 #[utoipa::path(post, path = "/api/meetings/{id}/close", tag = "meetings", security(("bearer" = [])), request_body = CloseBody,
     responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn close_meeting(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CloseBody>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
-    state.app.close_meeting(&user.actor, id, body.version, &ctx).await?;
-    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+    call.app.close_meeting(&call.actor, id, body.version, &call.ctx).await?;
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }

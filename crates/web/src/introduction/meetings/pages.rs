@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView};
-use yincai_app::{AppError, FieldError, Permission};
+use yincai_app::{AppError, Permission};
 use yincai_domain::lifecycle::MeetingState;
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
-use super::{after_submit, field_error, form_status, render_with};
 use crate::auth::{Ctx, Form, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, after_submit, form_status, render_with};
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -36,13 +36,10 @@ struct ListPage {
     meetings: Vec<MeetingRow>,
     can_manage: bool,
     form: MeetingInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl ListPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn status(&self, s: &MeetingState) -> &'static str {
         s.name_zh()
     }
@@ -52,7 +49,7 @@ async fn list_page(
     state: &AppState,
     user: &PageUser,
     form: MeetingInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let meetings = state.app.meetings(&user.actor).await?;
     let status = form_status(&errors);
@@ -69,7 +66,7 @@ async fn list_page(
 }
 
 async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    list_page(&state, &user, MeetingInput::default(), Vec::new()).await
+    list_page(&state, &user, MeetingInput::default(), FieldErrors::default()).await
 }
 
 async fn create(
@@ -98,14 +95,11 @@ struct DetailPage {
     typed_for: i64,
     typed: DecisionForm,
     agenda_title: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     notice: String,
 }
 
 impl DetailPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     /// What was typed for this agenda item (kept on an error), else nothing.
     fn typed_resolution(&self, agenda_id: &i64) -> &str {
         if *agenda_id == self.typed_for {
@@ -123,7 +117,7 @@ impl DetailPage {
     }
     fn error_for(&self, agenda_id: &i64, field: &str) -> &str {
         if *agenda_id == self.typed_for {
-            self.error(field)
+            self.errors.on(field)
         } else {
             ""
         }
@@ -134,7 +128,7 @@ struct Typed {
     agenda_id: i64,
     decision: DecisionForm,
     agenda_title: String,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     notice: String,
 }
 
@@ -148,7 +142,7 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<T
                 agenda_id: 0,
                 decision: DecisionForm::default(),
                 agenda_title: String::new(),
-                errors: Vec::new(),
+                errors: FieldErrors::default(),
                 notice: String::new(),
             },
         ),
@@ -244,7 +238,7 @@ async fn decide(
         resolution_number: typed.resolution_number.clone(),
         reason: typed.reason.clone(),
     };
-    let kept = |errors: Vec<FieldError>, notice: String| Typed {
+    let kept = |errors: FieldErrors, notice: String| Typed {
         agenda_id,
         decision: typed.clone(),
         agenda_title: String::new(),
@@ -259,11 +253,11 @@ async fn decide(
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda_id}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            detail_page(&state, &user, id, Some(kept(errors, String::new()))).await
+            detail_page(&state, &user, id, Some(kept(errors.into(), String::new()))).await
         }
         // A refusal is the error page's 403, not the form shown again (422).
         Err(e @ AppError::AlreadyHandled(_)) => {
-            detail_page(&state, &user, id, Some(kept(Vec::new(), e.to_string()))).await
+            detail_page(&state, &user, id, Some(kept(FieldErrors::default(), e.to_string()))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -290,7 +284,7 @@ async fn close(
                 agenda_id: 0,
                 decision: DecisionForm::default(),
                 agenda_title: String::new(),
-                errors: Vec::new(),
+                errors: FieldErrors::default(),
                 notice: e.to_string(),
             };
             detail_page(&state, &user, id, Some(typed)).await

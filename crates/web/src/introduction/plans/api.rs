@@ -13,9 +13,9 @@ use yincai_app::plans::{
     AnnouncementInput, AnnouncementView, PlanFilter, PlanInput, PlanListItem, PlanView, PositionInput, PositionView,
 };
 
-use super::{ApiJson, PageOf, Window};
 use crate::AppState;
-use crate::auth::{ApiUser, Ctx};
+use crate::api::{ApiJson, PageOf, Window};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -387,25 +387,19 @@ pub async fn list_plans(
 #[utoipa::path(post, path = "/api/plans", tag = "plans", security(("bearer" = [])), request_body = PlanBody,
     responses((status = 201, body = Plan), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_plan(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<PlanBody>,
 ) -> Result<(StatusCode, Json<Plan>), ApiError> {
-    let id = state.app.create_plan(&user.actor, &body.into(), &ctx).await?;
-    Ok((StatusCode::CREATED, Json(state.app.plan(&user.actor, id).await?.into())))
+    let id = call.app.create_plan(&call.actor, &body.into(), &call.ctx).await?;
+    Ok((StatusCode::CREATED, Json(call.app.plan(&call.actor, id).await?.into())))
 }
 
 /// One plan with its positions, announcement, state and case history (404 outside your
 /// scope).
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])),
     responses((status = 200, body = Plan), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_plan(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Plan>, ApiError> {
-    Ok(Json(state.app.plan(&user.actor, id).await?.into()))
+pub async fn get_plan(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Plan>, ApiError> {
+    Ok(Json(call.app.plan(&call.actor, id).await?.into()))
 }
 
 /// The unit edits its plan and positions, only in the draft step (also after a return):
@@ -414,14 +408,12 @@ pub async fn get_plan(
     responses((status = 200, body = Plan), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update_plan(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<PlanBody>,
 ) -> Result<Json<Plan>, ApiError> {
-    state.app.update_plan(&user.actor, id, &body.into(), &ctx).await?;
-    Ok(Json(state.app.plan(&user.actor, id).await?.into()))
+    call.app.update_plan(&call.actor, id, &body.into(), &call.ctx).await?;
+    Ok(Json(call.app.plan(&call.actor, id).await?.into()))
 }
 
 /// The coordination office sets the announcement of an approved plan (state
@@ -432,9 +424,7 @@ pub async fn update_plan(
     responses((status = 200, body = Plan), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn put_announcement(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AnnouncementBody>,
 ) -> Result<Json<Plan>, ApiError> {
@@ -445,8 +435,8 @@ pub async fn put_announcement(
         close_date: body.close_date,
         version: body.version,
     };
-    state.app.set_announcement(&user.actor, id, &input, &ctx).await?;
-    Ok(Json(state.app.plan(&user.actor, id).await?.into()))
+    call.app.set_announcement(&call.actor, id, &input, &call.ctx).await?;
+    Ok(Json(call.app.plan(&call.actor, id).await?.into()))
 }
 
 /// The published announcements (public, no login): open ones first, then those not yet

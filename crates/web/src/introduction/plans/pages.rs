@@ -14,10 +14,10 @@ use yincai_app::plans::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::ANNUAL_PLAN;
 
-use super::workflow::WorkflowPanel;
-use super::{Pager, Paging, after_submit, field_error, form_status, render, render_with};
 use crate::auth::{Ctx, Form, MaybeUser, PageUser};
 use crate::layout::Layout;
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
+use crate::workflow::pages::WorkflowPanel;
 use crate::{AppState, PageError};
 
 pub fn routes() -> Router<AppState> {
@@ -103,16 +103,13 @@ struct FormPage {
     plan_id: Option<i64>,
     form: PlanInput,
     rows: Vec<PositionInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     modes: Options,
     degrees: Options,
     titles: Options,
 }
 
 impl FormPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     /// Every message about row `i` of the positions.
     fn row_errors(&self, i: &usize) -> Vec<&str> {
         let prefix = format!("positions[{i}].");
@@ -151,7 +148,7 @@ fn position_rows(rows: &[PositionInput]) -> Vec<PositionInput> {
     out
 }
 
-fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: Vec<FieldError>) -> Response {
+fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: FieldErrors) -> Response {
     let title = match plan_id {
         Some(_) => "修改年度引进计划",
         None => "编制年度引进计划",
@@ -179,7 +176,7 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
         year: (state.app.today().year() + 1).to_string(),
         ..Default::default()
     };
-    Ok(form_page(&user, None, form, vec![]))
+    Ok(form_page(&user, None, form, FieldErrors::default()))
 }
 
 /// The form's fields: positions come as repeated `pos_*` fields, one of each per row
@@ -275,7 +272,7 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path
         positions: v.positions.iter().map(|p| PositionInput::from(&p.row)).collect(),
         version: Some(v.plan.version),
     };
-    Ok(form_page(&user, Some(id), form, vec![]))
+    Ok(form_page(&user, Some(id), form, FieldErrors::default()))
 }
 
 async fn update(
@@ -288,14 +285,14 @@ async fn update(
     let mut input = plan_from_pairs(form.value);
     match state.app.update_plan(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=saved")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, Some(id), input, e.field_errors())),
+        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, Some(id), input, e.field_errors().into())),
         Err(AppError::Stale) => {
             input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
             let errors = vec![FieldError::new(
                 "",
                 "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            Ok(form_page(&user, Some(id), input, errors))
+            Ok(form_page(&user, Some(id), input, errors.into()))
         }
         Err(e) => Err(e.into()),
     }
@@ -355,14 +352,11 @@ struct AnnouncementPage {
     layout: Layout,
     v: PlanView,
     form: AnnouncementInput,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     today: String,
 }
 
 impl AnnouncementPage {
-    fn error(&self, field: &str) -> &str {
-        field_error(&self.errors, field)
-    }
     fn version(&self) -> String {
         self.form.version.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -373,7 +367,7 @@ async fn announcement_page(
     user: &PageUser,
     id: i64,
     form: Option<AnnouncementInput>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let v = state.app.plan(&user.actor, id).await?;
     if !v.may_set_announcement {
@@ -411,7 +405,7 @@ async fn announcement_form(
     user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    announcement_page(&state, &user, id, None, vec![]).await
+    announcement_page(&state, &user, id, None, FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -446,7 +440,7 @@ async fn save_announcement(
     match state.app.set_announcement(&user.actor, id, &input, &ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=announcement")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            announcement_page(&state, &user, id, Some(input), e.field_errors()).await
+            announcement_page(&state, &user, id, Some(input), e.field_errors().into()).await
         }
         Err(AppError::Stale) => {
             input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
@@ -454,7 +448,7 @@ async fn save_announcement(
                 "",
                 "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            announcement_page(&state, &user, id, Some(input), errors).await
+            announcement_page(&state, &user, id, Some(input), errors.into()).await
         }
         Err(e) => Err(e.into()),
     }

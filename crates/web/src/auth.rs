@@ -246,6 +246,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 pub struct ApiCall {
     pub app: App,
     pub actor: Actor,
+    /// The session's token (a password change keeps this session and ends the others).
+    pub token: String,
     pub ctx: RequestCtx,
 }
 
@@ -253,11 +255,12 @@ impl FromRequestParts<AppState> for ApiCall {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ApiUser { actor, .. } = ApiUser::from_request_parts(parts, state).await?;
+        let ApiUser { actor, token } = ApiUser::from_request_parts(parts, state).await?;
         let Ok(Ctx(ctx)) = Ctx::from_request_parts(parts, state).await;
         Ok(ApiCall {
             app: state.app.clone(),
             actor,
+            token,
             ctx,
         })
     }

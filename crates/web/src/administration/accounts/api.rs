@@ -163,21 +163,15 @@ pub struct PasswordChange {
 /// sessions end; this one stays.
 #[utoipa::path(post, path = "/api/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordChange,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn change_password(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    ApiJson(req): ApiJson<PasswordChange>,
-) -> Result<StatusCode, ApiError> {
-    state
-        .app
+pub async fn change_password(call: ApiCall, ApiJson(req): ApiJson<PasswordChange>) -> Result<StatusCode, ApiError> {
+    call.app
         .change_password(
-            &user.actor,
-            &user.token,
+            &call.actor,
+            &call.token,
             &req.current_password,
             &req.new_password,
             &req.new_password_confirm,
-            &ctx,
+            &call.ctx,
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -253,24 +247,20 @@ pub struct UserFilter {
 
 #[utoipa::path(get, path = "/api/users", tag = "accounts", security(("bearer" = [])), params(UserFilter),
     responses((status = 200, body = PageOf<User>), (status = 403, body = ErrorBody)))]
-pub async fn list_users(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<UserFilter>,
-) -> Result<Json<PageOf<User>>, ApiError> {
+pub async fn list_users(call: ApiCall, Query(f): Query<UserFilter>) -> Result<Json<PageOf<User>>, ApiError> {
     let w = Window {
         offset: f.offset,
         limit: f.limit,
     };
-    let page = state
+    let page = call
         .app
         .users(
-            &user.actor,
+            &call.actor,
             &UserQuery {
                 text: f.q,
                 org_id: f.org_id,
                 role: f.role,
-                locked_at: f.locked.filter(|l| *l).map(|_| state.app.now()),
+                locked_at: f.locked.filter(|l| *l).map(|_| call.app.now()),
                 offset: w.offset(),
                 limit: w.limit(),
             },
@@ -485,15 +475,13 @@ pub struct Comment {
 #[utoipa::path(post, path = "/api/account-proposals/{id}/confirm", tag = "accounts", security(("bearer" = [])), request_body = Comment,
     responses((status = 200, body = Confirmed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn confirm_proposal(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(c): ApiJson<Comment>,
 ) -> Result<Json<Confirmed>, ApiError> {
-    let password_part = state
+    let password_part = call
         .app
-        .confirm_account_proposal(&user.actor, id, &c.reason, &ctx)
+        .confirm_account_proposal(&call.actor, id, &c.reason, &call.ctx)
         .await?;
     Ok(Json(Confirmed { password_part }))
 }
@@ -502,15 +490,12 @@ pub async fn confirm_proposal(
 #[utoipa::path(post, path = "/api/account-proposals/{id}/reject", tag = "accounts", security(("bearer" = [])), request_body = Reason,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reject_proposal(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .app
-        .reject_account_proposal(&user.actor, id, &r.reason, &ctx)
+    call.app
+        .reject_account_proposal(&call.actor, id, &r.reason, &call.ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -519,15 +504,12 @@ pub async fn reject_proposal(
 #[utoipa::path(post, path = "/api/users/{id}/disable", tag = "accounts", security(("bearer" = [])), request_body = Reason,
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn disable_user(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .app
-        .account_action(&user.actor, id, AccountAction::Disable, &r.reason, &ctx)
+    call.app
+        .account_action(&call.actor, id, AccountAction::Disable, &r.reason, &call.ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -536,15 +518,12 @@ pub async fn disable_user(
 #[utoipa::path(post, path = "/api/users/{id}/enable", tag = "accounts", security(("bearer" = [])), request_body = Reason,
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn enable_user(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .app
-        .account_action(&user.actor, id, AccountAction::Enable, &r.reason, &ctx)
+    call.app
+        .account_action(&call.actor, id, AccountAction::Enable, &r.reason, &call.ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,6 @@
 //! Organisations over the API (Art. 4-8).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,7 +13,7 @@ use yincai_store::{OrgQuery, OrgSort};
 use crate::AppState;
 use crate::administration::accounts::api::Created;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser};
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -92,11 +92,7 @@ pub struct OrgFilter {
 /// Organisations within the caller's scope: a unit sees itself, a department its units.
 #[utoipa::path(get, path = "/api/orgs", tag = "organisations", security(("bearer" = [])), params(OrgFilter),
     responses((status = 200, body = PageOf<Organisation>), (status = 403, body = ErrorBody)))]
-pub async fn list_orgs(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<OrgFilter>,
-) -> Result<Json<PageOf<Organisation>>, ApiError> {
+pub async fn list_orgs(call: ApiCall, Query(f): Query<OrgFilter>) -> Result<Json<PageOf<Organisation>>, ApiError> {
     let w = Window {
         offset: f.offset,
         limit: f.limit,
@@ -106,10 +102,10 @@ pub async fn list_orgs(
         Some(code) => OrgSort::parse(code)
             .ok_or_else(|| AppError::invalid("sort", format!("排序：不支持“{code}”，请用 kind、name 或 updated")))?,
     };
-    let page = state
+    let page = call
         .app
         .orgs(
-            &user.actor,
+            &call.actor,
             OrgQuery {
                 kind: f.kind,
                 text: f.q,

@@ -3,7 +3,7 @@
 //! submission to the leading group, which fixes the amount in a meeting
 //! (`/api/meetings/...`). The fixed amount becomes an installment (`/api/fund/installments/{id}`).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use yincai_app::fixings::{Fixable, FixingInput, FixingView};
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::ApiCall;
 use crate::benefits::talents::api::SubmitBody;
 use crate::error::{ApiError, ErrorBody};
 
@@ -212,15 +212,12 @@ pub async fn put_fixing(
     responses((status = 200, body = Fixing), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 pub async fn submit_fixing(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Json<Fixing>, ApiError> {
-    state
-        .app
-        .submit_fixing(&user.actor, id, body.item_version, &ctx)
+    call.app
+        .submit_fixing(&call.actor, id, body.item_version, &call.ctx)
         .await?;
-    Ok(Json(state.app.fixing(&user.actor, id).await?.into()))
+    Ok(Json(call.app.fixing(&call.actor, id).await?.into()))
 }

@@ -2,7 +2,7 @@
 //! ledger, the release approval (leading group), payments of certified releases
 //! (finance, with an `Idempotency-Key` header), and payment batches.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,7 +13,7 @@ use yincai_store::{InstallmentRow, LedgerRow, PaymentBatchRow};
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -379,9 +379,7 @@ pub async fn get_installment(call: ApiCall, Path(id): Path<i64>) -> Result<Json<
     params(("Idempotency-Key" = Option<String>, Header, description = "A key unique per payment request (e.g. a UUID)")),
     responses((status = 200, body = Receipt), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn pay_installment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: axum::body::Bytes,
@@ -399,9 +397,8 @@ pub async fn pay_installment(
     };
     let key = idempotency_key(&headers);
     Ok(Json(
-        state
-            .app
-            .pay(&user.actor, id, body.batch_id, key.as_deref(), &ctx)
+        call.app
+            .pay(&call.actor, id, body.batch_id, key.as_deref(), &call.ctx)
             .await?
             .into(),
     ))
@@ -416,15 +413,10 @@ pub struct BatchesQuery {
 /// Payment batches, newest first (50 per page).
 #[utoipa::path(get, path = "/api/fund/batches", tag = "fund", security(("bearer" = [])), params(BatchesQuery),
     responses((status = 200, body = Vec<Batch>), (status = 403, body = ErrorBody)))]
-pub async fn list_batches(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(q): Query<BatchesQuery>,
-) -> Result<Json<Vec<Batch>>, ApiError> {
+pub async fn list_batches(call: ApiCall, Query(q): Query<BatchesQuery>) -> Result<Json<Vec<Batch>>, ApiError> {
     Ok(Json(
-        state
-            .app
-            .batches(&user.actor, q.offset)
+        call.app
+            .batches(&call.actor, q.offset)
             .await?
             .rows
             .into_iter()

@@ -15,7 +15,7 @@ use yincai_store::AssessmentRow;
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::{ApiCall, ApiUser};
 use crate::benefits::fund::api::Installment;
 use crate::error::{ApiError, ErrorBody};
 
@@ -257,13 +257,12 @@ impl From<MyBenefits> for MyBenefitsBody {
 #[utoipa::path(get, path = "/api/benefits/assessments", tag = "benefits", security(("bearer" = [])), params(AssessmentQuery),
     responses((status = 200, body = [Assessment]), (status = 403, body = ErrorBody)))]
 pub async fn list_assessments(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Json<Vec<Assessment>>, ApiError> {
-    let rows = state
+    let rows = call
         .app
-        .assessments(&user.actor, q.talent_id, q.status.as_deref())
+        .assessments(&call.actor, q.talent_id, q.status.as_deref())
         .await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -325,14 +324,12 @@ pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> Resul
 #[utoipa::path(post, path = "/api/benefits/releases", tag = "benefits", security(("bearer" = [])), request_body = ReleasesBody,
     responses((status = 200, body = [Started]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn start_releases(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     ApiJson(body): ApiJson<ReleasesBody>,
 ) -> Result<Json<Vec<Started>>, ApiError> {
-    let out = state
+    let out = call
         .app
-        .start_releases(&user.actor, &body.installment_ids, &ctx)
+        .start_releases(&call.actor, &body.installment_ids, &call.ctx)
         .await?;
     Ok(Json(out.into_iter().map(Into::into).collect()))
 }

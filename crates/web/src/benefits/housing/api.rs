@@ -13,7 +13,7 @@ use yincai_app::housing::{
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -243,16 +243,10 @@ pub async fn get_housing(State(state): State<AppState>, user: ApiUser) -> Result
 /// Registers a housing unit (free). A registered address is 409.
 #[utoipa::path(post, path = "/api/housing/units", tag = "housing", security(("bearer" = [])), request_body = UnitBody,
     responses((status = 200, body = HousingUnit), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn add_unit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
-    ApiJson(body): ApiJson<UnitBody>,
-) -> Result<Json<HousingUnit>, ApiError> {
+pub async fn add_unit(call: ApiCall, ApiJson(body): ApiJson<UnitBody>) -> Result<Json<HousingUnit>, ApiError> {
     Ok(Json(
-        state
-            .app
-            .add_housing_unit(&user.actor, &body.into(), &ctx)
+        call.app
+            .add_housing_unit(&call.actor, &body.into(), &call.ctx)
             .await?
             .into(),
     ))
@@ -262,16 +256,13 @@ pub async fn add_unit(
 #[utoipa::path(put, path = "/api/housing/units/{id}", tag = "housing", security(("bearer" = [])), request_body = UnitBody,
     responses((status = 200, body = HousingUnit), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update_unit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UnitBody>,
 ) -> Result<Json<HousingUnit>, ApiError> {
     Ok(Json(
-        state
-            .app
-            .update_housing_unit(&user.actor, id, &body.into(), &ctx)
+        call.app
+            .update_housing_unit(&call.actor, id, &body.into(), &call.ctx)
             .await?
             .into(),
     ))

@@ -2,7 +2,7 @@
 //! evaluations with their differences, a change of facts (coordination office), ending for
 //! cause, the recoveries and their repayments (finance).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use yincai_store::{RecoveryRow, RepaymentRow};
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::ApiCall;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -247,9 +247,7 @@ pub async fn get_evaluations(call: ApiCall, Path(id): Path<i64>) -> Result<Json<
 #[utoipa::path(post, path = "/api/talents/{id}/evaluations", tag = "recovery", security(("bearer" = [])), request_body = ChangeBody,
     responses((status = 200, body = Evaluations), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reevaluate(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> Result<Json<Evaluations>, ApiError> {
@@ -261,9 +259,8 @@ pub async fn reevaluate(
         project_verified: body.project_verified,
     };
     Ok(Json(
-        state
-            .app
-            .reevaluate_talent(&user.actor, id, &change, &body.reason, &ctx)
+        call.app
+            .reevaluate_talent(&call.actor, id, &change, &body.reason, &call.ctx)
             .await?
             .into(),
     ))

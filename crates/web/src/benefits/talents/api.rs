@@ -13,7 +13,7 @@ use yincai_store::SpecialCaseQuery;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -342,16 +342,13 @@ pub async fn get_procedure(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Pr
     responses((status = 200, body = Procedure), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn put_procedure(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ProcedureBody>,
 ) -> Result<Json<Procedure>, ApiError> {
     Ok(Json(
-        state
-            .app
-            .save_procedure(&user.actor, id, &body.into(), &ctx)
+        call.app
+            .save_procedure(&call.actor, id, &body.into(), &call.ctx)
             .await?
             .into(),
     ))
@@ -458,17 +455,14 @@ pub async fn get_special_case(call: ApiCall, Path(id): Path<i64>) -> Result<Json
     responses((status = 200, body = SpecialCase), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn put_special_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SpecialCaseBody>,
 ) -> Result<Json<SpecialCase>, ApiError> {
-    state
-        .app
-        .update_special_case(&user.actor, id, &body.into(), &ctx)
+    call.app
+        .update_special_case(&call.actor, id, &body.into(), &call.ctx)
         .await?;
-    Ok(Json(state.app.special_case(&user.actor, id).await?.into()))
+    Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }
 
 /// Submits the case to the leading group (`draft` → `group_decision`); it is decided in a
@@ -478,15 +472,12 @@ pub async fn put_special_case(
     responses((status = 200, body = SpecialCase), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 pub async fn submit_special_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Json<SpecialCase>, ApiError> {
-    state
-        .app
-        .submit_special_case(&user.actor, id, body.item_version, &ctx)
+    call.app
+        .submit_special_case(&call.actor, id, body.item_version, &call.ctx)
         .await?;
-    Ok(Json(state.app.special_case(&user.actor, id).await?.into()))
+    Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }

@@ -230,18 +230,17 @@ pub async fn put_my_profile(call: ApiCall, ApiJson(body): ApiJson<ProfileBody>) 
 #[utoipa::path(get, path = "/api/candidates", tag = "candidates", security(("bearer" = [])), params(CandidateFilter),
     responses((status = 200, body = PageOf<Candidate>), (status = 403, body = ErrorBody)))]
 pub async fn list_candidates(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(f): Query<CandidateFilter>,
 ) -> Result<Json<PageOf<Candidate>>, ApiError> {
     let w = Window {
         offset: f.offset,
         limit: f.limit,
     };
-    let page = state
+    let page = call
         .app
         .candidates(
-            &user.actor,
+            &call.actor,
             CandidateQuery {
                 text: f.q,
                 offset: w.offset(),

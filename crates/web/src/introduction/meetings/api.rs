@@ -12,7 +12,7 @@ use yincai_store::MeetingRow;
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser, Ctx};
+use crate::auth::{ApiCall, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
@@ -212,15 +212,13 @@ pub async fn get_meeting(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Meet
 #[utoipa::path(post, path = "/api/meetings/{id}/agenda", tag = "meetings", security(("bearer" = [])), request_body = AgendaBody,
     responses((status = 200, body = Created), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn add_agenda_item(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AgendaBody>,
 ) -> Result<Json<Created>, ApiError> {
-    let agenda = state
+    let agenda = call
         .app
-        .add_agenda_item(&user.actor, id, &body.title, &body.items, &ctx)
+        .add_agenda_item(&call.actor, id, &body.title, &body.items, &call.ctx)
         .await?;
     Ok(Json(Created { id: agenda }))
 }
@@ -232,9 +230,7 @@ pub async fn add_agenda_item(
     responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn decide_agenda_item(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path((id, agenda_id)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
@@ -243,11 +239,10 @@ pub async fn decide_agenda_item(
         resolution_number: body.resolution_number,
         reason: body.reason,
     };
-    state
-        .app
-        .decide_agenda_item(&user.actor, id, agenda_id, &input, &ctx)
+    call.app
+        .decide_agenda_item(&call.actor, id, agenda_id, &input, &call.ctx)
         .await?;
-    Ok(Json(state.app.meeting(&user.actor, id).await?.into()))
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }
 
 /// Ends a meeting once every agenda item is decided (coordination office).

@@ -58,10 +58,6 @@ fn input(code: &str, amount: &str) -> FixingInput {
     }
 }
 
-fn fields(e: &AppError) -> Vec<String> {
-    e.field_errors().into_iter().map(|f| f.field).collect()
-}
-
 #[tokio::test]
 async fn a_range_is_proposed_within_it_and_fixed_in_a_meeting_into_one_installment() {
     on_every_backend!(|w, label| {
@@ -175,20 +171,12 @@ async fn a_range_is_proposed_within_it_and_fixed_in_a_meeting_into_one_installme
         // And it is released through the gate like any other installment.
         w.app.start_release(&w.coord, installment, &ctx()).await.unwrap();
         // Every step is in the audit trail with the article.
-        let audit = w
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .audit_records(&AuditQuery {
-                object_type: Some("benefit_fixing".into()),
-                limit: 50,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .rows;
+        let query = AuditQuery {
+            object_type: Some("benefit_fixing".into()),
+            limit: 50,
+            ..Default::default()
+        };
+        let audit = common::audit_rows(&w.app, query).await;
         let fixed = audit.iter().find(|a| a.action == "fixing_fixed").expect("audited");
         assert!(fixed.summary.contains("第十四条第㈡项"), "{}", fixed.summary);
         assert!(audit.iter().any(|a| a.action == "fixing_propose"));

@@ -4,20 +4,12 @@
 //! return on early exit, audit records, optimistic versions, and concurrent allocations of
 //! one unit: exactly one wins.
 
-use std::sync::Arc;
-
-use yincai_app::clock::ManualClock;
 use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
-use yincai_store::test_support::{TestDb, new_talent, new_user};
-use yincai_store::{NewTalent, NewUser, Store, Tx};
+use yincai_store::test_support::{TestDb, new_talent};
+use yincai_store::{NewTalent, Store, Tx};
 
-use common::org;
-
-fn ms(at: &str) -> i64 {
-    at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
-}
+use common::{ms, named_actor, org};
 
 fn ctx() -> RequestCtx {
     RequestCtx {
@@ -34,31 +26,13 @@ struct World {
     candidate: i64,
 }
 
+/// An account of one role, shown by its username, and the actor it acts as.
 async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user = NewUser {
-        roles: vec![role.code().into()],
-        ..new_user(username, username, org_id)
-    };
-    let user_id = tx.insert_user(&user, 1).await.unwrap();
-    Actor {
-        user_id,
-        username: username.into(),
-        display_name: username.into(),
-        org_id,
-        org_name: String::new(),
-        org_kind: kind,
-        roles: vec![role],
-        must_change_password: false,
-        csrf_token: String::new(),
-    }
+    named_actor(tx, username, username, org_id, kind, role).await
 }
 
 fn app_at(store: &Store, at: &str) -> App {
-    App::new(
-        store.clone(),
-        Arc::new(ManualClock::new(ms(at))),
-        FieldCipher::from_master_key(&[7; 32]),
-    )
+    common::app_at(store.clone(), ms(at))
 }
 
 async fn world(db: &TestDb) -> World {
@@ -407,7 +381,7 @@ use crate::common;
 /// The endings of a relation return the unit through the housing module's own return, in
 /// the ending's transaction (the world of the recovery suites, on every backend).
 mod ending {
-    use yincai_app::AppError;
+
     use yincai_app::housing::CloseInput;
     use yincai_app::recovery::{EndForCauseInput, FactsChange};
     use yincai_store::test_support::TestDb;
@@ -467,10 +441,7 @@ mod ending {
                 .reevaluate_talent(&w.coord, t, &refused, "合同提前终止", &ctx())
                 .await
                 .unwrap_err();
-            assert!(
-                matches!(err, AppError::Invalid(ref e) if e[0].field == "facts"),
-                "{label}: {err:?}"
-            );
+            assert_invalid(&err, "facts", label);
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!(
                 (a.status.code(), unit.as_str(), end),

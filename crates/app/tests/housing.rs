@@ -384,42 +384,21 @@ mod ending {
 
     use yincai_app::housing::CloseInput;
     use yincai_app::recovery::{EndForCauseInput, FactsChange};
+    use yincai_store::HousingAllocationRow;
     use yincai_store::test_support::TestDb;
-    use yincai_store::{AuditQuery, HousingAllocationRow};
 
     use super::common::*;
 
     impl World {
         /// The allocation, its unit's status and the talent's end date, as stored.
         async fn stored(&self, alloc: i64) -> (HousingAllocationRow, String, Option<String>) {
-            let mut tx = self.app.store.begin_read().await.unwrap();
-            let a = tx.housing_allocation(alloc).await.unwrap().unwrap();
-            let unit = tx
-                .housing_unit(a.unit_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .status
-                .code()
-                .to_owned();
-            let end = tx.talent(a.talent_id).await.unwrap().unwrap().end_date;
+            let (a, unit) = self.allocation(alloc).await;
+            let end = self.end_date(a.talent_id).await;
             (a, unit, end)
         }
 
         async fn returns_audited(&self, alloc: i64) -> Vec<String> {
-            let mut tx = self.app.store.begin_read().await.unwrap();
-            tx.audit_records(&AuditQuery {
-                action: Some("housing_return".into()),
-                object_id: Some(alloc.to_string()),
-                limit: 100,
-                ..AuditQuery::default()
-            })
-            .await
-            .unwrap()
-            .rows
-            .into_iter()
-            .map(|r| r.summary)
-            .collect()
+            self.audit_summaries("housing_return", alloc).await
         }
     }
 
@@ -436,11 +415,7 @@ mod ending {
                 end: "2025-06-30".into(),
                 ..FactsChange::default()
             };
-            let err = w
-                .app
-                .reevaluate_talent(&w.coord, t, &refused, "合同提前终止", &ctx())
-                .await
-                .unwrap_err();
+            let err = w.reevaluate(&w.coord, t, &refused, "合同提前终止").await.unwrap_err();
             assert_invalid(&err, "facts", label);
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!(
@@ -454,11 +429,7 @@ mod ending {
                 end: "2025-06-30".into(),
                 ..FactsChange::default()
             };
-            let view = w
-                .app
-                .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
-                .await
-                .unwrap();
+            let view = w.reevaluate(&w.coord, t, &change, "合同提前终止").await.unwrap();
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!((a.status.code(), unit.as_str()), ("returned", "free"), "{label}");
             assert_eq!(a.end_date.as_deref(), Some("2025-06-30"), "{label}");
@@ -503,10 +474,7 @@ mod ending {
                 title: "senior".into(),
                 ..FactsChange::default()
             };
-            w.app
-                .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
-                .await
-                .unwrap();
+            w.reevaluate(&w.coord, t, &title, "取得正高职称").await.unwrap();
             assert_eq!(w.returns_audited(alloc.id).await.len(), 1, "{label}");
             assert_eq!(w.stored(alloc.id).await.2.as_deref(), Some("2025-06-30"), "{label}");
         });

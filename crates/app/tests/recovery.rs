@@ -11,7 +11,6 @@ use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
 use yincai_app::{Actor, App, AppError};
 use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::test_support::{TestDb, new_installment};
-use yincai_store::{AuditQuery, HousingAllocationRow};
 
 use crate::common;
 use common::*;
@@ -57,43 +56,6 @@ impl World {
         tx.installment(id).await.unwrap().unwrap().status.code().to_owned()
     }
 
-    /// The allocation and its unit's status, as stored.
-    async fn allocation(&self, id: i64) -> (HousingAllocationRow, String) {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        let a = tx.housing_allocation(id).await.unwrap().unwrap();
-        let unit = tx
-            .housing_unit(a.unit_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .status
-            .code()
-            .to_owned();
-        (a, unit)
-    }
-
-    async fn end_date(&self, talent: i64) -> Option<String> {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        tx.talent(talent).await.unwrap().unwrap().end_date
-    }
-
-    /// The audit summaries of `action` on `object_id`.
-    async fn audit_summaries(&self, action: &str, object_id: i64) -> Vec<String> {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        tx.audit_records(&AuditQuery {
-            action: Some(action.into()),
-            object_id: Some(object_id.to_string()),
-            limit: 100,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|r| r.summary)
-        .collect()
-    }
-
     /// The same app and database on another day.
     fn app_on(&self, at: &str) -> App {
         app_at(self.app.store.clone(), ms(at))
@@ -113,35 +75,17 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             ..FactsChange::default()
         };
         // A reason is required; the unit may not re-evaluate.
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &change, " ", &ctx())
-            .await
-            .unwrap_err();
+        let err = w.reevaluate(&w.coord, t, &change, " ").await.unwrap_err();
         common::assert_invalid(&err, "reason", label);
-        assert!(
-            w.app
-                .reevaluate_talent(&w.unit, t, &change, "证书", &ctx())
-                .await
-                .is_err(),
-            "{label}"
-        );
+        assert!(w.reevaluate(&w.unit, t, &change, "证书").await.is_err(), "{label}");
         let bad = FactsChange {
             title: "professor".into(),
             ..FactsChange::default()
         };
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &bad, "证书", &ctx())
-            .await
-            .unwrap_err();
+        let err = w.reevaluate(&w.coord, t, &bad, "证书").await.unwrap_err();
         common::assert_invalid(&err, "title", label);
 
-        let view = w
-            .app
-            .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
-            .await
-            .unwrap();
+        let view = w.reevaluate(&w.coord, t, &change, "合同提前终止").await.unwrap();
         assert_eq!(view.evaluations.len(), 2, "{label}");
         assert_eq!(view.evaluations[0].seq, 0);
         assert_eq!(view.evaluations[1].seq, 1);
@@ -174,21 +118,13 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             assessment: "failed".into(),
             ..FactsChange::default()
         };
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &failed, "考核", &ctx())
-            .await
-            .unwrap_err();
+        let err = w.reevaluate(&w.coord, t, &failed, "考核").await.unwrap_err();
         assert!(matches!(err, AppError::Invalid(_)), "{label}: {err:?}");
         let title = FactsChange {
             title: "senior".into(),
             ..FactsChange::default()
         };
-        let view = w
-            .app
-            .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
-            .await
-            .unwrap();
+        let view = w.reevaluate(&w.coord, t, &title, "取得正高职称").await.unwrap();
         assert_eq!(view.evaluations.len(), 3, "{label}");
         assert!(view.evaluations[2].change_summary.contains("senior"), "{label}");
     });

@@ -39,6 +39,12 @@ async fn position(app: &TestApp, org: &str, from_days: i64, to_days: i64, openin
     id
 }
 
+/// Two new applicants with saved forms: `applicant1` (TALENT_ID) and `applicant2` (OTHER_ID).
+async fn two_applicants(app: &TestApp) {
+    save_new_applicant(app, "applicant1", TALENT_ID, "13812345678").await;
+    save_new_applicant(app, "applicant2", OTHER_ID, "13912345678").await;
+}
+
 async fn apply(app: &TestApp, token: &str, position: i64) -> (StatusCode, Value) {
     app.post("/api/applications", token, json!({"position_id": position}))
         .await
@@ -239,8 +245,7 @@ async fn apply_review_correct_and_accept_the_letter() {
 async fn nobody_sees_another_applicants_or_another_units_applications() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
-        save_new_applicant(&app, "applicant1", TALENT_ID, "13812345678").await;
-        save_new_applicant(&app, "applicant2", OTHER_ID, "13912345678").await;
+        two_applicants(&app).await;
         let [talent, other, unit, dept] = app.logins(["applicant1", "applicant2", "unit", "dept"]).await;
         let own = position(&app, "阿拉山口市口岸经济研究中心", -1, 1, 1, "recruit").await;
         let foreign = position(&app, "阿拉山口市文化馆", -1, 1, 1, "special").await;
@@ -316,8 +321,7 @@ async fn nobody_sees_another_applicants_or_another_units_applications() {
 async fn letters_beyond_the_openings_are_refused_and_the_portal_form_applies() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
-        save_new_applicant(&app, "applicant1", TALENT_ID, "13812345678").await;
-        save_new_applicant(&app, "applicant2", OTHER_ID, "13912345678").await;
+        two_applicants(&app).await;
         let coord = app.login("coord").await;
         let one = position(&app, "阿拉山口市口岸经济研究中心", -5, 5, 1, "special").await;
 

@@ -10,6 +10,7 @@ use yincai_app::clock::ManualClock;
 use yincai_app::fund::BudgetInput;
 use yincai_app::housing::{AllocateInput, UnitInput};
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
+use yincai_app::recovery::{EvaluationsView, FactsChange};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
@@ -295,6 +296,46 @@ impl World {
                 &ctx(),
             )
             .await
+    }
+
+    /// The allocation and its unit's status, as stored.
+    pub async fn allocation(&self, id: i64) -> (HousingAllocationRow, String) {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        let a = tx.housing_allocation(id).await.unwrap().unwrap();
+        let unit = tx.housing_unit(a.unit_id).await.unwrap().unwrap();
+        (a, unit.status.code().to_owned())
+    }
+
+    /// The talent's end date, as stored.
+    pub async fn end_date(&self, talent: i64) -> Option<String> {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.talent(talent).await.unwrap().unwrap().end_date
+    }
+
+    /// The audit summaries of `action` on `object_id`.
+    pub async fn audit_summaries(&self, action: &str, object_id: i64) -> Vec<String> {
+        let query = AuditQuery {
+            action: Some(action.into()),
+            object_id: Some(object_id.to_string()),
+            limit: 100,
+            ..AuditQuery::default()
+        };
+        audit_rows(&self.app, query)
+            .await
+            .into_iter()
+            .map(|r| r.summary)
+            .collect()
+    }
+
+    /// `who` re-evaluates a talent after a change of facts, with `reason`.
+    pub async fn reevaluate(
+        &self,
+        who: &Actor,
+        talent: i64,
+        change: &FactsChange,
+        reason: &str,
+    ) -> Result<EvaluationsView, AppError> {
+        self.app.reevaluate_talent(who, talent, change, reason, &ctx()).await
     }
 
     pub async fn budget(&self, year: i64, yuan: &str) {

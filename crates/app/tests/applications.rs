@@ -4,29 +4,20 @@
 //! sent and refused beyond the openings; acceptance; who sees what; the review's findings
 //! (审查认定) that reach Art. 10(3)-(6) and become the talent's facts at confirmation.
 
-use std::sync::Arc;
-
 use yincai_app::applications::{
     ApplicationFilter, CHECKLIST_ITEMS, CheckItem, Checklist, Finding, Findings, ReviewInput,
 };
 use yincai_app::candidates::{Education, ProfileInput};
-use yincai_app::clock::ManualClock;
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::talents::ProcedureInput;
 use yincai_app::workflow::ActInput;
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
+use yincai_store::AuditQuery;
 use yincai_store::test_support::TestDb;
-use yincai_store::{AuditQuery, NewOrg, NewUser, Store};
 
-/// 2026-11-24 10:00 Beijing.
-fn today_10am() -> i64 {
-    "2026-11-24T02:00:00Z"
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
-}
+use crate::common;
+use crate::on_every_backend;
 
 struct World {
     app: App,
@@ -49,8 +40,7 @@ fn ctx() -> RequestCtx {
 }
 
 async fn world(db: &TestDb) -> World {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = db.open_store().await;
     let mut tx = store.begin_write().await.unwrap();
     let mut orgs = Vec::new();
     for (name, kind, parent) in [
@@ -63,19 +53,7 @@ async fn world(db: &TestDb) -> World {
         ("人才工作领导小组", OrgKind::LeadingGroup, None),
     ] {
         let parent_id = parent.map(|i: usize| orgs[i]);
-        let id = tx
-            .insert_org(
-                &NewOrg {
-                    name: name.into(),
-                    kind: kind.code().into(),
-                    credit_code: None,
-                    parent_id,
-                },
-                1,
-            )
-            .await
-            .unwrap();
-        orgs.push(id);
+        orgs.push(common::org(&mut tx, name, kind, parent_id).await);
     }
     let mut actors = Vec::new();
     for (username, name, org, kind, role) in [
@@ -89,38 +67,10 @@ async fn world(db: &TestDb) -> World {
         ("coord", "赵敏", 4, OrgKind::CoordinationOffice, Role::Coordination),
         ("leader", "周正", 6, OrgKind::LeadingGroup, Role::LeadingGroup),
     ] {
-        let id = tx
-            .insert_user(
-                &NewUser {
-                    username: username.into(),
-                    display_name: name.into(),
-                    org_id: orgs[org],
-                    password_hash: "x".into(),
-                    must_change_password: false,
-                    roles: vec![role.code().into()],
-                },
-                1,
-            )
-            .await
-            .unwrap();
-        actors.push(Actor {
-            user_id: id,
-            username: username.into(),
-            display_name: name.into(),
-            org_id: orgs[org],
-            org_name: String::new(),
-            org_kind: kind,
-            roles: vec![role],
-            must_change_password: false,
-            csrf_token: String::new(),
-        });
+        actors.push(common::named_actor(&mut tx, username, name, orgs[org], kind, role).await);
     }
     tx.commit().await.unwrap();
-    let app = App::new(
-        store,
-        Arc::new(ManualClock::new(today_10am())),
-        FieldCipher::from_master_key(&[7; 32]),
-    );
+    let app = common::app_at(store, common::today_ms());
     let mut a = actors.into_iter();
     let mut next = || a.next().unwrap();
     World {
@@ -177,7 +127,7 @@ impl World {
                 self.unit.user_id,
                 open,
                 close,
-                published.then_some(today_10am() - 86_400_000),
+                published.then_some(common::today_ms() - 86_400_000),
                 "化工工艺研究岗",
                 openings,
                 mode,
@@ -186,6 +136,12 @@ impl World {
             .unwrap();
         tx.commit().await.unwrap();
         position
+    }
+
+    /// Saves the registration form of [`bachelor`] for `who`, under their display name.
+    async fn register_bachelor(&self, who: &Actor, id_number: &str, phone: &str) {
+        let form = bachelor(&who.display_name, id_number, phone);
+        self.app.save_my_profile(who, &form, &ctx()).await.unwrap();
     }
 
     async fn register(&self, who: &Actor, id_number: &str, phone: &str) {
@@ -250,9 +206,7 @@ fn invalid_field(e: &AppError) -> (&str, &str) {
 
 #[tokio::test]
 async fn an_application_goes_from_review_through_a_correction_to_an_accepted_letter() {
-    for db in TestDb::all().await {
-        let w = world(&db).await;
-        let l = db.label;
+    on_every_backend!(|w, l| {
         let position = w.position("2026-11-01", "2026-12-31", 1, "recruit", true).await;
 
         // Without a registration form: told to fill it in, with the link.
@@ -414,15 +368,12 @@ async fn an_application_goes_from_review_through_a_correction_to_an_accepted_let
         w.act(&w.talent, id, ActInput::new(Action::Approve)).await.unwrap();
         assert_eq!(w.state(id).await, "accepted", "{l}");
         assert!(w.app.letter(&w.talent, id).await.unwrap().accepted_at.is_some(), "{l}");
-        db.cleanup().await;
-    }
+    });
 }
 
 #[tokio::test]
 async fn applications_outside_the_dates_or_beyond_the_openings_are_refused() {
-    for db in TestDb::all().await {
-        let w = world(&db).await;
-        let l = db.label;
+    on_every_backend!(|w, l| {
         w.register(&w.talent, "110101199003071233", "13812345678").await;
         w.register(&w.talent2, "11010519491231002X", "13912345678").await;
         w.register(&w.talent3, "110101198001010010", "13712345678").await;
@@ -471,15 +422,12 @@ async fn applications_outside_the_dates_or_beyond_the_openings_are_refused() {
         assert_eq!(w.state(a).await, "declined", "{l}");
         w.act(&w.coord, b, ActInput::new(Action::Submit)).await.unwrap();
         assert!(w.act(&w.coord, c, ActInput::new(Action::Submit)).await.is_err(), "{l}");
-        db.cleanup().await;
-    }
+    });
 }
 
 #[tokio::test]
 async fn each_sees_only_their_own_applications() {
-    for db in TestDb::all().await {
-        let w = world(&db).await;
-        let l = db.label;
+    on_every_backend!(|w, l| {
         w.register(&w.talent, "110101199003071233", "13812345678").await;
         w.register(&w.talent2, "11010519491231002X", "13912345678").await;
         let position = w.position("2026-11-01", "2026-12-31", 2, "transfer", true).await;
@@ -557,8 +505,7 @@ async fn each_sees_only_their_own_applications() {
             0,
             "{l}"
         );
-        db.cleanup().await;
-    }
+    });
 }
 
 /// A full-time bachelor in a field the city lacks, with no title and no honour: the form
@@ -656,26 +603,12 @@ impl World {
 
 #[tokio::test]
 async fn a_shortage_field_bachelor_is_category_5_by_the_reviews_finding_and_the_talent_keeps_it() {
-    for db in TestDb::all().await {
-        let w = world(&db).await;
-        let l = db.label;
+    on_every_backend!(|w, l| {
         let position = w.position("2026-11-01", "2026-12-31", 2, "recruit", true).await;
-        w.app
-            .save_my_profile(
-                &w.talent,
-                &bachelor("张三", "110101199003071233", "13812345678"),
-                &ctx(),
-            )
-            .await
-            .unwrap();
-        w.app
-            .save_my_profile(
-                &w.talent2,
-                &bachelor("李四", "11010519491231002X", "13912345678"),
-                &ctx(),
-            )
-            .await
-            .unwrap();
+        w.register_bachelor(&w.talent, "110101199003071233", "13812345678")
+            .await;
+        w.register_bachelor(&w.talent2, "11010519491231002X", "13912345678")
+            .await;
         let found = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
         let plain = w.app.apply(&w.talent2, position, &ctx()).await.unwrap();
 
@@ -741,21 +674,13 @@ async fn a_shortage_field_bachelor_is_category_5_by_the_reviews_finding_and_the_
         assert!(view.findings_recorded, "{l}");
         let row = view.findings.iter().find(|f| f.code == "shortage_field").unwrap();
         assert!(row.checked && row.basis == basis, "{l}: {row:?}");
-        let audit = w
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .audit_records(&AuditQuery {
-                action: Some("application_reviewed".into()),
-                object_id: Some(found.to_string()),
-                limit: 10,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .rows;
+        let query = AuditQuery {
+            action: Some("application_reviewed".into()),
+            object_id: Some(found.to_string()),
+            limit: 10,
+            ..Default::default()
+        };
+        let audit = common::audit_rows(&w.app, query).await;
         assert!(
             audit
                 .iter()
@@ -802,24 +727,15 @@ async fn a_shortage_field_bachelor_is_category_5_by_the_reviews_finding_and_the_
         let (category, facts) = w.talent_of(plain).await;
         assert_eq!(category, None, "{l}: no finding, no category");
         assert!(!facts.person.shortage_field, "{l}");
-        db.cleanup().await;
-    }
+    });
 }
 
 #[tokio::test]
 async fn a_finding_withdrawn_before_the_pass_no_longer_counts() {
-    for db in TestDb::all().await {
-        let w = world(&db).await;
-        let l = db.label;
+    on_every_backend!(|w, l| {
         let position = w.position("2026-11-01", "2026-12-31", 1, "recruit", true).await;
-        w.app
-            .save_my_profile(
-                &w.talent,
-                &bachelor("张三", "110101199003071233", "13812345678"),
-                &ctx(),
-            )
-            .await
-            .unwrap();
+        w.register_bachelor(&w.talent, "110101199003071233", "13812345678")
+            .await;
         let id = w.app.apply(&w.talent, position, &ctx()).await.unwrap();
         let review = |findings: Findings| ReviewInput {
             checklist: World::full_checklist(),
@@ -846,27 +762,18 @@ async fn a_finding_withdrawn_before_the_pass_no_longer_counts() {
             view.findings_recorded && view.findings.iter().all(|f| !f.checked),
             "{l}"
         );
-        let audit = w
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .audit_records(&AuditQuery {
-                action: Some("application_reviewed".into()),
-                object_id: Some(id.to_string()),
-                limit: 10,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .rows;
+        let query = AuditQuery {
+            action: Some("application_reviewed".into()),
+            object_id: Some(id.to_string()),
+            limit: 10,
+            ..Default::default()
+        };
+        let audit = common::audit_rows(&w.app, query).await;
         assert!(
             audit
                 .iter()
                 .any(|a| a.summary.contains("审查认定：无；撤销认定：紧缺专业")),
             "{l}: {audit:?}"
         );
-        db.cleanup().await;
-    }
+    });
 }

@@ -3,10 +3,10 @@
 //! fixes it in a meeting; the fixed amount becomes one lump-sum installment that the gate
 //! releases. On SQLite and PostgreSQL.
 
-use yincai_app::AppError;
 use yincai_app::fixings::FixingInput;
 use yincai_app::recovery::FactsChange;
 use yincai_app::workflow::ActInput;
+use yincai_app::{Actor, AppError};
 use yincai_domain::workflow::Action;
 use yincai_policy::facts::{Degree, Facts, Mode, Person, Title};
 use yincai_store::test_support::TestDb;
@@ -58,8 +58,11 @@ fn input(code: &str, amount: &str) -> FixingInput {
     }
 }
 
-fn fields(e: &AppError) -> Vec<String> {
-    e.field_errors().into_iter().map(|f| f.field).collect()
+impl World {
+    /// `who` proposes fixing `amount` yuan of the benefit `code` for `talent`; the fixing's id.
+    async fn propose(&self, who: &Actor, talent: i64, code: &str, amount: &str) -> Result<i64, AppError> {
+        self.app.propose_fixing(who, talent, &input(code, amount), &ctx()).await
+    }
 }
 
 #[tokio::test]
@@ -86,29 +89,16 @@ async fn a_range_is_proposed_within_it_and_fixed_in_a_meeting_into_one_installme
         assert_eq!(fields(&e), ["project", "reason", "amount"], "{label}");
         assert!(e.to_string().contains("300,000.00 至 1,000,000.00 元"), "{label}: {e}");
         let e = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "800000.001"), &ctx())
+            .propose(&w.coord, talent, "startup_fund", "800000.001")
             .await
             .unwrap_err();
         assert_eq!(fields(&e), ["amount"], "{label}");
         // Only the coordination office proposes.
-        let e = w
-            .app
-            .propose_fixing(&w.unit, talent, &input("startup_fund", "800000"), &ctx())
-            .await
-            .unwrap_err();
+        let e = w.propose(&w.unit, talent, "startup_fund", "800000").await.unwrap_err();
         assert!(matches!(e, AppError::Forbidden(_)), "{label}: {e:?}");
 
-        let id = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "800,000"), &ctx())
-            .await
-            .unwrap();
-        let e = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "500000"), &ctx())
-            .await
-            .unwrap_err();
+        let id = w.propose(&w.coord, talent, "startup_fund", "800,000").await.unwrap();
+        let e = w.propose(&w.coord, talent, "startup_fund", "500000").await.unwrap_err();
         assert!(matches!(e, AppError::Duplicate(_)), "{label}: {e:?}");
         let v = w.app.fixing(&w.coord, id).await.unwrap();
         assert_eq!((v.row.state.as_deref(), v.row.amount_fen), (Some("draft"), 80_000_000));
@@ -175,20 +165,12 @@ async fn a_range_is_proposed_within_it_and_fixed_in_a_meeting_into_one_installme
         // And it is released through the gate like any other installment.
         w.app.start_release(&w.coord, installment, &ctx()).await.unwrap();
         // Every step is in the audit trail with the article.
-        let audit = w
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .audit_records(&AuditQuery {
-                object_type: Some("benefit_fixing".into()),
-                limit: 50,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .rows;
+        let query = AuditQuery {
+            object_type: Some("benefit_fixing".into()),
+            limit: 50,
+            ..Default::default()
+        };
+        let audit = common::audit_rows(&w.app, query).await;
         let fixed = audit.iter().find(|a| a.action == "fixing_fixed").expect("audited");
         assert!(fixed.summary.contains("第十四条第㈡项"), "{}", fixed.summary);
         assert!(audit.iter().any(|a| a.action == "fixing_propose"));
@@ -205,18 +187,10 @@ async fn the_discretionary_amount_of_14_7_has_no_range_but_a_typo_guard() {
         assert_eq!((fixable[0].article.as_str(), fixable[0].min_fen), ("14(7)", None));
         assert_eq!(fixable[0].range_text, "由领导小组视项目大小确定");
         for typed in ["0", "-5", "100000001", "五万"] {
-            let e = w
-                .app
-                .propose_fixing(&w.coord, talent, &input("startup_fund", typed), &ctx())
-                .await
-                .unwrap_err();
+            let e = w.propose(&w.coord, talent, "startup_fund", typed).await.unwrap_err();
             assert_eq!(fields(&e), ["amount"], "{label} {typed}");
         }
-        let id = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "50,000.50"), &ctx())
-            .await
-            .unwrap();
+        let id = w.propose(&w.coord, talent, "startup_fund", "50,000.50").await.unwrap();
         assert_eq!(w.app.fixing(&w.coord, id).await.unwrap().row.amount_fen, 5_000_050);
 
         // A rejection in the meeting lets the office propose again.
@@ -256,10 +230,7 @@ async fn the_discretionary_amount_of_14_7_has_no_range_but_a_typo_guard() {
         let v = w.app.fixing(&w.coord, id).await.unwrap();
         assert_eq!((v.row.state.as_deref(), v.row.installment_id), (Some("rejected"), None));
         assert_eq!(w.app.fixable_benefits(&w.coord, talent).await.unwrap()[0].current, None);
-        w.app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "80000"), &ctx())
-            .await
-            .unwrap();
+        w.propose(&w.coord, talent, "startup_fund", "80000").await.unwrap();
     });
 }
 
@@ -271,18 +242,10 @@ async fn a_talent_without_such_an_entitlement_has_nothing_to_fix() {
             w.app.fixable_benefits(&w.coord, talent).await.unwrap().is_empty(),
             "{label}"
         );
-        let e = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("startup_fund", "500000"), &ctx())
-            .await
-            .unwrap_err();
+        let e = w.propose(&w.coord, talent, "startup_fund", "500000").await.unwrap_err();
         assert_eq!(fields(&e), ["benefit_code"], "{label}");
         // What was typed is checked too, so one answer names every field to fix.
-        let e = w
-            .app
-            .propose_fixing(&w.coord, talent, &input("living_subsidy", "x"), &ctx())
-            .await
-            .unwrap_err();
+        let e = w.propose(&w.coord, talent, "living_subsidy", "x").await.unwrap_err();
         assert_eq!(fields(&e), ["benefit_code", "amount"], "{label}");
 
         // The project lands and passes its 论证 after the talent arrived: recorded as a
@@ -292,8 +255,7 @@ async fn a_talent_without_such_an_entitlement_has_nothing_to_fix() {
             ..FactsChange::default()
         };
         let v = w
-            .app
-            .reevaluate_talent(&w.coord, talent, &change, "科技局论证意见（阿科论〔2026〕3号）", &ctx())
+            .reevaluate(&w.coord, talent, &change, "科技局论证意见（阿科论〔2026〕3号）")
             .await
             .unwrap();
         assert!(
@@ -304,11 +266,7 @@ async fn a_talent_without_such_an_entitlement_has_nothing_to_fix() {
         assert_eq!(fixable.len(), 1, "{label}");
         assert_eq!(fixable[0].benefit_code, "startup_fund");
         // Recording it again is no change.
-        let e = w
-            .app
-            .reevaluate_talent(&w.coord, talent, &change, "重复", &ctx())
-            .await
-            .unwrap_err();
+        let e = w.reevaluate(&w.coord, talent, &change, "重复").await.unwrap_err();
         assert!(e.to_string().contains("变更内容"), "{label}: {e}");
     });
 }

@@ -76,18 +76,7 @@ impl World {
         tx.execute_raw(&format!("update installments set {set} where talent_id = {talent}"))
             .await
             .unwrap();
-        let ids = tx
-            .installments(&InstallmentQuery {
-                talent_id: Some(talent),
-                limit: 100_000,
-                ..InstallmentQuery::default()
-            })
-            .await
-            .unwrap()
-            .rows
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let ids = installment_ids(&mut tx, talent).await;
         tx.commit().await.unwrap();
         ids
     }

@@ -9,7 +9,7 @@ use yincai_app::gate::{AssessmentInput, certificate_number};
 use yincai_app::workflow::ActInput;
 use yincai_domain::workflow::Action;
 use yincai_store::test_support::TestDb;
-use yincai_store::{InstallmentQuery, NewCertificate, NewInstallment};
+use yincai_store::{NewCertificate, NewInstallment};
 
 use crate::common;
 use common::*;
@@ -37,18 +37,7 @@ impl World {
             .collect();
         let mut tx = self.app.store.begin_write().await.unwrap();
         tx.insert_installments(&new, today_ms()).await.unwrap();
-        let ids = tx
-            .installments(&InstallmentQuery {
-                talent_id: Some(talent),
-                limit: 1000,
-                ..InstallmentQuery::default()
-            })
-            .await
-            .unwrap()
-            .rows
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let ids = installment_ids(&mut tx, talent).await;
         tx.commit().await.unwrap();
         (talent, ids)
     }
@@ -96,10 +85,6 @@ impl World {
             .unwrap();
         assert_eq!(self.state(item).await.0, "certified");
     }
-}
-
-fn fields(e: &AppError) -> Vec<String> {
-    e.field_errors().into_iter().map(|f| f.field).collect()
 }
 
 #[tokio::test]

@@ -4,20 +4,12 @@
 //! return on early exit, audit records, optimistic versions, and concurrent allocations of
 //! one unit: exactly one wins.
 
-use std::sync::Arc;
-
-use yincai_app::clock::ManualClock;
 use yincai_app::housing::{AllocateInput, CloseInput, UnitInput};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
-use yincai_store::test_support::{TestDb, new_talent, new_user};
-use yincai_store::{NewTalent, NewUser, Store, Tx};
+use yincai_store::test_support::{TestDb, new_talent};
+use yincai_store::{NewTalent, Store, Tx};
 
-use common::org;
-
-fn ms(at: &str) -> i64 {
-    at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
-}
+use common::{ms, named_actor, org};
 
 fn ctx() -> RequestCtx {
     RequestCtx {
@@ -34,31 +26,13 @@ struct World {
     candidate: i64,
 }
 
+/// An account of one role, shown by its username, and the actor it acts as.
 async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user = NewUser {
-        roles: vec![role.code().into()],
-        ..new_user(username, username, org_id)
-    };
-    let user_id = tx.insert_user(&user, 1).await.unwrap();
-    Actor {
-        user_id,
-        username: username.into(),
-        display_name: username.into(),
-        org_id,
-        org_name: String::new(),
-        org_kind: kind,
-        roles: vec![role],
-        must_change_password: false,
-        csrf_token: String::new(),
-    }
+    named_actor(tx, username, username, org_id, kind, role).await
 }
 
 fn app_at(store: &Store, at: &str) -> App {
-    App::new(
-        store.clone(),
-        Arc::new(ManualClock::new(ms(at))),
-        FieldCipher::from_master_key(&[7; 32]),
-    )
+    common::app_at(store.clone(), ms(at))
 }
 
 async fn world(db: &TestDb) -> World {
@@ -407,45 +381,24 @@ use crate::common;
 /// The endings of a relation return the unit through the housing module's own return, in
 /// the ending's transaction (the world of the recovery suites, on every backend).
 mod ending {
-    use yincai_app::AppError;
+
     use yincai_app::housing::CloseInput;
     use yincai_app::recovery::{EndForCauseInput, FactsChange};
+    use yincai_store::HousingAllocationRow;
     use yincai_store::test_support::TestDb;
-    use yincai_store::{AuditQuery, HousingAllocationRow};
 
     use super::common::*;
 
     impl World {
         /// The allocation, its unit's status and the talent's end date, as stored.
         async fn stored(&self, alloc: i64) -> (HousingAllocationRow, String, Option<String>) {
-            let mut tx = self.app.store.begin_read().await.unwrap();
-            let a = tx.housing_allocation(alloc).await.unwrap().unwrap();
-            let unit = tx
-                .housing_unit(a.unit_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .status
-                .code()
-                .to_owned();
-            let end = tx.talent(a.talent_id).await.unwrap().unwrap().end_date;
+            let (a, unit) = self.allocation(alloc).await;
+            let end = self.end_date(a.talent_id).await;
             (a, unit, end)
         }
 
         async fn returns_audited(&self, alloc: i64) -> Vec<String> {
-            let mut tx = self.app.store.begin_read().await.unwrap();
-            tx.audit_records(&AuditQuery {
-                action: Some("housing_return".into()),
-                object_id: Some(alloc.to_string()),
-                limit: 100,
-                ..AuditQuery::default()
-            })
-            .await
-            .unwrap()
-            .rows
-            .into_iter()
-            .map(|r| r.summary)
-            .collect()
+            self.audit_summaries("housing_return", alloc).await
         }
     }
 
@@ -462,15 +415,8 @@ mod ending {
                 end: "2025-06-30".into(),
                 ..FactsChange::default()
             };
-            let err = w
-                .app
-                .reevaluate_talent(&w.coord, t, &refused, "合同提前终止", &ctx())
-                .await
-                .unwrap_err();
-            assert!(
-                matches!(err, AppError::Invalid(ref e) if e[0].field == "facts"),
-                "{label}: {err:?}"
-            );
+            let err = w.reevaluate(&w.coord, t, &refused, "合同提前终止").await.unwrap_err();
+            assert_invalid(&err, "facts", label);
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!(
                 (a.status.code(), unit.as_str(), end),
@@ -483,11 +429,7 @@ mod ending {
                 end: "2025-06-30".into(),
                 ..FactsChange::default()
             };
-            let view = w
-                .app
-                .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
-                .await
-                .unwrap();
+            let view = w.reevaluate(&w.coord, t, &change, "合同提前终止").await.unwrap();
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!((a.status.code(), unit.as_str()), ("returned", "free"), "{label}");
             assert_eq!(a.end_date.as_deref(), Some("2025-06-30"), "{label}");
@@ -532,10 +474,7 @@ mod ending {
                 title: "senior".into(),
                 ..FactsChange::default()
             };
-            w.app
-                .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
-                .await
-                .unwrap();
+            w.reevaluate(&w.coord, t, &title, "取得正高职称").await.unwrap();
             assert_eq!(w.returns_audited(alloc.id).await.len(), 1, "{label}");
             assert_eq!(w.stored(alloc.id).await.2.as_deref(), Some("2025-06-30"), "{label}");
         });

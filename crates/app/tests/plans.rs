@@ -9,18 +9,11 @@ use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::plans::{AnnouncementInput, AnnouncementStatus, PlanFilter, PlanInput, PositionInput};
 use yincai_app::workflow::ActInput;
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
+use yincai_store::AuditQuery;
 use yincai_store::test_support::TestDb;
-use yincai_store::{AuditQuery, NewOrg, NewUser, Store};
 
-/// 2026-11-24 10:00 Beijing.
-fn today_10am() -> i64 {
-    "2026-11-24T02:00:00Z"
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
-}
+use crate::common::{self, fields, org};
 
 struct World {
     app: App,
@@ -38,30 +31,16 @@ struct World {
 }
 
 async fn world(db: &TestDb) -> World {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = db.open_store().await;
     let mut tx = store.begin_write().await.unwrap();
-    let mut org = async |name: &str, kind: OrgKind, parent: Option<i64>| {
-        tx.insert_org(
-            &NewOrg {
-                name: name.into(),
-                kind: kind.code().into(),
-                credit_code: None,
-                parent_id: parent,
-            },
-            1,
-        )
-        .await
-        .unwrap()
-    };
-    let dept = org("商务和口岸局", OrgKind::Department, None).await;
-    let dept2 = org("科学技术局", OrgKind::Department, None).await;
-    let unit = org("口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
-    let unit2 = org("科技创新服务中心", OrgKind::CityUnit, Some(dept2)).await;
-    let coord = org("人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
-    let lg = org("人才工作领导小组", OrgKind::LeadingGroup, None).await;
-    let city = org("市领导", OrgKind::CityLeadership, None).await;
-    let it = org("信息中心", OrgKind::ItCentre, None).await;
+    let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
+    let dept2 = org(&mut tx, "科学技术局", OrgKind::Department, None).await;
+    let unit = org(&mut tx, "口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
+    let unit2 = org(&mut tx, "科技创新服务中心", OrgKind::CityUnit, Some(dept2)).await;
+    let coord = org(&mut tx, "人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
+    let lg = org(&mut tx, "人才工作领导小组", OrgKind::LeadingGroup, None).await;
+    let city = org(&mut tx, "市领导", OrgKind::CityLeadership, None).await;
+    let it = org(&mut tx, "信息中心", OrgKind::ItCentre, None).await;
     let public = tx.org_by_name("社会公众").await.unwrap().unwrap().id;
     let mut people = Vec::new();
     for (username, name, org_id, kind, role) in [
@@ -76,35 +55,11 @@ async fn world(db: &TestDb) -> World {
         ("sysadmin", "郑伟", it, OrgKind::ItCentre, Role::SysAdmin),
         ("talent", "张明", public, OrgKind::Public, Role::Talent),
     ] {
-        let user_id = tx
-            .insert_user(
-                &NewUser {
-                    username: username.into(),
-                    display_name: name.into(),
-                    org_id,
-                    password_hash: "x".into(),
-                    must_change_password: false,
-                    roles: vec![role.code().into()],
-                },
-                1,
-            )
-            .await
-            .unwrap();
-        people.push(Actor {
-            user_id,
-            username: username.into(),
-            display_name: name.into(),
-            org_id,
-            org_name: String::new(),
-            org_kind: kind,
-            roles: vec![role],
-            must_change_password: false,
-            csrf_token: String::new(),
-        });
+        people.push(common::named_actor(&mut tx, username, name, org_id, kind, role).await);
     }
     tx.commit().await.unwrap();
-    let clock = Arc::new(ManualClock::new(today_10am()));
-    let app = App::new(store, clock.clone(), FieldCipher::from_master_key(&[7; 32]));
+    let clock = Arc::new(ManualClock::new(common::today_ms()));
+    let app = common::app_with_clock(store, clock.clone());
     let mut p = people.into_iter();
     let mut next = || p.next().unwrap();
     World {
@@ -166,10 +121,6 @@ fn announcement(open: &str, close: &str) -> AnnouncementInput {
         close_date: close.into(),
         version: None,
     }
-}
-
-fn fields(e: &AppError) -> Vec<String> {
-    e.field_errors().into_iter().map(|f| f.field).collect()
 }
 
 const RESOLUTION: &str = "阿人才领字〔2026〕7号";

@@ -6,16 +6,11 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
-
-use yincai_app::clock::ManualClock;
 use yincai_app::housing::{AllocateInput, CloseInput};
 use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
-use yincai_app::{App, AppError};
-use yincai_domain::crypto::FieldCipher;
+use yincai_app::{Actor, App, AppError};
 use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::test_support::{TestDb, new_installment};
-use yincai_store::{AuditQuery, HousingAllocationRow};
 
 use crate::common;
 use common::*;
@@ -61,51 +56,9 @@ impl World {
         tx.installment(id).await.unwrap().unwrap().status.code().to_owned()
     }
 
-    /// The allocation and its unit's status, as stored.
-    async fn allocation(&self, id: i64) -> (HousingAllocationRow, String) {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        let a = tx.housing_allocation(id).await.unwrap().unwrap();
-        let unit = tx
-            .housing_unit(a.unit_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .status
-            .code()
-            .to_owned();
-        (a, unit)
-    }
-
-    async fn end_date(&self, talent: i64) -> Option<String> {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        tx.talent(talent).await.unwrap().unwrap().end_date
-    }
-
-    /// The audit summaries of `action` on `object_id`.
-    async fn audit_summaries(&self, action: &str, object_id: i64) -> Vec<String> {
-        let mut tx = self.app.store.begin_read().await.unwrap();
-        tx.audit_records(&AuditQuery {
-            action: Some(action.into()),
-            object_id: Some(object_id.to_string()),
-            limit: 100,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|r| r.summary)
-        .collect()
-    }
-
     /// The same app and database on another day.
     fn app_on(&self, at: &str) -> App {
-        let ms = at.parse::<jiff::Timestamp>().unwrap().as_millisecond();
-        App::new(
-            self.app.store.clone(),
-            Arc::new(ManualClock::new(ms)),
-            FieldCipher::from_master_key(&[7; 32]),
-        )
+        app_at(self.app.store.clone(), ms(at))
     }
 }
 
@@ -122,41 +75,17 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             ..FactsChange::default()
         };
         // A reason is required; the unit may not re-evaluate.
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &change, " ", &ctx())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AppError::Invalid(ref e) if e[0].field == "reason"),
-            "{label}: {err:?}"
-        );
-        assert!(
-            w.app
-                .reevaluate_talent(&w.unit, t, &change, "证书", &ctx())
-                .await
-                .is_err(),
-            "{label}"
-        );
+        let err = w.reevaluate(&w.coord, t, &change, " ").await.unwrap_err();
+        common::assert_invalid(&err, "reason", label);
+        assert!(w.reevaluate(&w.unit, t, &change, "证书").await.is_err(), "{label}");
         let bad = FactsChange {
             title: "professor".into(),
             ..FactsChange::default()
         };
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &bad, "证书", &ctx())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AppError::Invalid(ref e) if e[0].field == "title"),
-            "{label}: {err:?}"
-        );
+        let err = w.reevaluate(&w.coord, t, &bad, "证书").await.unwrap_err();
+        common::assert_invalid(&err, "title", label);
 
-        let view = w
-            .app
-            .reevaluate_talent(&w.coord, t, &change, "合同提前终止", &ctx())
-            .await
-            .unwrap();
+        let view = w.reevaluate(&w.coord, t, &change, "合同提前终止").await.unwrap();
         assert_eq!(view.evaluations.len(), 2, "{label}");
         assert_eq!(view.evaluations[0].seq, 0);
         assert_eq!(view.evaluations[1].seq, 1);
@@ -189,21 +118,13 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             assessment: "failed".into(),
             ..FactsChange::default()
         };
-        let err = w
-            .app
-            .reevaluate_talent(&w.coord, t, &failed, "考核", &ctx())
-            .await
-            .unwrap_err();
+        let err = w.reevaluate(&w.coord, t, &failed, "考核").await.unwrap_err();
         assert!(matches!(err, AppError::Invalid(_)), "{label}: {err:?}");
         let title = FactsChange {
             title: "senior".into(),
             ..FactsChange::default()
         };
-        let view = w
-            .app
-            .reevaluate_talent(&w.coord, t, &title, "取得正高职称", &ctx())
-            .await
-            .unwrap();
+        let view = w.reevaluate(&w.coord, t, &title, "取得正高职称").await.unwrap();
         assert_eq!(view.evaluations.len(), 3, "{label}");
         assert!(view.evaluations[2].change_summary.contains("senior"), "{label}");
     });
@@ -303,71 +224,35 @@ async fn repayments_never_exceed_what_is_owed_and_settle_the_recovery() {
         };
         let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
         assert_eq!(r.amount_fen, 2_400_000, "{label}");
-        let pay = |amount: &str, version: i64| RepaymentInput {
-            paid_on: "2026-11-20".into(),
-            amount: amount.into(),
-            note: String::new(),
-            version: version.to_string(),
+        // A repayment of `amount` yuan on 2026-11-20 by `who`, against `version` of the recovery.
+        let repay = async |who: &Actor, amount: &str, version: i64| {
+            let input = RepaymentInput {
+                paid_on: "2026-11-20".into(),
+                amount: amount.into(),
+                note: String::new(),
+                version: version.to_string(),
+            };
+            w.app.record_repayment(who, r.id, &input, &ctx()).await
         };
         // Coordination reads but does not record repayments.
-        assert!(
-            w.app
-                .record_repayment(&w.coord, r.id, &pay("100", 1), &ctx())
-                .await
-                .is_err(),
-            "{label}"
-        );
-        let err = w
-            .app
-            .record_repayment(&w.finance, r.id, &pay("24000.01", 1), &ctx())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AppError::Invalid(ref e) if e[0].field == "amount"),
-            "{label}: {err:?}"
-        );
-        let v = w
-            .app
-            .record_repayment(&w.finance, r.id, &pay("10000", 1), &ctx())
-            .await
-            .unwrap();
+        assert!(repay(&w.coord, "100", 1).await.is_err(), "{label}");
+        let err = repay(&w.finance, "24000.01", 1).await.unwrap_err();
+        common::assert_invalid(&err, "amount", label);
+        let v = repay(&w.finance, "10000", 1).await.unwrap();
         assert_eq!(
             (v.recovery.status.code(), v.outstanding_fen),
             ("partially_recovered", 1_400_000),
             "{label}"
         );
         // A stale version is refused.
-        assert!(
-            w.app
-                .record_repayment(&w.finance, r.id, &pay("1", 1), &ctx())
-                .await
-                .is_err(),
-            "{label}"
-        );
-        let err = w
-            .app
-            .record_repayment(&w.finance, r.id, &pay("14000.01", 2), &ctx())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AppError::Invalid(ref e) if e[0].field == "amount"),
-            "{label}: {err:?}"
-        );
-        let v = w
-            .app
-            .record_repayment(&w.finance, r.id, &pay("14000", 2), &ctx())
-            .await
-            .unwrap();
+        assert!(repay(&w.finance, "1", 1).await.is_err(), "{label}");
+        let err = repay(&w.finance, "14000.01", 2).await.unwrap_err();
+        common::assert_invalid(&err, "amount", label);
+        let v = repay(&w.finance, "14000", 2).await.unwrap();
         assert_eq!((v.recovery.status.code(), v.outstanding_fen), ("settled", 0), "{label}");
         assert_eq!(v.repayments.len(), 2, "{label}");
         assert!(v.repayments.iter().all(|p| p.posting_id.is_some()), "{label}");
-        assert!(
-            w.app
-                .record_repayment(&w.finance, r.id, &pay("1", 3), &ctx())
-                .await
-                .is_err(),
-            "{label}"
-        );
+        assert!(repay(&w.finance, "1", 3).await.is_err(), "{label}");
         // One recovery posting per repayment: paid → available.
         let mut tx = w.app.store.begin_read().await.unwrap();
         let ledger = tx.fund_ledger(Some(2026), 0, 100).await.unwrap();

@@ -3,25 +3,15 @@
 //! needs it, the confirmation that creates exactly one talent record with the policy
 //! evaluation frozen, the talent database's scope, and 一事一议 cases.
 
-use std::sync::Arc;
-
-use yincai_app::clock::ManualClock;
 use yincai_app::special_cases::SpecialCaseInput;
 use yincai_app::talents::{ProcedureDetails, ProcedureInput, TalentFilter, TransferStepInput, validate_procedure};
 use yincai_app::workflow::ActInput;
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
-use yincai_store::test_support::{TestDb, new_candidate, new_user};
-use yincai_store::{NewCandidate, NewOrg, NewUser, NewWorkflowEvent, NewWorkflowItem, Store, Tx};
+use yincai_store::test_support::{TestDb, new_candidate};
+use yincai_store::{NewCandidate, NewWorkflowEvent, NewWorkflowItem};
 
-/// 2026-11-24 10:00 Beijing.
-fn today_ms() -> i64 {
-    "2026-11-24T02:00:00Z"
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
-}
+use crate::common::{actor, fields, org, today_ms};
 
 fn ctx() -> RequestCtx {
     RequestCtx {
@@ -46,39 +36,6 @@ struct World {
     other_candidate: i64,
 }
 
-async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) -> i64 {
-    tx.insert_org(
-        &NewOrg {
-            name: name.into(),
-            kind: kind.code().into(),
-            credit_code: None,
-            parent_id: parent,
-        },
-        1,
-    )
-    .await
-    .unwrap()
-}
-
-async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
-    let user = NewUser {
-        roles: vec![role.code().into()],
-        ..new_user(username, &format!("{username}（显示名）"), org_id)
-    };
-    let user_id = tx.insert_user(&user, 1).await.unwrap();
-    Actor {
-        user_id,
-        username: username.into(),
-        display_name: username.into(),
-        org_id,
-        org_name: String::new(),
-        org_kind: kind,
-        roles: vec![role],
-        must_change_password: false,
-        csrf_token: String::new(),
-    }
-}
-
 /// A doctor (full-time) with a vice-senior title: Art. 10 category by the policy.
 fn form(name: &str) -> NewCandidate {
     NewCandidate {
@@ -89,8 +46,7 @@ fn form(name: &str) -> NewCandidate {
 }
 
 async fn world(db: &TestDb) -> World {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = db.open_store().await;
     let mut tx = store.begin_write().await.unwrap();
     let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
     let dept2 = org(&mut tx, "科学技术局", OrgKind::Department, None).await;
@@ -123,11 +79,7 @@ async fn world(db: &TestDb) -> World {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let app = App::new(
-        store,
-        Arc::new(ManualClock::new(today_ms())),
-        FieldCipher::from_master_key(&[7; 32]),
-    );
+    let app = crate::common::app_at(store, today_ms());
     World {
         app,
         unit: w_unit,
@@ -246,10 +198,6 @@ fn contract() -> ProcedureInput {
         probation_months: "3".into(),
         ..Default::default()
     }
-}
-
-fn fields(e: &AppError) -> Vec<String> {
-    e.field_errors().into_iter().map(|f| f.field).collect()
 }
 
 #[test]
@@ -376,9 +324,7 @@ fn each_mode_checks_its_own_fields() {
 
 #[tokio::test]
 async fn procedure_then_confirmation_creates_one_talent_with_the_frozen_evaluation() {
-    for db in TestDb::all().await {
-        let label = db.label;
-        let w = world(&db).await;
+    on_every_backend!(|w, label| {
         let (app, item) = w.in_procedure("recruit").await;
 
         // Reported without a procedure: refused, nothing moves.
@@ -551,16 +497,12 @@ async fn procedure_then_confirmation_creates_one_talent_with_the_frozen_evaluati
             .await
             .unwrap_err();
         assert_eq!(fields(&bad), vec!["start_year", "mode"]);
-        w.app.store.close().await;
-        db.cleanup().await;
-    }
+    });
 }
 
 #[tokio::test]
 async fn transfer_and_special_procedures_make_their_own_records() {
-    for db in TestDb::all().await {
-        let label = db.label;
-        let w = world(&db).await;
+    on_every_backend!(|w, label| {
         let (app, item) = w.in_procedure("special").await;
         let agreement = ProcedureInput {
             agreement_kind: "joint_research".into(),
@@ -642,16 +584,12 @@ async fn transfer_and_special_procedures_make_their_own_records() {
             t.steps[4]
         );
         assert_eq!(w.talent_count().await, 2);
-        w.app.store.close().await;
-        db.cleanup().await;
-    }
+    });
 }
 
 #[tokio::test]
 async fn special_cases_open_edit_and_go_to_the_leading_group() {
-    for db in TestDb::all().await {
-        let label = db.label;
-        let w = world(&db).await;
+    on_every_backend!(|w, label| {
         let input = SpecialCaseInput {
             candidate_id: w.other_candidate.to_string(),
             reason: "该人才为国家级重点实验室骨干，政策未涵盖其引进待遇".into(),
@@ -727,7 +665,5 @@ async fn special_cases_open_edit_and_go_to_the_leading_group() {
         assert!(err.to_string().contains("会议"), "{label}: {err}");
         let page = w.app.special_cases(&w.leader, &Default::default()).await.unwrap();
         assert_eq!(page.total, 1);
-        w.app.store.close().await;
-        db.cleanup().await;
-    }
+    });
 }

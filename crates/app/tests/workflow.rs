@@ -2,23 +2,18 @@
 //! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL: the annual plan's procedure, returns,
 //! rejection, withdrawal, maker ≠ checker, scope, concurrent approvals and the audit trail.
 
-use std::sync::Arc;
-
-use yincai_app::clock::ManualClock;
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::workflow::{ActInput, ITEM_OBJECT, WorkflowObject};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
-use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::{ANNUAL_PLAN, Action};
+use yincai_store::AuditQuery;
 use yincai_store::test_support::TestDb;
-use yincai_store::{AuditQuery, NewOrg, Store};
+
+use crate::common::{self, org};
 
 /// 2025-01-24 10:00 Beijing, a Friday before the Spring Festival holiday.
 fn before_spring_festival_2025() -> i64 {
-    "2025-01-24T02:00:00Z"
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
+    common::ms("2025-01-24T02:00:00Z")
 }
 
 struct World {
@@ -50,29 +45,15 @@ fn actor(user_id: i64, name: &str, org_id: i64, kind: OrgKind, roles: Vec<Role>)
 }
 
 async fn world(db: &TestDb, now_ms: i64) -> World {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = db.open_store().await;
     let mut tx = store.begin_write().await.unwrap();
-    let mut org = async |name: &str, kind: OrgKind, parent: Option<i64>| {
-        tx.insert_org(
-            &NewOrg {
-                name: name.into(),
-                kind: kind.code().into(),
-                credit_code: None,
-                parent_id: parent,
-            },
-            1,
-        )
-        .await
-        .unwrap()
-    };
-    let dept = org("商务和口岸局", OrgKind::Department, None).await;
-    let dept2 = org("科学技术局", OrgKind::Department, None).await;
-    let unit = org("口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
-    let unit2 = org("科技创新服务中心", OrgKind::CityUnit, Some(dept2)).await;
-    let coord = org("人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
-    let lg = org("人才工作领导小组", OrgKind::LeadingGroup, None).await;
-    let it = org("信息中心", OrgKind::ItCentre, None).await;
+    let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
+    let dept2 = org(&mut tx, "科学技术局", OrgKind::Department, None).await;
+    let unit = org(&mut tx, "口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
+    let unit2 = org(&mut tx, "科技创新服务中心", OrgKind::CityUnit, Some(dept2)).await;
+    let coord = org(&mut tx, "人才工作协调办公室", OrgKind::CoordinationOffice, None).await;
+    let lg = org(&mut tx, "人才工作领导小组", OrgKind::LeadingGroup, None).await;
+    let it = org(&mut tx, "信息中心", OrgKind::ItCentre, None).await;
     // Real accounts behind the actors (ids 1-10 in a fresh database): meetings refer to them.
     for (n, org_id) in [unit, unit, unit2, dept, dept2, coord, coord, lg, it, coord]
         .into_iter()
@@ -90,11 +71,7 @@ async fn world(db: &TestDb, now_ms: i64) -> World {
         assert_eq!(id, n as i64 + 1);
     }
     tx.commit().await.unwrap();
-    let app = App::new(
-        store,
-        Arc::new(ManualClock::new(now_ms)),
-        FieldCipher::from_master_key(&[7; 32]),
-    );
+    let app = common::app_at(store, now_ms);
     World {
         app,
         unit: actor(1, "李华", unit, OrgKind::CityUnit, vec![Role::Unit]),

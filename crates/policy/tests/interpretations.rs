@@ -16,7 +16,8 @@ fn swap(source: &str, chosen: &str, alternative: &str) -> String {
     )
 }
 
-fn doctor(mode: Mode, start: jiff::civil::Date, as_of: jiff::civil::Date, assessments: Vec<Assessment>) -> Facts {
+/// A full-time doctor with research results, recruited (every reading here is about a recruit).
+fn doctor(start: jiff::civil::Date, as_of: jiff::civil::Date, assessments: Vec<Assessment>) -> Facts {
     Facts {
         name: None,
         policy: None,
@@ -28,7 +29,7 @@ fn doctor(mode: Mode, start: jiff::civil::Date, as_of: jiff::civil::Date, assess
             ..Person::default()
         },
         employer: Default::default(),
-        mode,
+        mode: Mode::Recruit,
         start,
         end: None,
         ended_for_cause: false,
@@ -45,7 +46,7 @@ fn due(report: &yincai_policy::Report, code: &str) -> serde_json::Value {
 
 #[test]
 fn assessment_gate_can_be_switched_off() {
-    let facts = doctor(Mode::Recruit, date(2015, 1, 1), date(2017, 1, 1), vec![]);
+    let facts = doctor(date(2015, 1, 1), date(2017, 1, 1), vec![]);
     let gated = compile_policy("p", POLICY).unwrap();
     assert_eq!(due(&evaluate(&gated, &facts, false), "living_subsidy"), 0);
     let open = compile_policy("p", &swap(POLICY, "gate", "no_gate")).unwrap();
@@ -56,12 +57,7 @@ fn assessment_gate_can_be_switched_off() {
 
 #[test]
 fn degrees_can_count_without_full_time() {
-    let mut facts = doctor(
-        Mode::Recruit,
-        date(2015, 1, 1),
-        date(2016, 1, 1),
-        vec![Assessment::Passed],
-    );
+    let mut facts = doctor(date(2015, 1, 1), date(2016, 1, 1), vec![Assessment::Passed]);
     facts.person.full_time = false;
     let strict = compile_policy("p", POLICY).unwrap();
     assert!(!evaluate(&strict, &facts, false).covered);
@@ -74,7 +70,6 @@ fn degrees_can_count_without_full_time() {
 #[test]
 fn settlement_timing_can_require_year_one() {
     let facts = doctor(
-        Mode::Recruit,
         date(2015, 1, 1),
         date(2017, 1, 2),
         vec![Assessment::Failed, Assessment::Passed],
@@ -91,7 +86,6 @@ fn settlement_timing_can_require_year_one() {
 #[test]
 fn cancellation_can_keep_what_was_due() {
     let mut facts = doctor(
-        Mode::Recruit,
         date(2015, 1, 1),
         date(2017, 6, 1),
         vec![Assessment::Passed, Assessment::Passed],
@@ -114,7 +108,7 @@ fn cancellation_can_keep_what_was_due() {
 fn the_version_in_force_on_the_start_date_applies() {
     let set = PolicySet::from_sources([("alashankou-2014.toml", POLICY), ("amended.toml", AMENDED)]).unwrap();
     let master = |start| {
-        let mut f = doctor(Mode::Recruit, start, date(2030, 1, 1), vec![Assessment::Passed]);
+        let mut f = doctor(start, date(2030, 1, 1), vec![Assessment::Passed]);
         f.person.degree = Degree::Master;
         f.person.title = Title::None;
         f.policy = Some("alashankou-2014".to_owned());
@@ -135,18 +129,13 @@ fn the_version_in_force_on_the_start_date_applies() {
     anonymous.policy = None;
     assert_eq!(monthly(&anonymous).1, serde_json::Value::from(1500));
     // The amendment changed nothing for the doctor: 2000 before and after.
-    let d = doctor(
-        Mode::Recruit,
-        date(2019, 5, 1),
-        date(2020, 5, 1),
-        vec![Assessment::Passed],
-    );
+    let d = doctor(date(2019, 5, 1), date(2020, 5, 1), vec![Assessment::Passed]);
     assert_eq!(due(&set.evaluate(&d, false).unwrap(), "living_subsidy"), 24000);
 }
 
 #[test]
 fn unknown_policy_id_is_an_error() {
-    let mut f = doctor(Mode::Recruit, date(2016, 5, 1), date(2017, 1, 1), vec![]);
+    let mut f = doctor(date(2016, 5, 1), date(2017, 1, 1), vec![]);
     f.policy = Some("nowhere-2020".to_owned());
     let e = PolicySet::builtin().evaluate(&f, false).unwrap_err().to_string();
     assert!(e.contains("nowhere-2020") && e.contains("alashankou-2014"), "{e}");
@@ -154,12 +143,7 @@ fn unknown_policy_id_is_an_error() {
 
 #[test]
 fn report_has_trace_schedule_obligations_and_why_not() {
-    let facts = doctor(
-        Mode::Recruit,
-        date(2015, 1, 10),
-        date(2016, 6, 30),
-        vec![Assessment::Passed],
-    );
+    let facts = doctor(date(2015, 1, 10), date(2016, 6, 30), vec![Assessment::Passed]);
     let r = PolicySet::builtin().evaluate(&facts, true).unwrap();
     assert!(r.trace.iter().any(|s| s.article.as_deref() == Some("10(4)")));
     let living = serde_json::to_value(&r.entitlements["living_subsidy"]).unwrap();

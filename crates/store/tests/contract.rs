@@ -1,6 +1,7 @@
 //! The store's contract, run against every backend: SQLite always, PostgreSQL when
 //! `YINCAI_TEST_POSTGRES_URL` is set (CI sets it; otherwise each test says it skipped).
 
+use crate::common;
 use yincai_store::on_every_backend;
 use yincai_store::test_support::{new_candidate, new_user};
 use yincai_store::{
@@ -60,10 +61,7 @@ async fn organisations_unique_keys_are_named_the_same_on_both_backends() {
             .insert_org(&org("甲单位", "city_unit", None, None), 2)
             .await
             .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::Unique { key } if key == "organisations.name"),
-            "{label}: {err:?}"
-        );
+        common::assert_unique(&err, "organisations.name", label);
         drop(tx);
 
         let mut tx = store.begin_write().await.unwrap();
@@ -71,10 +69,7 @@ async fn organisations_unique_keys_are_named_the_same_on_both_backends() {
             .insert_org(&org("乙单位", "city_unit", Some("91110108MA01C3K5XA"), None), 2)
             .await
             .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::Unique { key } if key == "organisations.credit_code"),
-            "{label}: {err:?}"
-        );
+        common::assert_unique(&err, "organisations.credit_code", label);
     });
 }
 
@@ -237,10 +232,7 @@ async fn users_roles_and_lockout_counter() {
         tx.unlock_user(id, 11).await.unwrap();
         assert_eq!(tx.user(id).await.unwrap().unwrap().locked_until, None, "{label}");
         let err = tx.insert_user(&new_user("zhang", "重", 1), 1).await.unwrap_err();
-        assert!(
-            matches!(&err, StoreError::Unique { key } if key == "users.username"),
-            "{label}: {err:?}"
-        );
+        common::assert_unique(&err, "users.username", label);
         drop(tx);
         let mut tx = store.begin_read().await.unwrap();
         let by_role = tx
@@ -601,20 +593,14 @@ async fn one_person_is_one_candidate_by_the_blind_index_and_one_form_per_account
             .insert_candidate(b, &candidate("李四", "idx-1"), 2)
             .await
             .unwrap_err();
-        assert!(
-            matches!(&e, StoreError::Unique { key } if key == "candidates.id_number_index"),
-            "{label}: {e:?}"
-        );
+        common::assert_unique(&e, "candidates.id_number_index", label);
         drop(tx);
         let mut tx = store.begin_write().await.unwrap();
         let e = tx
             .insert_candidate(a, &candidate("张三", "idx-2"), 2)
             .await
             .unwrap_err();
-        assert!(
-            matches!(&e, StoreError::Unique { key } if key == "candidates.user_id"),
-            "{label}: {e:?}"
-        );
+        common::assert_unique(&e, "candidates.user_id", label);
         drop(tx);
 
         let mut tx = store.begin_write().await.unwrap();

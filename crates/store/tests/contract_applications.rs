@@ -1,10 +1,10 @@
 //! The contract of applications and intent letters, on SQLite and (when
 //! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL.
 
-use yincai_store::test_support::TestDb;
-use yincai_store::{
-    ApplicationQuery, NewApplication, NewCandidate, NewIntentLetter, NewOrg, NewUser, NewWorkflowItem, StoreError, Tx,
-};
+use yincai_store::test_support::{TestDb, new_user};
+
+use crate::common::org;
+use yincai_store::{ApplicationQuery, NewApplication, NewCandidate, NewIntentLetter, NewWorkflowItem, StoreError, Tx};
 
 fn candidate(name: &str, index: &str) -> NewCandidate {
     NewCandidate {
@@ -38,28 +38,11 @@ struct Fixture {
 }
 
 async fn fixture(tx: &mut Tx) -> Fixture {
-    let org = |name: &str, kind: &str, parent: Option<i64>| NewOrg {
-        name: name.into(),
-        kind: kind.into(),
-        credit_code: None,
-        parent_id: parent,
-    };
-    let dept = tx.insert_org(&org("主管部门", "department", None), 1).await.unwrap();
-    let unit = tx
-        .insert_org(&org("用人单位", "city_unit", Some(dept)), 1)
-        .await
-        .unwrap();
-    let other_unit = tx.insert_org(&org("别的单位", "city_unit", None), 1).await.unwrap();
-    let user = |name: &str, org_id: i64| NewUser {
-        username: name.into(),
-        display_name: name.into(),
-        org_id,
-        password_hash: "x".into(),
-        must_change_password: false,
-        roles: vec![],
-    };
-    let u1 = tx.insert_user(&user("a1", unit), 1).await.unwrap();
-    let u2 = tx.insert_user(&user("a2", unit), 1).await.unwrap();
+    let dept = org(tx, "主管部门", "department", None).await;
+    let unit = org(tx, "用人单位", "city_unit", Some(dept)).await;
+    let other_unit = org(tx, "别的单位", "city_unit", None).await;
+    let u1 = tx.insert_user(&new_user("a1", "a1", unit), 1).await.unwrap();
+    let u2 = tx.insert_user(&new_user("a2", "a2", unit), 1).await.unwrap();
     let cand = tx.insert_candidate(u1, &candidate("张三", "i1"), 1).await.unwrap();
     let cand2 = tx.insert_candidate(u2, &candidate("李四", "i2"), 1).await.unwrap();
     Fixture {
@@ -70,6 +53,24 @@ async fn fixture(tx: &mut Tx) -> Fixture {
         cand,
         cand2,
         cand2_user: u2,
+    }
+}
+
+impl Fixture {
+    /// A published plan of the unit, open through November 2026, with one position; (plan, position).
+    async fn position(&self, tx: &mut Tx, title: &str, openings: i64, mode: &str) -> (i64, i64) {
+        tx.insert_test_plan_position(
+            self.unit,
+            self.user,
+            "2026-11-01",
+            "2026-11-30",
+            Some(3),
+            title,
+            openings,
+            mode,
+        )
+        .await
+        .unwrap()
     }
 }
 
@@ -98,19 +99,7 @@ async fn applications_are_one_per_candidate_and_position_listed_with_their_state
         let store = db.open_store().await;
         let mut tx = store.begin_write().await.unwrap();
         let f = fixture(&mut tx).await;
-        let (plan, position) = tx
-            .insert_test_plan_position(
-                f.unit,
-                f.user,
-                "2026-11-01",
-                "2026-11-30",
-                Some(3),
-                "岗位甲",
-                2,
-                "recruit",
-            )
-            .await
-            .unwrap();
+        let (plan, position) = f.position(&mut tx, "岗位甲", 2, "recruit").await;
         let pos = tx.application_position(position).await.unwrap().unwrap();
         assert_eq!(
             (
@@ -258,19 +247,7 @@ async fn intent_letters_are_one_per_application_with_unique_numbers() {
         let store = db.open_store().await;
         let mut tx = store.begin_write().await.unwrap();
         let f = fixture(&mut tx).await;
-        let (_, position) = tx
-            .insert_test_plan_position(
-                f.unit,
-                f.user,
-                "2026-11-01",
-                "2026-11-30",
-                Some(3),
-                "岗位乙",
-                1,
-                "special",
-            )
-            .await
-            .unwrap();
+        let (_, position) = f.position(&mut tx, "岗位乙", 1, "special").await;
         let mut apps = Vec::new();
         for cand in [f.cand, f.cand2] {
             apps.push(

@@ -92,22 +92,11 @@ async fn lists_are_per_object_oldest_first_and_duplicates_are_found_by_hash() {
         tx.commit().await.unwrap();
 
         let mut tx = store.begin_read().await.unwrap();
-        let ids: Vec<i64> = tx
-            .attachments_for_object("candidate", "1")
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.id)
-            .collect();
-        assert_eq!(ids, vec![a, b], "{label}");
-        let ids: Vec<i64> = tx
-            .attachments_for_object("candidate", "2")
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.id)
-            .collect();
-        assert_eq!(ids, vec![other], "{label}");
+        for (object_id, want) in [("1", vec![a, b]), ("2", vec![other])] {
+            let listed = tx.attachments_for_object("candidate", object_id).await.unwrap();
+            let ids: Vec<i64> = listed.iter().map(|m| m.id).collect();
+            assert_eq!(ids, want, "{label}: candidate {object_id}");
+        }
         let items = tx.attachments_for_object("workflow_item", "1").await.unwrap();
         assert_eq!(items.iter().map(|m| m.id).collect::<Vec<_>>(), vec![wf], "{label}");
         assert_eq!(items[0].purpose, "附件", "{label}");

@@ -39,10 +39,7 @@ async fn units_are_registered_once_per_address_and_versioned() {
             .insert_housing_unit("人才公寓1栋101", 8_000, "", 5)
             .await
             .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::Unique { key } if key == "housing_units.address"),
-            "{label}: {err:?}"
-        );
+        common::assert_unique(&err, "housing_units.address", label);
         drop(tx);
         let mut tx = store.begin_write().await.unwrap();
         let unit = tx.housing_unit(id).await.unwrap().unwrap();

@@ -2,18 +2,9 @@
 //! SQLite always, PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set.
 
 use yincai_store::on_every_backend;
-use yincai_store::{
-    NewAnnouncement, NewOrg, NewPlan, NewPosition, NewUser, NewWorkflowItem, PlanQuery, Store, StoreError,
-};
+use yincai_store::{NewAnnouncement, NewPlan, NewPosition, NewUser, NewWorkflowItem, PlanQuery, Store, StoreError};
 
-fn org(name: &str, kind: &str, parent: Option<i64>) -> NewOrg {
-    NewOrg {
-        name: name.into(),
-        kind: kind.into(),
-        credit_code: None,
-        parent_id: parent,
-    }
-}
+use crate::common::new_org as org;
 
 fn position(title: &str, openings: i64) -> NewPosition {
     NewPosition {
@@ -170,6 +161,17 @@ async fn ids(store: &Store, q: PlanQuery) -> (i64, Vec<i64>) {
     (page.total, page.rows.iter().map(|r| r.plan.id).collect())
 }
 
+/// A filter of the plan list: scope, organisation, year and state, each `None` when not filtered.
+fn filter(scope: Option<i64>, org_id: Option<i64>, year: Option<i64>, state: Option<&str>) -> PlanQuery {
+    PlanQuery {
+        scope,
+        org_id,
+        year,
+        state: state.map(Into::into),
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn the_list_is_scoped_filtered_and_carries_state_and_openings() {
     on_every_backend!(|store, label| {
@@ -206,62 +208,22 @@ async fn the_list_is_scoped_filtered_and_carries_state_and_openings() {
         assert_eq!(total, 3, "{label}");
         assert_eq!(all.last(), Some(&b), "{label}: 2025 last");
         // A department sees its units' plans, a unit its own.
+        assert_eq!(ids(filter(Some(f.dept), None, None, None)).await.0, 2, "{label}");
+        assert_eq!(ids(filter(Some(f.unit), None, None, None)).await.0, 2, "{label}");
         assert_eq!(
-            ids(PlanQuery {
-                scope: Some(f.dept),
-                ..Default::default()
-            })
-            .await
-            .0,
-            2,
-            "{label}"
-        );
-        assert_eq!(
-            ids(PlanQuery {
-                scope: Some(f.unit),
-                ..Default::default()
-            })
-            .await
-            .0,
-            2,
-            "{label}"
-        );
-        assert_eq!(
-            ids(PlanQuery {
-                scope: Some(f.other_unit),
-                ..Default::default()
-            })
-            .await
-            .1,
+            ids(filter(Some(f.other_unit), None, None, None)).await.1,
             vec![c],
             "{label}"
         );
+        // Each filter alone.
         assert_eq!(
-            ids(PlanQuery {
-                org_id: Some(f.other_unit),
-                ..Default::default()
-            })
-            .await
-            .1,
-            vec![c]
-        );
-        assert_eq!(
-            ids(PlanQuery {
-                year: Some(2025),
-                ..Default::default()
-            })
-            .await
-            .1,
-            vec![b],
+            ids(filter(None, Some(f.other_unit), None, None)).await.1,
+            vec![c],
             "{label}"
         );
+        assert_eq!(ids(filter(None, None, Some(2025), None)).await.1, vec![b], "{label}");
         assert_eq!(
-            ids(PlanQuery {
-                state: Some("approved".into()),
-                ..Default::default()
-            })
-            .await
-            .1,
+            ids(filter(None, None, None, Some("approved"))).await.1,
             vec![c],
             "{label}"
         );

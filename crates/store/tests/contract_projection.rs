@@ -2,27 +2,10 @@
 //! PostgreSQL when `YINCAI_TEST_POSTGRES_URL` is set).
 
 use yincai_store::test_support::{TestDb, new_candidate, new_talent, new_user};
-use yincai_store::{BudgetYearRow, NewOrg, NewTalent, OwedSumRow, ProjectionUnitRow, Store, Tx};
-
-async fn open(db: &TestDb) -> Store {
-    let store = Store::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("{}: connect: {e}", db.label));
-    store
-        .migrate()
-        .await
-        .unwrap_or_else(|e| panic!("{}: migrate: {e}", db.label));
-    store
-}
+use yincai_store::{BudgetYearRow, NewTalent, OwedSumRow, ProjectionUnitRow, Tx};
 
 async fn org(tx: &mut Tx, name: &str) -> i64 {
-    let org = NewOrg {
-        name: name.into(),
-        kind: "enterprise".into(),
-        credit_code: None,
-        parent_id: None,
-    };
-    tx.insert_org(&org, 1).await.unwrap()
+    crate::common::org(tx, name, "enterprise", None).await
 }
 
 async fn talent(tx: &mut Tx, org_id: i64, name: &str) -> i64 {
@@ -59,7 +42,7 @@ async fn installment(tx: &mut Tx, talent: i64, org: i64, code: &str, seq: i64, d
 #[tokio::test]
 async fn reads_owed_installments_kinds_units_and_budgets() {
     for db in TestDb::all().await {
-        let store = open(&db).await;
+        let store = db.open_store().await;
         let label = db.label;
         let mut tx = store.begin_write().await.unwrap();
         let a = org(&mut tx, "乙单位").await;

@@ -109,30 +109,19 @@ async fn cancelling_skips_paid_and_recovered_never_exceeds_the_amount() {
             .unwrap();
         let r = tx.recovery(id).await.unwrap().unwrap();
         assert_eq!((r.status.code(), r.version), ("open", 1), "{label}");
-        assert!(
-            !tx.add_recovered(id, 101, 1, RecoveryState::PartiallyRecovered, 8)
+        // (fen, version, whether it is taken, why)
+        for (fen, version, taken, why) in [
+            (101, 1, false, "beyond the amount"),
+            (0, 1, false, "nothing"),
+            (40, 1, true, "within the amount"),
+            (10, 1, false, "stale version"),
+        ] {
+            let got = tx
+                .add_recovered(id, fen, version, RecoveryState::PartiallyRecovered, 8)
                 .await
-                .unwrap(),
-            "{label}: beyond the amount"
-        );
-        assert!(
-            !tx.add_recovered(id, 0, 1, RecoveryState::PartiallyRecovered, 8)
-                .await
-                .unwrap(),
-            "{label}: nothing"
-        );
-        assert!(
-            tx.add_recovered(id, 40, 1, RecoveryState::PartiallyRecovered, 8)
-                .await
-                .unwrap(),
-            "{label}"
-        );
-        assert!(
-            !tx.add_recovered(id, 10, 1, RecoveryState::PartiallyRecovered, 8)
-                .await
-                .unwrap(),
-            "{label}: stale version"
-        );
+                .unwrap();
+            assert_eq!(got, taken, "{label}: {why}");
+        }
         assert_eq!(
             tx.recovery(id).await.unwrap().unwrap().status,
             RecoveryState::PartiallyRecovered,

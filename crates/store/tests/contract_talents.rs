@@ -3,21 +3,9 @@
 
 use yincai_store::on_every_backend;
 use yincai_store::test_support::{new_candidate, new_talent, new_user};
-use yincai_store::{NewOrg, NewTalent, NewWorkflowItem, SpecialCaseQuery, StoreError, TalentQuery, Tx};
+use yincai_store::{NewTalent, NewWorkflowItem, SpecialCaseQuery, StoreError, TalentQuery, Tx};
 
-async fn org(tx: &mut Tx, name: &str, kind: &str, parent: Option<i64>) -> i64 {
-    tx.insert_org(
-        &NewOrg {
-            name: name.into(),
-            kind: kind.into(),
-            credit_code: None,
-            parent_id: parent,
-        },
-        1,
-    )
-    .await
-    .unwrap()
-}
+use crate::common::org;
 
 async fn user(tx: &mut Tx, username: &str, org_id: i64) -> i64 {
     tx.insert_user(&new_user(username, username, org_id), 1).await.unwrap()

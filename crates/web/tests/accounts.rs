@@ -12,11 +12,10 @@ use serde_json::{Value, json};
 async fn new_account(app: &TestApp, sys: &str, username: &str) -> i64 {
     let org = app.org_id("阿拉山口市财政局").await;
     let (status, body) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/users",
-            Some(sys),
-            Some(json!({"username": username, "display_name": "影子", "org_id": org})),
+            sys,
+            json!({"username": username, "display_name": "影子", "org_id": org}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.label);
@@ -28,21 +27,19 @@ async fn roles_of(app: &TestApp, token: &str, id: i64) -> Value {
 }
 
 async fn propose_roles(app: &TestApp, sec: &str, id: i64, roles: Value) -> (StatusCode, Value) {
-    app.call(
-        Method::PUT,
+    app.put(
         &format!("/api/users/{id}/roles"),
-        Some(sec),
-        Some(json!({"roles": roles, "reason": "岗位调整"})),
+        sec,
+        json!({"roles": roles, "reason": "岗位调整"}),
     )
     .await
 }
 
 async fn confirm(app: &TestApp, token: &str, proposal: &Value) -> (StatusCode, Value) {
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/account-proposals/{}/confirm", proposal["proposal_id"]),
-        Some(token),
-        Some(json!({"reason": "已核对任职文件"})),
+        token,
+        json!({"reason": "已核对任职文件"}),
     )
     .await
 }
@@ -54,11 +51,10 @@ async fn the_system_admin_cannot_create_an_account_with_a_business_role() {
         let org = app.org_id("阿拉山口市财政局").await;
         for roles in [json!(["finance"]), json!(["leading_group"]), json!(["sec_admin"])] {
             let (status, body) = app
-                .call(
-                    Method::POST,
+                .post(
                     "/api/users",
-                    Some(&sys),
-                    Some(json!({"username": "shadow", "display_name": "影子", "org_id": org, "roles": roles})),
+                    &sys,
+                    json!({"username": "shadow", "display_name": "影子", "org_id": org, "roles": roles}),
                 )
                 .await;
             assert_eq!(
@@ -81,10 +77,9 @@ async fn the_system_admin_cannot_create_an_account_with_a_business_role() {
         let browser = app.browser("sysadmin").await;
         let org = org.to_string();
         let (status, html) = browser
-            .post_form(
+            .submit(
                 "/admin/users",
                 &[
-                    ("_csrf", &browser.csrf),
                     ("username", "shadow2"),
                     ("display_name", "影子二"),
                     ("org_id", &org),
@@ -95,14 +90,9 @@ async fn the_system_admin_cannot_create_an_account_with_a_business_role() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         assert!(html.contains("系统管理员创建账号时不能授予任何角色"), "{html}");
         let (status, location) = browser
-            .post_form(
+            .submit(
                 "/admin/users",
-                &[
-                    ("_csrf", &browser.csrf),
-                    ("username", "shadow2"),
-                    ("display_name", "影子二"),
-                    ("org_id", &org),
-                ],
+                &[("username", "shadow2"), ("display_name", "影子二"), ("org_id", &org)],
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
@@ -115,8 +105,7 @@ async fn the_system_admin_cannot_create_an_account_with_a_business_role() {
 #[tokio::test]
 async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
     for app in TestApp::on_every_backend().await {
-        let sys = app.login("sysadmin").await;
-        let sec = app.login("secadmin").await;
+        let [sys, sec] = app.logins(["sysadmin", "secadmin"]).await;
         let id = new_account(&app, &sys, "shadow").await;
 
         // The system admin cannot propose at all; the security admin's proposal changes nothing.
@@ -145,11 +134,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
 
         // A reset: the security admin learns only the first half.
         let (status, reset) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{id}/reset-password"),
-                Some(&sec),
-                Some(json!({"reason": "发放初始密码"})),
+                &sec,
+                json!({"reason": "发放初始密码"}),
             )
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{reset}");
@@ -162,11 +150,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
         );
         // Two pending proposals of the same kind are not allowed.
         let (status, _) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{id}/reset-password"),
-                Some(&sec),
-                Some(json!({"reason": "再来一次"})),
+                &sec,
+                json!({"reason": "再来一次"}),
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
@@ -177,11 +164,10 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
         }
         let finance = app.user_id("finance").await;
         let (status, unlock) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{finance}/unlock"),
-                Some(&sec),
-                Some(json!({"reason": "本人来电"})),
+                &sec,
+                json!({"reason": "本人来电"}),
             )
             .await;
         assert_eq!(status, StatusCode::ACCEPTED);
@@ -207,9 +193,7 @@ async fn no_single_administrator_grants_a_role_resets_a_password_or_unlocks() {
 #[tokio::test]
 async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effect() {
     for app in TestApp::on_every_backend().await {
-        let sys = app.login("sysadmin").await;
-        let sec = app.login("secadmin").await;
-        let sec2 = app.login("secadmin2").await;
+        let [sys, sec, sec2] = app.logins(["sysadmin", "secadmin", "secadmin2"]).await;
         let id = new_account(&app, &sys, "newfin").await;
         let (_, grant) = propose_roles(&app, &sec, id, json!(["finance"])).await;
         let (status, _) = confirm(&app, &sec2, &grant).await;
@@ -219,11 +203,10 @@ async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effec
         assert_eq!(confirm(&app, &sys, &grant).await.0, StatusCode::CONFLICT);
 
         let (_, reset) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{id}/reset-password"),
-                Some(&sec),
-                Some(json!({"reason": "发放初始密码"})),
+                &sec,
+                json!({"reason": "发放初始密码"}),
             )
             .await;
         let (status, confirmed) = confirm(&app, &sys, &reset).await;
@@ -241,13 +224,9 @@ async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effec
         // A rejection needs a reason and changes nothing.
         let (_, grant) = propose_roles(&app, &sec, id, json!([])).await;
         let reject = format!("/api/account-proposals/{}/reject", grant["proposal_id"]);
-        let (status, _) = app
-            .call(Method::POST, &reject, Some(&sys), Some(json!({"reason": ""})))
-            .await;
+        let (status, _) = app.post(&reject, &sys, json!({"reason": ""})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        let (status, _) = app
-            .call(Method::POST, &reject, Some(&sys), Some(json!({"reason": "无任职文件"})))
-            .await;
+        let (status, _) = app.post(&reject, &sys, json!({"reason": "无任职文件"})).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         assert_eq!(roles_of(&app, &sec, id).await, json!(["finance"]));
 
@@ -289,8 +268,7 @@ async fn a_grant_reset_and_unlock_confirmed_by_a_second_administrator_take_effec
 #[tokio::test]
 async fn no_account_holds_an_administrator_and_a_business_role() {
     for app in TestApp::on_every_backend().await {
-        let sys = app.login("sysadmin").await;
-        let sec = app.login("secadmin").await;
+        let [sys, sec] = app.logins(["sysadmin", "secadmin"]).await;
         let coord = app.user_id("coord").await;
         let (status, body) = propose_roles(&app, &sec, coord, json!(["coordination", "sec_admin"])).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", app.label);
@@ -308,9 +286,7 @@ async fn no_account_holds_an_administrator_and_a_business_role() {
         let it = app.org_id("阿拉山口市信息中心").await;
         let (_, mut org) = app.get(&format!("/api/orgs/{it}"), &sys).await;
         org["kind"] = json!("leading_group");
-        let (status, body) = app
-            .call(Method::PUT, &format!("/api/orgs/{it}"), Some(&sys), Some(org))
-            .await;
+        let (status, body) = app.put(&format!("/api/orgs/{it}"), &sys, org).await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("kind")),
@@ -326,11 +302,10 @@ async fn a_release_cannot_be_approved_outside_a_meeting() {
     for app in TestApp::on_every_backend().await {
         let leader = app.login("leader").await;
         let (status, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/fund/installments/1/approve",
-                Some(&leader),
-                Some(json!({"resolution_number": "随便写的文号"})),
+                &leader,
+                json!({"resolution_number": "随便写的文号"}),
             )
             .await;
         assert!(
@@ -424,15 +399,9 @@ async fn anonymous_failures_lock_new_logins_but_do_not_end_a_live_session() {
 #[tokio::test]
 async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
     for app in TestApp::on_every_backend().await {
-        let other = app.login("mayor").await;
-        let this = app.login("mayor").await;
+        let [other, this] = app.logins(["mayor", "mayor"]).await;
         let (status, _) = app
-            .call(
-                Method::POST,
-                "/api/me/password",
-                Some(&this),
-                Some(json!({"current_password": DEMO_PASSWORD, "new_password": "Gobi-Desert-2026", "new_password_confirm": "Gobi-Desert-2026"})),
-            )
+            .post("/api/me/password", &this, json!({"current_password": DEMO_PASSWORD, "new_password": "Gobi-Desert-2026", "new_password_confirm": "Gobi-Desert-2026"}))
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{}", app.label);
         assert_eq!(app.get("/api/me", &this).await.0, StatusCode::OK, "{}", app.label);
@@ -449,10 +418,9 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
         let api = app.login("service").await;
         let browser = app.browser("service").await;
         let (status, location) = browser
-            .post_form(
+            .submit(
                 "/account/password",
                 &[
-                    ("_csrf", &browser.csrf),
                     ("current_password", DEMO_PASSWORD),
                     ("new_password", "Gobi-Desert-2026"),
                     ("new_password_confirm", "Gobi-Desert-2026"),
@@ -501,11 +469,9 @@ async fn a_session_ends_twelve_hours_after_login_however_active() {
 async fn a_user_sees_the_last_login_and_password_change_at_login() {
     for app in TestApp::on_every_backend().await {
         let (status, first) = app
-            .call(
-                Method::POST,
+            .post_anonymous(
                 "/api/auth/login",
-                None,
-                Some(json!({"username": "assessor", "password": DEMO_PASSWORD})),
+                json!({"username": "assessor", "password": DEMO_PASSWORD}),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -514,11 +480,9 @@ async fn a_user_sees_the_last_login_and_password_change_at_login() {
         let at = app.app.now();
         app.clock.advance_minutes(5);
         let (_, second) = app
-            .call(
-                Method::POST,
+            .post_anonymous(
                 "/api/auth/login",
-                None,
-                Some(json!({"username": "assessor", "password": DEMO_PASSWORD})),
+                json!({"username": "assessor", "password": DEMO_PASSWORD}),
             )
             .await;
         assert_eq!(second["user"]["previous_login_at"], at, "{}: {second}", app.label);
@@ -549,10 +513,7 @@ async fn the_demo_shows_a_pending_grant_that_a_second_administrator_confirms() {
             .expect("a confirm form")
             .to_string();
         let (status, location) = sec2
-            .post_form(
-                &format!("/admin/proposals/{action}"),
-                &[("_csrf", &sec2.csrf), ("reason", "")],
-            )
+            .submit(&format!("/admin/proposals/{action}"), &[("reason", "")])
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}: {location}", app.label);
         let token = app.login("qianjin").await;

@@ -39,14 +39,15 @@ async fn position(app: &TestApp, org: &str, from_days: i64, to_days: i64, openin
     id
 }
 
+/// Two new applicants with saved forms: `applicant1` (TALENT_ID) and `applicant2` (OTHER_ID).
+async fn two_applicants(app: &TestApp) {
+    save_new_applicant(app, "applicant1", TALENT_ID, "13812345678").await;
+    save_new_applicant(app, "applicant2", OTHER_ID, "13912345678").await;
+}
+
 async fn apply(app: &TestApp, token: &str, position: i64) -> (StatusCode, Value) {
-    app.call(
-        Method::POST,
-        "/api/applications",
-        Some(token),
-        Some(json!({"position_id": position})),
-    )
-    .await
+    app.post("/api/applications", token, json!({"position_id": position}))
+        .await
 }
 
 async fn detail(app: &TestApp, token: &str, id: i64) -> Value {
@@ -59,11 +60,10 @@ async fn detail(app: &TestApp, token: &str, id: i64) -> Value {
 async fn act(app: &TestApp, token: &str, id: i64, action: &str, reason: &str) -> (StatusCode, Value) {
     let d = detail(app, token, id).await;
     let item = d["item_id"].as_i64().unwrap();
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/workflow/{item}/act"),
-        Some(token),
-        Some(json!({"action": action, "version": d["item_version"], "reason": reason})),
+        token,
+        json!({"action": action, "version": d["item_version"], "reason": reason}),
     )
     .await
 }
@@ -74,11 +74,10 @@ async fn checklist(app: &TestApp, token: &str, id: i64, all: bool) -> (StatusCod
         let checked = all || code != "no_record";
         items.insert(code.into(), json!({"checked": checked, "note": "已核原件"}));
     }
-    app.call(
-        Method::PUT,
+    app.put(
         &format!("/api/applications/{id}/checklist"),
-        Some(token),
-        Some(json!({"items": items})),
+        token,
+        json!({"items": items}),
     )
     .await
 }
@@ -92,8 +91,7 @@ async fn apply_review_correct_and_accept_the_letter() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
         register_applicant(&app, "applicant1").await;
-        let talent = app.login("applicant1").await;
-        let coord = app.login("coord").await;
+        let [talent, coord] = app.logins(["applicant1", "coord"]).await;
         let open = position(&app, "阿拉山口市口岸经济研究中心", -10, 10, 2, "recruit").await;
 
         // Without a registration form: told to fill it in first.
@@ -160,9 +158,7 @@ async fn apply_review_correct_and_accept_the_letter() {
         let mut edited = profile_json("applicant1的姓名", "", "");
         edited["gender"] = json!("male"); // as the stored 身份证号 states
         edited["title"] = json!("senior");
-        let (status, body) = app
-            .call(Method::PUT, "/api/me/profile", Some(&talent), Some(edited))
-            .await;
+        let (status, body) = app.put("/api/me/profile", &talent, edited).await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
         let (status, body) = act(&app, &talent, id, "submit", "").await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
@@ -249,12 +245,8 @@ async fn apply_review_correct_and_accept_the_letter() {
 async fn nobody_sees_another_applicants_or_another_units_applications() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
-        save_new_applicant(&app, "applicant1", TALENT_ID, "13812345678").await;
-        save_new_applicant(&app, "applicant2", OTHER_ID, "13912345678").await;
-        let talent = app.login("applicant1").await;
-        let other = app.login("applicant2").await;
-        let unit = app.login("unit").await;
-        let dept = app.login("dept").await;
+        two_applicants(&app).await;
+        let [talent, other, unit, dept] = app.logins(["applicant1", "applicant2", "unit", "dept"]).await;
         let own = position(&app, "阿拉山口市口岸经济研究中心", -1, 1, 1, "recruit").await;
         let foreign = position(&app, "阿拉山口市文化馆", -1, 1, 1, "special").await;
         let (_, a) = apply(&app, &talent, own).await;
@@ -329,8 +321,7 @@ async fn nobody_sees_another_applicants_or_another_units_applications() {
 async fn letters_beyond_the_openings_are_refused_and_the_portal_form_applies() {
     for app in TestApp::on_every_backend().await {
         let l = app.label;
-        save_new_applicant(&app, "applicant1", TALENT_ID, "13812345678").await;
-        save_new_applicant(&app, "applicant2", OTHER_ID, "13912345678").await;
+        two_applicants(&app).await;
         let coord = app.login("coord").await;
         let one = position(&app, "阿拉山口市口岸经济研究中心", -5, 5, 1, "special").await;
 
@@ -339,17 +330,13 @@ async fn letters_beyond_the_openings_are_refused_and_the_portal_form_applies() {
         let (status, html) = page.get(&format!("/positions/{one}/apply")).await;
         assert_eq!(status, StatusCode::OK, "{l}");
         assert!(html.contains("报名中") && html.contains("提交报名"), "{l}");
-        let (status, location) = page
-            .post_form(&format!("/positions/{one}/apply"), &[("_csrf", &page.csrf)])
-            .await;
+        let (status, location) = page.submit(&format!("/positions/{one}/apply"), &[]).await;
         assert_eq!(
             (status, location.as_str()),
             (StatusCode::SEE_OTHER, "/me/applications?ok=applied"),
             "{l}"
         );
-        let (status, html) = page
-            .post_form(&format!("/positions/{one}/apply"), &[("_csrf", &page.csrf)])
-            .await;
+        let (status, html) = page.submit(&format!("/positions/{one}/apply"), &[]).await;
         assert_eq!(status, StatusCode::CONFLICT, "{l}");
         assert!(html.contains("只能报名一次"), "{l}");
         let (_, html) = page.get("/me/applications").await;
@@ -455,9 +442,7 @@ async fn doctor_without_honours(app: &TestApp, username: &str, id_number: &str, 
     let token = app.login(username).await;
     let mut profile = profile_json(&format!("{username}的姓名"), id_number, phone);
     profile["honours"] = json!([]);
-    let (status, body) = app
-        .call(Method::PUT, "/api/me/profile", Some(&token), Some(profile))
-        .await;
+    let (status, body) = app.put("/api/me/profile", &token, profile).await;
     assert_eq!(status, StatusCode::OK, "{}: {body}", app.label);
     let (status, body) = apply(app, &token, position).await;
     assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.label);
@@ -496,7 +481,7 @@ async fn the_reviews_findings_round_trip_through_the_api_and_set_the_category() 
             if !findings.is_null() {
                 body["findings"] = findings;
             }
-            app.call(Method::PUT, &checklist_path, Some(&coord), Some(body))
+            app.put(&checklist_path, &coord, body)
         };
         // A finding without its basis: 422 naming the field, nothing saved.
         let (status, body) = put(json!({"research_results": {"checked": true, "basis": ""}})).await;

@@ -362,11 +362,10 @@ async fn candidate_files_go_up_and_come_back_and_lies_are_refused_with_nothing_s
         assert_eq!(body["errors"][0]["field"], "file", "{label}: {body}");
         // Not multipart at all.
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/attachments",
-                Some(&talent),
-                Some(serde_json::json!({"object_type": "candidate"})),
+                &talent,
+                serde_json::json!({"object_type": "candidate"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{label}: {body}");
@@ -695,8 +694,7 @@ async fn pages_show_the_files_and_the_upload_form_and_refuse_lies_in_place() {
 async fn an_applicant_sees_only_what_is_shared_on_their_own_item() {
     for app in TestApp::on_every_backend().await {
         let label = app.label;
-        let hemin = app.login("hemin").await;
-        let coord = app.login("coord").await;
+        let [hemin, coord] = app.logins(["hemin", "coord"]).await;
         let (status, mine) = app.get("/api/me/applications", &hemin).await;
         assert_eq!(status, StatusCode::OK, "{label}: {mine}");
         let application = &mine.as_array().unwrap()[0];
@@ -710,25 +708,11 @@ async fn an_applicant_sees_only_what_is_shared_on_their_own_item() {
         let (_, now) = app.get(&format!("/api/workflow/{item}"), &coord).await;
         let mut body = comment("内部：学历证书待核实", false);
         body["version"] = json!(version(&now));
-        let (status, after) = app
-            .call(
-                Method::POST,
-                &format!("/api/workflow/{item}/act"),
-                Some(&coord),
-                Some(body),
-            )
-            .await;
+        let (status, after) = app.post(&format!("/api/workflow/{item}/act"), &coord, body).await;
         assert_eq!(status, StatusCode::OK, "{label}: {after}");
         let mut body = comment("请补充学位证书扫描件", true);
         body["version"] = json!(version(&after));
-        let (status, _) = app
-            .call(
-                Method::POST,
-                &format!("/api/workflow/{item}/act"),
-                Some(&coord),
-                Some(body),
-            )
-            .await;
+        let (status, _) = app.post(&format!("/api/workflow/{item}/act"), &coord, body).await;
         assert_eq!(status, StatusCode::OK, "{label}");
 
         // The staff see both, the internal one marked; the applicant only the shared one.

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::{TestApp, profile_json, register_applicant, save_new_applicant, save_profile};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use yincai_store::{AuditQuery, AuditRecord};
 
@@ -31,12 +31,7 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
 
         let before = app.audit_count().await;
         let (status, body) = app
-            .call(
-                Method::PUT,
-                "/api/me/profile",
-                Some(&talent),
-                Some(profile_json("张三", ID, PHONE)),
-            )
+            .put("/api/me/profile", &talent, profile_json("张三", ID, PHONE))
             .await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
         let id = body["id"].as_i64().unwrap();
@@ -61,9 +56,7 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
         let mut edit = profile_json("张三", "", "13900001111");
         edit["gender"] = json!("male"); // as the stored 身份证号 states
         edit["version"] = me["version"].clone();
-        let (status, body) = app
-            .call(Method::PUT, "/api/me/profile", Some(&talent), Some(edit))
-            .await;
+        let (status, body) = app.put("/api/me/profile", &talent, edit).await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
         assert_eq!(
             (
@@ -81,9 +74,7 @@ async fn the_applicant_saves_and_edits_their_own_form_masked_and_audited_without
         let mut stale = profile_json("张三", "", "");
         stale["gender"] = json!("male");
         stale["version"] = me["version"].clone();
-        let (status, _) = app
-            .call(Method::PUT, "/api/me/profile", Some(&talent), Some(stale))
-            .await;
+        let (status, _) = app.put("/api/me/profile", &talent, stale).await;
         assert_eq!(status, StatusCode::CONFLICT, "{l}");
 
         // The talent's own records (the demo's applicants have theirs).
@@ -108,24 +99,14 @@ async fn invalid_id_numbers_and_phones_are_refused_naming_the_field() {
         let before = app.audit_count().await;
         for (bad, why) in [("110101199003071235", "校验"), ("110101199002301236", "日期")] {
             let (status, body) = app
-                .call(
-                    Method::PUT,
-                    "/api/me/profile",
-                    Some(&talent),
-                    Some(profile_json("张三", bad, PHONE)),
-                )
+                .put("/api/me/profile", &talent, profile_json("张三", bad, PHONE))
                 .await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {bad}: {body}");
             let fields = body.to_string();
             assert!(fields.contains("\"id_number\""), "{l}: {bad} ({why}): {body}");
         }
         let (status, body) = app
-            .call(
-                Method::PUT,
-                "/api/me/profile",
-                Some(&talent),
-                Some(profile_json("张三", ID, "2381234567")),
-            )
+            .put("/api/me/profile", &talent, profile_json("张三", ID, "2381234567"))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(body.to_string().contains("\"phone\""), "{l}: {body}");
@@ -143,11 +124,10 @@ async fn one_person_is_one_record_across_applicants() {
         let other = app.login("applicant2").await;
         // The same number, typed with a lower-case check character.
         let (status, body) = app
-            .call(
-                Method::PUT,
+            .put(
                 "/api/me/profile",
-                Some(&other),
-                Some(profile_json("李四", " 11010519491231002x", "13911112222")),
+                &other,
+                profile_json("李四", " 11010519491231002x", "13911112222"),
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{l}: {body}");
@@ -174,11 +154,10 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
         let (status, _) = app.get("/api/candidates", &talent).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{l}");
         let (status, _) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/candidates/{mine}/reveal"),
-                Some(&talent),
-                Some(json!({"reason": "我想看看自己的"})),
+                &talent,
+                json!({"reason": "我想看看自己的"}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{l}");
@@ -208,11 +187,10 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
 
         let before = app.audit_count().await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/candidates/{mine}/reveal"),
-                Some(&coord),
-                Some(json!({"reason": "核对"})),
+                &coord,
+                json!({"reason": "核对"}),
             )
             .await;
         assert_eq!(
@@ -224,11 +202,10 @@ async fn applicants_see_only_themselves_and_the_coordination_office_reveals_only
         assert_eq!(app.audit_count().await, before, "{l}: nothing shown, nothing written");
 
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/candidates/{mine}/reveal"),
-                Some(&coord),
-                Some(json!({"reason": "资格审查核对身份"})),
+                &coord,
+                json!({"reason": "资格审查核对身份"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{l}: {body}");
@@ -260,11 +237,10 @@ async fn the_raw_database_file_holds_no_clear_id_number_or_phone() {
     let (_, list) = app.get("/api/candidates", &coord).await;
     let id = list["rows"][0]["id"].as_i64().unwrap();
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/candidates/{id}/reveal"),
-            Some(&coord),
-            Some(json!({"reason": "资格审查核对身份"})),
+            &coord,
+            json!({"reason": "资格审查核对身份"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -353,12 +329,7 @@ async fn the_pages_keep_typed_input_on_an_error_and_reveal_once_with_a_reason() 
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("王五") && list.contains("*****************3") && list.contains("硕士"));
     assert!(!list.contains(ID));
-    let id = list
-        .split("href=\"/candidates/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
+    let id = common::quoted_after(&list, "href=\"/candidates/").unwrap();
     let (status, detail) = c.get(&format!("/candidates/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(detail.contains("查看完整证件号") && !detail.contains(ID) && !detail.contains(PHONE));

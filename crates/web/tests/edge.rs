@@ -86,42 +86,28 @@ async fn control_characters_are_refused_with_422_naming_the_field_on_every_backe
         let audit_before = app.audit_count().await;
         // F6: unauthenticated, a NUL in the login name (a 500 on PostgreSQL before).
         let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"username": "a\u{0}b", "password": "x"})),
-            )
+            .post_anonymous("/api/auth/login", json!({"username": "a\u{0}b", "password": "x"}))
             .await;
         assert_control_refusal(l, "login name with NUL", status, &body, "username");
         assert_eq!(body["message"], "用户名：含有不可见的控制字符，请删除后重试", "{l}");
         // Any string at any depth, named by its JSON key.
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post_anonymous(
                 "/api/auth/login",
-                None,
-                Some(json!({"username": "coord", "password": "x", "extra": {"list": ["ok", "\u{1b}[31m"]}})),
+                json!({"username": "coord", "password": "x", "extra": {"list": ["ok", "\u{1b}[31m"]}}),
             )
             .await;
         assert_control_refusal(l, "nested string", status, &body, "extra.list[1]");
         // DEL is refused too.
         let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"username": "coord\u{7f}", "password": "x"})),
-            )
+            .post_anonymous("/api/auth/login", json!({"username": "coord\u{7f}", "password": "x"}))
             .await;
         assert_control_refusal(l, "DEL", status, &body, "username");
         // Tab and line breaks are allowed in body text: this is a wrong password, not a 422.
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post_anonymous(
                 "/api/auth/login",
-                None,
-                Some(json!({"username": "nosuchuser", "password": "a\tb\r\nc"})),
+                json!({"username": "nosuchuser", "password": "a\tb\r\nc"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{l}: {body}");

@@ -63,10 +63,9 @@ async fn propose_in_the_browser_and_fix_in_a_meeting_over_the_api() {
 
         // Out of range: 422, the range named, nothing typed lost.
         let (s, page) = b
-            .post_form(
+            .submit(
                 &format!("/talents/{talent}/fixings"),
                 &[
-                    ("_csrf", &b.csrf),
                     ("benefit_code", "startup_fund"),
                     ("amount", "1,200,000"),
                     ("project", "口岸智能查验设备产业化"),
@@ -84,10 +83,9 @@ async fn propose_in_the_browser_and_fix_in_a_meeting_over_the_api() {
         assert!(page.contains("经科技局论证，项目总投资 1200 万元"), "{label}");
 
         let (s, location) = b
-            .post_form(
+            .submit(
                 &format!("/talents/{talent}/fixings"),
                 &[
-                    ("_csrf", &b.csrf),
                     ("benefit_code", "startup_fund"),
                     ("amount", "800,000"),
                     ("project", "口岸智能查验设备产业化"),
@@ -115,10 +113,9 @@ async fn propose_in_the_browser_and_fix_in_a_meeting_over_the_api() {
         let (_, f) = app.get(&format!("/api/fixings/{id}"), &app.login("coord").await).await;
         let version = f["version"].as_i64().unwrap().to_string();
         let (s, location) = b
-            .post_form(
+            .submit(
                 &format!("/fixings/{id}"),
                 &[
-                    ("_csrf", &b.csrf),
                     ("version", &version),
                     ("amount", "900000"),
                     ("project", "口岸智能查验设备产业化"),
@@ -130,60 +127,27 @@ async fn propose_in_the_browser_and_fix_in_a_meeting_over_the_api() {
 
         // Over the API: the talent's fixings, submission, the meeting's decision.
         let coord = app.login("coord").await;
-        let leader = app.login("leader").await;
         let (s, tf) = app.get(&format!("/api/talents/{talent}/fixings"), &coord).await;
         assert_eq!(s, StatusCode::OK, "{label}: {tf}");
         assert_eq!(tf["fixable"][0]["current_fixing_id"], id, "{label}: {tf}");
         assert_eq!(tf["fixings"][0]["amount_fen"], 90_000_000, "{label}: {tf}");
         let (s, again) = app
-            .call(
-                Method::POST,
-                &format!("/api/talents/{talent}/fixings"),
-                Some(&coord),
-                Some(json!({"benefit_code": "startup_fund", "amount": "500000", "project": "另一项目", "reason": "另一个理由"})),
-            )
+            .post(&format!("/api/talents/{talent}/fixings"), &coord, json!({"benefit_code": "startup_fund", "amount": "500000", "project": "另一项目", "reason": "另一个理由"}))
             .await;
         assert_eq!(s, StatusCode::CONFLICT, "{label}: {again}");
         let (_, one) = app.get(&format!("/api/fixings/{id}"), &coord).await;
         let (s, f) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/fixings/{id}/submit"),
-                Some(&coord),
-                Some(json!({"item_version": one["item_version"]})),
+                &coord,
+                json!({"item_version": one["item_version"]}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {f}");
         assert_eq!(f["state"], "group_decision", "{label}: {f}");
         let item = f["item_id"].as_i64().unwrap();
-        let (s, m) = app
-            .call(
-                Method::POST,
-                "/api/meetings",
-                Some(&coord),
-                Some(json!({"number": format!("{label}-2026年第20次"), "title": "领导小组会议", "held_on": "2026-11-24"})),
-            )
+        app.approve_in_meeting(item, &format!("{label}-2026年第20次"), "阿人才领字〔2026〕20号")
             .await;
-        assert_eq!(s, StatusCode::OK, "{label}: {m}");
-        let meeting = m["id"].as_i64().unwrap();
-        let (s, ag) = app
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/agenda"),
-                Some(&coord),
-                Some(json!({"items": [item]})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{label}: {ag}");
-        let (s, d) = app
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/agenda/{}/decision", ag["id"]),
-                Some(&leader),
-                Some(json!({"action": "approve", "resolution_number": "阿人才领字〔2026〕20号"})),
-            )
-            .await;
-        assert!(s.is_success(), "{label}: {s} {d}");
         let (_, f) = app.get(&format!("/api/fixings/{id}"), &coord).await;
         assert_eq!(f["state"], "approved", "{label}: {f}");
         assert_eq!(f["resolution_number"], "阿人才领字〔2026〕20号", "{label}: {f}");

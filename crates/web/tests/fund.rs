@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{SeedTalent, TestApp};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 /// A talent of the demo unit with `n` installments of ¥1,000 due on 2031-06-30 whose
@@ -45,9 +45,7 @@ async fn certify(app: &TestApp, id: i64) {
 async fn budgets_approval_payment_once_and_batches_over_http() {
     for app in TestApp::on_every_backend().await {
         let label = app.label;
-        let finance = app.login("finance").await;
-        let leader = app.login("leader").await;
-        let coord = app.login("coord").await;
+        let [finance, leader, coord] = app.logins(["finance", "leader", "coord"]).await;
         // The demo has paid 高峰's first year already: count this test's payments on top.
         let (demo_payments, demo_paid) = app
             .app
@@ -62,11 +60,10 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         // Budgets: 2030 and 2031, with growth.
         for (year, amount) in [(2030, "2,000"), (2031, "2500")] {
             let (s, b) = app
-                .call(
-                    Method::POST,
+                .post(
                     "/api/fund/budgets",
-                    Some(&finance),
-                    Some(json!({"year": year, "amount": amount, "note": "年初预算"})),
+                    &finance,
+                    json!({"year": year, "amount": amount, "note": "年初预算"}),
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "{label}: {b}");
@@ -78,21 +75,11 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         assert_eq!(fund["years"][0]["growth_pct"], "25.00%");
         assert_eq!(fund["years"][0]["available_fen"], 250_000);
         let (s, b) = app
-            .call(
-                Method::POST,
-                "/api/fund/budgets",
-                Some(&finance),
-                Some(json!({"year": 2031, "amount": "12.34"})),
-            )
+            .post("/api/fund/budgets", &finance, json!({"year": 2031, "amount": "12.34"}))
             .await;
         assert_eq!(s, StatusCode::CONFLICT, "{label}: {b}");
         let (s, b) = app
-            .call(
-                Method::POST,
-                "/api/fund/budgets",
-                Some(&finance),
-                Some(json!({"year": 2032, "amount": "12.345"})),
-            )
+            .post("/api/fund/budgets", &finance, json!({"year": 2032, "amount": "12.345"}))
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(b["errors"][0]["field"], "amount", "{label}: {b}");
@@ -102,11 +89,10 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         // inside its own transaction, as here.
         let ids = installments(&app, "王芳", 3).await;
         let (s, _) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/fund/installments/{}/approve", ids[0]),
-                Some(&leader),
-                Some(json!({"resolution_number": "阿人才领〔2031〕5号"})),
+                &leader,
+                json!({"resolution_number": "阿人才领〔2031〕5号"}),
             )
             .await;
         assert!(
@@ -172,11 +158,10 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
 
         // A batch of the other certified release, paid in the browser, exported.
         let (s, batch) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/fund/batches",
-                Some(&finance),
-                Some(json!({"installment_ids": [ids[1]], "note": "十一月批次"})),
+                &finance,
+                json!({"installment_ids": [ids[1]], "note": "十一月批次"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {batch}");
@@ -198,12 +183,7 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         );
         let (s, page) = browser.get(&format!("/fund/batches/{batch_id}")).await;
         assert_eq!(s, StatusCode::OK);
-        let key = page
-            .split("name=\"idempotency_key\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_string();
+        let key = common::quoted_after(&page, "name=\"idempotency_key\" value=\"").unwrap();
         let csrf = browser.csrf.clone();
         let form = [("_csrf", csrf.as_str()), ("idempotency_key", key.as_str())];
         let (s, page) = browser.post_form(&format!("/fund/batches/{batch_id}/pay"), &form).await;
@@ -234,7 +214,7 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
-        let (sheet, rows) = read_xlsx(&resp.bytes().await.unwrap());
+        let (sheet, rows) = common::read_xlsx(&resp.bytes().await.unwrap());
         assert_eq!(sheet, "支付批次");
         assert_eq!(
             rows[0][..7],
@@ -309,19 +289,4 @@ async fn the_budget_form_keeps_what_was_typed_and_names_the_field() {
         "{page}"
     );
     app.stop().await;
-}
-
-/// Reads the first sheet of an .xlsx download: (sheet name, rows of cell texts).
-fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
-    use calamine::{Reader, Xlsx, open_workbook_from_rs};
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
-    let name = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&name).unwrap();
-    (
-        name,
-        range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect(),
-    )
 }

@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{SeedTalent, TestApp};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 /// A talent of the demo unit with `n` installments of ¥1,000 due 2019-0n-01 (service
@@ -28,29 +28,16 @@ async fn installments(app: &TestApp, name: &str, n: i64) -> (i64, Vec<i64>) {
 async fn assessment_meeting_certificate_payment_over_http() {
     for app in TestApp::on_every_backend().await {
         let label = app.label;
-        let unit = app.login("unit").await;
-        let coord = app.login("coord").await;
-        let leader = app.login("leader").await;
-        let finance = app.login("finance").await;
+        let [unit, coord, finance] = app.logins(["unit", "coord", "finance"]).await;
         let (s, b) = app
-            .call(
-                Method::POST,
-                "/api/fund/budgets",
-                Some(&finance),
-                Some(json!({"year": 2019, "amount": "1,500"})),
-            )
+            .post("/api/fund/budgets", &finance, json!({"year": 2019, "amount": "1,500"}))
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {b}");
         let (talent, ids) = installments(&app, "周关口", 2).await;
 
         // Not assessed: refused, naming the field.
         let (s, b) = app
-            .call(
-                Method::POST,
-                "/api/benefits/releases",
-                Some(&coord),
-                Some(json!({"installment_ids": [ids[0]]})),
-            )
+            .post("/api/benefits/releases", &coord, json!({"installment_ids": [ids[0]]}))
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {b}");
         assert!(b[0]["error"].as_str().unwrap().starts_with("考核："), "{label}: {b}");
@@ -58,28 +45,25 @@ async fn assessment_meeting_certificate_payment_over_http() {
 
         // The unit records, the coordination office files.
         let (s, a) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/benefits/assessments",
-                Some(&unit),
-                Some(json!({"talent_id": talent, "service_year": 1, "result": "passed",
-                            "document_number": "口岸考〔2019〕1号", "document_date": "2019-01-10"})),
+                &unit,
+                json!({"talent_id": talent, "service_year": 1, "result": "passed",
+                            "document_number": "口岸考〔2019〕1号", "document_date": "2019-01-10"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {a}");
         assert_eq!(a["status"], "recorded");
         let (s, b) = app
-            .call(Method::POST, "/api/benefits/assessments", Some(&unit),
-                Some(json!({"talent_id": talent, "service_year": 1, "result": "passed", "document_number": "x", "document_date": "2019-01-10"})))
+            .post("/api/benefits/assessments", &unit, json!({"talent_id": talent, "service_year": 1, "result": "passed", "document_number": "x", "document_date": "2019-01-10"}))
             .await;
         assert_eq!(s, StatusCode::CONFLICT, "{label}: {b}");
         assert_eq!(b["errors"][0]["field"], "service_year", "{label}: {b}");
         let (s, f) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/benefits/assessments/{}/file", a["id"]),
-                Some(&coord),
-                Some(json!({"version": a["version"]})),
+                &coord,
+                json!({"version": a["version"]}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {f}");
@@ -98,11 +82,10 @@ async fn assessment_meeting_certificate_payment_over_http() {
         assert_eq!(row["startable"], true, "{label}: {row}");
         assert_eq!(row["installment"]["assessment_ok"], true);
         let (s, b) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/benefits/releases",
-                Some(&coord),
-                Some(json!({"installment_ids": [ids[0], ids[1]]})),
+                &coord,
+                json!({"installment_ids": [ids[0], ids[1]]}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {b}");
@@ -110,36 +93,8 @@ async fn assessment_meeting_certificate_payment_over_http() {
         assert!(b[1]["error"].is_string(), "{label}: {b}");
 
         // The leading group approves in a meeting: the money is committed.
-        let (s, m) = app
-            .call(
-                Method::POST,
-                "/api/meetings",
-                Some(&coord),
-                Some(
-                    json!({"number": format!("{label}-2019年第1次"), "title": "领导小组会议", "held_on": "2026-11-24"}),
-                ),
-            )
+        app.approve_in_meeting(item, &format!("{label}-2019年第1次"), "阿人才领字〔2019〕1号")
             .await;
-        assert_eq!(s, StatusCode::OK, "{label}: {m}");
-        let meeting = m["id"].as_i64().unwrap();
-        let (s, ag) = app
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/agenda"),
-                Some(&coord),
-                Some(json!({"items": [item]})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{label}: {ag}");
-        let (s, d) = app
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/agenda/{}/decision", ag["id"]),
-                Some(&leader),
-                Some(json!({"action": "approve", "resolution_number": "阿人才领字〔2019〕1号"})),
-            )
-            .await;
-        assert!(s.is_success(), "{label}: {s} {d}");
         let (_, fund) = app.get("/api/fund?year=2019", &finance).await;
         let y = fund["years"]
             .as_array()
@@ -158,11 +113,10 @@ async fn assessment_meeting_certificate_payment_over_http() {
         let (_, w) = app.get(&format!("/api/workflow/{item}"), &coord).await;
         assert_eq!(w["state"], "approved", "{label}: {w}");
         let (s, b) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/workflow/{item}/act"),
-                Some(&coord),
-                Some(json!({"action": "submit", "version": w["version"]})),
+                &coord,
+                json!({"action": "submit", "version": w["version"]}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {b}");
@@ -201,12 +155,7 @@ async fn assessment_meeting_certificate_payment_over_http() {
 
         // Finance pays.
         let (s, r) = app
-            .call(
-                Method::POST,
-                &format!("/api/fund/installments/{}/pay", ids[0]),
-                Some(&finance),
-                Some(json!({})),
-            )
+            .post(&format!("/api/fund/installments/{}/pay", ids[0]), &finance, json!({}))
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {r}");
         let (_, i) = app.get(&format!("/api/fund/installments/{}", ids[0]), &finance).await;

@@ -26,61 +26,31 @@ async fn talent(app: &TestApp, name: &str) -> i64 {
 async fn register_allocate_by_area_and_return_over_http() {
     for app in TestApp::on_every_backend().await {
         let label = app.label;
-        let coord = app.login("coord").await;
-        let unit = app.login("unit").await;
+        let [coord, unit] = app.logins(["coord", "unit"]).await;
         let zhang = talent(&app, "张明").await;
         let li = talent(&app, "李华").await;
 
         let add = |address: &str, area: &str| json!({"address": address, "area": area});
         let (status, small) = app
-            .call(
-                Method::POST,
-                "/api/housing/units",
-                Some(&coord),
-                Some(add("人才公寓A栋101", "100")),
-            )
+            .post("/api/housing/units", &coord, add("人才公寓A栋101", "100"))
             .await;
         assert_eq!(status, StatusCode::OK, "{label}: {small}");
         assert_eq!(small["area_centi_m2"], 10_000, "{label}");
         let (_, large) = app
-            .call(
-                Method::POST,
-                "/api/housing/units",
-                Some(&coord),
-                Some(add("人才公寓A栋102", "130.25")),
-            )
+            .post("/api/housing/units", &coord, add("人才公寓A栋102", "130.25"))
             .await;
         assert_eq!(large["area"], "130.25", "{label}");
         let (status, dup) = app
-            .call(
-                Method::POST,
-                "/api/housing/units",
-                Some(&coord),
-                Some(add("人才公寓A栋101", "90")),
-            )
+            .post("/api/housing/units", &coord, add("人才公寓A栋101", "90"))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{label}: {dup}");
-        let (status, _) = app
-            .call(
-                Method::POST,
-                "/api/housing/units",
-                Some(&unit),
-                Some(add("人才公寓A栋103", "90")),
-            )
-            .await;
+        let (status, _) = app.post("/api/housing/units", &unit, add("人才公寓A栋103", "90")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
 
         // smaller than the tier's 120 m²: refused with the figures
         let alloc =
             |u: &serde_json::Value, t: i64| json!({"unit_id": u["id"], "talent_id": t, "start_date": "2024-03-01"});
-        let (status, err) = app
-            .call(
-                Method::POST,
-                "/api/housing/allocations",
-                Some(&coord),
-                Some(alloc(&small, zhang)),
-            )
-            .await;
+        let (status, err) = app.post("/api/housing/allocations", &coord, alloc(&small, zhang)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {err}");
         let msg = err.to_string();
         assert!(
@@ -90,18 +60,8 @@ async fn register_allocate_by_area_and_return_over_http() {
 
         // two concurrent allocations of the larger unit: exactly one
         let (a, b) = tokio::join!(
-            app.call(
-                Method::POST,
-                "/api/housing/allocations",
-                Some(&coord),
-                Some(alloc(&large, zhang))
-            ),
-            app.call(
-                Method::POST,
-                "/api/housing/allocations",
-                Some(&coord),
-                Some(alloc(&large, li))
-            ),
+            app.post("/api/housing/allocations", &coord, alloc(&large, zhang)),
+            app.post("/api/housing/allocations", &coord, alloc(&large, li)),
         );
         let mut statuses = [a.0.as_u16(), b.0.as_u16()];
         statuses.sort_unstable();
@@ -116,11 +76,10 @@ async fn register_allocate_by_area_and_return_over_http() {
 
         // no gift before the gift date
         let (status, err) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/housing/allocations/{id}/gift"),
-                Some(&coord),
-                Some(json!({"version": 1})),
+                &coord,
+                json!({"version": 1}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {err}");

@@ -12,7 +12,7 @@ async fn health_home_and_openapi() {
     for app in TestApp::on_every_backend().await {
         let health = app.http.get(app.url("/healthz")).send().await.unwrap();
         assert_eq!(health.status(), StatusCode::OK, "{}", app.label);
-        let home = app.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = common::text_of(app.http.get(app.url("/"))).await;
         assert!(
             home.contains("阿拉山口市高层次和急需紧缺人才引进") && home.contains("政策计算器"),
             "{}",
@@ -81,23 +81,17 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
         );
         let coord_id = app.user_id("coord").await;
         let (status, body) = app
-            .call(
-                Method::POST,
-                &format!("/api/users/{coord_id}/unlock"),
-                Some(&sec),
-                Some(json!({"reason": ""})),
-            )
+            .post(&format!("/api/users/{coord_id}/unlock"), &sec, json!({"reason": ""}))
             .await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
         );
         let (status, proposal) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{coord_id}/unlock"),
-                Some(&sec),
-                Some(json!({"reason": "本人电话核实"})),
+                &sec,
+                json!({"reason": "本人电话核实"}),
             )
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{proposal}");
@@ -108,11 +102,10 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
         );
         let sys = app.login("sysadmin").await;
         let (status, _) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/account-proposals/{}/confirm", proposal["proposal_id"]),
-                Some(&sys),
-                Some(json!({"reason": "已核实"})),
+                &sys,
+                json!({"reason": "已核实"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -141,12 +134,7 @@ async fn an_unknown_user_name_is_told_apart_from_nothing() {
             app.label
         );
         let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"username": "", "password": ""})),
-            )
+            .post_anonymous("/api/auth/login", json!({"username": "", "password": ""}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields: Vec<_> = body["errors"]
@@ -245,28 +233,26 @@ async fn organisation_changes_write_one_audit_record_each_and_a_refusal_none() {
         let admin = app.login("sysadmin").await;
         let before = app.audit_count().await;
         let (status, created) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/orgs",
-                Some(&admin),
-                Some(json!({"name": "阿拉山口市测试中心", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA"})),
+                &admin,
+                json!({"name": "阿拉山口市测试中心", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA"}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
         assert_eq!(app.audit_count().await, before + 1);
         let id = created["id"].as_i64().unwrap();
         let (status, _) = app
-            .call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA", "version": 1})))
+            .put(&format!("/api/orgs/{id}"), &admin, json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": "91110108MA01C3K5XA", "version": 1}))
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         assert_eq!(app.audit_count().await, before + 2);
         // A refused change writes nothing and changes nothing.
         let (status, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/orgs",
-                Some(&admin),
-                Some(json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": ""})),
+                &admin,
+                json!({"name": "阿拉山口市测试中心（改）", "kind": "city_unit", "credit_code": ""}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -295,8 +281,7 @@ async fn organisation_changes_write_one_audit_record_each_and_a_refusal_none() {
 #[tokio::test]
 async fn bad_input_names_the_field_and_writes_nothing() {
     for app in TestApp::on_every_backend().await {
-        let admin = app.login("sysadmin").await;
-        let sec = app.login("secadmin").await;
+        let [admin, sec] = app.logins(["sysadmin", "secadmin"]).await;
         let before = app.audit_count().await;
         let unit_kind = |code: &str| json!({"name": "新单位", "kind": "city_unit", "credit_code": code});
         for (code, hint) in [
@@ -304,9 +289,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             ("91110108MA01C3K51K", "组织机构代码"),
             ("123", "18"),
         ] {
-            let (status, body) = app
-                .call(Method::POST, "/api/orgs", Some(&admin), Some(unit_kind(code)))
-                .await;
+            let (status, body) = app.post("/api/orgs", &admin, unit_kind(code)).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {code}", app.label);
             assert_eq!(body["errors"][0]["field"], "credit_code");
             let msg = body["errors"][0]["message"].as_str().unwrap();
@@ -315,12 +298,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let unit = app.org_id("阿拉山口市口岸经济研究中心").await;
         let new_user = |username: &str, roles: serde_json::Value| json!({"username": username, "display_name": "钱七", "org_id": unit, "roles": roles});
         let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/users",
-                Some(&admin),
-                Some(new_user("qian", json!(["wizard"]))),
-            )
+            .post("/api/users", &admin, new_user("qian", json!(["wizard"])))
             .await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
@@ -334,14 +312,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
                 .contains("不能授予任何角色"),
             "{body}"
         );
-        let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/users",
-                Some(&admin),
-                Some(new_user("unit", json!([]))),
-            )
-            .await;
+        let (status, body) = app.post("/api/users", &admin, new_user("unit", json!([]))).await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
             (StatusCode::CONFLICT, Some("username")),
@@ -349,11 +320,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         );
         let sec2 = app.user_id("secadmin2").await;
         let (status, body) = app
-            .call(
-                Method::PUT,
+            .put(
                 &format!("/api/users/{sec2}/roles"),
-                Some(&sec),
-                Some(json!({"roles": ["sec_admin", "audit_admin"], "reason": "兼任"})),
+                &sec,
+                json!({"roles": ["sec_admin", "audit_admin"], "reason": "兼任"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -362,7 +332,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             "{body}"
         );
         let (status, body) = app
-            .call(Method::POST, "/api/auth/register", None, Some(json!({"username": "newbie", "display_name": "新人", "password": "short", "password_confirm": "short"})))
+            .post_anonymous(
+                "/api/auth/register",
+                json!({"username": "newbie", "display_name": "新人", "password": "short", "password_confirm": "short"}),
+            )
             .await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
@@ -427,15 +400,13 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 #[tokio::test]
 async fn a_created_account_must_change_its_password_first() {
     for app in TestApp::on_every_backend().await {
-        let admin = app.login("sysadmin").await;
-        let sec = app.login("secadmin").await;
+        let [admin, sec] = app.logins(["sysadmin", "secadmin"]).await;
         let unit = app.org_id("阿拉山口市检验检测中心").await;
         let (status, created) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/users",
-                Some(&admin),
-                Some(json!({"username": "qianqi", "display_name": "钱七", "org_id": unit})),
+                &admin,
+                json!({"username": "qianqi", "display_name": "钱七", "org_id": unit}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
@@ -444,20 +415,18 @@ async fn a_created_account_must_change_its_password_first() {
         // The role and the first password: proposed by the security admin, confirmed by the
         // system admin; each knows one half of the password.
         let (status, roles) = app
-            .call(
-                Method::PUT,
+            .put(
                 &format!("/api/users/{id}/roles"),
-                Some(&sec),
-                Some(json!({"roles": ["unit"], "reason": "新入职"})),
+                &sec,
+                json!({"roles": ["unit"], "reason": "新入职"}),
             )
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{roles}");
         let (status, reset) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/users/{id}/reset-password"),
-                Some(&sec),
-                Some(json!({"reason": "发放初始密码"})),
+                &sec,
+                json!({"reason": "发放初始密码"}),
             )
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{reset}");
@@ -465,11 +434,10 @@ async fn a_created_account_must_change_its_password_first() {
         let mut second = String::new();
         for p in [&roles, &reset] {
             let (status, confirmed) = app
-                .call(
-                    Method::POST,
+                .post(
                     &format!("/api/account-proposals/{}/confirm", p["proposal_id"]),
-                    Some(&admin),
-                    Some(json!({})),
+                    &admin,
+                    json!({}),
                 )
                 .await;
             assert_eq!(status, StatusCode::OK, "{confirmed}");
@@ -493,27 +461,13 @@ async fn a_created_account_must_change_its_password_first() {
             (StatusCode::FORBIDDEN, Some("password_change_required"))
         );
         let change = |new: &str| json!({"current_password": otp, "new_password": new, "new_password_confirm": new});
-        let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/me/password",
-                Some(&token),
-                Some(change("qianqi-Password-1")),
-            )
-            .await;
+        let (status, body) = app.post("/api/me/password", &token, change("qianqi-Password-1")).await;
         assert_eq!(
             (status, body["errors"][0]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")),
             "contains the user name: {body}"
         );
-        let (status, _) = app
-            .call(
-                Method::POST,
-                "/api/me/password",
-                Some(&token),
-                Some(change("Gobi-Desert-2026")),
-            )
-            .await;
+        let (status, _) = app.post("/api/me/password", &token, change("Gobi-Desert-2026")).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let token = app.login_with("qianqi", "Gobi-Desert-2026").await.unwrap();
         assert_eq!(app.get("/api/tasks", &token).await.0, StatusCode::OK);
@@ -524,8 +478,7 @@ async fn a_created_account_must_change_its_password_first() {
 #[tokio::test]
 async fn sessions_expire_after_15_idle_minutes_for_staff_and_30_for_applicants() {
     let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
-    let staff = app.login("coord").await;
-    let talent = app.login("talent").await;
+    let [staff, talent] = app.logins(["coord", "talent"]).await;
     app.clock.advance_minutes(14);
     assert_eq!(
         app.get("/api/me", &staff).await.0,
@@ -616,24 +569,14 @@ async fn cross_site_requests_and_missing_csrf_tokens_are_refused() {
     assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF field");
     let mut with_token = fields.to_vec();
     with_token.push(("_csrf", &browser.csrf));
-    let resp = browser
-        .http
-        .post(app.url("/orgs"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&with_token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "another site");
-    let resp = browser
-        .http
-        .post(app.url("/orgs"))
-        .header("origin", "http://evil.example")
-        .form(&with_token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "another origin");
+    for (header, value, why) in [
+        ("sec-fetch-site", "cross-site", "another site"),
+        ("origin", "http://evil.example", "another origin"),
+    ] {
+        let request = browser.http.post(app.url("/orgs")).header(header, value);
+        let resp = request.form(&with_token).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{why}");
+    }
     // The API with the browser's cookie needs the token in a header.
     let resp = browser
         .http
@@ -658,10 +601,9 @@ async fn a_failed_form_keeps_what_was_typed() {
     let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
     let browser = app.browser("sysadmin").await;
     let (status, html) = browser
-        .post_form(
+        .submit(
             "/orgs",
             &[
-                ("_csrf", &browser.csrf),
                 ("name", "阿拉山口市新建研究院"),
                 ("kind", "city_unit"),
                 ("credit_code", "91110108MA01C3K5XX"),
@@ -681,20 +623,13 @@ async fn a_failed_form_keeps_what_was_typed() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let html = anon
-        .post(app.url("/register"))
-        .form(&[
-            ("username", "zhaoliu"),
-            ("display_name", "赵六"),
-            ("password", "weak"),
-            ("password_confirm", "weak"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::text_of(anon.post(app.url("/register")).form(&[
+        ("username", "zhaoliu"),
+        ("display_name", "赵六"),
+        ("password", "weak"),
+        ("password_confirm", "weak"),
+    ]))
+    .await;
     assert!(
         html.contains("value=\"zhaoliu\"") && html.contains("value=\"赵六\"") && html.contains("密码：至少 12"),
         "{html}"
@@ -726,14 +661,10 @@ async fn stale_updates_are_refused_with_a_clear_message() {
     let mut second = body("阿拉山口市文化馆（二）");
     second["credit_code"] = org["credit_code"].clone();
     assert_eq!(
-        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(first))
-            .await
-            .0,
+        app.put(&format!("/api/orgs/{id}"), &admin, first).await.0,
         StatusCode::NO_CONTENT
     );
-    let (status, err) = app
-        .call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(second))
-        .await;
+    let (status, err) = app.put(&format!("/api/orgs/{id}"), &admin, second).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("stale")));
     assert!(err["message"].as_str().unwrap().contains("已被他人修改"));
     app.stop().await;
@@ -774,12 +705,12 @@ async fn logout_ends_the_browser_session() {
     let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
     let browser = app.browser("talent").await;
     assert_eq!(browser.get("/workbench").await.0, StatusCode::OK);
-    let (status, location) = browser.post_form("/logout", &[("_csrf", &browser.csrf)]).await;
+    let (status, location) = browser.submit("/logout", &[]).await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/login?m=logged_out")
     );
-    let (status, location) = browser.post_form("/logout", &[("_csrf", &browser.csrf)]).await;
+    let (status, location) = browser.submit("/logout", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.starts_with("/login"), "the session is gone: {location}");
     assert_eq!(browser.get("/workbench").await.0, StatusCode::SEE_OTHER);
@@ -792,17 +723,14 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
     let talent = app.user_id("talent").await;
     let sec = app.browser("secadmin").await;
     let (status, html) = sec
-        .post_form(
-            &format!("/admin/users/{talent}/reset-password"),
-            &[("_csrf", &sec.csrf), ("reason", "")],
-        )
+        .submit(&format!("/admin/users/{talent}/reset-password"), &[("reason", "")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("原因：必填"), "{html}");
     let (status, html) = sec
-        .post_form(
+        .submit(
             &format!("/admin/users/{talent}/reset-password"),
-            &[("_csrf", &sec.csrf), ("reason", "本人遗忘密码，已电话核实")],
+            &[("reason", "本人遗忘密码，已电话核实")],
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -830,18 +758,12 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
         "the proposer is offered no confirm button"
     );
     let (status, html) = sec
-        .post_form(
-            &format!("/admin/proposals/{confirm}"),
-            &[("_csrf", &sec.csrf), ("reason", "")],
-        )
+        .submit(&format!("/admin/proposals/{confirm}"), &[("reason", "")])
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("不能复核本人提出的申请"), "{html}");
     let (status, html) = sec2
-        .post_form(
-            &format!("/admin/proposals/{confirm}"),
-            &[("_csrf", &sec2.csrf), ("reason", "")],
-        )
+        .submit(&format!("/admin/proposals/{confirm}"), &[("reason", "")])
         .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let otp = format!("{first}{}", part(&html));
@@ -853,18 +775,12 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
     assert_eq!(app.get("/api/me", &token).await.1["must_change_password"], true);
     // Disabling is the system admin's, not the security admin's.
     let (status, _) = sec
-        .post_form(
-            &format!("/admin/users/{talent}/disable"),
-            &[("_csrf", &sec.csrf), ("reason", "离职")],
-        )
+        .submit(&format!("/admin/users/{talent}/disable"), &[("reason", "离职")])
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let sys = app.browser("sysadmin").await;
     let (status, location) = sys
-        .post_form(
-            &format!("/admin/users/{talent}/disable"),
-            &[("_csrf", &sys.csrf), ("reason", "离职")],
-        )
+        .submit(&format!("/admin/users/{talent}/disable"), &[("reason", "离职")])
         .await;
     assert_eq!(
         (status, location.as_str()),
@@ -883,28 +799,10 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
         "account_disabled"
     );
     let (status, _) = sys
-        .post_form(
-            &format!("/admin/users/{talent}/fly"),
-            &[("_csrf", &sys.csrf), ("reason", "x")],
-        )
+        .submit(&format!("/admin/users/{talent}/fly"), &[("reason", "x")])
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
-}
-
-/// Reads the first sheet of an .xlsx download: (sheet name, rows of cell texts).
-fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
-    use calamine::{Reader, Xlsx, open_workbook_from_rs};
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
-    let name = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&name).unwrap();
-    (
-        name,
-        range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect(),
-    )
 }
 
 #[tokio::test]
@@ -923,7 +821,7 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
         disposition.contains("filename*=UTF-8''%E6%9C%BA%E6%9E%84"),
         "a Chinese file name: {disposition}"
     );
-    let (sheet, rows) = read_xlsx(&resp.bytes().await.unwrap());
+    let (sheet, rows) = common::read_xlsx(&resp.bytes().await.unwrap());
     assert_eq!(sheet, "机构");
     assert_eq!(rows[0], vec!["名称", "类型", "统一社会信用代码", "主管部门"]);
     assert_eq!(rows.len(), 13, "a header and the 12 demo enterprises");
@@ -939,7 +837,7 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
         .bytes()
         .await
         .unwrap();
-    let (_, rows) = read_xlsx(&bytes);
+    let (_, rows) = common::read_xlsx(&bytes);
     assert_eq!(rows.len(), 2, "a unit exports only itself");
 
     let auditor = app.browser("auditor").await;
@@ -951,7 +849,7 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let (_, rows) = read_xlsx(&resp.bytes().await.unwrap());
+    let (_, rows) = common::read_xlsx(&resp.bytes().await.unwrap());
     assert_eq!(rows[0][0], "序号");
     assert!(rows.len() >= 4 && rows[1..].iter().all(|r| r[4] == "登录"), "{rows:?}");
     assert_eq!(app.audit_count().await, before + 1, "the export itself is recorded");
@@ -969,9 +867,7 @@ async fn the_organisation_list_sorts_by_a_whitelisted_order_only() {
     body["name"] = json!("阿拉山口市文化馆（新馆）");
     app.clock.advance_minutes(1); // the test clock stands still otherwise
     assert_eq!(
-        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(body))
-            .await
-            .0,
+        app.put(&format!("/api/orgs/{id}"), &admin, body).await.0,
         StatusCode::NO_CONTENT
     );
     let (_, page) = app.get("/api/orgs?sort=updated&limit=1", &admin).await;
@@ -1009,9 +905,7 @@ async fn an_organisation_page_shows_who_changed_it_when_and_why() {
     let (_, mut org) = app.get(&format!("/api/orgs/{id}"), &admin).await;
     org["name"] = json!("阿拉山口市文化艺术中心");
     assert_eq!(
-        app.call(Method::PUT, &format!("/api/orgs/{id}"), Some(&admin), Some(org))
-            .await
-            .0,
+        app.put(&format!("/api/orgs/{id}"), &admin, org).await.0,
         StatusCode::NO_CONTENT
     );
     let browser = app.browser("coord").await;

@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::{SeedTalent, TestApp, profile_json};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yincai_domain::ids::{citizen_id_check_char, credit_code_check_char, org_code_check_char};
 
@@ -44,7 +44,7 @@ async fn a_citizen_id_with_a_future_birth_date_an_unknown_region_or_the_wrong_ge
         let put = |id_number: String, gender: &'static str| {
             let mut body = profile_json("张三", &id_number, "13812345678");
             body["gender"] = json!(gender);
-            app.call(Method::PUT, "/api/me/profile", Some(&talent), Some(body))
+            app.put("/api/me/profile", &talent, body)
         };
         for first17 in [format!("110101{tomorrow}123"), "11010120991231123".into()] {
             let (status, body) = put(citizen(&first17), "male").await;
@@ -92,11 +92,10 @@ async fn a_credit_code_with_positions_1_2_outside_gb32100_is_refused() {
         let l = app.label;
         let admin = app.login("sysadmin").await;
         let post = |name: &str, code: String| {
-            app.call(
-                Method::POST,
+            app.post(
                 "/api/orgs",
-                Some(&admin),
-                Some(json!({"name": name, "kind": "enterprise", "credit_code": code})),
+                &admin,
+                json!({"name": name, "kind": "enterprise", "credit_code": code}),
             )
         };
         for (p12, position) in [
@@ -129,11 +128,10 @@ async fn a_meeting_or_an_end_of_service_dated_9999_12_31_or_an_absurd_budget_is_
         let coord = app.login("coord").await;
         for date in ["9999-12-31", "0000-01-01"] {
             let (status, body) = app
-                .call(
-                    Method::POST,
+                .post(
                     "/api/meetings",
-                    Some(&coord),
-                    Some(json!({"number": "2099年第1次", "title": "人才工作领导小组会议", "held_on": date})),
+                    &coord,
+                    json!({"number": "2099年第1次", "title": "人才工作领导小组会议", "held_on": date}),
                 )
                 .await;
             let (fields, text) = refused(status, &body);
@@ -147,11 +145,10 @@ async fn a_meeting_or_an_end_of_service_dated_9999_12_31_or_an_absurd_budget_is_
             })
             .await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/talents/{talent}/end"),
-                Some(&coord),
-                Some(json!({"ended_on": "9999-12-31", "reason": "学术不端", "document": "阿人才组〔2026〕9号"})),
+                &coord,
+                json!({"ended_on": "9999-12-31", "reason": "学术不端", "document": "阿人才组〔2026〕9号"}),
             )
             .await;
         let (fields, text) = refused(status, &body);
@@ -160,11 +157,10 @@ async fn a_meeting_or_an_end_of_service_dated_9999_12_31_or_an_absurd_budget_is_
         // A budget of 92 quadrillion yuan (the review's i64 limit): refused, naming the field.
         let finance = app.login("finance").await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/fund/budgets",
-                Some(&finance),
-                Some(json!({"year": 2030, "amount": "92,233,720,368,547,758.07"})),
+                &finance,
+                json!({"year": 2030, "amount": "92,233,720,368,547,758.07"}),
             )
             .await;
         let (fields, text) = refused(status, &body);
@@ -194,12 +190,11 @@ async fn an_assessment_of_a_service_year_not_yet_ended_or_dated_before_it_is_ref
             .await;
         let unit = app.login("unit").await;
         let record = |year: i64, date: String| {
-            app.call(
-                Method::POST,
+            app.post(
                 "/api/benefits/assessments",
-                Some(&unit),
-                Some(json!({"talent_id": talent, "service_year": year, "result": "passed",
-                            "document_number": "口岸考〔2026〕1号", "document_date": date})),
+                &unit,
+                json!({"talent_id": talent, "service_year": year, "result": "passed",
+                            "document_number": "口岸考〔2026〕1号", "document_date": date}),
             )
         };
         let (status, body) = record(2, today.to_string()).await;

@@ -8,7 +8,7 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use common::TestApp;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yincai_domain::ids::region_codes;
 
@@ -108,11 +108,10 @@ async fn every_viewer_of_a_demo_applicant_leaves_at_least_100000_numbers_and_no_
         let mut truth: BTreeMap<String, (String, String)> = BTreeMap::new();
         for row in &rows {
             let (status, r) = app
-                .call(
-                    Method::POST,
+                .post(
                     &format!("/api/candidates/{}/reveal", row["id"]),
-                    Some(&coord),
-                    Some(json!({"reason": "核对掩码强度（测试）"})),
+                    &coord,
+                    json!({"reason": "核对掩码强度（测试）"}),
                 )
                 .await;
             assert_eq!(status, StatusCode::OK, "{l}: {r}");

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::TestApp;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yincai_app::workflow::WorkflowObject;
 use yincai_domain::workflow::ANNUAL_PLAN;
@@ -27,11 +27,10 @@ async fn start_plan_item(t: &TestApp, object_id: &str) -> i64 {
 async fn act(t: &TestApp, token: &str, id: i64, action: &str, reason: &str) -> (StatusCode, Value) {
     let (_, item) = t.get(&format!("/api/workflow/{id}"), token).await;
     let version = item["version"].as_i64().unwrap_or(0);
-    t.call(
-        Method::POST,
+    t.post(
         &format!("/api/workflow/{id}/act"),
-        Some(token),
-        Some(json!({"action": action, "version": version, "reason": reason})),
+        token,
+        json!({"action": action, "version": version, "reason": reason}),
     )
     .await
 }
@@ -51,11 +50,10 @@ async fn plan_waiting_for_group(t: &TestApp, object_id: &str) -> i64 {
 async fn new_meeting(t: &TestApp, coord: &str, number: &str) -> i64 {
     let today = t.app.today().to_string();
     let (status, body) = t
-        .call(
-            Method::POST,
+        .post(
             "/api/meetings",
-            Some(coord),
-            Some(json!({"number": number, "title": "人才工作领导小组会议", "held_on": today})),
+            coord,
+            json!({"number": number, "title": "人才工作领导小组会议", "held_on": today}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
@@ -66,8 +64,7 @@ async fn new_meeting(t: &TestApp, coord: &str, number: &str) -> i64 {
 async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() {
     for t in TestApp::on_every_backend().await {
         let id = plan_waiting_for_group(&t, "p1").await;
-        let leader = t.login("leader").await;
-        let coord = t.login("coord").await;
+        let [leader, coord] = t.logins(["leader", "coord"]).await;
 
         // Not outside a meeting, even with the right role.
         let (status, item) = t.get(&format!("/api/workflow/{id}"), &leader).await;
@@ -86,21 +83,19 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
 
         // Only the coordination office convenes and sets the agenda.
         let (status, _) = t
-            .call(
-                Method::POST,
+            .post(
                 "/api/meetings",
-                Some(&leader),
-                Some(json!({"number": "x", "title": "x", "held_on": "2026-01-01"})),
+                &leader,
+                json!({"number": "x", "title": "x", "held_on": "2026-01-01"}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{}", t.label);
         let meeting = new_meeting(&t, &coord, "测试2026年第1次").await;
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 "/api/meetings",
-                Some(&coord),
-                Some(json!({"number": "测试2026年第1次", "title": "重复", "held_on": "2026-01-01"})),
+                &coord,
+                json!({"number": "测试2026年第1次", "title": "重复", "held_on": "2026-01-01"}),
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
@@ -116,22 +111,20 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
             "{detail}"
         );
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/meetings/{meeting}/agenda"),
-                Some(&coord),
-                Some(json!({"items": [id]})),
+                &coord,
+                json!({"items": [id]}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
         let agenda = body["id"].as_i64().unwrap();
         // The same item cannot be on two undecided agenda items.
         let (status, _) = t
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/meetings/{meeting}/agenda"),
-                Some(&coord),
-                Some(json!({"items": [id]})),
+                &coord,
+                json!({"items": [id]}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
@@ -139,24 +132,23 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
         let decision = format!("/api/meetings/{meeting}/agenda/{agenda}/decision");
         // A decision needs a resolution number; the coordination office cannot decide.
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 &decision,
-                Some(&leader),
-                Some(json!({"action": "approve", "resolution_number": ""})),
+                &leader,
+                json!({"action": "approve", "resolution_number": ""}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
         assert_eq!(body["errors"][0]["field"], "resolution_number", "{body}");
         let ok = json!({"action": "approve", "resolution_number": "阿人才领字〔2026〕1号"});
-        let (status, _) = t.call(Method::POST, &decision, Some(&coord), Some(ok.clone())).await;
+        let (status, _) = t.post(&decision, &coord, ok.clone()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{}", t.label);
         // Two members record the decision at once: exactly one wins, the other is told who.
         let leader2 = t.login("leader2").await;
         let audit_before = t.audit_count().await;
         let (a, b) = tokio::join!(
-            t.call(Method::POST, &decision, Some(&leader), Some(ok.clone())),
-            t.call(Method::POST, &decision, Some(&leader2), Some(ok.clone())),
+            t.post(&decision, &leader, ok.clone()),
+            t.post(&decision, &leader2, ok.clone()),
         );
         let statuses = [a.0, b.0];
         assert_eq!(
@@ -181,27 +173,15 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
         // The meeting closes once every item is decided; then nothing more goes on it.
         let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
         assert_eq!(detail["agenda"][0]["resolution_number"], "阿人才领字〔2026〕1号");
-        let version = detail["version"].as_i64().unwrap();
-        let (status, body) = t
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/close"),
-                Some(&coord),
-                Some(json!({"version": version})),
-            )
-            .await;
+        let close = async |version: &Value| {
+            let path = format!("/api/meetings/{meeting}/close");
+            t.post(&path, &coord, json!({"version": version})).await
+        };
+        let (status, body) = close(&detail["version"]).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
         assert_eq!(body["status"], "closed");
         // Closing it again, even with the current version, is not a step of its lifecycle.
-        let version = body["version"].as_i64().unwrap();
-        let (status, body) = t
-            .call(
-                Method::POST,
-                &format!("/api/meetings/{meeting}/close"),
-                Some(&coord),
-                Some(json!({"version": version})),
-            )
-            .await;
+        let (status, body) = close(&body["version"]).await;
         assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
         assert!(
             body.to_string().contains("领导小组会议当前为“已结束”，不能结束会议"),
@@ -216,47 +196,40 @@ async fn the_leading_group_decides_in_a_meeting_with_a_resolution_number_once() 
 async fn a_meeting_cannot_close_with_undecided_items_nor_decide_before_it_is_held() {
     for t in TestApp::on_every_backend().await {
         let id = plan_waiting_for_group(&t, "p2").await;
-        let coord = t.login("coord").await;
-        let leader = t.login("leader").await;
+        let [coord, leader] = t.logins(["coord", "leader"]).await;
         let tomorrow = t.app.today().tomorrow().unwrap().to_string();
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 "/api/meetings",
-                Some(&coord),
-                Some(json!({"number": "2026年第9次", "title": "会议", "held_on": tomorrow})),
+                &coord,
+                json!({"number": "2026年第9次", "title": "会议", "held_on": tomorrow}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let meeting = body["id"].as_i64().unwrap();
         let (_, body) = t
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/meetings/{meeting}/agenda"),
-                Some(&coord),
-                Some(json!({"items": [id], "title": ""})),
+                &coord,
+                json!({"items": [id], "title": ""}),
             )
             .await;
         let agenda = body["id"].as_i64().unwrap();
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/meetings/{meeting}/agenda/{agenda}/decision"),
-                Some(&leader),
-                Some(
-                    json!({"action": "reject", "resolution_number": "阿人才领字〔2026〕2号", "reason": "岗位需求不足"}),
-                ),
+                &leader,
+                json!({"action": "reject", "resolution_number": "阿人才领字〔2026〕2号", "reason": "岗位需求不足"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
         assert!(body["message"].as_str().unwrap().contains("召开后"), "{body}");
         let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
         let (status, body) = t
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/meetings/{meeting}/close"),
-                Some(&coord),
-                Some(json!({"version": detail["version"]})),
+                &coord,
+                json!({"version": detail["version"]}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
@@ -279,10 +252,9 @@ async fn the_item_page_shows_the_history_and_keeps_what_was_typed_on_an_error() 
         let (_, item) = t.get(&format!("/api/workflow/{id}"), &t.login("unit").await).await;
         let version = item["version"].to_string();
         let (status, _) = unit
-            .post_form(
+            .submit(
                 &format!("/workflow/{id}/act"),
                 &[
-                    ("_csrf", &unit.csrf),
                     ("action", "submit"),
                     ("version", &version),
                     ("reason", ""),
@@ -297,28 +269,18 @@ async fn the_item_page_shows_the_history_and_keeps_what_was_typed_on_an_error() 
         let (_, item) = t.get(&format!("/api/workflow/{id}"), &t.login("dept").await).await;
         let version = item["version"].to_string();
         let (status, html) = dept
-            .post_form(
+            .submit(
                 &format!("/workflow/{id}/act"),
-                &[
-                    ("_csrf", &dept.csrf),
-                    ("action", "return"),
-                    ("version", &version),
-                    ("reason", "   "),
-                ],
+                &[("action", "return"), ("version", &version), ("reason", "   ")],
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
         assert!(html.contains("请填写理由"), "{html}");
         // A stale version: the other person's action is named.
         let (status, html) = dept
-            .post_form(
+            .submit(
                 &format!("/workflow/{id}/act"),
-                &[
-                    ("_csrf", &dept.csrf),
-                    ("action", "approve"),
-                    ("version", "1"),
-                    ("reason", "同意上报"),
-                ],
+                &[("action", "approve"), ("version", "1"), ("reason", "同意上报")],
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);

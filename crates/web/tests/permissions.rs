@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::TestApp;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 /// The hrefs of the workbench's shortcuts (常用功能).
@@ -107,11 +107,10 @@ async fn a_refusal_names_the_office_that_may_act() {
     for app in TestApp::on_every_backend().await {
         let coord = app.login("coord").await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/fund/budgets",
-                Some(&coord),
-                Some(json!({"year": 2031, "amount": "1000000.00", "note": "预算"})),
+                &coord,
+                json!({"year": 2031, "amount": "1000000.00", "note": "预算"}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{}", app.label);
@@ -123,11 +122,10 @@ async fn a_refusal_names_the_office_that_may_act() {
         );
         let finance = app.login("finance").await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/fund/budgets",
-                Some(&finance),
-                Some(json!({"year": 2031, "amount": "1000000.00", "note": "预算"})),
+                &finance,
+                json!({"year": 2031, "amount": "1000000.00", "note": "预算"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", app.label);

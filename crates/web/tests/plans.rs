@@ -25,49 +25,12 @@ fn plan_json() -> Value {
 async fn act(t: &TestApp, token: &str, item: i64, action: &str, reason: &str) -> (StatusCode, Value) {
     let (_, body) = t.get(&format!("/api/workflow/{item}"), token).await;
     let version = body["version"].as_i64().unwrap_or(0);
-    t.call(
-        Method::POST,
+    t.post(
         &format!("/api/workflow/{item}/act"),
-        Some(token),
-        Some(json!({"action": action, "version": version, "reason": reason})),
+        token,
+        json!({"action": action, "version": version, "reason": reason}),
     )
     .await
-}
-
-/// The leading group approves the item in a new meeting held today.
-async fn approve_in_meeting(t: &TestApp, item: i64, number: &str) {
-    let coord = t.login("coord").await;
-    let leader = t.login("leader").await;
-    let today = t.app.today().to_string();
-    let (status, body) = t
-        .call(
-            Method::POST,
-            "/api/meetings",
-            Some(&coord),
-            Some(json!({"number": number, "title": "人才工作领导小组会议", "held_on": today})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
-    let meeting = body["id"].as_i64().unwrap();
-    let (status, body) = t
-        .call(
-            Method::POST,
-            &format!("/api/meetings/{meeting}/agenda"),
-            Some(&coord),
-            Some(json!({"items": [item]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
-    let agenda = body["id"].as_i64().unwrap();
-    let (status, body) = t
-        .call(
-            Method::POST,
-            &format!("/api/meetings/{meeting}/agenda/{agenda}/decision"),
-            Some(&leader),
-            Some(json!({"action": "approve", "resolution_number": "阿人才领字〔2026〕8号"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
 }
 
 /// Today (Beijing, by the app's clock) plus `days`, as an ISO date.
@@ -94,16 +57,12 @@ fn field_names(body: &Value) -> Vec<String> {
 async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
     for t in TestApp::on_every_backend().await {
         let label = t.label;
-        let unit = t.login("unit").await;
-        let dept = t.login("dept").await;
-        let coord = t.login("coord").await;
-        let mayor = t.login("mayor").await;
-        let talent = t.login("talent").await;
+        let [unit, dept, coord, mayor, talent] = t.logins(["unit", "dept", "coord", "mayor", "talent"]).await;
 
         // Bad input: every field named, nothing written.
         let bad = json!({"year": 1999, "title": "", "positions": [
             {"title": "研究员", "openings": 0, "field": "", "mode": "hire"}]});
-        let (status, body) = t.call(Method::POST, "/api/plans", Some(&unit), Some(bad)).await;
+        let (status, body) = t.post("/api/plans", &unit, bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
         assert_eq!(body["code"], "invalid_input");
         assert_eq!(
@@ -117,12 +76,12 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
             ],
             "{label}"
         );
-        let (status, _) = t.call(Method::POST, "/api/plans", Some(&dept), Some(plan_json())).await;
+        let (status, _) = t.post("/api/plans", &dept, plan_json()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}: only a unit drafts a plan");
         let foreign = t.org_id("阿拉山口市文化馆").await;
         let mut other = plan_json();
         other["org_id"] = json!(foreign);
-        let (status, _) = t.call(Method::POST, "/api/plans", Some(&unit), Some(other)).await;
+        let (status, _) = t.post("/api/plans", &unit, other).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}: not for another unit");
 
         // The demo data set has plans of its own: count relative to it.
@@ -134,7 +93,7 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
         let published_before = total("/api/plans?state=published", &coord).await;
         let announcements = async || t.call(Method::GET, "/api/announcements", None, None).await.1;
         let announced_before = announcements().await.as_array().map_or(0, Vec::len);
-        let (status, plan) = t.call(Method::POST, "/api/plans", Some(&unit), Some(plan_json())).await;
+        let (status, plan) = t.post("/api/plans", &unit, plan_json()).await;
         assert_eq!(status, StatusCode::CREATED, "{label}: {plan}");
         let id = plan["id"].as_i64().unwrap();
         let item = plan["workflow_item_id"].as_i64().unwrap();
@@ -165,25 +124,11 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
         edit["version"] = plan["version"].clone();
         edit["positions"][0]["id"] = plan["positions"][0]["id"].clone();
         edit["positions"][0]["openings"] = json!(4);
-        let (status, edited) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}"),
-                Some(&unit),
-                Some(edit.clone()),
-            )
-            .await;
+        let (status, edited) = t.put(&format!("/api/plans/{id}"), &unit, edit.clone()).await;
         assert_eq!(status, StatusCode::OK, "{label}: {edited}");
         assert_eq!(edited["openings"], 5, "{label}");
         assert_eq!(edited["positions"][0]["id"], plan["positions"][0]["id"], "{label}");
-        let (status, body) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}"),
-                Some(&unit),
-                Some(edit.clone()),
-            )
-            .await;
+        let (status, body) = t.put(&format!("/api/plans/{id}"), &unit, edit.clone()).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::CONFLICT, Some("stale")),
@@ -196,9 +141,7 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
             assert_eq!(status, StatusCode::OK, "{label}: {action}: {body}");
         }
         edit["version"] = edited["version"].clone();
-        let (status, body) = t
-            .call(Method::PUT, &format!("/api/plans/{id}"), Some(&unit), Some(edit))
-            .await;
+        let (status, body) = t.put(&format!("/api/plans/{id}"), &unit, edit).await;
         assert_eq!(
             status,
             StatusCode::FORBIDDEN,
@@ -207,15 +150,11 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
         let announcement = json!({"title": "口岸经济研究中心2027年度人才引进公告", "body": "现面向社会公开引进……",
             "open_date": day(&t, 0), "close_date": day(&t, 30)});
         let (status, _) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}/announcement"),
-                Some(&coord),
-                Some(announcement.clone()),
-            )
+            .put(&format!("/api/plans/{id}/announcement"), &coord, announcement.clone())
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}: not before the decision");
-        approve_in_meeting(&t, item, "2026年第11次").await;
+        t.approve_in_meeting(item, "2026年第11次", "阿人才领字〔2026〕8号")
+            .await;
 
         // Publishing needs the announcement.
         let (status, body) = act(&t, &coord, item, "publish", "").await;
@@ -227,32 +166,15 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
 
         let mut bad = announcement.clone();
         bad["close_date"] = json!("2026-01-01");
-        let (status, body) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}/announcement"),
-                Some(&coord),
-                Some(bad),
-            )
-            .await;
+        let (status, body) = t.put(&format!("/api/plans/{id}/announcement"), &coord, bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
         assert_eq!(field_names(&body), ["close_date"], "{label}");
         let (status, _) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}/announcement"),
-                Some(&unit),
-                Some(announcement.clone()),
-            )
+            .put(&format!("/api/plans/{id}/announcement"), &unit, announcement.clone())
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}: only the coordination office");
         let (status, body) = t
-            .call(
-                Method::PUT,
-                &format!("/api/plans/{id}/announcement"),
-                Some(&coord),
-                Some(announcement),
-            )
+            .put(&format!("/api/plans/{id}/announcement"), &coord, announcement)
             .await;
         assert_eq!(status, StatusCode::OK, "{label}: {body}");
         assert_eq!(
@@ -286,7 +208,7 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
         assert_eq!(listed["status"], "open", "{label}: {listed}");
         assert_eq!(listed["positions"].as_array().map(Vec::len), Some(2), "{label}");
         let position = listed["positions"][0]["id"].as_i64().unwrap();
-        let home = t.http.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = common::text_of(t.http.get(t.url("/"))).await;
         assert!(home.contains("口岸经济研究中心2027年度人才引进公告"), "{label}");
         assert!(home.contains(&format!("/positions/{position}/apply")), "{label}");
         let page = t.http.get(t.url(&format!("/announcements/{id}"))).send().await.unwrap();
@@ -297,18 +219,10 @@ async fn a_plan_from_the_unit_to_the_public_portal_over_the_api() {
 
         // After the close date: listed as 已截止, no more 报名 links.
         t.clock.advance_minutes(60 * 24 * 40);
-        let home = t.http.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = common::text_of(t.http.get(t.url("/"))).await;
         assert!(home.contains("已截止"), "{label}");
         assert!(!home.contains(&format!("/positions/{position}/apply")), "{label}");
-        let page = t
-            .http
-            .get(t.url(&format!("/announcements/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::text_of(t.http.get(t.url(&format!("/announcements/{id}")))).await;
         assert!(!page.contains(&format!("/positions/{position}/apply")), "{label}");
         assert_eq!(ours().await["status"], "closed", "{label}");
         t.stop().await;
@@ -379,19 +293,9 @@ async fn the_pages_keep_what_was_typed_and_show_the_workflow() {
         // Edit: the form carries the saved rows with their ids.
         let (status, page) = unit.get(&format!("/plans/{id}/edit")).await;
         assert_eq!(status, StatusCode::OK, "{label}");
-        let pos_id = page
-            .split("name=\"pos_id\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_string();
+        let pos_id = common::quoted_after(&page, "name=\"pos_id\" value=\"").unwrap();
         assert!(!pos_id.is_empty(), "{label}");
-        let version = page
-            .split("name=\"version\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_string();
+        let version = common::quoted_after(&page, "name=\"version\" value=\"").unwrap();
         fields.retain(|(k, _)| *k != "pos_id");
         fields.insert(4, ("pos_id", pos_id.as_str()));
         fields.insert(14, ("pos_id", ""));
@@ -441,15 +345,11 @@ async fn the_pages_keep_what_was_typed_and_show_the_workflow() {
             let (status, body) = act(&t, &token, item, action, "").await;
             assert_eq!(status, StatusCode::OK, "{label}: {body}");
         }
-        approve_in_meeting(&t, item, "2026年第12次").await;
+        t.approve_in_meeting(item, "2026年第12次", "阿人才领字〔2026〕8号")
+            .await;
         let (status, page) = coord.get(&format!("/plans/{id}/announcement")).await;
         assert_eq!(status, StatusCode::OK, "{label}");
-        let version = page
-            .split("name=\"version\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_string();
+        let version = common::quoted_after(&page, "name=\"version\" value=\"").unwrap();
         let announcement = |open: String, close: String| {
             vec![
                 ("_csrf", coord.csrf.clone()),

@@ -25,8 +25,7 @@ fn doctor() -> Value {
 }
 
 async fn evaluate(app: &TestApp, query: &str, body: Value) -> (StatusCode, Value) {
-    app.call(Method::POST, &format!("/api/policy/evaluate{query}"), None, Some(body))
-        .await
+    app.post_anonymous(&format!("/api/policy/evaluate{query}"), body).await
 }
 
 fn has_chinese(s: &str) -> bool {

@@ -38,63 +38,26 @@ async fn talent(app: &TestApp, name: &str) -> (i64, i64) {
 async fn reevaluation_ending_for_cause_and_repayment_over_http() {
     for app in TestApp::on_every_backend().await {
         let label = app.label;
-        let coord = app.login("coord").await;
-        let finance = app.login("finance").await;
-        let unit = app.login("unit").await;
+        let [coord, finance, unit] = app.logins(["coord", "finance", "unit"]).await;
         let (t, scheduled) = talent(&app, "周雪").await;
-        let frozen = app
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .talent(t)
-            .await
-            .unwrap()
-            .unwrap();
+        let frozen = app.talent_row(t).await;
 
         // A change of facts: a new evaluation, the frozen one unchanged.
         let path = format!("/api/talents/{t}/evaluations");
-        let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&unit),
-                Some(json!({"title": "senior", "reason": "x"})),
-            )
-            .await;
+        let (s, _) = app.post(&path, &unit, json!({"title": "senior", "reason": "x"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{label}");
         let (s, body) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&coord),
-                Some(json!({"end": "2025-06-30", "reason": "合同提前终止"})),
-            )
+            .post(&path, &coord, json!({"end": "2025-06-30", "reason": "合同提前终止"}))
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {body}");
         let evals = body["evaluations"].as_array().unwrap();
         assert_eq!(evals.len(), 2, "{label}");
         assert!(!evals[1]["diff"].as_array().unwrap().is_empty(), "{label}: {body}");
         let (s, body) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&coord),
-                Some(json!({"title": "professor", "reason": "x"})),
-            )
+            .post(&path, &coord, json!({"title": "professor", "reason": "x"}))
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
-        let after = app
-            .app
-            .store
-            .begin_read()
-            .await
-            .unwrap()
-            .talent(t)
-            .await
-            .unwrap()
-            .unwrap();
+        let after = app.talent_row(t).await;
         assert_eq!((frozen.facts, frozen.report), (after.facts, after.report), "{label}");
 
         // The page shows the frozen evaluation and the difference.
@@ -103,9 +66,9 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
         assert_eq!(s, StatusCode::OK, "{label}");
         assert!(html.contains("冻结评估") && html.contains("第 1 次重新评估"), "{label}");
         let (s, html) = b
-            .post_form(
+            .submit(
                 &format!("/talents/{t}/evaluations"),
-                &[("_csrf", &b.csrf), ("end", "2025-13-01"), ("reason", "保留我")],
+                &[("end", "2025-13-01"), ("reason", "保留我")],
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
@@ -116,11 +79,10 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
 
         // Ending for cause.
         let (s, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/talents/{t}/end"),
-                Some(&coord),
-                Some(json!({"ended_on": "2025-06-30", "reason": "学术不端", "document": "阿人才组〔2026〕9号"})),
+                &coord,
+                json!({"ended_on": "2025-06-30", "reason": "学术不端", "document": "阿人才组〔2026〕9号"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {body}");
@@ -154,46 +116,34 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
         // Repayments: never more than owed.
         let rp = format!("/api/recoveries/{id}/repayments");
         let (s, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &rp,
-                Some(&finance),
-                Some(json!({"paid_on": "2026-11-20", "amount": "24000.01", "version": 1})),
+                &finance,
+                json!({"paid_on": "2026-11-20", "amount": "24000.01", "version": 1}),
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
         let fb = app.browser("finance").await;
         let (s, html) = fb
-            .post_form(
+            .submit(
                 &format!("/recoveries/{id}/repayments"),
-                &[
-                    ("_csrf", &fb.csrf),
-                    ("paid_on", "2026-11-20"),
-                    ("amount", "30000"),
-                    ("version", "1"),
-                ],
+                &[("paid_on", "2026-11-20"), ("amount", "30000"), ("version", "1")],
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(html.contains("超过尚欠") && html.contains("30000"), "{label}");
         let (s, _) = fb
-            .post_form(
+            .submit(
                 &format!("/recoveries/{id}/repayments"),
-                &[
-                    ("_csrf", &fb.csrf),
-                    ("paid_on", "2026-11-20"),
-                    ("amount", "4000"),
-                    ("version", "1"),
-                ],
+                &[("paid_on", "2026-11-20"), ("amount", "4000"), ("version", "1")],
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{label}");
         let (s, body) = app
-            .call(
-                Method::POST,
+            .post(
                 &rp,
-                Some(&finance),
-                Some(json!({"paid_on": "2026-11-21", "amount": "20000", "version": 2})),
+                &finance,
+                json!({"paid_on": "2026-11-21", "amount": "20000", "version": 2}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{label}: {body}");

@@ -1217,7 +1217,7 @@ async fn every_route_as_every_role() {
             let unit = app.login("unit").await;
             let body = json!({"year": 2027, "title": "路由测试计划", "positions": [
                 {"title": "研究员", "openings": 1, "field": "口岸物流", "mode": "recruit"}]});
-            let (_, plan) = app.call(Method::POST, "/api/plans", Some(&unit), Some(body)).await;
+            let (_, plan) = app.post("/api/plans", &unit, body).await;
             plan["id"].to_string()
         };
         // An open position of `org`; `who` applies to it: the application's id.
@@ -1242,9 +1242,7 @@ async fn every_route_as_every_role() {
             tx.commit().await.unwrap();
             let token = app.login(who).await;
             let body = json!({"position_id": position});
-            let (status, a) = app
-                .call(Method::POST, "/api/applications", Some(&token), Some(body))
-                .await;
+            let (status, a) = app.post("/api/applications", &token, body).await;
             assert!(status.is_success(), "{}: {who} applies: {status} {a}", app.label);
             a["id"].to_string()
         };
@@ -1323,7 +1321,7 @@ async fn every_route_as_every_role() {
             let body = json!({"benefit_code": "startup_fund", "amount": "500000", "project": "口岸物流课题",
                 "reason": "牵头口岸物流重点课题"});
             let path = format!("/api/talents/{ftalent}/fixings");
-            let (status, fixing) = app.call(Method::POST, &path, Some(&coord), Some(body)).await;
+            let (status, fixing) = app.post(&path, &coord, body).await;
             fixing["id"]
                 .as_i64()
                 .unwrap_or_else(|| panic!("{}: propose a fixing: {status} {fixing}", app.label))
@@ -1435,7 +1433,7 @@ async fn every_route_as_every_role() {
         }
         // The policy calculator's API is public: anyone may evaluate facts.
         let facts = json!({"as_of": "2016-06-30", "mode": "recruit", "start": "2015-01-10"});
-        let (status, _) = app.call(Method::POST, "/api/policy/evaluate", None, Some(facts)).await;
+        let (status, _) = app.post_anonymous("/api/policy/evaluate", facts).await;
         if status != StatusCode::OK {
             failures.push(format!("POST /api/policy/evaluate anonymously: {status}"));
         }

@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{TestApp, save_new_applicant, save_profile};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yincai_store::NewWorkflowItem;
 
@@ -68,11 +68,10 @@ async fn in_procedure(app: &TestApp, org: &str, candidate: i64, owner: &str, mod
 async fn act(app: &TestApp, token: &str, item: i64, action: &str) -> (StatusCode, Value) {
     let (_, it) = app.get(&format!("/api/workflow/{item}"), token).await;
     let version = it["version"].as_i64().unwrap_or(0);
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/workflow/{item}/act"),
-        Some(token),
-        Some(json!({"action": action, "version": version})),
+        token,
+        json!({"action": action, "version": version}),
     )
     .await
 }
@@ -91,8 +90,7 @@ async fn procedure_confirmation_and_the_talent_database_over_the_api() {
         let l = app.label;
         let cand = save_profile(&app, "talent", "110101199003071233", "13812345678").await;
         let (application, item) = in_procedure(&app, "阿拉山口市口岸经济研究中心", cand, "talent", "recruit").await;
-        let unit = app.login("unit").await;
-        let coord = app.login("coord").await;
+        let [unit, coord] = app.logins(["unit", "coord"]).await;
         let path = format!("/api/applications/{application}/procedure");
 
         let (status, p) = app.get(&path, &unit).await;
@@ -110,12 +108,7 @@ async fn procedure_confirmation_and_the_talent_database_over_the_api() {
 
         // Each contract field is checked.
         let (status, body) = app
-            .call(
-                Method::PUT,
-                &path,
-                Some(&unit),
-                Some(json!({"term_years": "五", "probation_months": "9"})),
-            )
+            .put(&path, &unit, json!({"term_years": "五", "probation_months": "9"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {body}");
         let fields = error_fields(&body);
@@ -131,7 +124,7 @@ async fn procedure_confirmation_and_the_talent_database_over_the_api() {
         }
         let contract = json!({"contract_number": "阿口岸合字2026-009", "signed_on": "2026-11-20",
             "start_date": "2026-12-01", "end_date": "2029-11-30", "term_years": "3", "probation_months": "2"});
-        let (status, p) = app.call(Method::PUT, &path, Some(&unit), Some(contract)).await;
+        let (status, p) = app.put(&path, &unit, contract).await;
         assert_eq!(status, StatusCode::OK, "{l}: {p}");
         assert_eq!(p["version"].as_i64(), Some(1), "{l}");
         assert_eq!(p["details"]["contract_number"], "阿口岸合字2026-009", "{l}");
@@ -172,9 +165,7 @@ async fn procedure_confirmation_and_the_talent_database_over_the_api() {
         assert_eq!(t["policy_id"], t["report"]["policy"]["id"], "{l}");
         assert_eq!(t["policy_version"], t["report"]["policy"]["version"], "{l}");
         // The frozen report is what the public calculator says for the frozen facts.
-        let (status, fresh) = app
-            .call(Method::POST, "/api/policy/evaluate", None, Some(t["facts"].clone()))
-            .await;
+        let (status, fresh) = app.post_anonymous("/api/policy/evaluate", t["facts"].clone()).await;
         assert_eq!(status, StatusCode::OK, "{l}: {fresh}");
         assert_eq!(fresh["entitlements"], t["report"]["entitlements"], "{l}");
         assert_eq!(fresh["category"], t["report"]["category"], "{l}");
@@ -232,7 +223,7 @@ async fn another_unit_gets_404_and_the_forms_keep_what_was_typed() {
         let path = format!("/api/applications/{foreign}/procedure");
         let (status, _) = app.get(&path, &unit).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{l}");
-        let (status, _) = app.call(Method::PUT, &path, Some(&unit), Some(json!({}))).await;
+        let (status, _) = app.put(&path, &unit, json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{l}");
         let b = app.browser("unit").await;
         let (status, _) = b.get(&format!("/applications/{foreign}/procedure")).await;
@@ -245,10 +236,9 @@ async fn another_unit_gets_404_and_the_forms_keep_what_was_typed() {
         assert_eq!(status, StatusCode::OK, "{l}");
         assert!(html.contains("调动手续"), "{l}");
         let (status, html) = b
-            .post_form(
+            .submit(
                 &form_path,
                 &[
-                    ("_csrf", &b.csrf),
                     ("step_name", "hr_approval"),
                     ("step_done_on", "2026-11-01"),
                     ("step_document", ""),
@@ -262,10 +252,9 @@ async fn another_unit_gets_404_and_the_forms_keep_what_was_typed() {
         assert!(html.contains("档转字-77") && html.contains("2026-11-05"), "{l}: kept");
         assert!(html.contains("到岗报到") && html.contains("文号：必填"), "{l}");
         let (status, location) = b
-            .post_form(
+            .submit(
                 &form_path,
                 &[
-                    ("_csrf", &b.csrf),
                     ("step_name", "hr_approval"),
                     ("step_done_on", "2026-11-01"),
                     ("step_document", "阿人社调〔2026〕5号"),
@@ -289,11 +278,10 @@ async fn special_cases_over_the_api_and_the_pages() {
         let cand = save_new_applicant(&app, "applicant4", "11010519491231002X", "13912345678").await;
         let coord = app.login("coord").await;
         let (status, body) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/special-cases",
-                Some(&coord),
-                Some(json!({"candidate_id": cand, "reason": "", "treatment": "", "amount_yuan": -5})),
+                &coord,
+                json!({"candidate_id": cand, "reason": "", "treatment": "", "amount_yuan": -5}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {body}");
@@ -303,14 +291,11 @@ async fn special_cases_over_the_api_and_the_pages() {
             "{l}: {body}"
         );
         let (status, case) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/special-cases",
-                Some(&coord),
-                Some(
-                    json!({"candidate_id": cand, "reason": "国家重点实验室骨干，现行政策未涵盖",
+                &coord,
+                json!({"candidate_id": cand, "reason": "国家重点实验室骨干，现行政策未涵盖",
                     "treatment": "一次性科研启动经费", "amount_yuan": 300000}),
-                ),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{l}: {case}");
@@ -323,11 +308,10 @@ async fn special_cases_over_the_api_and_the_pages() {
         let (status, _) = app.get(&format!("/api/special-cases/{id}"), &unit).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{l}");
         let (status, case) = app
-            .call(
-                Method::POST,
+            .post(
                 &format!("/api/special-cases/{id}/submit"),
-                Some(&coord),
-                Some(json!({"item_version": case["item_version"]})),
+                &coord,
+                json!({"item_version": case["item_version"]}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{l}: {case}");
@@ -347,10 +331,9 @@ async fn special_cases_over_the_api_and_the_pages() {
         assert!(html.contains("applicant4的姓名"), "{l}");
         let cand_s = cand.to_string();
         let (status, html) = b
-            .post_form(
+            .submit(
                 "/special-cases",
                 &[
-                    ("_csrf", &b.csrf),
                     ("candidate_id", &cand_s),
                     ("reason", "短"),
                     ("treatment", "住房补贴加倍"),
@@ -364,10 +347,9 @@ async fn special_cases_over_the_api_and_the_pages() {
             "{l}"
         );
         let (status, location) = b
-            .post_form(
+            .submit(
                 "/special-cases",
                 &[
-                    ("_csrf", &b.csrf),
                     ("candidate_id", &cand_s),
                     ("reason", "引进急需的口岸物流专家，政策未涵盖"),
                     ("treatment", "住房补贴加倍"),

@@ -10,18 +10,35 @@ use yincai_app::clock::ManualClock;
 use yincai_app::fund::BudgetInput;
 use yincai_app::housing::{AllocateInput, UnitInput};
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
+use yincai_app::recovery::{EvaluationsView, FactsChange};
 use yincai_app::{Actor, App, AppError, OrgKind, RequestCtx, Role};
 use yincai_domain::crypto::FieldCipher;
 use yincai_domain::workflow::Action;
 use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
 use yincai_store::test_support::{TestDb, new_candidate, new_talent, new_user};
-use yincai_store::{HousingAllocationRow, NewCandidate, NewOrg, NewTalent, NewUser, Store, Tx};
+use yincai_store::{
+    AuditQuery, AuditRecord, HousingAllocationRow, InstallmentQuery, NewCandidate, NewOrg, NewTalent, NewUser, Store,
+    Tx,
+};
 
+/// Milliseconds since the epoch of an RFC 3339 instant, for a [`ManualClock`].
+pub fn ms(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+}
+
+/// 2026-11-24 10:00 Beijing.
 pub fn today_ms() -> i64 {
-    "2026-11-24T02:00:00Z"
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
+    ms("2026-11-24T02:00:00Z")
+}
+
+/// The app over `store` with the tests' field key, its clock standing at `at_ms`.
+pub fn app_at(store: Store, at_ms: i64) -> App {
+    app_with_clock(store, Arc::new(ManualClock::new(at_ms)))
+}
+
+/// The app over `store` with the tests' field key and a clock the test moves.
+pub fn app_with_clock(store: Store, clock: Arc<ManualClock>) -> App {
+    App::new(store, clock, FieldCipher::from_master_key(&[7; 32]))
 }
 
 pub fn ctx() -> RequestCtx {
@@ -56,16 +73,29 @@ pub async fn org(tx: &mut Tx, name: &str, kind: OrgKind, parent: Option<i64>) ->
     .unwrap()
 }
 
+/// An account of one role, shown as `{username}（显示名）`, and the actor it acts as.
 pub async fn actor(tx: &mut Tx, username: &str, org_id: i64, kind: OrgKind, role: Role) -> Actor {
+    named_actor(tx, username, &format!("{username}（显示名）"), org_id, kind, role).await
+}
+
+/// An account of one role shown as `display_name`, and the actor it acts as.
+pub async fn named_actor(
+    tx: &mut Tx,
+    username: &str,
+    display_name: &str,
+    org_id: i64,
+    kind: OrgKind,
+    role: Role,
+) -> Actor {
     let user = NewUser {
         roles: vec![role.code().into()],
-        ..new_user(username, &format!("{username}（显示名）"), org_id)
+        ..new_user(username, display_name, org_id)
     };
     let user_id = tx.insert_user(&user, 1).await.unwrap();
     Actor {
         user_id,
         username: username.into(),
-        display_name: format!("{username}（显示名）"),
+        display_name: display_name.into(),
         org_id,
         org_name: String::new(),
         org_kind: kind,
@@ -84,8 +114,7 @@ pub fn form(name: &str) -> NewCandidate {
 }
 
 pub async fn world(db: &TestDb) -> World {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = db.open_store().await;
     let mut tx = store.begin_write().await.unwrap();
     let dept = org(&mut tx, "商务和口岸局", OrgKind::Department, None).await;
     let unit = org(&mut tx, "口岸经济研究中心", OrgKind::CityUnit, Some(dept)).await;
@@ -101,11 +130,7 @@ pub async fn world(db: &TestDb) -> World {
     let talent = actor(&mut tx, "talent", public, OrgKind::Public, Role::Talent).await;
     let candidate = tx.insert_candidate(talent.user_id, &form("张明"), 1).await.unwrap();
     tx.commit().await.unwrap();
-    let app = App::new(
-        store,
-        Arc::new(ManualClock::new(today_ms())),
-        FieldCipher::from_master_key(&[7; 32]),
-    );
+    let app = app_at(store, today_ms());
     World {
         app,
         finance,
@@ -117,6 +142,36 @@ pub async fn world(db: &TestDb) -> World {
         unit_org: unit,
         candidate,
     }
+}
+
+/// The audit records `query` selects.
+pub async fn audit_rows(app: &App, query: AuditQuery) -> Vec<AuditRecord> {
+    let mut tx = app.store.begin_read().await.unwrap();
+    tx.audit_records(&query).await.unwrap().rows
+}
+
+/// The ids of a talent's installments, as the store lists them.
+pub async fn installment_ids(tx: &mut Tx, talent: i64) -> Vec<i64> {
+    let query = InstallmentQuery {
+        talent_id: Some(talent),
+        limit: 100_000,
+        ..InstallmentQuery::default()
+    };
+    let rows = tx.installments(&query).await.unwrap().rows;
+    rows.into_iter().map(|r| r.id).collect()
+}
+
+/// The fields an invalid-input error names, in its order.
+pub fn fields(e: &AppError) -> Vec<String> {
+    e.field_errors().into_iter().map(|f| f.field).collect()
+}
+
+/// Asserts that `err` is invalid input whose first error is on `field`.
+pub fn assert_invalid(err: &AppError, field: &str, label: &str) {
+    assert!(
+        matches!(err, AppError::Invalid(e) if e[0].field == field),
+        "{label}: {field}: {err:?}"
+    );
 }
 
 /// A doctor with a vice-senior title and research results (Art. 10(4)) recruited by a city unit on 2024-03-01, two passed
@@ -241,6 +296,46 @@ impl World {
                 &ctx(),
             )
             .await
+    }
+
+    /// The allocation and its unit's status, as stored.
+    pub async fn allocation(&self, id: i64) -> (HousingAllocationRow, String) {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        let a = tx.housing_allocation(id).await.unwrap().unwrap();
+        let unit = tx.housing_unit(a.unit_id).await.unwrap().unwrap();
+        (a, unit.status.code().to_owned())
+    }
+
+    /// The talent's end date, as stored.
+    pub async fn end_date(&self, talent: i64) -> Option<String> {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.talent(talent).await.unwrap().unwrap().end_date
+    }
+
+    /// The audit summaries of `action` on `object_id`.
+    pub async fn audit_summaries(&self, action: &str, object_id: i64) -> Vec<String> {
+        let query = AuditQuery {
+            action: Some(action.into()),
+            object_id: Some(object_id.to_string()),
+            limit: 100,
+            ..AuditQuery::default()
+        };
+        audit_rows(&self.app, query)
+            .await
+            .into_iter()
+            .map(|r| r.summary)
+            .collect()
+    }
+
+    /// `who` re-evaluates a talent after a change of facts, with `reason`.
+    pub async fn reevaluate(
+        &self,
+        who: &Actor,
+        talent: i64,
+        change: &FactsChange,
+        reason: &str,
+    ) -> Result<EvaluationsView, AppError> {
+        self.app.reevaluate_talent(who, talent, change, reason, &ctx()).await
     }
 
     pub async fn budget(&self, year: i64, yuan: &str) {

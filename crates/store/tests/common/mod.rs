@@ -2,7 +2,22 @@
 #![allow(dead_code)]
 
 use yincai_store::test_support::{new_candidate, new_installment, new_talent, new_user};
-use yincai_store::{NewInstallment, NewOrg, NewTalent, Tx};
+use yincai_store::{NewInstallment, NewOrg, NewTalent, StoreError, Tx};
+
+/// An organisation to insert, without a credit code.
+pub fn new_org(name: &str, kind: &str, parent: Option<i64>) -> NewOrg {
+    NewOrg {
+        name: name.into(),
+        kind: kind.into(),
+        credit_code: None,
+        parent_id: parent,
+    }
+}
+
+/// Inserts an organisation without a credit code; its id.
+pub async fn org(tx: &mut Tx, name: &str, kind: &str, parent: Option<i64>) -> i64 {
+    tx.insert_org(&new_org(name, kind, parent), 1).await.unwrap()
+}
 
 /// A city unit (口岸经济研究中心), a user of it with one registration form (in the first
 /// name), and a talent of the unit on that form per name (category 4, policy `p` version 1);
@@ -13,13 +28,7 @@ pub async fn unit_with_talents(
     display_name: &str,
     names: &[&str],
 ) -> (i64, i64, Vec<i64>) {
-    let org = NewOrg {
-        name: "口岸经济研究中心".into(),
-        kind: "city_unit".into(),
-        credit_code: None,
-        parent_id: None,
-    };
-    let org = tx.insert_org(&org, 1).await.unwrap();
+    let org = org(tx, "口岸经济研究中心", "city_unit", None).await;
     let user = tx.insert_user(&new_user(username, display_name, org), 1).await.unwrap();
     let candidate = tx.insert_candidate(user, &new_candidate(names[0]), 1).await.unwrap();
     let mut talents = Vec::new();
@@ -45,4 +54,12 @@ pub async fn setup(tx: &mut Tx) -> (i64, i64, i64) {
 /// 2024 + `seq`.
 pub fn installment(talent: i64, org: i64, seq: i64, amount_fen: i64) -> NewInstallment {
     new_installment(talent, org, seq, &format!("{}-03-01", 2024 + seq), amount_fen)
+}
+
+/// Asserts that `err` is the violation of the unique key `key` (both backends name it alike).
+pub fn assert_unique(err: &StoreError, key: &str, label: &str) {
+    assert!(
+        matches!(err, StoreError::Unique { key: k } if k == key),
+        "{label}: {key}: {err:?}"
+    );
 }

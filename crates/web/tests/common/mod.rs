@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 use yincai_app::App;
 use yincai_app::clock::ManualClock;
 use yincai_store::test_support::{TempDir, TestDb};
@@ -103,6 +103,15 @@ impl TestApp {
             .unwrap_or_else(|(s, b)| panic!("{}: login {username}: {s} {b}", self.label))
     }
 
+    /// Logs in each of `usernames`; their bearer tokens, in the same order.
+    pub async fn logins<const N: usize>(&self, usernames: [&str; N]) -> [String; N] {
+        let mut tokens = Vec::with_capacity(N);
+        for username in usernames {
+            tokens.push(self.login(username).await);
+        }
+        tokens.try_into().unwrap()
+    }
+
     pub async fn login_with(&self, username: &str, password: &str) -> Result<String, (StatusCode, Value)> {
         let (status, body) = self
             .call(
@@ -144,6 +153,46 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
+    /// A JSON `POST` as `token` (one line at the call site: most tests make dozens).
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// A JSON `PUT` as `token`.
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// A JSON `POST` without a login.
+    pub async fn post_anonymous(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, None, Some(body)).await
+    }
+
+    /// A JSON `POST` as `token` that must answer 200; the answer's body.
+    pub async fn post_ok(&self, path: &str, token: &str, body: Value) -> Value {
+        let (status, answer) = self.post(path, token, body).await;
+        assert_eq!(status, StatusCode::OK, "{}: POST {path}: {answer}", self.label);
+        answer
+    }
+
+    /// The leading group approves the workflow item `item` with `resolution` in a new meeting
+    /// numbered `number`, held today (the coordination office convenes it and sets the agenda).
+    pub async fn approve_in_meeting(&self, item: i64, number: &str, resolution: &str) {
+        let coord = self.login("coord").await;
+        let leader = self.login("leader").await;
+        let meeting =
+            json!({"number": number, "title": "人才工作领导小组会议", "held_on": self.app.today().to_string()});
+        let meeting = self.post_ok("/api/meetings", &coord, meeting).await["id"].clone();
+        let agenda = json!({"items": [item]});
+        let agenda = self
+            .post_ok(&format!("/api/meetings/{meeting}/agenda"), &coord, agenda)
+            .await["id"]
+            .clone();
+        let decision = json!({"action": "approve", "resolution_number": resolution});
+        let path = format!("/api/meetings/{meeting}/agenda/{agenda}/decision");
+        self.post_ok(&path, &leader, decision).await;
+    }
+
     /// A browser-like session: logs in through the form and keeps the cookie.
     pub async fn browser(&self, username: &str) -> Browser {
         let http = reqwest::Client::builder()
@@ -163,14 +212,7 @@ impl TestApp {
             "{}: form login of {username}",
             self.label
         );
-        let page = http
-            .get(self.url("/account/password"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = text_of(http.get(self.url("/account/password"))).await;
         let csrf = csrf_in(&page);
         Browser {
             http,
@@ -182,16 +224,12 @@ impl TestApp {
     /// The CSRF token of the session `token` (an API login is also a page session), as a
     /// page's form carries it.
     pub async fn page_csrf(&self, token: &str) -> String {
-        let page = self
-            .http
-            .get(self.url("/account/password"))
-            .header("cookie", format!("yincai_session={token}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = text_of(
+            self.http
+                .get(self.url("/account/password"))
+                .header("cookie", format!("yincai_session={token}")),
+        )
+        .await;
         let csrf = csrf_in(&page);
         assert!(!csrf.is_empty(), "{}: no _csrf on /account/password", self.label);
         csrf
@@ -224,6 +262,12 @@ impl TestApp {
             .id
     }
 
+    /// The stored row of the talent `id`.
+    pub async fn talent_row(&self, id: i64) -> yincai_store::TalentRow {
+        let mut tx = self.app.store.begin_read().await.unwrap();
+        tx.talent(id).await.unwrap().expect("the talent exists")
+    }
+
     pub async fn user_id(&self, username: &str) -> i64 {
         self.app
             .store
@@ -238,13 +282,37 @@ impl TestApp {
     }
 }
 
+/// Sends a request and reads the text of the answer (which must come).
+pub async fn text_of(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 /// The value of the `_csrf` field of a page's form (empty when there is none).
 pub fn csrf_in(page: &str) -> String {
-    page.split("name=\"_csrf\" value=\"")
+    quoted_after(page, "name=\"_csrf\" value=\"").unwrap_or_default()
+}
+
+/// The text after the first `prefix` in `page` up to the next `"` (an attribute's value).
+pub fn quoted_after(page: &str, prefix: &str) -> Option<String> {
+    page.split(prefix)
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string()
+        .map(String::from)
+}
+
+/// Reads the first sheet of an .xlsx download: (sheet name, rows of cell texts).
+pub fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    (
+        name,
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+    )
 }
 
 pub struct Browser {
@@ -257,6 +325,13 @@ impl Browser {
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
         let resp = self.http.get(format!("{}{}", self.base, path)).send().await.unwrap();
         (resp.status(), resp.text().await.unwrap_or_default())
+    }
+
+    /// Posts a page's form with this session's CSRF token first, as the page would.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut form = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post_form(path, &form).await
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {

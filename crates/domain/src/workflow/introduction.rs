@@ -1,0 +1,316 @@
+//! The introduction context (Art. 8, 10-12, 14(7)): annual plans, applications from the
+//! qualification review to the introduced talent, and 一事一议.
+
+use super::proposal::PROPOSAL_TO_THE_GROUP;
+use super::shorthand::*;
+use super::{Action, StateDef, WorkflowDef};
+use crate::Role;
+
+/// 年度引进计划 (Art. 12(1), 21): a unit drafts its plan; the 主管部门 reviews it, the
+/// 协调办 reviews it preliminarily, the 领导小组 decides in a meeting (批复文号 required),
+/// and the 协调办 publishes the announcement.
+pub const ANNUAL_PLAN: WorkflowDef = WorkflowDef {
+    code: "annual_plan",
+    name_zh: "年度引进计划",
+    initial: "draft",
+    starter: Role::Unit,
+    states: &[
+        StateDef {
+            code: "draft",
+            name_zh: "单位编制",
+            pending_role: Some(Role::Unit),
+            due_workdays: Some(10),
+            terminal: false,
+        },
+        StateDef {
+            code: "department_review",
+            name_zh: "主管部门审核",
+            pending_role: Some(Role::Department),
+            due_workdays: Some(5),
+            terminal: false,
+        },
+        StateDef {
+            code: "coordination_review",
+            name_zh: "协调办初审",
+            pending_role: Some(Role::Coordination),
+            due_workdays: Some(10),
+            terminal: false,
+        },
+        StateDef {
+            code: "group_decision",
+            name_zh: "领导小组审定",
+            pending_role: Some(Role::LeadingGroup),
+            due_workdays: Some(20),
+            terminal: false,
+        },
+        StateDef {
+            code: "approved",
+            name_zh: "已批准待发布",
+            pending_role: Some(Role::Coordination),
+            due_workdays: Some(5),
+            terminal: false,
+        },
+        StateDef {
+            code: "published",
+            name_zh: "已发布",
+            pending_role: None,
+            due_workdays: None,
+            terminal: true,
+        },
+        StateDef {
+            code: "rejected",
+            name_zh: "不予通过",
+            pending_role: None,
+            due_workdays: None,
+            terminal: true,
+        },
+    ],
+    transitions: &[
+        tr("draft", Role::Unit, Action::Submit, "department_review", &[], &[]),
+        tr(
+            "department_review",
+            Role::Department,
+            Action::Approve,
+            "coordination_review",
+            &[],
+            REVIEW,
+        ),
+        tr(
+            "department_review",
+            Role::Department,
+            Action::Return,
+            "draft",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "department_review",
+            Role::Department,
+            Action::Reject,
+            "rejected",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "department_review",
+            Role::Unit,
+            Action::Withdraw,
+            "draft",
+            &[],
+            WITHDRAW,
+        ),
+        tr(
+            "coordination_review",
+            Role::Coordination,
+            Action::Approve,
+            "group_decision",
+            &[],
+            REVIEW,
+        ),
+        tr(
+            "coordination_review",
+            Role::Coordination,
+            Action::Return,
+            "draft",
+            &["department_review"],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "coordination_review",
+            Role::Coordination,
+            Action::Reject,
+            "rejected",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "coordination_review",
+            Role::Department,
+            Action::Withdraw,
+            "department_review",
+            &[],
+            WITHDRAW,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Approve,
+            "approved",
+            &[],
+            MEETING,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Return,
+            "draft",
+            &["department_review", "coordination_review"],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Reject,
+            "rejected",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::Coordination,
+            Action::Withdraw,
+            "coordination_review",
+            &[],
+            WITHDRAW,
+        ),
+        tr("approved", Role::Coordination, Action::Publish, "published", &[], &[]),
+    ],
+    commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "提交主管部门审核"),
+        ("approved", Action::Publish, "发布公告"),
+    ],
+};
+
+/// 报名与引进 (Art. 12(2)-(5)): one candidate's application to one position, from the
+/// qualification review to the introduced talent. The candidate submits (and resubmits
+/// after 补正); the 协调办 reviews, issues the intent letter and puts accepted candidates
+/// on a proposed-hire list; the 领导小组 decides the list in a meeting; the employer unit
+/// records the procedure of its mode; the 协调办 confirms, which creates the talent record.
+pub const APPLICATION: WorkflowDef = WorkflowDef {
+    code: "application",
+    name_zh: "人才报名与引进",
+    initial: "draft",
+    starter: Role::Talent,
+    states: &[
+        state("draft", "待提交（补正）", Some(Role::Talent), Some(10)),
+        state("review", "资格审查", Some(Role::Coordination), Some(10)),
+        state("passed", "审查通过待发意向书", Some(Role::Coordination), Some(5)),
+        state("offered", "意向书待确认", Some(Role::Talent), Some(10)),
+        state("accepted", "待报领导小组", Some(Role::Coordination), Some(10)),
+        state(
+            "group_decision",
+            "领导小组审定拟聘名单",
+            Some(Role::LeadingGroup),
+            Some(20),
+        ),
+        state("procedure", "办理引进手续", Some(Role::Unit), Some(30)),
+        state("confirmation", "协调办确认入库", Some(Role::Coordination), Some(5)),
+        state("introduced", "已引进", None, None),
+        state("declined", "本人放弃", None, None),
+        state("rejected", "不予通过", None, None),
+    ],
+    transitions: &[
+        tr("draft", Role::Talent, Action::Submit, "review", &[], &[]),
+        tr("review", Role::Coordination, Action::Approve, "passed", &[], REVIEW),
+        tr(
+            "review",
+            Role::Coordination,
+            Action::Return,
+            "draft",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr(
+            "review",
+            Role::Coordination,
+            Action::Reject,
+            "rejected",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr("passed", Role::Coordination, Action::Submit, "offered", &[], &[]),
+        tr("offered", Role::Talent, Action::Approve, "accepted", &[], REVIEW),
+        tr(
+            "offered",
+            Role::Talent,
+            Action::Reject,
+            "declined",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+        tr("offered", Role::Coordination, Action::Withdraw, "passed", &[], WITHDRAW),
+        tr(
+            "accepted",
+            Role::Coordination,
+            Action::Submit,
+            "group_decision",
+            &[],
+            &[],
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Approve,
+            "procedure",
+            &[],
+            MEETING,
+        ),
+        tr(
+            "group_decision",
+            Role::LeadingGroup,
+            Action::Reject,
+            "rejected",
+            &[],
+            MEETING_WITH_REASON,
+        ),
+        tr(
+            "group_decision",
+            Role::Coordination,
+            Action::Withdraw,
+            "accepted",
+            &[],
+            WITHDRAW,
+        ),
+        tr("procedure", Role::Unit, Action::Submit, "confirmation", &[], &[]),
+        tr(
+            "confirmation",
+            Role::Coordination,
+            Action::Approve,
+            "introduced",
+            &[],
+            REVIEW,
+        ),
+        tr(
+            "confirmation",
+            Role::Coordination,
+            Action::Return,
+            "procedure",
+            &[],
+            REVIEW_WITH_REASON,
+        ),
+    ],
+    commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "提交报名"),
+        ("review", Action::Approve, "资格审查通过"),
+        ("review", Action::Return, "退回补正"),
+        ("passed", Action::Submit, "发出意向书"),
+        ("offered", Action::Approve, "接受意向书"),
+        ("offered", Action::Reject, "放弃"),
+        ("offered", Action::Withdraw, "撤回意向书"),
+        ("accepted", Action::Submit, "列入拟聘人员名单报领导小组"),
+        ("group_decision", Action::Approve, "同意聘用"),
+        ("procedure", Action::Submit, "手续办结，报协调办确认"),
+        ("confirmation", Action::Approve, "确认引进，建立人才档案"),
+    ],
+};
+
+/// 一事一议 (Art. 14(7) and cases the measures do not foresee): the 协调办 opens a case on
+/// a candidate with the reason and the proposed treatment; the 领导小组 decides it in a
+/// meeting.
+pub const SPECIAL_CASE: WorkflowDef = WorkflowDef {
+    code: "special_case",
+    name_zh: "一事一议",
+    initial: "draft",
+    starter: Role::Coordination,
+    states: &[
+        state("draft", "协调办拟议", Some(Role::Coordination), Some(10)),
+        state("group_decision", "领导小组审议", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "同意", None, None),
+        state("rejected", "不同意", None, None),
+    ],
+    transitions: PROPOSAL_TO_THE_GROUP,
+    commenters: &[Role::Coordination, Role::LeadingGroup],
+    labels: &[("draft", Action::Submit, "提请领导小组审议")],
+};

@@ -1,10 +1,12 @@
 //! The benefits context (Art. 13-15, 19): amounts the leading group fixes and the release
 //! of an installment through the Art. 19 gate.
 
+use super::Action::*;
 use super::proposal::PROPOSAL_TO_THE_GROUP;
 use super::shorthand::*;
-use super::{Action, WorkflowDef};
+use super::{Action, Transition, WorkflowDef};
 use crate::Role;
+use crate::Role::*;
 
 /// 待遇额度核定 (Art. 14(1), 14(2), 14(7)): where the policy grants a range (项目启动资金
 /// 50-300 万元) or leaves the amount to the leading group, the 协调办 proposes an amount
@@ -45,44 +47,20 @@ pub const BENEFIT_RELEASE: WorkflowDef = WorkflowDef {
         state("certified", "已出具证明", None, None),
         state("rejected", "不予发放", None, None),
     ],
-    transitions: &[
-        tr(
-            "requested",
-            Role::Coordination,
-            Action::Submit,
-            "group_decision",
-            &[],
-            &[],
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Approve,
-            "approved",
-            &[],
-            MEETING,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Reject,
-            "rejected",
-            &[],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::Coordination,
-            Action::Withdraw,
-            "requested",
-            &[],
-            WITHDRAW,
-        ),
-        tr("approved", Role::Coordination, Action::Submit, "certified", &[], &[]),
-    ],
+    transitions: RELEASE_TABLE,
     commenters: &[Role::Coordination, Role::LeadingGroup],
     labels: &[
         ("requested", Action::Submit, "提请领导小组审议"),
         ("approved", Action::Submit, "出具证明"),
     ],
 };
+
+/// The release's rows: (from, role, action, to, guards).
+#[rustfmt::skip]
+const RELEASE_TABLE: &[Transition] = &[
+    tr("requested",      Coordination, Submit,   "group_decision", &[]),
+    tr("group_decision", LeadingGroup, Approve,  "approved",       MEETING),
+    tr("group_decision", LeadingGroup, Reject,   "rejected",       MEETING_WITH_REASON),
+    tr("group_decision", Coordination, Withdraw, "requested",      WITHDRAW),
+    tr("approved",       Coordination, Submit,   "certified",      &[]),
+];

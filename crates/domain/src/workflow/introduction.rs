@@ -1,10 +1,12 @@
 //! The introduction context (Art. 8, 10-12, 14(7)): annual plans, applications from the
 //! qualification review to the introduced talent, and 一事一议.
 
+use super::Action::*;
 use super::proposal::PROPOSAL_TO_THE_GROUP;
 use super::shorthand::*;
-use super::{Action, StateDef, WorkflowDef};
+use super::{Action, Transition, WorkflowDef};
 use crate::Role;
+use crate::Role::*;
 
 /// 年度引进计划 (Art. 12(1), 21): a unit drafts its plan; the 主管部门 reviews it, the
 /// 协调办 reviews it preliminarily, the 领导小组 decides in a meeting (批复文号 required),
@@ -15,162 +17,41 @@ pub const ANNUAL_PLAN: WorkflowDef = WorkflowDef {
     initial: "draft",
     starter: Role::Unit,
     states: &[
-        StateDef {
-            code: "draft",
-            name_zh: "单位编制",
-            pending_role: Some(Role::Unit),
-            due_workdays: Some(10),
-            terminal: false,
-        },
-        StateDef {
-            code: "department_review",
-            name_zh: "主管部门审核",
-            pending_role: Some(Role::Department),
-            due_workdays: Some(5),
-            terminal: false,
-        },
-        StateDef {
-            code: "coordination_review",
-            name_zh: "协调办初审",
-            pending_role: Some(Role::Coordination),
-            due_workdays: Some(10),
-            terminal: false,
-        },
-        StateDef {
-            code: "group_decision",
-            name_zh: "领导小组审定",
-            pending_role: Some(Role::LeadingGroup),
-            due_workdays: Some(20),
-            terminal: false,
-        },
-        StateDef {
-            code: "approved",
-            name_zh: "已批准待发布",
-            pending_role: Some(Role::Coordination),
-            due_workdays: Some(5),
-            terminal: false,
-        },
-        StateDef {
-            code: "published",
-            name_zh: "已发布",
-            pending_role: None,
-            due_workdays: None,
-            terminal: true,
-        },
-        StateDef {
-            code: "rejected",
-            name_zh: "不予通过",
-            pending_role: None,
-            due_workdays: None,
-            terminal: true,
-        },
+        state("draft", "单位编制", Some(Role::Unit), Some(10)),
+        state("department_review", "主管部门审核", Some(Role::Department), Some(5)),
+        state("coordination_review", "协调办初审", Some(Role::Coordination), Some(10)),
+        state("group_decision", "领导小组审定", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "已批准待发布", Some(Role::Coordination), Some(5)),
+        state("published", "已发布", None, None),
+        state("rejected", "不予通过", None, None),
     ],
-    transitions: &[
-        tr("draft", Role::Unit, Action::Submit, "department_review", &[], &[]),
-        tr(
-            "department_review",
-            Role::Department,
-            Action::Approve,
-            "coordination_review",
-            &[],
-            REVIEW,
-        ),
-        tr(
-            "department_review",
-            Role::Department,
-            Action::Return,
-            "draft",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr(
-            "department_review",
-            Role::Department,
-            Action::Reject,
-            "rejected",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr(
-            "department_review",
-            Role::Unit,
-            Action::Withdraw,
-            "draft",
-            &[],
-            WITHDRAW,
-        ),
-        tr(
-            "coordination_review",
-            Role::Coordination,
-            Action::Approve,
-            "group_decision",
-            &[],
-            REVIEW,
-        ),
-        tr(
-            "coordination_review",
-            Role::Coordination,
-            Action::Return,
-            "draft",
-            &["department_review"],
-            REVIEW_WITH_REASON,
-        ),
-        tr(
-            "coordination_review",
-            Role::Coordination,
-            Action::Reject,
-            "rejected",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr(
-            "coordination_review",
-            Role::Department,
-            Action::Withdraw,
-            "department_review",
-            &[],
-            WITHDRAW,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Approve,
-            "approved",
-            &[],
-            MEETING,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Return,
-            "draft",
-            &["department_review", "coordination_review"],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Reject,
-            "rejected",
-            &[],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::Coordination,
-            Action::Withdraw,
-            "coordination_review",
-            &[],
-            WITHDRAW,
-        ),
-        tr("approved", Role::Coordination, Action::Publish, "published", &[], &[]),
-    ],
+    transitions: PLAN_TABLE,
     commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
     labels: &[
         ("draft", Action::Submit, "提交主管部门审核"),
         ("approved", Action::Publish, "发布公告"),
     ],
 };
+
+/// The annual plan's rows: (from, role, action, to, guards).
+#[rustfmt::skip]
+const PLAN_TABLE: &[Transition] = &[
+    tr("draft",               Unit,         Submit,   "department_review",   &[]),
+    tr("department_review",   Department,   Approve,  "coordination_review", REVIEW),
+    tr("department_review",   Department,   Return,   "draft",               REVIEW_WITH_REASON),
+    tr("department_review",   Department,   Reject,   "rejected",            REVIEW_WITH_REASON),
+    tr("department_review",   Unit,         Withdraw, "draft",               WITHDRAW),
+    tr("coordination_review", Coordination, Approve,  "group_decision",      REVIEW),
+    tr("coordination_review", Coordination, Return,   "draft",               REVIEW_WITH_REASON).or_back_to(&["department_review"]),
+    tr("coordination_review", Coordination, Reject,   "rejected",            REVIEW_WITH_REASON),
+    tr("coordination_review", Department,   Withdraw, "department_review",   WITHDRAW),
+    tr("group_decision",      LeadingGroup, Approve,  "approved",            MEETING),
+    tr("group_decision",      LeadingGroup, Return,   "draft",               MEETING_WITH_REASON)
+        .or_back_to(&["department_review", "coordination_review"]),
+    tr("group_decision",      LeadingGroup, Reject,   "rejected",            MEETING_WITH_REASON),
+    tr("group_decision",      Coordination, Withdraw, "coordination_review", WITHDRAW),
+    tr("approved",            Coordination, Publish,  "published",           &[]),
+];
 
 /// 报名与引进 (Art. 12(2)-(5)): one candidate's application to one position, from the
 /// qualification review to the introduced talent. The candidate submits (and resubmits
@@ -200,86 +81,7 @@ pub const APPLICATION: WorkflowDef = WorkflowDef {
         state("declined", "本人放弃", None, None),
         state("rejected", "不予通过", None, None),
     ],
-    transitions: &[
-        tr("draft", Role::Talent, Action::Submit, "review", &[], &[]),
-        tr("review", Role::Coordination, Action::Approve, "passed", &[], REVIEW),
-        tr(
-            "review",
-            Role::Coordination,
-            Action::Return,
-            "draft",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr(
-            "review",
-            Role::Coordination,
-            Action::Reject,
-            "rejected",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr("passed", Role::Coordination, Action::Submit, "offered", &[], &[]),
-        tr("offered", Role::Talent, Action::Approve, "accepted", &[], REVIEW),
-        tr(
-            "offered",
-            Role::Talent,
-            Action::Reject,
-            "declined",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-        tr("offered", Role::Coordination, Action::Withdraw, "passed", &[], WITHDRAW),
-        tr(
-            "accepted",
-            Role::Coordination,
-            Action::Submit,
-            "group_decision",
-            &[],
-            &[],
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Approve,
-            "procedure",
-            &[],
-            MEETING,
-        ),
-        tr(
-            "group_decision",
-            Role::LeadingGroup,
-            Action::Reject,
-            "rejected",
-            &[],
-            MEETING_WITH_REASON,
-        ),
-        tr(
-            "group_decision",
-            Role::Coordination,
-            Action::Withdraw,
-            "accepted",
-            &[],
-            WITHDRAW,
-        ),
-        tr("procedure", Role::Unit, Action::Submit, "confirmation", &[], &[]),
-        tr(
-            "confirmation",
-            Role::Coordination,
-            Action::Approve,
-            "introduced",
-            &[],
-            REVIEW,
-        ),
-        tr(
-            "confirmation",
-            Role::Coordination,
-            Action::Return,
-            "procedure",
-            &[],
-            REVIEW_WITH_REASON,
-        ),
-    ],
+    transitions: APPLICATION_TABLE,
     commenters: &[Role::Unit, Role::Department, Role::Coordination, Role::LeadingGroup],
     labels: &[
         ("draft", Action::Submit, "提交报名"),
@@ -295,6 +97,26 @@ pub const APPLICATION: WorkflowDef = WorkflowDef {
         ("confirmation", Action::Approve, "确认引进，建立人才档案"),
     ],
 };
+
+/// The application's rows: (from, role, action, to, guards).
+#[rustfmt::skip]
+const APPLICATION_TABLE: &[Transition] = &[
+    tr("draft",          Talent,       Submit,   "review",         &[]),
+    tr("review",         Coordination, Approve,  "passed",         REVIEW),
+    tr("review",         Coordination, Return,   "draft",          REVIEW_WITH_REASON),
+    tr("review",         Coordination, Reject,   "rejected",       REVIEW_WITH_REASON),
+    tr("passed",         Coordination, Submit,   "offered",        &[]),
+    tr("offered",        Talent,       Approve,  "accepted",       REVIEW),
+    tr("offered",        Talent,       Reject,   "declined",       REVIEW_WITH_REASON),
+    tr("offered",        Coordination, Withdraw, "passed",         WITHDRAW),
+    tr("accepted",       Coordination, Submit,   "group_decision", &[]),
+    tr("group_decision", LeadingGroup, Approve,  "procedure",      MEETING),
+    tr("group_decision", LeadingGroup, Reject,   "rejected",       MEETING_WITH_REASON),
+    tr("group_decision", Coordination, Withdraw, "accepted",       WITHDRAW),
+    tr("procedure",      Unit,         Submit,   "confirmation",   &[]),
+    tr("confirmation",   Coordination, Approve,  "introduced",     REVIEW),
+    tr("confirmation",   Coordination, Return,   "procedure",      REVIEW_WITH_REASON),
+];
 
 /// 一事一议 (Art. 14(7) and cases the measures do not foresee): the 协调办 opens a case on
 /// a candidate with the reason and the proposed treatment; the 领导小组 decides it in a

@@ -18,7 +18,7 @@ pub struct RawPolicy {
     #[serde(default)]
     pub category: Vec<Spanned<RawCategory>>,
     #[serde(default)]
-    pub exclusion: Vec<Spanned<RawExclusion>>,
+    pub exclusion: Vec<Spanned<RawReasoned>>,
     #[serde(default)]
     pub tier: Vec<Spanned<RawTier>>,
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct RawPolicy {
     #[serde(default)]
     pub obligation: Vec<Spanned<RawObligation>>,
     #[serde(default)]
-    pub cancellation: Vec<Spanned<RawCancellation>>,
+    pub cancellation: Vec<Spanned<RawReasoned>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,9 +90,10 @@ pub struct RawCategory {
     pub interpretations: Vec<String>,
 }
 
+/// `[[exclusion]]` and `[[cancellation]]` have the same keys: a condition and its reason.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawExclusion {
+pub struct RawReasoned {
     pub id: String,
     #[serde(default)]
     pub article: Option<String>,
@@ -220,17 +221,25 @@ pub struct RawObligation {
     pub interpretations: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCancellation {
-    pub id: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    pub reason: String,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+/// The keys every cited entry has: the article it implements and the readings it invokes.
+pub trait Cited {
+    fn article(&self) -> &Option<String>;
+    fn interpretations(&self) -> &[String];
 }
+
+macro_rules! cited {
+    ($($raw:ty),+) => {$(
+        impl Cited for $raw {
+            fn article(&self) -> &Option<String> {
+                &self.article
+            }
+            fn interpretations(&self) -> &[String] {
+                &self.interpretations
+            }
+        }
+    )+};
+}
+cited!(RawCategory, RawReasoned, RawTier, RawRoute, RawRule, RawObligation);
 
 /// An amount in whole yuan: a plain integer, or dated values (OpenFisca-style parameters)
 /// `[{from = 2014-11-05, value = 2000}, {from = 2018-01-01, value = 2500}]`.

@@ -190,6 +190,14 @@ impl Compiler<'_> {
         }
     }
 
+    /// What every cited entry checks first: its citation, and the interpretations it
+    /// invokes (marked used). Returns the article.
+    pub(super) fn cite(&mut self, span: &Range<usize>, what: &str, entry: &impl Cited, known: &Known) -> String {
+        let article = self.citation(span, what, entry.article(), &known.articles);
+        self.interpretations(span, what, entry.interpretations(), &known.interpretations);
+        article
+    }
+
     pub(super) fn param(&mut self, what: &str, raw: &Spanned<RawParam>, effective: Date) -> Param {
         let span = raw.span();
         let mut steps: Vec<(Date, Fen)> = Vec::new();
@@ -242,12 +250,29 @@ impl Compiler<'_> {
             interpretations: known_interpretations,
         };
         let categories = self.compile_categories(&meta_span, &raw.category, &known);
-        let exclusions = self.compile_exclusions(&raw.exclusion, &known);
+        let exclusions = self.compile_reasoned("排除规则", &raw.exclusion, &known, |id, article, when, reason| {
+            Exclusion {
+                id,
+                article,
+                when,
+                reason,
+            }
+        });
         let tiers = self.compile_tiers(&meta_span, &raw.tier, &known);
         let (rules, valued_codes) = self.compile_rules(&meta_span, &raw.rule, &known, meta.effective);
         let routes = self.compile_routes(&raw.route, &known, &valued_codes);
         let obligations = self.compile_obligations(&raw.obligation, &known);
-        let cancellations = self.compile_cancellations(&raw.cancellation, &known);
+        let cancellations = self.compile_reasoned(
+            "取消规则",
+            &raw.cancellation,
+            &known,
+            |id, article, when, reason| Cancellation {
+                id,
+                article,
+                when,
+                reason,
+            },
+        );
         self.check_interpretations_used(&raw.interpretation);
         self.check_tier_references(&meta_span, tiers.len(), &rules, &routes);
         Plan {

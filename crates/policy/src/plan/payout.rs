@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use jiff::civil::Date;
+use toml::Spanned;
 
 use super::compile::Compiler;
 use super::*;
@@ -18,6 +19,16 @@ impl Compiler<'_> {
                 format!("{what} ({:?}) 缺少 {key} (missing {key})", r.kind),
                 format!("add {key} = {example}"),
             );
+        };
+        // An amount the kind cannot do without; when missing, 0 from the effective date.
+        let required = |cx: &mut Self, raw: &Option<Spanned<RawParam>>, key: &str| match raw {
+            Some(p) => cx.param(what, p, effective),
+            None => {
+                missing(cx, key, "100000");
+                Param {
+                    steps: Box::new([(effective, 0)]),
+                }
+            }
         };
         match r.kind {
             RawKind::Monthly => {
@@ -42,15 +53,7 @@ impl Compiler<'_> {
                 Payout::Monthly { brackets, max_months }
             }
             RawKind::LumpSum => {
-                let amount = match &r.amount {
-                    Some(a) => self.param(what, a, effective),
-                    None => {
-                        missing(self, "amount", "100000");
-                        Param {
-                            steps: Box::new([(effective, 0)]),
-                        }
-                    }
-                };
+                let amount = required(self, &r.amount, "amount");
                 let due = match (r.due, r.due_after_years) {
                     (Some(RawDue::FirstPassedAssessment), None) => LumpDue::FirstPassedAssessment,
                     (Some(RawDue::AfterYears), Some(y)) => LumpDue::AfterYears(y),
@@ -90,15 +93,7 @@ impl Compiler<'_> {
                 }
             },
             RawKind::PerYear => {
-                let per_year = match &r.per_year {
-                    Some(p) => self.param(what, p, effective),
-                    None => {
-                        missing(self, "per_year", "100000");
-                        Param {
-                            steps: Box::new([(effective, 0)]),
-                        }
-                    }
-                };
+                let per_year = required(self, &r.per_year, "per_year");
                 let cap = r.cap.as_ref().map(|c| self.param(what, c, effective));
                 if cap.is_none() && r.max_years.is_none() {
                     missing(self, "cap or max_years", "500000 / 3");

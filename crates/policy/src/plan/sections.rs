@@ -163,8 +163,7 @@ impl Compiler<'_> {
             let span = c.span();
             let c = c.get_ref();
             let what = format!("类别 {}", c.number);
-            let article = self.citation(&span, &what, &c.article, &known.articles);
-            self.interpretations(&span, &what, &c.interpretations, &known.interpretations);
+            let article = self.cite(&span, &what, c, known);
             let when = self.condition(&c.when, &what, Stage::Input);
             categories.push(Category {
                 number: c.number,
@@ -198,24 +197,25 @@ impl Compiler<'_> {
         categories
     }
 
-    /// `[[exclusion]]`.
-    pub(super) fn compile_exclusions(&mut self, raw: &[Spanned<RawExclusion>], known: &Known) -> Vec<Exclusion> {
-        let mut exclusions = Vec::new();
+    /// `[[exclusion]]` and `[[cancellation]]`: each cites, reads the category, gives a reason;
+    /// `make` builds the one or the other.
+    pub(super) fn compile_reasoned<T>(
+        &mut self,
+        label: &str,
+        raw: &[Spanned<RawReasoned>],
+        known: &Known,
+        make: impl Fn(String, String, Condition, String) -> T,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
         for x in raw {
             let span = x.span();
             let x = x.get_ref();
-            let what = format!("排除规则 {}", x.id);
-            let article = self.citation(&span, &what, &x.article, &known.articles);
-            self.interpretations(&span, &what, &x.interpretations, &known.interpretations);
+            let what = format!("{label} {}", x.id);
+            let article = self.cite(&span, &what, x, known);
             let when = self.condition(&x.when, &what, Stage::Category);
-            exclusions.push(Exclusion {
-                id: x.id.clone(),
-                article,
-                when,
-                reason: x.reason.clone(),
-            });
+            out.push(make(x.id.clone(), article, when, x.reason.clone()));
         }
-        exclusions
+        out
     }
 
     /// `[[tier]]`: levels run 1, 2, 3... without overlap.
@@ -230,8 +230,7 @@ impl Compiler<'_> {
             let span = t.span();
             let t = t.get_ref();
             let what = format!("档次 {}", t.level);
-            let article = self.citation(&span, &what, &t.article, &known.articles);
-            self.interpretations(&span, &what, &t.interpretations, &known.interpretations);
+            let article = self.cite(&span, &what, t, known);
             let when = self.condition(&t.when, &what, Stage::Category);
             tiers.push((
                 span,
@@ -296,8 +295,7 @@ impl Compiler<'_> {
                     "give each rule its own id".to_owned(),
                 );
             }
-            let article = self.citation(&span, &what, &r.article, &known.articles);
-            self.interpretations(&span, &what, &r.interpretations, &known.interpretations);
+            let article = self.cite(&span, &what, r, known);
             let when = match &r.when {
                 Some(w) => self.condition(w, &what, Stage::Tier),
                 None => Condition {
@@ -368,8 +366,7 @@ impl Compiler<'_> {
             let span = r.span();
             let r = r.get_ref();
             let what = format!("路径 {}", r.id);
-            let article = self.citation(&span, &what, &r.article, &known.articles);
-            self.interpretations(&span, &what, &r.interpretations, &known.interpretations);
+            let article = self.cite(&span, &what, r, known);
             let when = self.condition(&r.when, &what, Stage::Tier);
             let mut slots = 0u32;
             for code in &r.codes {
@@ -399,8 +396,7 @@ impl Compiler<'_> {
             let span = o.span();
             let o = o.get_ref();
             let what = format!("义务 {}", o.id);
-            let article = self.citation(&span, &what, &o.article, &known.articles);
-            self.interpretations(&span, &what, &o.interpretations, &known.interpretations);
+            let article = self.cite(&span, &what, o, known);
             let when = self.condition(&o.when, &what, Stage::Tier);
             let duty = match (o.continuous_years, o.months_per_year) {
                 (Some(y), None) => Duty::ContinuousYears(y),
@@ -423,30 +419,6 @@ impl Compiler<'_> {
             });
         }
         obligations
-    }
-
-    /// `[[cancellation]]`.
-    pub(super) fn compile_cancellations(
-        &mut self,
-        raw: &[Spanned<RawCancellation>],
-        known: &Known,
-    ) -> Vec<Cancellation> {
-        let mut cancellations = Vec::new();
-        for c in raw {
-            let span = c.span();
-            let c = c.get_ref();
-            let what = format!("取消规则 {}", c.id);
-            let article = self.citation(&span, &what, &c.article, &known.articles);
-            self.interpretations(&span, &what, &c.interpretations, &known.interpretations);
-            let when = self.condition(&c.when, &what, Stage::Category);
-            cancellations.push(Cancellation {
-                id: c.id.clone(),
-                article,
-                when,
-                reason: c.reason.clone(),
-            });
-        }
-        cancellations
     }
 
     /// A reading that no rule uses documents nothing the engine does.

@@ -140,17 +140,9 @@ pub fn date_in_numerals(d: Date) -> String {
     )
 }
 
-/// 0-99 in Chinese numerals (一, 十, 十二, 二十四).
-pub fn number_zh(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => DIGITS[n as usize].into(),
-        10 => "十".into(),
-        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        _ if n.is_multiple_of(10) => format!("{}十", DIGITS[(n / 10 % 10) as usize]),
-        _ => format!("{}十{}", DIGITS[(n / 10 % 10) as usize], DIGITS[(n % 10) as usize]),
-    }
-}
+/// 0-99 in Chinese numerals (二, 十二, 二十四): defined once, in the policy crate, which
+/// writes article numbers with it.
+pub use yincai_policy::numerals::number_zh;
 
 #[cfg(test)]
 mod tests {

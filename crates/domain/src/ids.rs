@@ -16,6 +16,32 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// `FromStr` and serde for an identifier: its full form is what is stored, and whatever is
+/// read back (a form, a row, JSON) goes through `parse` again.
+macro_rules! parsed_at_the_edge {
+    ($id:ident) => {
+        impl FromStr for $id {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $id::parse(s)
+            }
+        }
+
+        impl Serialize for $id {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $id {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                $id::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 /// Which identifier an [`IdError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdKind {
@@ -432,25 +458,7 @@ impl fmt::Debug for CitizenId {
     }
 }
 
-impl FromStr for CitizenId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CitizenId::parse(s)
-    }
-}
-
-impl Serialize for CitizenId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for CitizenId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        CitizenId::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
+parsed_at_the_edge!(CitizenId);
 
 // ---------------------------------------------------------------------------------------
 // 统一社会信用代码
@@ -622,25 +630,7 @@ impl fmt::Debug for CreditCode {
     }
 }
 
-impl FromStr for CreditCode {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CreditCode::parse(s)
-    }
-}
-
-impl Serialize for CreditCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreditCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        CreditCode::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
+parsed_at_the_edge!(CreditCode);
 
 #[cfg(test)]
 mod tests {

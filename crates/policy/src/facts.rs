@@ -174,25 +174,20 @@ impl Facts {
         }
         let until = self.counted_until();
         let begun = dates::years_begun(self.start, until);
-        if self.assessments.len() > begun as usize {
-            return err(
-                "assessments",
-                format!(
-                    "{} 个年度考核结果，但截至 {until} 仅开始了 {begun} 个服务年度 \
-                     (more assessments than service years begun): remove the extra entries",
-                    self.assessments.len()
-                ),
-            );
-        }
-        if self.service_months.len() > begun as usize {
-            return err(
-                "service_months",
-                format!(
-                    "{} 个年度服务月数，但截至 {until} 仅开始了 {begun} 个服务年度 \
-                     (more entries than service years begun): remove the extra entries",
-                    self.service_months.len()
-                ),
-            );
+        // One entry a service year begun, at most.
+        for (field, count, zh, en) in [
+            ("assessments", self.assessments.len(), "年度考核结果", "assessments"),
+            ("service_months", self.service_months.len(), "年度服务月数", "entries"),
+        ] {
+            if count > begun as usize {
+                return err(
+                    field,
+                    format!(
+                        "{count} 个{zh}，但截至 {until} 仅开始了 {begun} 个服务年度 \
+                         (more {en} than service years begun): remove the extra entries"
+                    ),
+                );
+            }
         }
         if let Some((i, m)) = self.service_months.iter().enumerate().find(|(_, m)| **m > 12) {
             return err(

@@ -7,6 +7,45 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
+/// The keys every cited entry has: the article it implements and the readings it invokes.
+pub trait Cited {
+    fn article(&self) -> &Option<String>;
+    fn interpretations(&self) -> &[String];
+}
+
+/// Declares a table of the file whose entries cite an article: the struct with its own keys
+/// plus `article` and `interpretations` (declared here once), and its [`Cited`] impl.
+macro_rules! cited {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident: $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+            /// The article it implements: `13` or `13(2)`.
+            #[serde(default)]
+            pub article: Option<String>,
+            /// The ids of the interpretations it follows.
+            #[serde(default)]
+            pub interpretations: Vec<String>,
+        }
+
+        impl Cited for $name {
+            fn article(&self) -> &Option<String> {
+                &self.article
+            }
+            fn interpretations(&self) -> &[String] {
+                &self.interpretations
+            }
+        }
+    };
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
@@ -18,7 +57,7 @@ pub struct RawPolicy {
     #[serde(default)]
     pub category: Vec<Spanned<RawCategory>>,
     #[serde(default)]
-    pub exclusion: Vec<Spanned<RawExclusion>>,
+    pub exclusion: Vec<Spanned<RawReasoned>>,
     #[serde(default)]
     pub tier: Vec<Spanned<RawTier>>,
     #[serde(default)]
@@ -28,7 +67,7 @@ pub struct RawPolicy {
     #[serde(default)]
     pub obligation: Vec<Spanned<RawObligation>>,
     #[serde(default)]
-    pub cancellation: Vec<Spanned<RawCancellation>>,
+    pub cancellation: Vec<Spanned<RawReasoned>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,51 +117,36 @@ pub struct RawArticle {
     pub chapter: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCategory {
-    pub number: u8,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    pub reason: String,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+cited! {
+    pub struct RawCategory {
+        pub number: u8,
+        pub when: Spanned<String>,
+        pub reason: String,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawExclusion {
-    pub id: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    pub reason: String,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+cited! {
+    /// `[[exclusion]]` and `[[cancellation]]` have the same keys: a condition and its reason.
+    pub struct RawReasoned {
+        pub id: String,
+        pub when: Spanned<String>,
+        pub reason: String,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTier {
-    pub level: u8,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+cited! {
+    pub struct RawTier {
+        pub level: u8,
+        pub when: Spanned<String>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRoute {
-    pub id: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    pub codes: Vec<String>,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+cited! {
+    pub struct RawRoute {
+        pub id: String,
+        pub when: Spanned<String>,
+        pub codes: Vec<String>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -143,58 +167,54 @@ pub enum RawDue {
     AfterYears,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRule {
-    pub id: String,
-    pub code: String,
-    pub kind: RawKind,
-    pub name: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    #[serde(default)]
-    pub when: Option<Spanned<String>>,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    // monthly
-    #[serde(default)]
-    pub bracket: Vec<Spanned<RawBracket>>,
-    #[serde(default)]
-    pub max_months: Option<u32>,
-    // lump_sum, range, per_year
-    #[serde(default)]
-    pub amount: Option<Spanned<RawParam>>,
-    #[serde(default)]
-    pub due: Option<RawDue>,
-    #[serde(default)]
-    pub due_after_years: Option<u32>,
-    #[serde(default)]
-    pub due_if: Option<Spanned<String>>,
-    // housing
-    #[serde(default)]
-    pub area_m2: Option<u32>,
-    #[serde(default)]
-    pub gift_after_years: Option<u32>,
-    #[serde(default)]
-    pub gift_if: Option<Spanned<String>>,
-    // range
-    #[serde(default)]
-    pub min: Option<Spanned<RawParam>>,
-    #[serde(default)]
-    pub max: Option<Spanned<RawParam>>,
-    #[serde(default)]
-    pub discretionary: bool,
-    // per_year
-    #[serde(default)]
-    pub per_year: Option<Spanned<RawParam>>,
-    #[serde(default)]
-    pub cap: Option<Spanned<RawParam>>,
-    #[serde(default)]
-    pub max_years: Option<u32>,
-    #[serde(default)]
-    pub min_service_months: Option<u8>,
+cited! {
+    pub struct RawRule {
+        pub id: String,
+        pub code: String,
+        pub kind: RawKind,
+        pub name: String,
+        #[serde(default)]
+        pub when: Option<Spanned<String>>,
+        #[serde(default)]
+        pub description: Option<String>,
+        // monthly
+        #[serde(default)]
+        pub bracket: Vec<Spanned<RawBracket>>,
+        #[serde(default)]
+        pub max_months: Option<u32>,
+        // lump_sum, range, per_year
+        #[serde(default)]
+        pub amount: Option<Spanned<RawParam>>,
+        #[serde(default)]
+        pub due: Option<RawDue>,
+        #[serde(default)]
+        pub due_after_years: Option<u32>,
+        #[serde(default)]
+        pub due_if: Option<Spanned<String>>,
+        // housing
+        #[serde(default)]
+        pub area_m2: Option<u32>,
+        #[serde(default)]
+        pub gift_after_years: Option<u32>,
+        #[serde(default)]
+        pub gift_if: Option<Spanned<String>>,
+        // range
+        #[serde(default)]
+        pub min: Option<Spanned<RawParam>>,
+        #[serde(default)]
+        pub max: Option<Spanned<RawParam>>,
+        #[serde(default)]
+        pub discretionary: bool,
+        // per_year
+        #[serde(default)]
+        pub per_year: Option<Spanned<RawParam>>,
+        #[serde(default)]
+        pub cap: Option<Spanned<RawParam>>,
+        #[serde(default)]
+        pub max_years: Option<u32>,
+        #[serde(default)]
+        pub min_service_months: Option<u8>,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,32 +224,16 @@ pub struct RawBracket {
     pub amount: Spanned<RawParam>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawObligation {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    #[serde(default)]
-    pub continuous_years: Option<u32>,
-    #[serde(default)]
-    pub months_per_year: Option<u8>,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCancellation {
-    pub id: String,
-    #[serde(default)]
-    pub article: Option<String>,
-    pub when: Spanned<String>,
-    pub reason: String,
-    #[serde(default)]
-    pub interpretations: Vec<String>,
+cited! {
+    pub struct RawObligation {
+        pub id: String,
+        pub name: String,
+        pub when: Spanned<String>,
+        #[serde(default)]
+        pub continuous_years: Option<u32>,
+        #[serde(default)]
+        pub months_per_year: Option<u8>,
+    }
 }
 
 /// An amount in whole yuan: a plain integer, or dated values (OpenFisca-style parameters)

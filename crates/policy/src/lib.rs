@@ -9,6 +9,7 @@ pub mod expr;
 pub mod facts;
 mod file;
 pub mod money;
+pub mod numerals;
 pub mod plan;
 pub mod report;
 pub mod set;

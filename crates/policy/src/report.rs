@@ -11,6 +11,7 @@ use crate::dates;
 use crate::eval::{self, History, NONE, Outcome, TraceStep};
 use crate::facts::Facts;
 use crate::money::{Fen, to_yuan};
+use crate::numerals::number_zh;
 use crate::plan::{Duty, LumpDue, Payout, Plan, Rule};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -549,21 +550,6 @@ fn not_granted(plan: &Plan, o: &Outcome) -> Vec<NotGranted> {
     out
 }
 
-/// 1..=99 in Chinese numerals (四, 十三, 三十).
-fn number(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => DIGITS[n].to_owned(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[n / 10],
-            if n.is_multiple_of(10) { "" } else { DIGITS[n % 10] }
-        ),
-        _ => n.to_string(),
-    }
-}
-
 /// "13(2)" → "第十三条第㈡项".
 pub fn cite_zh(citation: &str) -> String {
     const ITEMS: [&str; 10] = ["㈠", "㈡", "㈢", "㈣", "㈤", "㈥", "㈦", "㈧", "㈨", "㈩"];
@@ -571,10 +557,10 @@ pub fn cite_zh(citation: &str) -> String {
         Some((a, rest)) => (a, rest.strip_suffix(')')),
         None => (citation, None),
     };
-    let Ok(a) = article.parse::<usize>() else {
+    let Ok(a) = article.parse::<u32>() else {
         return citation.to_owned();
     };
-    let mut s = format!("第{}条", number(a));
+    let mut s = format!("第{}条", number_zh(a));
     if let Some(i) = item.and_then(|i| i.parse::<usize>().ok()) {
         match ITEMS.get(i.wrapping_sub(1)) {
             Some(c) => write!(s, "第{c}项").unwrap_or(()),
@@ -609,7 +595,7 @@ pub fn explain(r: &Report) -> String {
         let _ = writeln!(
             s,
             "{lead}第{}类（{}）：{}。",
-            number(usize::from(c.number)),
+            number_zh(u32::from(c.number)),
             cite_zh(&c.article),
             c.reason
         );

@@ -91,10 +91,12 @@ macro_rules! states {
             $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal), )+
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
+        // The enum and its Chinese names are made as for an event.
+        $crate::lifecycle::events! {
+            $(#[$meta])*
+            pub enum $name {
+                $( $(#[$vmeta])* $variant = $zh, )+
+            }
         }
 
         impl $name {
@@ -105,13 +107,6 @@ macro_rules! states {
             pub fn code(self) -> &'static str {
                 match self {
                     $( $name::$variant => $code, )+
-                }
-            }
-
-            /// The name people read.
-            pub fn name_zh(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $zh, )+
                 }
             }
 
@@ -143,7 +138,8 @@ macro_rules! states {
 }
 pub(crate) use states;
 
-/// Defines an event enum with the words for it in a message (批准兑现, 备案 …).
+/// Defines an event enum with the words for it in a message (批准兑现, 备案 …); `states!`
+/// makes its enums with it too.
 macro_rules! events {
     (
         $(#[$meta:meta])*
@@ -158,7 +154,8 @@ macro_rules! events {
         }
 
         impl $name {
-            /// What the event does, in words for a message.
+            /// The name people read: a state's name, or what an event does in words for a
+            /// message.
             pub fn name_zh(self) -> &'static str {
                 match self {
                     $( $name::$variant => $zh, )+

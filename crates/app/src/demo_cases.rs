@@ -592,7 +592,7 @@ impl App {
         // research results (Art. 10(4)) from the materials he filed: category 4.
         let research = Finding {
             checked: true,
-            basis: "SCI 论文 3 篇及新疆维吾尔自治区科技进步三等奖证书（原件已核）".into(),
+            basis: "科学引文索引收录论文 3 篇及新疆维吾尔自治区科技进步三等奖证书（原件已核）".into(),
         };
         let findings = Findings::from([("research_results".to_string(), research)]);
         self.demo_review_with(&coord, a_gao, Some(findings), None, "").await?;

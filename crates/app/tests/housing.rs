@@ -441,7 +441,7 @@ mod ending {
             assert_eq!(end.as_deref(), Some("2025-06-30"), "{label}");
             let audits = w.returns_audited(alloc.id).await;
             assert_eq!(audits.len(), 1, "{label}: {audits:?}");
-            assert!(audits[0].contains("第十四条14(3)"), "{label}: {audits:?}");
+            assert!(audits[0].contains("第十四条第㈢项"), "{label}: {audits:?}");
             let summary = &view.evaluations[1].change_summary;
             assert!(
                 summary.contains("人才公寓1栋101 收回（2025-06-30 起，未赠予）")

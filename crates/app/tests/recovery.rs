@@ -313,7 +313,7 @@ async fn ending_for_cause_returns_the_allocated_unit_and_records_the_end_date() 
         let audits = w.audit_summaries("housing_return", alloc.id).await;
         assert_eq!(audits.len(), 1, "{label}: {audits:?}");
         assert!(
-            audits[0].contains("第十四条14(3)") && audits[0].contains("第二十七条"),
+            audits[0].contains("第十四条第㈢项") && audits[0].contains("第二十七条"),
             "{label}: {audits:?}"
         );
         // Another talent's housing is untouched.

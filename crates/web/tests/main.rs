@@ -6,6 +6,7 @@ mod applications;
 mod attachments;
 mod audit_trail;
 mod candidates;
+mod chinese_pages;
 mod common;
 mod edge;
 mod fixings;

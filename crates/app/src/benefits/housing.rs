@@ -13,6 +13,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use yincai_domain::lifecycle::{AllocationEvent, AllocationState, HousingUnitEvent, HousingUnitState};
+use yincai_policy::report::cite_zh;
 use yincai_policy::report::{Report, Terms};
 use yincai_store::{HousingAllocationRow, HousingUnitRow, NewHousingAllocation, StoreError, TalentRow};
 
@@ -186,7 +187,7 @@ fn gift_blocked(row: &HousingAllocationRow, talent_end: Option<&str>, today: &st
         return Some(format!("该分配已{}", row.status.name_zh()));
     }
     let Some(gift_date) = row.gift_date.as_deref() else {
-        return Some(format!("第十四条{}住房只提供免费居住，不赠予", row.article));
+        return Some(format!("{}住房只提供免费居住，不赠予", cite_zh(&row.article)));
     };
     if let Some(end) = talent_end
         && end < gift_date
@@ -493,11 +494,11 @@ impl App {
             return Err(AppError::invalid(
                 "unit_id",
                 format!(
-                    "住房：{} 面积 {} 平方米，小于 {} 按第十四条{}应享受的 {} 平方米（差 {} 平方米），请选择不小于 {} 平方米的住房",
+                    "住房：{} 面积 {} 平方米，小于 {} 按{}应享受的 {} 平方米（差 {} 平方米），请选择不小于 {} 平方米的住房",
                     unit.address,
                     format_area(unit.area_centi_m2),
                     talent.name,
-                    ent.article,
+                    cite_zh(&ent.article),
                     ent.area_m2,
                     format_area(entitled - unit.area_centi_m2),
                     ent.area_m2
@@ -548,11 +549,11 @@ impl App {
             .await
             .map_err(map_unique)?;
         let mut summary = format!(
-            "分配住房 {}（{} 平方米）给 {}，第十四条{}应享受 {} 平方米，{} 起免费居住",
+            "分配住房 {}（{} 平方米）给 {}，{}应享受 {} 平方米，{} 起免费居住",
             unit.address,
             format_area(unit.area_centi_m2),
             talent.name,
-            ent.article,
+            cite_zh(&ent.article),
             ent.area_m2,
             start
         );
@@ -618,10 +619,10 @@ impl App {
             "housing_gift",
             ("housing_allocation", allocation_id.to_string()),
             format!(
-                "住房 {} 赠予 {}（第十四条{}，服务满 {} 年，赠予日期 {}），{today} 办理",
+                "住房 {} 赠予 {}（{}，服务满 {} 年，赠予日期 {}），{today} 办理",
                 row.unit_address,
                 row.talent_name,
-                row.article,
+                cite_zh(&row.article),
                 row.gift_after_years.unwrap_or(0),
                 row.gift_date.as_deref().unwrap_or("")
             ),
@@ -722,8 +723,10 @@ impl App {
             "housing_return",
             ("housing_allocation", row.id.to_string()),
             format!(
-                "{} 退回住房 {}（第十四条{}），{date} 起收回，原因：{reason}",
-                row.talent_name, row.unit_address, row.article
+                "{} 退回住房 {}（{}），{date} 起收回，原因：{reason}",
+                row.talent_name,
+                row.unit_address,
+                cite_zh(&row.article)
             ),
         ))
         .await?;
@@ -755,8 +758,9 @@ impl App {
                     };
                     self.return_housing_in(tx, actor, &row, &date, reason, ctx).await?;
                     let mut phrase = format!(
-                        "第十四条{}住房 {} 收回（{date} 起，未赠予）",
-                        row.article, row.unit_address
+                        "{}住房 {} 收回（{date} 起，未赠予）",
+                        cite_zh(&row.article),
+                        row.unit_address
                     );
                     if date != ended_on {
                         phrase.push_str(&format!("，免费居住开始日期 {date} 晚于结束日期"));
@@ -764,8 +768,8 @@ impl App {
                     out.push(phrase);
                 }
                 AllocationState::Gifted => out.push(format!(
-                    "第十四条{}住房 {} 已于 {} 赠予，不收回",
-                    row.article,
+                    "{}住房 {} 已于 {} 赠予，不收回",
+                    cite_zh(&row.article),
                     row.unit_address,
                     row.gifted_on.as_deref().unwrap_or("—")
                 )),

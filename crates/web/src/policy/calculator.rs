@@ -32,23 +32,23 @@ pub fn routes() -> Router<AppState> {
 const FLAGS: &[Choice] = &[
     Choice {
         code: "leading_technology",
-        label: "具有领先技术来阿创业（10(3)）",
+        label: "具有领先技术来阿创业（第十条第㈢项）",
     },
     Choice {
         code: "research_results",
-        label: "具有创新能力和科研成果（10(4)）",
+        label: "具有创新能力和科研成果（第十条第㈣项）",
     },
     Choice {
         code: "shortage_field",
-        label: "紧缺专业（10(5)）",
+        label: "紧缺专业（第十条第㈤项）",
     },
     Choice {
         code: "practical_talent",
-        label: "实用性人才（10(6)）",
+        label: "实用性人才（第十条第㈥项）",
     },
     Choice {
         code: "aid_xinjiang",
-        label: "援疆专业技术人才（14(6)）",
+        label: "援疆专业技术人才（第十四条第㈥项）",
     },
 ];
 

@@ -201,7 +201,7 @@ async fn item_page(
         panel.errors = errors.into();
         status = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    let title = format!("{} #{}", view.workflow_name, view.item.id);
+    let title = format!("{}：{}", view.workflow_name, view.state_name);
     let attachments = AttachmentsBox::load(
         state,
         &user.actor,

@@ -206,10 +206,10 @@ impl App {
                 &NewTask {
                     kind: "account_proposal".into(),
                     title: format!(
-                        "待复核：{} 申请{}账号 {}",
+                        "待复核：{} 申请为 {} {}",
                         actor.display_name,
-                        kind.name_zh(),
-                        user.username
+                        user.display_name,
+                        kind.name_zh()
                     ),
                     link: format!("/admin/users/{id}"),
                     role: Some(role.code().into()),

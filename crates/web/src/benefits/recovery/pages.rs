@@ -78,6 +78,14 @@ struct EvaluationsPage {
 impl Helpers for EvaluationsPage {}
 
 impl EvaluationsPage {
+    /// The policy's title (as the measures name themselves), not its file id.
+    fn policy_title(&self, id: &str) -> String {
+        yincai_app::policies()
+            .plans()
+            .iter()
+            .find(|p| p.meta.id == id)
+            .map_or_else(|| "所适用的政策".to_string(), |p| format!("《{}》", p.meta.title))
+    }
     fn category(&self, c: &Option<u8>) -> String {
         c.map_or_else(|| "—".into(), |c| format!("第{c}类"))
     }

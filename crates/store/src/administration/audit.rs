@@ -148,7 +148,7 @@ impl Tx {
     }
 
     pub async fn audit_records(&mut self, q: &AuditQuery) -> Result<Page<AuditRecord>> {
-        let filter = "($1 is null or action = $1)
+        let filter = "($1 is null or (',' || $1 || ',') like ('%,' || action || ',%'))
              and ($2 is null or actor_name = $2)
              and ($3 is null or object_type = $3)
              and ($4 is null or object_id = $4)

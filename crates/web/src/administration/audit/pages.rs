@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use yincai_app::audit::{action_label, roles_label};
+use yincai_app::audit::{action_label, object_label, result_label, roles_label};
 use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
@@ -99,7 +99,7 @@ impl Filters {
         };
         let to_ms = if to.is_empty() { None } else { day_start_ms(&to, true) };
         let date_error = if (!from.is_empty() && from_ms.is_none()) || (!to.is_empty() && to_ms.is_none()) {
-            "日期：请按 YYYY-MM-DD 填写，例如 2026-11-24".to_string()
+            "日期：请按“年-月-日”填写，例如 2026-11-24".to_string()
         } else {
             String::new()
         };
@@ -143,10 +143,10 @@ fn line(r: AuditRecord) -> Line {
         actor: r.actor_name,
         role: roles_label(&r.actor_role),
         action: action_label(&r.action),
-        object: format!("{}#{}", r.object_type, r.object_id),
+        object: object_label(&r.object_type, &r.object_id),
         summary: r.summary,
         reason: r.reason,
-        result: r.result,
+        result: result_label(&r.result).to_string(),
         request_id: r.request_id,
     }
 }

@@ -301,7 +301,7 @@ impl App {
         self.start_in(&mut tx, actor, &BENEFIT_FIXING, &object, talent.org_id, None, ctx)
             .await?;
         let summary = format!(
-            "待遇额度核定 #{id}：{}，{name}（{}），项目“{project}”，拟定 {}（政策范围：{}）",
+            "待遇额度核定 {id} 号：{}，{name}（{}），项目“{project}”，拟定 {}（政策范围：{}）",
             talent.name,
             cite_zh(&article),
             Fen(amount_fen).format_cn(),
@@ -334,7 +334,7 @@ impl App {
         tx.update_fixing(id, version, &project, &reason, amount_fen, self.now())
             .await?;
         let summary = format!(
-            "待遇额度核定 #{id}（{}，{}）修改：项目“{project}”，拟定 {}（原 {}）",
+            "待遇额度核定 {id} 号（{}，{}）修改：项目“{project}”，拟定 {}（原 {}）",
             row.talent_name,
             row.benefit_name,
             Fen(amount_fen).format_cn(),
@@ -463,7 +463,7 @@ impl App {
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("fixing {id}: installment not found after insert")))?;
         tx.set_fixing_installment(id, installment.id, now).await?;
         let summary = format!(
-            "待遇额度核定 #{id}：{}，{}（{}）核定为 {}，生成发放计划（编号 {}，到期日 {}）",
+            "待遇额度核定 {id} 号：{}，{}（{}）核定为 {}，生成发放计划（编号 {}，到期日 {}）",
             f.talent_name,
             f.benefit_name,
             cite_zh(&f.article),

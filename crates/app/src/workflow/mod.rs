@@ -204,10 +204,9 @@ impl App {
         })
         .await?;
         let summary = format!(
-            "发起{}（{} {}）：{}",
+            "发起{}（{}）：{}",
             def.name_zh,
-            object.object_type,
-            object.object_id,
+            crate::audit::object_label(&object.object_type, &object.object_id),
             def.state_name(def.initial)
         );
         tx.append_audit(&self.audit_by(actor, ctx, "workflow_start", (ITEM_OBJECT, id.to_string()), summary))
@@ -326,7 +325,7 @@ impl App {
                 shared: decision.changes_state || decision.role == Role::Talent || input.share_with_applicant,
             })
             .await?;
-        let summary = step_summary(def, &item, &org.name, &decision, resolution.as_deref());
+        let summary = step_summary(def, &org.name, &decision, resolution.as_deref());
         let mut audit = self.audit_by(
             actor,
             ctx,
@@ -688,17 +687,10 @@ async fn next_maker_and_due(
 }
 
 /// The audit summary of a step: workflow, item, unit, action, from → to, and the 批复文号.
-fn step_summary(
-    def: &WorkflowDef,
-    item: &WorkflowItemRow,
-    org_name: &str,
-    decision: &Decision,
-    resolution: Option<&str>,
-) -> String {
+fn step_summary(def: &WorkflowDef, org_name: &str, decision: &Decision, resolution: Option<&str>) -> String {
     let mut summary = format!(
-        "{} #{}（{}）：{}，{} → {}",
+        "{}（{}）：{}，{} → {}",
         def.name_zh,
-        item.id,
         org_name,
         def.action_label(decision.from, decision.action),
         def.state_name(decision.from),

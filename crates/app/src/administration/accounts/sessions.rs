@@ -21,6 +21,14 @@ pub enum SessionKind {
 }
 
 impl SessionKind {
+    /// How the session was opened, as the audit log says it.
+    fn name_zh(self) -> &'static str {
+        match self {
+            SessionKind::Web => "网页",
+            SessionKind::Api => "接口",
+        }
+    }
+
     fn code(self) -> &'static str {
         match self {
             SessionKind::Web => "web",
@@ -236,7 +244,7 @@ impl App {
             ctx,
             "login",
             ("user", user.id.to_string()),
-            format!("登录成功（{}）", kind.code()),
+            format!("登录成功（{}）", kind.name_zh()),
         );
         tx.append_audit(&audit).await?;
         Ok(LoginOutcome { token, actor })

@@ -245,7 +245,7 @@ async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) ->
         status,
         &DetailPage {
             layout: Layout::new(
-                format!("账号 {}", target.user.username),
+                format!("账号：{}", target.user.display_name),
                 Some(&user.actor),
                 "/admin/users",
             ),

@@ -290,3 +290,38 @@ async fn the_budget_form_keeps_what_was_typed_and_names_the_field() {
     );
     app.stop().await;
 }
+
+/// The talent record shows where each installment stands now (issue 12, item 8): a paid one as
+/// paid under its 证明, not as the "waits for the annual assessment" frozen at introduction.
+#[tokio::test]
+async fn the_talent_record_shows_a_paid_installment_as_paid_with_its_certificate() {
+    for app in TestApp::on_every_backend().await {
+        let l = app.label;
+        let paid = {
+            let mut tx = app.app.store.begin_read().await.unwrap();
+            tx.installments(&yincai_store::InstallmentQuery {
+                status: Some("paid".into()),
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .rows
+        };
+        let paid = paid.first().expect("the demo has a paid installment");
+        let certificate = paid
+            .certificate_number
+            .clone()
+            .expect("a paid installment has its 证明");
+        let coord = app.browser("coord").await;
+        let (status, page) = coord.get(&format!("/talents/{}", paid.talent_id)).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let year = paid.service_year.unwrap();
+        assert!(
+            page.contains(&format!("已支付（{certificate}）")),
+            "{l}: year {year} of {} is not shown as paid under {certificate}",
+            paid.benefit_name
+        );
+        app.stop().await;
+    }
+}

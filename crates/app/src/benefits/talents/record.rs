@@ -2,6 +2,7 @@
 //! evaluation frozen on it, and its views: the list, one record, the talent's own.
 
 use super::*;
+use yincai_domain::lifecycle::InstallmentState;
 
 /// One obligation of the talent (Art. 26), as frozen on the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,13 +150,41 @@ fn terms_text(t: &Terms) -> String {
     }
 }
 
-fn schedule_view(s: &[Installment]) -> Vec<InstallmentView> {
+/// The frozen schedule of one entitlement, each year with where its installment stands now:
+/// paid (with its 证明), certified, approved (with its 批复), cancelled, not yet due, or, while
+/// none of these, what the report said it waits for.
+fn schedule_view(
+    code: &str,
+    s: &[Installment],
+    installments: &[yincai_store::InstallmentRow],
+    today: Date,
+) -> Vec<InstallmentView> {
     s.iter()
-        .map(|i| InstallmentView {
-            year: i.year,
-            amount: i.amount,
-            due_on: i.due_on,
-            status: InstallmentStatus::label_zh(i.status).into(),
+        .map(|i| {
+            let row = installments
+                .iter()
+                .find(|r| r.benefit_code == code && r.service_year == Some(i64::from(i.year)));
+            let with = |state: InstallmentState, number: &Option<String>| match number {
+                Some(n) if !n.is_empty() => format!("{}（{n}）", state.name_zh()),
+                _ => state.name_zh().to_string(),
+            };
+            let status = match row {
+                Some(r) => match r.status {
+                    InstallmentState::Paid | InstallmentState::Certified => with(r.status, &r.certificate_number),
+                    InstallmentState::Approved => with(r.status, &r.resolution_number),
+                    InstallmentState::Cancelled => r.status.name_zh().to_string(),
+                    InstallmentState::Scheduled if i.due_on > today => "未到期".to_string(),
+                    InstallmentState::Scheduled => InstallmentStatus::label_zh(i.status).to_string(),
+                },
+                None if i.due_on > today => "未到期".to_string(),
+                None => InstallmentStatus::label_zh(i.status).to_string(),
+            };
+            InstallmentView {
+                year: i.year,
+                amount: i.amount,
+                due_on: i.due_on,
+                status,
+            }
         })
         .collect()
 }
@@ -371,7 +400,7 @@ impl App {
             .await?
             .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
             .ok_or_else(not_found_talent)?;
-        talent_view(&mut tx, row).await
+        talent_view(&mut tx, row, self.today()).await
     }
 
     /// The applicant's own talent record (the latest), if they were introduced.
@@ -388,13 +417,22 @@ impl App {
             ..Default::default()
         };
         match tx.talents(&q).await?.rows.into_iter().next() {
-            Some(row) => Ok(Some(talent_view(&mut tx, row).await?)),
+            Some(row) => Ok(Some(talent_view(&mut tx, row, self.today()).await?)),
             None => Ok(None),
         }
     }
 }
 
-async fn talent_view(tx: &mut Tx, row: TalentRow) -> Result<TalentView> {
+async fn talent_view(tx: &mut Tx, row: TalentRow, today: Date) -> Result<TalentView> {
+    // What has happened to each installment since the record was frozen.
+    let installments = tx
+        .installments(&yincai_store::InstallmentQuery {
+            talent_id: Some(row.id),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await?
+        .rows;
     let report: Option<Report> = serde_json::from_str(&row.report).ok();
     let obligations: Vec<Obligation> = serde_json::from_str(&row.obligations).unwrap_or_default();
     let (item, events, letter, procedure, position) = match row.application_id {
@@ -494,7 +532,7 @@ async fn talent_view(tx: &mut Tx, row: TalentRow) -> Result<TalentView> {
                     name: e.name.clone(),
                     terms: terms_text(&e.terms),
                     article: cite_zh(&e.article),
-                    schedule: schedule_view(&e.schedule),
+                    schedule: schedule_view(code, &e.schedule, &installments, today),
                 })
                 .collect(),
             r.benefits

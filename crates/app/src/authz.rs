@@ -48,6 +48,9 @@ pub enum Permission {
     ProcedureRecord,
     /// Propose a talent's benefit amounts (待遇额度) for the leading group to fix.
     FixingPropose,
+    /// Propose ending a talent's relation for cause (Art. 27, 经市协调办核实) for the
+    /// leading group to decide in a meeting.
+    EndingPropose,
     /// Open a special case (一事一议) on a candidate for the leading group.
     SpecialCasePropose,
     /// Record a talent's annual assessment (the employer unit, for its own talents).
@@ -99,7 +102,7 @@ pub enum Domain {
 
 impl Permission {
     /// Every permission, in the order of the table in ADR 0003.
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 32] = [
         Permission::TaskRead,
         Permission::OrgRead,
         Permission::OrgManage,
@@ -115,6 +118,7 @@ impl Permission {
         Permission::IntentLetterIssue,
         Permission::ProcedureRecord,
         Permission::FixingPropose,
+        Permission::EndingPropose,
         Permission::SpecialCasePropose,
         Permission::AssessmentRecord,
         Permission::AssessmentFile,
@@ -150,6 +154,7 @@ impl Permission {
             Permission::IntentLetterIssue => "出具意向书",
             Permission::ProcedureRecord => "填写引进手续",
             Permission::FixingPropose => "提出待遇额度",
+            Permission::EndingPropose => "提出因故解除",
             Permission::SpecialCasePropose => "发起一事一议",
             Permission::AssessmentRecord => "录入年度考核结果",
             Permission::AssessmentFile => "备案年度考核结果",
@@ -214,6 +219,7 @@ pub fn grants(role: Role) -> &'static [Permission] {
             ApplicationReview,
             IntentLetterIssue,
             FixingPropose,
+            EndingPropose,
             SpecialCasePropose,
             AssessmentFile,
             ReleaseStart,
@@ -398,6 +404,7 @@ mod tests {
             ApplicationReview,
             IntentLetterIssue,
             FixingPropose,
+            EndingPropose,
             SpecialCasePropose,
             AssessmentFile,
             ReleaseStart,
@@ -418,6 +425,7 @@ mod tests {
                     | IntentLetterIssue
                     | ProcedureRecord
                     | FixingPropose
+                    | EndingPropose
                     | SpecialCasePropose
                     | AssessmentFile
                     | ReleaseStart

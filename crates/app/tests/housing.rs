@@ -383,7 +383,7 @@ use crate::common;
 mod ending {
 
     use yincai_app::housing::CloseInput;
-    use yincai_app::recovery::{EndForCauseInput, FactsChange};
+    use yincai_app::recovery::FactsChange;
     use yincai_store::HousingAllocationRow;
     use yincai_store::test_support::TestDb;
 
@@ -486,12 +486,11 @@ mod ending {
             let t = w.talent("孙丽").await;
             // Today is 2026-11-24; free use begins on 2026-12-01.
             let alloc = w.housed(t, "人才公寓2栋201", "2026-12-01").await;
-            let input = EndForCauseInput {
-                ended_on: "2026-11-30".into(),
-                reason: "提供虚假材料，经市协调办核实".into(),
-                document: "阿人才组〔2026〕11号".into(),
-            };
-            let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+            let input = crate::recovery::ending("talent_fraud", "2026-11-30", "提供虚假材料，经市协调办核实");
+            let r = w
+                .end_in_meeting(&w.app, t, &input, "阿人才组〔2026〕11号")
+                .await
+                .unwrap();
             let (a, unit, end) = w.stored(alloc.id).await;
             assert_eq!((a.status.code(), unit.as_str()), ("returned", "free"), "{label}");
             assert_eq!(a.end_date.as_deref(), Some("2026-12-01"), "{label}");

@@ -4,6 +4,7 @@
 mod applications;
 #[macro_use]
 mod common;
+mod endings;
 mod fixings;
 mod fund;
 mod gate;

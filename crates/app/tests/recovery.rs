@@ -1,13 +1,15 @@
 //! Re-evaluation and Art. 27 cancellation and recovery through the app, on SQLite and (when
 //! `YINCAI_TEST_POSTGRES_URL` is set) PostgreSQL: a change of facts adds an evaluation and
-//! leaves the frozen one unchanged, with the difference shown; ending for cause cancels
+//! leaves the frozen one unchanged, with the difference shown; ending for cause (approved by
+//! the leading group in a meeting, `endings.rs` walks the proposal itself) cancels
 //! exactly the future installments (releasing commitments), computes the recovery by the
 //! policy's named reading; repayments never exceed what is owed.
 
 #![allow(dead_code)]
 
+use yincai_app::endings::EndingInput;
 use yincai_app::housing::{AllocateInput, CloseInput};
-use yincai_app::recovery::{EndForCauseInput, FactsChange, RepaymentInput};
+use yincai_app::recovery::{FactsChange, RepaymentInput};
 use yincai_app::{Actor, App, AppError};
 use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::test_support::{TestDb, new_installment};
@@ -15,10 +17,21 @@ use yincai_store::test_support::{TestDb, new_installment};
 use crate::common;
 use common::*;
 
+/// A proposal to end for `cause` on `ended_on`, with what the office verified.
+pub fn ending(cause: &str, ended_on: &str, reason: &str) -> EndingInput {
+    EndingInput {
+        cause: cause.into(),
+        ended_on: ended_on.into(),
+        reason: reason.into(),
+        basis: "市协调办核实报告（阿人才协〔2026〕1号）".into(),
+        ..EndingInput::default()
+    }
+}
+
 impl World {
     /// One installment of the talent in `status`, due on `due_on`; an approved one holds a
     /// commitment in the ledger.
-    async fn inst(&self, talent: i64, seq: i64, due_on: &str, fen: i64, status: &str) -> i64 {
+    pub(crate) async fn inst(&self, talent: i64, seq: i64, due_on: &str, fen: i64, status: &str) -> i64 {
         let mut tx = self.app.store.begin_write().await.unwrap();
         tx.insert_installments(&[new_installment(talent, self.unit_org, seq, due_on, fen)], today_ms())
             .await
@@ -51,7 +64,7 @@ impl World {
         id
     }
 
-    async fn status(&self, id: i64) -> String {
+    pub(crate) async fn status(&self, id: i64) -> String {
         let mut tx = self.app.store.begin_read().await.unwrap();
         tx.installment(id).await.unwrap().unwrap().status.code().to_owned()
     }
@@ -150,28 +163,30 @@ async fn ending_for_cause_cancels_exactly_the_future_installments_and_recovers_w
         };
         assert_eq!(committed_before, 2_400_000, "{label}");
 
-        // Every field is named when missing; the unit may not end a relation.
+        // Every field is named when missing; the unit may not propose an ending.
         let err = w
             .app
-            .end_for_cause(&w.coord, t, &EndForCauseInput::default(), &ctx())
+            .propose_ending(&w.coord, t, &EndingInput::default(), &ctx())
             .await
             .unwrap_err();
         let AppError::Invalid(fields) = err else {
             panic!("{label}")
         };
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(names, ["ended_on", "reason", "document"], "{label}");
-        let input = EndForCauseInput {
-            ended_on: "2026-06-30".into(),
-            reason: "学术不端，经市协调办核实".into(),
-            document: "阿人才组〔2026〕9号".into(),
-        };
+        assert_eq!(names, ["cause", "ended_on", "reason", "basis"], "{label}");
+        let input = ending("breach", "2026-06-30", "学术不端，经市协调办核实");
         assert!(
-            w.app.end_for_cause(&w.unit, t, &input, &ctx()).await.is_err(),
+            matches!(
+                w.app.propose_ending(&w.unit, t, &input, &ctx()).await,
+                Err(AppError::Forbidden(_))
+            ),
             "{label}"
         );
 
-        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        let r = w
+            .end_in_meeting(&w.app, t, &input, "阿人才组〔2026〕9号")
+            .await
+            .unwrap();
         // The policy's named reading: interpretation `cancellation`, chosen cancel_all.
         assert!(r.interpretation_id.starts_with("cancellation"), "{label}: {r:?}");
         assert!(r.interpretation_id.contains("cancel_all"), "{label}: {r:?}");
@@ -203,11 +218,13 @@ async fn ending_for_cause_cancels_exactly_the_future_installments_and_recovers_w
         let view = w.app.talent_evaluations(&w.coord, t).await.unwrap();
         assert_eq!(view.evaluations.len(), 2, "{label}");
         assert!(view.evaluations[1].cancelled_by.is_some(), "{label}");
-        // Only once.
+        // Only once: a second proposal is refused, the recovery names the meeting's decision.
         assert!(
-            w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.is_err(),
+            w.app.propose_ending(&w.coord, t, &input, &ctx()).await.is_err(),
             "{label}"
         );
+        assert_eq!(r.document, "阿人才组〔2026〕9号", "{label}");
+        assert!(r.basis.contains("议题 1"), "{label}: {}", r.basis);
     });
 }
 
@@ -217,12 +234,11 @@ async fn repayments_never_exceed_what_is_owed_and_settle_the_recovery() {
         w.budget(2026, "1000000").await;
         let t = w.talent("陈晨").await;
         w.inst(t, 1, "2025-03-01", 2_400_000, "paid").await;
-        let input = EndForCauseInput {
-            ended_on: "2026-06-30".into(),
-            reason: "未履行合同义务".into(),
-            document: "阿人才组〔2026〕10号".into(),
-        };
-        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        let input = ending("breach", "2026-06-30", "未履行合同义务");
+        let r = w
+            .end_in_meeting(&w.app, t, &input, "阿人才组〔2026〕10号")
+            .await
+            .unwrap();
         assert_eq!(r.amount_fen, 2_400_000, "{label}");
         // A repayment of `amount` yuan on 2026-11-20 by `who`, against `version` of the recovery.
         let repay = async |who: &Actor, amount: &str, version: i64| {
@@ -280,24 +296,21 @@ async fn ending_for_cause_returns_the_allocated_unit_and_records_the_end_date() 
         assert_eq!(w.end_date(t).await, None, "{label}");
 
         // A refused ending changes nothing: the unit stays allocated, no end date.
-        let early = EndForCauseInput {
-            ended_on: "2023-12-31".into(),
-            reason: "学术不端，经市协调办核实".into(),
-            document: "阿人才组〔2026〕9号".into(),
-        };
-        assert!(
-            w.app.end_for_cause(&w.coord, t, &early, &ctx()).await.is_err(),
-            "{label}"
-        );
+        let early = ending("breach", "2023-12-31", "学术不端，经市协调办核实");
+        let err = w.app.propose_ending(&w.coord, t, &early, &ctx()).await.unwrap_err();
+        common::assert_invalid(&err, "ended_on", label);
         let (a, unit) = w.allocation(alloc.id).await;
         assert_eq!((a.status.code(), unit.as_str()), ("active", "allocated"), "{label}");
         assert_eq!(w.end_date(t).await, None, "{label}");
 
-        let input = EndForCauseInput {
+        let input = EndingInput {
             ended_on: "2026-06-30".into(),
             ..early
         };
-        let r = w.app.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        let r = w
+            .end_in_meeting(&w.app, t, &input, "阿人才组〔2026〕9号")
+            .await
+            .unwrap();
 
         // The unit is back in the register, the allocation closed on the end date, with the
         // article of the ending as the reason.
@@ -370,12 +383,11 @@ async fn a_gifted_unit_stays_when_the_relation_ends_for_cause() {
         assert_eq!(gifted.row.status.code(), "gifted", "{label}");
 
         let later = w.app_on("2029-07-01T02:00:00Z");
-        let input = EndForCauseInput {
-            ended_on: "2029-06-30".into(),
-            reason: "违反服务协议，经市协调办核实".into(),
-            document: "阿人才组〔2029〕3号".into(),
-        };
-        let r = later.end_for_cause(&w.coord, t, &input, &ctx()).await.unwrap();
+        let input = ending("breach", "2029-06-30", "违反服务协议，经市协调办核实");
+        let r = w
+            .end_in_meeting(&later, t, &input, "阿人才组〔2029〕3号")
+            .await
+            .unwrap();
 
         // The gift stands: the allocation and the unit stay gifted, no return is audited.
         let (a, unit) = w.allocation(alloc.id).await;

@@ -23,7 +23,7 @@ pub mod workflow;
 // The modules by their short names, so that `crate::fund` and `yincai_store::fund` read
 // as before; each lives in the folder of its context.
 pub use administration::{audit, orgs, sessions, settings, users};
-pub use benefits::{fixings, fund, gate, housing, projection, recovery, talents};
+pub use benefits::{endings, fixings, fund, gate, housing, projection, recovery, talents};
 pub use introduction::{applications, candidates, meetings, plans};
 pub use workflow::tasks;
 
@@ -34,6 +34,7 @@ pub use applications::{
 pub use attachments::{AttachmentMeta, AttachmentRow, NewAttachment};
 pub use audit::{AuditProblem, AuditQuery, AuditRecord, AuditVerdict, NewAudit};
 pub use candidates::{CandidateQuery, CandidateRow, NewCandidate};
+pub use endings::{EndingFacts, EndingRow, MisconductRow};
 pub use fixings::{FixingRow, NewFixing};
 pub use fund::{
     FundBalances, FundBudgetRow, IdempotencyRow, InstallmentQuery, InstallmentRow, LedgerLegRow, LedgerRow,

@@ -146,9 +146,9 @@ async fn a_meeting_or_an_end_of_service_dated_9999_12_31_or_an_absurd_budget_is_
             .await;
         let (status, body) = app
             .post(
-                &format!("/api/talents/{talent}/end"),
+                &format!("/api/talents/{talent}/endings"),
                 &coord,
-                json!({"ended_on": "9999-12-31", "reason": "学术不端", "document": "阿人才组〔2026〕9号"}),
+                json!({"cause": "breach", "ended_on": "9999-12-31", "reason": "学术不端，经核实", "basis": "核实报告"}),
             )
             .await;
         let (fields, text) = refused(status, &body);

@@ -9,6 +9,7 @@ mod candidates;
 mod chinese_pages;
 mod common;
 mod edge;
+mod endings;
 mod fixings;
 mod fund;
 mod gate;

@@ -1,7 +1,8 @@
 //! Re-evaluation and Art. 27 recovery over HTTP, on every backend: the coordination office
 //! records a change of facts (a new evaluation, the frozen one unchanged, the difference
-//! shown), ends a relation for cause (future installments cancelled, the recovery computed
-//! by the policy's named reading); finance records repayments, never more than is owed.
+//! shown); the leading group's approval of an ending for cause (future installments
+//! cancelled, the recovery computed by the policy's named reading); finance records
+//! repayments, never more than is owed. The proposal itself: `endings.rs`.
 
 use crate::common;
 
@@ -77,15 +78,34 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
             "{label}: typed text kept"
         );
 
-        // Ending for cause.
-        let (s, body) = app
-            .post(
-                &format!("/api/talents/{t}/end"),
+        // Ending for cause: proposed by the office, approved by the leading group in a meeting.
+        let ending = app
+            .post_ok(
+                &format!("/api/talents/{t}/endings"),
                 &coord,
-                json!({"ended_on": "2025-06-30", "reason": "学术不端", "document": "阿人才组〔2026〕9号"}),
+                json!({"cause": "breach", "ended_on": "2025-06-30", "reason": "学术不端，经市协调办核实",
+                    "basis": "市协调办核实报告"}),
             )
             .await;
+        let e = ending["id"].as_i64().unwrap();
+        let ending = app
+            .post_ok(
+                &format!("/api/endings/{e}/submit"),
+                &coord,
+                json!({"item_version": ending["item_version"]}),
+            )
+            .await;
+        let item = ending["item_id"].as_i64().unwrap();
+        app.approve_in_meeting(item, &format!("{label}-2026年第30次"), "阿人才组〔2026〕9号")
+            .await;
+        let (_, ending) = app.get(&format!("/api/endings/{e}"), &coord).await;
+        let rid = ending["recovery_id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{label}: {ending}"));
+        let (s, body) = app.get(&format!("/api/recoveries/{rid}"), &coord).await;
         assert_eq!(s, StatusCode::OK, "{label}: {body}");
+        let body = body["recovery"].clone();
+        assert_eq!(body["document"], "阿人才组〔2026〕9号", "{label}");
         assert_eq!(body["interpretation_id"], "cancellation (cancel_all)", "{label}");
         assert_eq!(body["amount_fen"], 2_400_000, "{label}");
         assert_eq!(body["cancelled_count"], 1, "{label}");
@@ -167,7 +187,6 @@ async fn the_recovery_endpoints_are_documented() {
     for (path, method) in [
         ("/api/talents/{id}/evaluations", "get"),
         ("/api/talents/{id}/evaluations", "post"),
-        ("/api/talents/{id}/end", "post"),
         ("/api/recoveries", "get"),
         ("/api/recoveries/{id}", "get"),
         ("/api/recoveries/{id}/repayments", "post"),

@@ -16,7 +16,8 @@ struct Route {
     /// `{mine}` the demo talent's own, `{item}` a workflow item of the unit's, `{meeting}` a
     /// leading-group meeting, `{plan}` a draft annual plan of the unit's, `{otalent}` a talent
     /// of the unit's, `{ftalent}` a talent of another unit of the same department with
-    /// `{finst}` an installment of its money and `{ffix}` a fixing proposed for it, `{fatt}` a
+    /// `{finst}` an installment of its money, `{ffix}` a fixing and `{fend}` an ending for cause
+    /// proposed for it, `{fatt}` a
     /// file another applicant attached to their form, `{procedure}` the demo's application
     /// waiting at 办理引进手续.
     path: &'static str,
@@ -540,17 +541,45 @@ fn routes() -> Vec<Route> {
                 403,
             )
         },
+        // 因故解除 (Art. 27): the office proposes, the leading group decides in a meeting;
+        // {fend}: an ending proposed for the other unit's talent (only meeting readers see it).
         Route {
-            hidden_from: &[],
+            hidden_from: &["unit"],
             ..r(
-                Method::POST,
-                "/api/talents/{ftalent}/end",
-                Some(json!({"ended_on": "", "reason": "", "document": ""})),
-                &["coord"],
-                422,
+                Method::GET,
+                "/api/talents/{ftalent}/endings",
+                None,
+                FOREIGN_TALENT_READERS,
+                200,
                 403,
             )
         },
+        r(
+            Method::POST,
+            "/api/talents/{ftalent}/endings",
+            Some(json!({"cause": "", "ended_on": "", "reason": "", "basis": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(Method::GET, "/api/endings/{fend}", None, MEETING_READERS, 200, 403),
+        r(
+            Method::PUT,
+            "/api/endings/{fend}",
+            Some(json!({"cause": "", "ended_on": "", "reason": "", "basis": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/endings/{fend}/submit",
+            // A stale version: refused (409) for those who see the item, before any step.
+            Some(json!({"item_version": 0})),
+            &["coord", "leader"],
+            409,
+            403,
+        ),
         r(Method::GET, "/api/recoveries", None, FUND_READERS, 200, 403),
         r(Method::GET, "/api/recoveries/999999", None, FUND_READERS, 404, 403),
         r(
@@ -580,7 +609,17 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
-        r(Method::POST, "/talents/{ftalent}/end", None, &["coord"], 422, 403),
+        r(
+            Method::GET,
+            "/talents/{ftalent}/endings/new",
+            None,
+            &["coord"],
+            200,
+            403,
+        ),
+        r(Method::POST, "/talents/{ftalent}/endings", None, &["coord"], 422, 403),
+        r(Method::GET, "/endings/{fend}", None, MEETING_READERS, 200, 403),
+        r(Method::POST, "/endings/{fend}", None, &["coord"], 422, 403),
         r(Method::GET, "/recoveries", None, FUND_READERS, 200, 403),
         r(Method::GET, "/recoveries/999999", None, FUND_READERS, 404, 403),
         r(
@@ -1327,6 +1366,18 @@ async fn every_route_as_every_role() {
                 .unwrap_or_else(|| panic!("{}: propose a fixing: {status} {fixing}", app.label))
                 .to_string()
         };
+        // An ending (因故解除) proposed for the other unit's talent: a draft, nothing ended.
+        let fend = {
+            let coord = app.login("coord").await;
+            let body = json!({"cause": "breach", "ended_on": "2026-06-30", "reason": "未履行服务协议，经市协调办核实",
+                "basis": "市协调办核实报告"});
+            let path = format!("/api/talents/{ftalent}/endings");
+            let (status, ending) = app.post(&path, &coord, body).await;
+            ending["id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{}: propose an ending: {status} {ending}", app.label))
+                .to_string()
+        };
         // The demo's paid batch (高峰's first year) and its decided 一事一议 case (孙建国).
         let first_id = async |who: &str, path: &str| {
             let (status, list) = app.get(path, &app.login(who).await).await;
@@ -1348,6 +1399,7 @@ async fn every_route_as_every_role() {
                 .replace("{procedure}", &procedure)
                 .replace("{fatt}", &fatt)
                 .replace("{ffix}", &ffix)
+                .replace("{fend}", &fend)
                 .replace("{finst}", &finst)
                 .replace("{plan}", &plan)
                 .replace("{appl}", &appl)

@@ -1,7 +1,8 @@
 //! Benefits (Art. 13-29): the talent record and its evaluations, the release gate
 //! (annual assessments and certificates), the special fund and its payments, housing,
-//! fixed amounts (待遇额度核定), recovery on a breach, and the projection of what is owed.
+//! fixed amounts (待遇额度核定), ending for cause (因故解除) and recovery on a breach, and the projection of what is owed.
 
+pub mod endings;
 pub mod fixings;
 pub mod fund;
 pub mod gate;

@@ -5,8 +5,10 @@
 //! evaluation on the talent's row is never overwritten, and the difference against the
 //! previous evaluation (category, each entitlement's due and schedule, obligations) is shown.
 //!
-//! Ending a relation for cause (Art. 27, by the coordination office, 经市协调办核实) records
-//! that change, cancels every future installment (unpaid and not cancelled; an approved or
+//! Ending a relation for cause (Art. 27: 经市协调办核实，报市人才工作领导小组审批) is not
+//! called from outside: the coordination office proposes it (`endings`) and the leading
+//! group's approval in a meeting runs [`App::end_for_cause_in`] inside the decision's
+//! transaction (ADR 0010). It records that change, cancels every future installment (unpaid and not cancelled; an approved or
 //! certified one first releases its open commitment in the fund's ledger) and opens a
 //! recovery of what was paid, computed by the reading the policy file names (interpretation
 //! `cancellation`: `cancel_all` recovers everything paid, `keep_due_before_end` only what was
@@ -44,10 +46,9 @@ pub struct FactsChange {
     #[serde(default)]
     pub assessment: String,
     /// End of the relation (ISO date).
+    /// An ending for cause is never typed here: it is the leading group's decision (ADR 0010).
     #[serde(default)]
     pub end: String,
-    #[serde(default)]
-    pub ended_for_cause: bool,
     /// The talent's 科技成果转化项目 has landed and passed its 论证 (Art. 14(1), 14(2),
     /// 14(7)): the startup fund becomes an entitlement whose amount the leading group fixes.
     #[serde(default)]
@@ -86,13 +87,16 @@ pub struct EvaluationsView {
     pub evaluations: Vec<EvaluationView>,
 }
 
-/// Ending for cause as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct EndForCauseInput {
-    pub ended_on: String,
-    pub reason: String,
-    pub document: String,
+/// An ending for cause the leading group approved, as its decision's hook passes it.
+#[derive(Debug, Clone)]
+pub(crate) struct CauseEnding<'a> {
+    pub ended_on: jiff::civil::Date,
+    /// The cause and what the coordination office verified.
+    pub reason: &'a str,
+    /// The meeting's 批复文号.
+    pub document: &'a str,
+    /// Where it was decided: the meeting and the agenda item.
+    pub decided_in: &'a str,
 }
 
 /// A repayment as typed.
@@ -243,7 +247,7 @@ impl App {
     }
 
     /// Applies a change to the facts; returns the new facts and a summary of the change.
-    fn apply_change(&self, facts: &Facts, change: &FactsChange) -> Result<(Facts, String)> {
+    fn apply_change(&self, facts: &Facts, change: &FactsChange, for_cause: bool) -> Result<(Facts, String)> {
         let mut f = facts.clone();
         let mut parts = Vec::new();
         if !change.title.trim().is_empty() {
@@ -281,16 +285,16 @@ impl App {
                 ));
             }
             f.end = Some(end);
-            f.ended_for_cause = change.ended_for_cause;
+            f.ended_for_cause = for_cause;
             parts.push(format!(
                 "{end} 结束{}",
-                if change.ended_for_cause {
+                if for_cause {
                     "（因第二十七条情形解除）"
                 } else {
                     ""
                 }
             ));
-        } else if change.ended_for_cause {
+        } else if for_cause {
             return Err(AppError::invalid("end", "结束日期：因故解除须填写结束日期"));
         }
         if parts.is_empty() {
@@ -327,7 +331,7 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let evals = tx.evaluations(talent_id).await?;
         let (facts, _) = Self::latest(&t, &evals)?;
-        let (facts, mut summary) = self.apply_change(&facts, change)?;
+        let (facts, mut summary) = self.apply_change(&facts, change, false)?;
         if let Some(end) = facts.end.filter(|_| !change.end.trim().is_empty()) {
             let why = format!("服务于 {end} 结束（{}）", reason.trim());
             summary.push_str(&self.end_relation_in(&mut tx, actor, &t, end, &why, ctx).await?);
@@ -459,54 +463,34 @@ impl App {
         })
     }
 
-    /// Ends a talent's relation for cause (Art. 27): records the change as a re-evaluation,
-    /// cancels every future installment (releasing open commitments) and opens the recovery
-    /// of what was paid by the policy's named reading.
-    pub async fn end_for_cause(
+    /// Ends a talent's relation for cause (Art. 27) inside the leading group's decision
+    /// (the hook of `talent_ending`'s approval, ADR 0010): records the change as a
+    /// re-evaluation, cancels every future installment (releasing open commitments) and opens
+    /// the recovery of what was paid by the policy's named reading. Never called otherwise:
+    /// no page or API ends a relation without a meeting's decision.
+    pub(crate) async fn end_for_cause_in(
         &self,
+        tx: &mut yincai_store::Tx,
         actor: &Actor,
-        talent_id: i64,
-        input: &EndForCauseInput,
+        t: &TalentRow,
+        ending: &CauseEnding<'_>,
         ctx: &RequestCtx,
     ) -> Result<RecoveryRow> {
-        actor.require(Permission::MeetingManage)?;
-        let t = self.talent_in_scope(actor, talent_id).await?;
-        let mut errors = Vec::new();
-        let ended_on = parse_date("ended_on", "解除日期", &input.ended_on, self.today());
-        if let Err(AppError::Invalid(e)) = &ended_on {
-            errors.extend(e.iter().cloned());
-        }
-        if input.reason.trim().is_empty() {
-            errors.push(crate::FieldError::new(
-                "reason",
-                "解除原因：请填写第二十七条的哪种情形及核实情况",
-            ));
-        }
-        if input.document.trim().is_empty() {
-            errors.push(crate::FieldError::new(
-                "document",
-                "依据文件：请填写领导小组批复或协调办核实文件的文号",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let ended_on = ended_on?;
-        let mut tx = self.store.begin_write().await?;
+        let talent_id = t.id;
+        let ended_on = ending.ended_on;
         if tx.recovery_of_talent(talent_id).await?.is_some() {
             return Err(AppError::invalid(
                 "ended_on",
-                "解除日期：该人才已因故解除，追回记录已存在",
+                format!("解除日期：{}已因故解除，追回记录已存在，请作“不予解除”", t.name),
             ));
         }
         let evals = tx.evaluations(talent_id).await?;
-        let (facts, _) = Self::latest(&t, &evals)?;
+        let (facts, _) = Self::latest(t, &evals)?;
         let change = FactsChange {
             end: ended_on.to_string(),
-            ended_for_cause: true,
             ..FactsChange::default()
         };
-        let (facts, mut summary) = self.apply_change(&facts, &change)?;
+        let (facts, mut summary) = self.apply_change(&facts, &change, true)?;
         let plan = crate::policies()
             .select(&facts, None)
             .map_err(|e| AppError::invalid("ended_on", format!("评估：{e}")))?;
@@ -532,12 +516,12 @@ impl App {
                 interp.alternative_reading.clone()
             },
         );
-        let cancel_reason = format!("第二十七条因故解除（{}）", input.document.trim());
-        let ending = self
-            .end_relation_in(&mut tx, actor, &t, ended_on, &cancel_reason, ctx)
+        let cancel_reason = format!("第二十七条因故解除（{}）", ending.document);
+        let ended = self
+            .end_relation_in(tx, actor, t, ended_on, &cancel_reason, ctx)
             .await?;
-        summary.push_str(&ending);
-        self.store_evaluation(&mut tx, actor, &t, &facts, &summary, input.reason.trim(), ctx)
+        summary.push_str(&ended);
+        self.store_evaluation(tx, actor, t, &facts, &summary, ending.reason, ctx)
             .await?;
 
         let now = self.now();
@@ -589,7 +573,9 @@ impl App {
             }
         }
         let basis = format!(
-            "第二十七条；解释 {}：{}。已发 {}，应追回 {}；取消未发 {} 笔 {}{ending}",
+            "第二十七条；{}，批复文号 {}；解释 {}：{}。已发 {}，应追回 {}；取消未发 {} 笔 {}{ended}",
+            ending.decided_in,
+            ending.document,
             interp.id,
             reading,
             paid.format_cn(),
@@ -603,8 +589,8 @@ impl App {
                     talent_id,
                     org_id: t.org_id,
                     ended_on: &ended_on.to_string(),
-                    reason: input.reason.trim(),
-                    document: input.document.trim(),
+                    reason: ending.reason,
+                    document: ending.document,
                     interpretation_id: &interp_id,
                     reading: &reading,
                     basis: &basis,
@@ -626,9 +612,7 @@ impl App {
             format!("{} 于 {ended_on} 因第二十七条解除：{basis}", t.name),
         ))
         .await?;
-        let row = tx.recovery(id).await?.ok_or(AppError::NotFound("追回记录".into()))?;
-        tx.commit().await?;
-        Ok(row)
+        tx.recovery(id).await?.ok_or(AppError::NotFound("追回记录".into()))
     }
 
     /// Recoveries within the actor's scope, newest first.

@@ -83,6 +83,7 @@ pub fn object_link(object_type: &str, object_id: &str) -> String {
         "application" => format!("/applications/{object_id}"),
         "special_case" => format!("/special-cases/{object_id}"),
         "benefit_fixing" => format!("/fixings/{object_id}"),
+        "talent_ending" => format!("/endings/{object_id}"),
         "installment" => format!("/installments/{object_id}/certificate"),
         _ => String::new(),
     }
@@ -269,7 +270,7 @@ impl App {
             if kind.is_some_and(|k| k != def.code) {
                 return Err(AppError::invalid(
                     "items",
-                    "议题：一个议题只能包含同一类事项（计划、拟聘人员名单、一事一议、待遇核定或发放审批），请分开安排",
+                    "议题：一个议题只能包含同一类事项（计划、拟聘人员名单、一事一议、待遇核定、发放审批或因故解除），请分开安排",
                 ));
             }
             kind = Some(def.code);
@@ -493,6 +494,7 @@ fn default_title(kind: &str, n: usize) -> String {
         "special_case" => "一事一议事项".into(),
         "benefit_release" => format!("待遇发放审批（{n} 笔）"),
         "benefit_fixing" => format!("待遇额度核定（{n} 项）"),
+        "talent_ending" => format!("因故解除（{n} 人）"),
         _ => "待审定事项".into(),
     }
 }

@@ -352,6 +352,8 @@ impl App {
                 def,
                 item: &item,
                 decision: &decision,
+                resolution_number: resolution.as_deref(),
+                meeting_item_id,
             };
             self.transition_effects(tx, actor, &done, ctx).await?;
         }
@@ -394,6 +396,7 @@ impl App {
             steps::RELEASE_APPROVED => self.release_approving(tx, actor, t, ctx).await,
             steps::RELEASE_CERTIFIED => self.release_certifying(tx, actor, t, ctx).await,
             steps::FIXING_APPROVED => self.fixing_approved(tx, actor, t, ctx).await,
+            steps::ENDING_APPROVED => self.ending_approved(tx, actor, t, ctx).await,
             _ => Ok(()),
         }
     }
@@ -526,6 +529,18 @@ pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
                 format!("{}，{}{verb} {amount}", f.talent_name, f.benefit_name)
             })
             .unwrap_or_default(),
+        "talent_ending" => tx
+            .ending(id)
+            .await?
+            .map(|e| {
+                format!(
+                    "{}，{}，{} 解除",
+                    e.talent_name,
+                    crate::endings::cause_name(&e.cause),
+                    e.ended_on
+                )
+            })
+            .unwrap_or_default(),
         "special_case" => match tx.special_case(id).await? {
             Some(c) => tx.candidate(c.candidate_id).await?.map(|c| c.name).unwrap_or_default(),
             None => String::new(),
@@ -534,7 +549,7 @@ pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
     })
 }
 
-/// The history of a proposal decided by the leading group (一事一议, 待遇额度核定): its
+/// The history of a proposal decided by the leading group (一事一议, 待遇额度核定, 因故解除): its
 /// events, its item's version (to act on it) and the meeting's 批复文号 once decided.
 pub(crate) struct Decided {
     pub events: Vec<WorkflowEventRow>,
@@ -578,6 +593,9 @@ pub(crate) struct Transitioned<'a> {
     /// The item as it was before the transition.
     pub item: &'a WorkflowItemRow,
     pub decision: &'a workflow::Decision,
+    /// The 批复文号 and the agenda item of a meeting's decision.
+    pub resolution_number: Option<&'a str>,
+    pub meeting_item_id: Option<i64>,
 }
 
 /// The states a return by this actor may choose in `state`: the transition's own target,

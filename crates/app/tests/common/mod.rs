@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use yincai_app::clock::ManualClock;
+use yincai_app::endings::EndingInput;
 use yincai_app::fund::BudgetInput;
 use yincai_app::housing::{AllocateInput, UnitInput};
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
@@ -17,8 +18,8 @@ use yincai_domain::workflow::Action;
 use yincai_policy::facts::{Assessment, Degree, Employer, Facts, Mode, Person, Title};
 use yincai_store::test_support::{TestDb, new_candidate, new_talent, new_user};
 use yincai_store::{
-    AuditQuery, AuditRecord, HousingAllocationRow, InstallmentQuery, NewCandidate, NewOrg, NewTalent, NewUser, Store,
-    Tx,
+    AuditQuery, AuditRecord, HousingAllocationRow, InstallmentQuery, NewCandidate, NewOrg, NewTalent, NewUser,
+    RecoveryRow, Store, Tx,
 };
 
 /// Milliseconds since the epoch of an RFC 3339 instant, for a [`ManualClock`].
@@ -296,6 +297,50 @@ impl World {
                 &ctx(),
             )
             .await
+    }
+
+    /// Ends `talent`'s relation for cause the one way there is (ADR 0010): `coord` proposes
+    /// `input` and submits it, the leading group approves it in a meeting held on `app`'s
+    /// day with `resolution`. Returns the recovery the approval opened.
+    pub async fn end_in_meeting(
+        &self,
+        app: &App,
+        talent: i64,
+        input: &EndingInput,
+        resolution: &str,
+    ) -> Result<RecoveryRow, AppError> {
+        let id = app.propose_ending(&self.coord, talent, input, &ctx()).await?;
+        let e = app.ending(&self.coord, id).await?;
+        app.submit_ending(&self.coord, id, e.item_version.unwrap(), &ctx())
+            .await?;
+        let meeting = app
+            .create_meeting(
+                &self.coord,
+                &MeetingInput {
+                    number: format!("解除{id}：{resolution}"),
+                    title: "人才工作领导小组会议".into(),
+                    held_on: app.today().to_string(),
+                },
+                &ctx(),
+            )
+            .await?;
+        let item = e.row.item_id.unwrap();
+        let agenda = app.add_agenda_item(&self.coord, meeting, "", &[item], &ctx()).await?;
+        app.decide_agenda_item(
+            &self.leader,
+            meeting,
+            agenda,
+            &AgendaDecision {
+                action: Some(Action::Approve),
+                resolution_number: resolution.into(),
+                reason: String::new(),
+            },
+            &ctx(),
+        )
+        .await?;
+        let e = app.ending(&self.coord, id).await?;
+        let mut tx = app.store.begin_read().await?;
+        Ok(tx.recovery(e.row.recovery_id.unwrap()).await?.unwrap())
     }
 
     /// The allocation and its unit's status, as stored.

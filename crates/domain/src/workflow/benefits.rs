@@ -1,5 +1,5 @@
-//! The benefits context (Art. 13-15, 19): amounts the leading group fixes and the release
-//! of an installment through the Art. 19 gate.
+//! The benefits context (Art. 13-15, 19, 27): amounts the leading group fixes, the release
+//! of an installment through the Art. 19 gate, and ending a relation for cause.
 
 use super::Action::*;
 use super::proposal::PROPOSAL_TO_THE_GROUP;
@@ -29,6 +29,29 @@ pub const BENEFIT_FIXING: WorkflowDef = WorkflowDef {
         ("draft", Action::Submit, "提请领导小组审定"),
         ("group_decision", Action::Approve, "核定额度"),
         ("group_decision", Action::Reject, "不予核定"),
+    ],
+};
+
+/// 因故解除 (Art. 27): the 协调办 verifies the cause (经市协调办核实) and proposes ending a
+/// talent's relation; the 领导小组 approves it in a meeting (报市人才工作领导小组审批), which
+/// cancels the benefits and opens the recovery. Its table is the shared proposal table.
+pub const TALENT_ENDING: WorkflowDef = WorkflowDef {
+    code: "talent_ending",
+    name_zh: "因故解除",
+    initial: "draft",
+    starter: Role::Coordination,
+    states: &[
+        state("draft", "协调办核实拟议", Some(Role::Coordination), Some(10)),
+        state("group_decision", "领导小组审批", Some(Role::LeadingGroup), Some(20)),
+        state("approved", "已批准解除", None, None),
+        state("rejected", "不予解除", None, None),
+    ],
+    transitions: PROPOSAL_TO_THE_GROUP,
+    commenters: &[Role::Coordination, Role::LeadingGroup],
+    labels: &[
+        ("draft", Action::Submit, "报领导小组审批"),
+        ("group_decision", Action::Approve, "批准解除"),
+        ("group_decision", Action::Reject, "不予解除"),
     ],
 };
 

@@ -7,7 +7,7 @@
 //!
 //! Where things are: this file is the engine (the types, [`decide`], `validate`, due dates,
 //! [`by_code`]); `introduction.rs` holds the plan, application and 一事一议 tables,
-//! `benefits.rs` the fixing and release tables, `proposal.rs` the table those two contexts
+//! `benefits.rs` the fixing, release and ending tables, `proposal.rs` the table those two contexts
 //! share, `shorthand.rs` the guard sets and row constructors the tables are written with, and
 //! `steps.rs` the steps the application hooks onto.
 
@@ -26,7 +26,7 @@ pub mod steps;
 #[cfg(test)]
 mod tests;
 
-pub use benefits::{BENEFIT_FIXING, BENEFIT_RELEASE};
+pub use benefits::{BENEFIT_FIXING, BENEFIT_RELEASE, TALENT_ENDING};
 pub use introduction::{ANNUAL_PLAN, APPLICATION, SPECIAL_CASE};
 pub use steps::Step;
 
@@ -515,12 +515,13 @@ pub fn due_date(cal: &WorkCalendar, from: jiff::civil::Date, n: u32) -> Due {
 }
 
 /// Every workflow the system knows, by code.
-pub const ALL: [&WorkflowDef; 5] = [
+pub const ALL: [&WorkflowDef; 6] = [
     &ANNUAL_PLAN,
     &APPLICATION,
     &SPECIAL_CASE,
     &BENEFIT_RELEASE,
     &BENEFIT_FIXING,
+    &TALENT_ENDING,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static WorkflowDef> {

@@ -49,7 +49,10 @@ pub const RELEASE_CERTIFIED: Step = step("benefit_release", "approved", "certifi
 /// The leading group fixes an amount in a meeting.
 pub const FIXING_APPROVED: Step = step("benefit_fixing", "group_decision", "approved");
 
-pub const ALL: [Step; 10] = [
+/// The leading group approves ending a relation for cause (Art. 27) in a meeting.
+pub const ENDING_APPROVED: Step = step("talent_ending", "group_decision", "approved");
+
+pub const ALL: [Step; 11] = [
     APPLICATION_RESUBMITTED,
     APPLICATION_PASSED,
     APPLICATION_OFFERED,
@@ -60,4 +63,5 @@ pub const ALL: [Step; 10] = [
     RELEASE_APPROVED,
     RELEASE_CERTIFIED,
     FIXING_APPROVED,
+    ENDING_APPROVED,
 ];

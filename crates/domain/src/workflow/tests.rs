@@ -222,10 +222,10 @@ fn application_exhaustive_walk_of_state_role_action() {
 }
 
 #[test]
-fn special_case_and_benefit_fixing_exhaustive_walk_of_state_role_action() {
+fn proposals_to_the_group_exhaustive_walk_of_state_role_action() {
     use Action::*;
     use Role::*;
-    for def in [&SPECIAL_CASE, &BENEFIT_FIXING] {
+    for def in [&SPECIAL_CASE, &BENEFIT_FIXING, &TALENT_ENDING] {
         exhaustive_walk(
             def,
             &[

@@ -19,6 +19,7 @@ use crate::administration::accounts::api as accounts;
 use crate::administration::audit::api as audit;
 use crate::administration::orgs::api as orgs;
 pub(crate) use crate::attachments::api as attachments;
+use crate::benefits::endings::api as endings;
 use crate::benefits::fixings::api as fixings;
 use crate::benefits::fund::api as fund;
 use crate::benefits::gate::api as gate;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(housing::routes())
         .merge(gate::routes())
         .merge(fixings::routes())
+        .merge(endings::routes())
         .fallback(|| async { ApiError(yincai_app::AppError::NotFound("接口".into())) })
 }
 
@@ -87,8 +89,9 @@ pub fn router() -> Router<AppState> {
         projection::fund_projection,
         gate::list_assessments, gate::record_assessment, gate::file_assessment, gate::due_installments, gate::start_releases, gate::get_certificate, gate::my_benefits,
         fund::get_fund, fund::put_budget, fund::get_installment, fund::pay_installment, fund::list_batches, fund::create_batch, fund::get_batch, fund::pay_batch,
-        recovery::get_evaluations, recovery::reevaluate, recovery::end_for_cause, recovery::list_recoveries, recovery::get_recovery, recovery::repay,
+        recovery::get_evaluations, recovery::reevaluate, recovery::list_recoveries, recovery::get_recovery, recovery::repay,
         fixings::talent_fixings, fixings::propose_fixing, fixings::get_fixing, fixings::put_fixing, fixings::submit_fixing,
+        endings::talent_endings, endings::propose_ending, endings::get_ending, endings::put_ending, endings::submit_ending,
         housing::get_housing, housing::add_unit, housing::update_unit, housing::allocate, housing::gift, housing::return_unit, housing::talent_housing,
     ),
     modifiers(&BearerAuth, &StandardResponses),
@@ -107,7 +110,8 @@ pub fn router() -> Router<AppState> {
         (name = "audit", description = "审计日志（仅审计管理员）"),
         (name = "benefits", description = "待遇兑现关口（第十九条、第二十二至二十三条）：年度考核录入与备案、到期待遇、提请发放、兑现证明、本人待遇"),
         (name = "housing", description = "人才住房（第十四条）：住房登记、按层次面积分配、免费居住、满年限赠予、提前离开收回"),
-        (name = "recovery", description = "重新评估与追回（第二十七条）：事实变化重新评估并显示差异（不改写冻结的评估）；因故解除取消未发放待遇、按政策文件指定的解释追回已发金额、逐笔登记还款"),
+        (name = "recovery", description = "重新评估与追回（第二十七条）：事实变化重新评估并显示差异（不改写冻结的评估）；领导小组批准因故解除后取消未发放待遇、按政策文件指定的解释追回已发金额、逐笔登记还款"),
+        (name = "endings", description = "因故解除（第二十七条）：协调办核实后提出解除议案（情形、解除日期、核实情况与依据；用人单位弄虚作假须写明责任人），报领导小组在会议上审批；批准后取消未发放待遇、追回已发金额、收回未赠予住房，单位弄虚作假记入该单位"),
         (name = "fixings", description = "待遇额度核定（第十四条第㈠、㈡、㈦项）：项目启动资金等政策规定幅度或由领导小组酌定的待遇，协调办拟定额度，领导小组在会议上核定；核定后生成发放计划，经第十九条关口发放"),
         (name = "fund", description = "专项资金（第二十九条）：年度预算、分期支付与今后 10 年应付预测"),
         (name = "policy", description = "政策计算（公开，无需登录）：引进范围、人才类别、待遇与条款依据，见 docs/adr/0002-policy-engine.md"),

@@ -13,6 +13,7 @@ use crate::administration::accounts::account_pages as account;
 use crate::administration::audit::pages as audit;
 use crate::administration::orgs::pages as orgs;
 use crate::attachments::pages as attachments;
+use crate::benefits::endings::pages as endings;
 use crate::benefits::fixings::pages as fixings;
 use crate::benefits::fund::pages as fund;
 use crate::benefits::gate::pages as gate;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(applications::routes())
         .merge(talents::routes())
         .merge(fixings::routes())
+        .merge(endings::routes())
         .merge(meetings::routes())
         .merge(plans::routes())
         .merge(projection::routes())
@@ -243,6 +245,10 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("POST", "/talents/{id}/fixings"),
         ("GET", "/fixings/{id}"),
         ("POST", "/fixings/{id}"),
+        ("GET", "/talents/{id}/endings/new"),
+        ("POST", "/talents/{id}/endings"),
+        ("GET", "/endings/{id}"),
+        ("POST", "/endings/{id}"),
         ("GET", "/fund"),
         ("POST", "/fund/budgets"),
         ("GET", "/fund/batches"),
@@ -296,7 +302,6 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/fund/projection.xlsx"),
         ("GET", "/talents/{id}/evaluations"),
         ("POST", "/talents/{id}/evaluations"),
-        ("POST", "/talents/{id}/end"),
         ("GET", "/recoveries"),
         ("GET", "/recoveries/{id}"),
         ("POST", "/recoveries/{id}/repayments"),
@@ -344,6 +349,7 @@ mod tests {
         ("calculator", include_str!("../policy/calculator.rs")),
         ("measures", include_str!("../policy/measures.rs")),
         ("candidates", include_str!("../introduction/candidates/pages.rs")),
+        ("endings", include_str!("../benefits/endings/pages.rs")),
         ("fixings", include_str!("../benefits/fixings/pages.rs")),
         ("fund", include_str!("../benefits/fund/pages.rs")),
         ("gate", include_str!("../benefits/gate/pages.rs")),

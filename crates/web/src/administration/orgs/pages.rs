@@ -150,8 +150,19 @@ struct DetailPage {
     layout: Layout,
     org: OrgView,
     history: Vec<HistoryLine>,
+    /// Records of 弄虚作假 against the unit (Art. 27), for those who read the talent database.
+    misconduct: Vec<MisconductLine>,
     can_manage: bool,
     saved: bool,
+}
+
+/// One record against the unit: what, who is responsible, the decision, when.
+struct MisconductLine {
+    ending_id: i64,
+    at: String,
+    summary: String,
+    responsible: String,
+    resolution_number: String,
 }
 
 impl DetailPage {
@@ -194,8 +205,26 @@ async fn show(
             reason: r.reason,
         })
         .collect();
+    let misconduct = if user.actor.has(Permission::TalentRead) {
+        state
+            .app
+            .unit_misconduct(&user.actor, id)
+            .await?
+            .into_iter()
+            .map(|m| MisconductLine {
+                ending_id: m.ending_id,
+                at: format_beijing(m.recorded_at),
+                summary: m.summary,
+                responsible: m.responsible,
+                resolution_number: m.resolution_number,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render(&DetailPage {
         history,
+        misconduct,
         can_manage: user.actor.has(Permission::OrgManage),
         layout: Layout::new(org.org.name.clone(), Some(&user.actor), "/orgs"),
         org,

@@ -1,13 +1,14 @@
 //! Re-evaluations and Art. 27 cancellation and recovery over the API: a talent's
-//! evaluations with their differences, a change of facts (coordination office), ending for
-//! cause, the recoveries and their repayments (finance).
+//! evaluations with their differences, a change of facts (coordination office), the
+//! recoveries and their repayments (finance). Ending for cause is a proposal the leading
+//! group decides in a meeting (`benefits::endings`); no endpoint here ends a relation.
 
 use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
+use yincai_app::recovery::{EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
 use yincai_store::{RecoveryRow, RepaymentRow};
 
 use crate::AppState;
@@ -18,7 +19,6 @@ use crate::error::{ApiError, ErrorBody};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/talents/{id}/evaluations", get(get_evaluations).post(reevaluate))
-        .route("/talents/{id}/end", post(end_for_cause))
         .route("/recoveries", get(list_recoveries))
         .route("/recoveries/{id}", get(get_recovery))
         .route("/recoveries/{id}/repayments", post(repay))
@@ -106,15 +106,6 @@ pub struct ChangeBody {
     #[serde(default)]
     pub project_verified: bool,
     pub reason: String,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct EndBody {
-    /// ISO date.
-    pub ended_on: String,
-    pub reason: String,
-    /// The document (文号) of the verification / approval.
-    pub document: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -255,7 +246,6 @@ pub async fn reevaluate(
         title: body.title,
         assessment: body.assessment,
         end: body.end,
-        ended_for_cause: false,
         project_verified: body.project_verified,
     };
     Ok(Json(
@@ -263,26 +253,6 @@ pub async fn reevaluate(
             .reevaluate_talent(&call.actor, id, &change, &body.reason, &call.ctx)
             .await?
             .into(),
-    ))
-}
-
-/// Ends the relation for cause (Art. 27, coordination office): every future installment is
-/// cancelled (commitments released) and the recovery of what was paid opened, computed by the
-/// reading the policy file names (interpretation `cancellation`).
-#[utoipa::path(post, path = "/api/talents/{id}/end", tag = "recovery", security(("bearer" = [])), request_body = EndBody,
-    responses((status = 200, body = Recovery), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn end_for_cause(
-    call: ApiCall,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<EndBody>,
-) -> Result<Json<Recovery>, ApiError> {
-    let input = EndForCauseInput {
-        ended_on: body.ended_on,
-        reason: body.reason,
-        document: body.document,
-    };
-    Ok(Json(
-        call.app.end_for_cause(&call.actor, id, &input, &call.ctx).await?.into(),
     ))
 }
 

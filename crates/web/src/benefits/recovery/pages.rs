@@ -1,7 +1,8 @@
 //! Re-evaluations and Art. 27 cancellation and recovery in the browser:
 //! `/talents/{id}/evaluations` (the frozen evaluation and every re-evaluation with the
-//! difference from the one before; the coordination office's forms to record a change of
-//! facts and to end the relation for cause), `/recoveries` (the list) and
+//! difference from the one before; the coordination office's form to record a change of
+//! facts, and the proposals to end the relation for cause, which the leading group decides
+//! in a meeting: `benefits::endings`), `/recoveries` (the list) and
 //! `/recoveries/{id}` (the recovery with its repayments; finance records a repayment).
 
 use askama::Template;
@@ -12,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
-use yincai_app::recovery::{EndForCauseInput, EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
+use yincai_app::endings::EndingView;
+use yincai_app::recovery::{EvaluationsView, FactsChange, RecoveryView, RepaymentInput};
 use yincai_domain::lifecycle::RecoveryState;
 use yincai_domain::money::Fen;
 use yincai_store::{Page, RecoveryRow};
@@ -25,7 +27,6 @@ use crate::{AppState, PageError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/talents/{id}/evaluations", get(evaluations).post(reevaluate))
-        .route("/talents/{id}/end", post(end_for_cause))
         .route("/recoveries", get(list))
         .route("/recoveries/{id}", get(detail))
         .route("/recoveries/{id}/repayments", post(repay))
@@ -71,7 +72,10 @@ struct EvaluationsPage {
     v: EvaluationsView,
     can_change: bool,
     change: ChangeForm,
-    end: EndForCauseInput,
+    /// Proposals to end the relation for cause (Art. 27), for those who read them.
+    endings: Vec<EndingView>,
+    /// The viewer may propose one (the coordination office) and none is under way.
+    may_propose_ending: bool,
     errors: FieldErrors,
 }
 
@@ -96,18 +100,20 @@ async fn evaluations_page(
     user: &PageUser,
     id: i64,
     change: ChangeForm,
-    end: EndForCauseInput,
     errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let v = state.app.talent_evaluations(&user.actor, id).await?;
+    let endings = state.app.endings_of_talent(&user.actor, id).await?;
+    let under_way = endings.iter().any(|e| e.row.state.as_deref() != Some("rejected"));
     Ok(render_with(
         crate::pages::form_status(&errors),
         &EvaluationsPage {
             layout: Layout::new(format!("评估记录：{}", v.talent_name), Some(&user.actor), "/talents"),
             can_change: user.actor.has(Permission::MeetingManage),
+            may_propose_ending: user.actor.has(Permission::EndingPropose) && !under_way,
             v,
             change,
-            end,
+            endings,
             errors,
         },
     ))
@@ -118,15 +124,7 @@ async fn evaluations(
     user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    evaluations_page(
-        &state,
-        &user,
-        id,
-        ChangeForm::default(),
-        EndForCauseInput::default(),
-        FieldErrors::default(),
-    )
-    .await
+    evaluations_page(&state, &user, id, ChangeForm::default(), FieldErrors::default()).await
 }
 
 async fn reevaluate(
@@ -141,7 +139,6 @@ async fn reevaluate(
         title: f.title.clone(),
         assessment: f.assessment.clone(),
         end: f.end.clone(),
-        ended_for_cause: false,
         project_verified: matches!(f.project_verified.as_str(), "on" | "true"),
     };
     match state
@@ -152,34 +149,10 @@ async fn reevaluate(
         Ok(_) => Ok(Redirect::to(&format!("/talents/{id}/evaluations")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            evaluations_page(
-                &state,
-                &user,
-                id,
-                form.value,
-                EndForCauseInput::default(),
-                errors.into(),
-            )
-            .await
+            evaluations_page(&state, &user, id, form.value, errors.into()).await
         }
         Err(e) => Err(e.into()),
     }
-}
-
-async fn end_for_cause(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<EndForCauseInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.end_for_cause(&user.actor, id, &form.value, &ctx).await;
-    after_submit(
-        result,
-        |r| format!("/recoveries/{}", r.id),
-        |errors| evaluations_page(&state, &user, id, ChangeForm::default(), form.value, errors),
-    )
-    .await
 }
 
 // ---- /recoveries --------------------------------------------------------------------------

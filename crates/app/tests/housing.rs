@@ -384,6 +384,7 @@ mod ending {
 
     use yincai_app::housing::CloseInput;
     use yincai_app::recovery::FactsChange;
+    use yincai_policy::facts::{Facts, Mode, Person};
     use yincai_store::HousingAllocationRow;
     use yincai_store::test_support::TestDb;
 
@@ -477,6 +478,91 @@ mod ending {
             w.reevaluate(&w.coord, t, &title, "取得正高职称").await.unwrap();
             assert_eq!(w.returns_audited(alloc.id).await.len(), 1, "{label}");
             assert_eq!(w.stored(alloc.id).await.2.as_deref(), Some("2025-06-30"), "{label}");
+        });
+    }
+
+    /// Art. 14(2): a category-3 talent's housing is gifted after 5 years *and* once the
+    /// project's benefit is found significant; the years alone do not open the gift, and the
+    /// finding is a re-evaluation with its basis, after which the engine's report opens it.
+    #[tokio::test]
+    async fn a_14_2_gift_waits_for_the_finding_that_the_benefit_is_significant() {
+        on_every_backend!(|w, label| {
+            let base = facts("周岩");
+            let special = Facts {
+                person: Person {
+                    leading_technology: true,
+                    ..Person::default()
+                },
+                mode: Mode::Special,
+                start: "2020-03-01".parse().unwrap(),
+                assessments: Vec::new(),
+                ..base
+            };
+            let t = w.talent_since(special, "2020-03-01").await;
+            let alloc = w.housed(t, "人才公寓3栋301", "2020-03-01").await;
+            let housing = w.app.talent_housing(&w.coord, t).await.unwrap();
+            let ent = housing.entitlement.as_ref().expect("a housing entitlement");
+            assert_eq!(ent.article, "14(2)", "{label}");
+            assert_eq!(ent.gift_date.as_deref(), Some("2025-03-01"), "{label}");
+            assert_eq!(ent.gift_waits_for.as_deref(), Some("项目连续实施且效益显著"), "{label}");
+            assert!(
+                ent.gift_zh.contains("且项目连续实施且效益显著后可直接赠予"),
+                "{label}: {}",
+                ent.gift_zh
+            );
+            let shown = &housing.allocations[0];
+            assert!(!shown.can_gift, "{label}");
+            let why = shown.gift_blocked.clone().unwrap_or_default();
+            assert!(
+                why.contains("项目连续实施且效益显著") && why.contains("重新评估"),
+                "{label}: {why}"
+            );
+
+            // The date has passed, yet the gift is refused with the reason, and nothing changes.
+            let close = CloseInput {
+                version: alloc.version.to_string(),
+                ..CloseInput::default()
+            };
+            let refused = w
+                .app
+                .gift_housing(&w.coord, alloc.id, &close, &ctx())
+                .await
+                .unwrap_err();
+            assert_invalid(&refused, "gift", label);
+            assert!(
+                format!("{refused:?}").contains("第十四条第㈡项"),
+                "{label}: {refused:?}"
+            );
+            assert_eq!(w.allocation(alloc.id).await.0.status.code(), "active", "{label}");
+            assert!(w.audit_summaries("housing_gift", alloc.id).await.is_empty(), "{label}");
+
+            // The office records the finding with its basis; the engine's report opens the gift.
+            let finding = FactsChange {
+                project_benefit_significant: true,
+                ..FactsChange::default()
+            };
+            let view = w
+                .reevaluate(&w.coord, t, &finding, "市科技局项目效益评估意见（阿科评〔2026〕3号）")
+                .await
+                .unwrap();
+            let last = view.evaluations.last().unwrap();
+            assert!(
+                last.change_summary.contains("效益显著"),
+                "{label}: {}",
+                last.change_summary
+            );
+            assert!(last.reason.contains("阿科评〔2026〕3号"), "{label}");
+            let housing = w.app.talent_housing(&w.coord, t).await.unwrap();
+            let ent = housing.entitlement.as_ref().unwrap();
+            assert_eq!(ent.gift_waits_for, None, "{label}");
+            assert!(
+                housing.allocations[0].can_gift,
+                "{label}: {:?}",
+                housing.allocations[0].gift_blocked
+            );
+            let gifted = w.app.gift_housing(&w.coord, alloc.id, &close, &ctx()).await.unwrap();
+            assert_eq!(gifted.row.status.code(), "gifted", "{label}");
+            assert_eq!(w.audit_summaries("housing_gift", alloc.id).await.len(), 1, "{label}");
         });
     }
 

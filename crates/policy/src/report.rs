@@ -71,6 +71,10 @@ pub enum Terms {
         gifted: bool,
         /// The day the gift condition of years is met (if it can be).
         gift_date: Option<Date>,
+        /// The rule's further gift condition (`gift_if`, e.g. 14(2)'s 项目效益显著) while the facts
+        /// do not meet it, in Chinese: the gift waits for it whatever the date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gift_waits_for: Option<String>,
     },
     Range {
         min: i64,
@@ -79,6 +83,32 @@ pub enum Terms {
     Discretionary {
         discretionary: bool,
     },
+}
+
+impl Terms {
+    /// Whether and when a housing grant becomes a gift, in the one wording every page uses
+    /// (None for terms that are not housing).
+    pub fn gift_zh(&self) -> Option<String> {
+        let Terms::Housing {
+            gift_after_years,
+            gifted,
+            gift_date,
+            gift_waits_for,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        Some(match (gift_after_years, gifted) {
+            (_, true) => "已满足条件，住房直接赠予".to_owned(),
+            (Some(y), false) => format!(
+                "连续工作满 {y} 年{}{}后可直接赠予",
+                gift_date.map_or(String::new(), |d| format!("（{d}）")),
+                gift_waits_for.as_ref().map_or(String::new(), |w| format!("且{w}"))
+            ),
+            (None, false) => "不赠予".to_owned(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -372,13 +402,17 @@ fn terms_and_schedule(rule: &Rule, g: &eval::Grant, h: &History, word: u128) -> 
         Payout::Housing {
             area_m2,
             gift_after_years,
-            ..
+            gift_if,
         } => (
             Terms::Housing {
                 area_m2: *area_m2,
                 gift_after_years: *gift_after_years,
                 gifted: g.gifted,
                 gift_date: gift_after_years.map(|y| dates::anniversary(h.start, y)),
+                gift_waits_for: gift_after_years
+                    .and(gift_if.as_ref())
+                    .and_then(|c| c.cond.why_not(word))
+                    .map(|(zh, _)| zh),
             },
             Vec::new(),
         ),
@@ -650,12 +684,15 @@ pub fn explain(r: &Report) -> String {
                 area_m2,
                 gift_after_years,
                 gifted,
-                gift_date,
+                ..
             } => match (gift_after_years, gifted) {
-                (_, true) => format!("提供 {area_m2} 平方米住房一套，已满足条件，住房直接赠予"),
-                (Some(y), false) => format!(
-                    "提供 {area_m2} 平方米住房一套免费居住，连续工作满 {y} 年（{}）后可直接赠予",
-                    gift_date.map_or(String::new(), |d| d.to_string())
+                (_, true) => format!(
+                    "提供 {area_m2} 平方米住房一套，{}",
+                    e.terms.gift_zh().unwrap_or_default()
+                ),
+                (Some(_), false) => format!(
+                    "提供 {area_m2} 平方米住房一套免费居住，{}",
+                    e.terms.gift_zh().unwrap_or_default()
                 ),
                 (None, false) => format!("提供 {area_m2} 平方米住房一套免费居住（不赠予）"),
             },

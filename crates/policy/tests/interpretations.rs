@@ -162,3 +162,26 @@ fn report_has_trace_schedule_obligations_and_why_not() {
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(serde_json::from_str::<yincai_policy::Report>(&json).unwrap(), r);
 }
+
+/// Art. 14(2): the housing gift waits for 项目效益显著 as well as the years; the report names
+/// what it waits for (so the application can say it), and says nothing once the finding holds.
+#[test]
+fn a_14_2_gift_names_the_finding_it_waits_for() {
+    let plan = compile_policy("p", POLICY).unwrap();
+    let mut facts = doctor(date(2015, 1, 1), date(2021, 1, 1), vec![]);
+    facts.person = Person {
+        leading_technology: true,
+        ..Person::default()
+    };
+    facts.mode = Mode::Special;
+    let housing = |r: &yincai_policy::Report| serde_json::to_value(&r.entitlements["housing"]).unwrap();
+    let waiting = housing(&evaluate(&plan, &facts, false));
+    assert_eq!(waiting["article"], "14(2)");
+    assert_eq!(waiting["gifted"], false);
+    assert_eq!(waiting["gift_date"], "2020-01-01");
+    assert_eq!(waiting["gift_waits_for"], "项目连续实施且效益显著");
+    facts.project_benefit_significant = true;
+    let found = housing(&evaluate(&plan, &facts, false));
+    assert_eq!(found["gifted"], true);
+    assert!(found.get("gift_waits_for").is_none(), "{found}");
+}

@@ -3,8 +3,9 @@
 //! grants housing (`Terms::Housing`). The unit must not be smaller than the tier's area (a
 //! larger one is allowed and noted); free use runs from the start date; the gift date is the
 //! talent's service start + the tier's years (interpretation 7, the date the frozen report
-//! names), and the gift can be recorded only on or after it and only while the talent is still
-//! in service; an early exit returns the unit (free again) and closes the allocation with
+//! names), and the gift can be recorded only on or after it, only while the talent is still
+//! in service, and only once the talent's current report (the last re-evaluation) meets the
+//! rule's further gift condition (14(2): 项目效益显著, recorded in a re-evaluation with its basis); an early exit returns the unit (free again) and closes the allocation with
 //! the date and reason, whether the office records it or the relation is ended (for cause
 //! or by an end date in a change of facts, `recovery.rs`: one return, `return_housing_in`,
 //! in the ending's transaction; a gifted unit stays). One allocation per unit at a time: the unit is claimed (free →
@@ -94,7 +95,7 @@ pub struct CloseInput {
     pub reason: String,
 }
 
-/// The housing entitlement of a frozen report.
+/// The housing entitlement of a talent's current report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HousingEntitlement {
     pub name: String,
@@ -103,6 +104,10 @@ pub struct HousingEntitlement {
     pub gift_after_years: Option<i64>,
     /// The service start + the years (None: never gifted, e.g. 14(1)).
     pub gift_date: Option<String>,
+    /// The rule's further gift condition not yet met (14(2): 项目效益显著), from the current report.
+    pub gift_waits_for: Option<String>,
+    /// The gift in words (the policy report's one wording).
+    pub gift_zh: String,
 }
 
 /// A unit with its people-facing names.
@@ -155,14 +160,20 @@ fn unit_view(row: HousingUnitRow) -> UnitView {
     }
 }
 
-/// The housing entitlement of a talent's frozen report (`Terms::Housing`), if any.
-pub fn entitlement_of(talent: &TalentRow) -> Option<HousingEntitlement> {
-    let report: Report = serde_json::from_str(&talent.report).ok()?;
+/// The housing entitlement of a talent's current report (the last re-evaluation, else the
+/// frozen one): what a gift is judged by, since a finding such as 项目效益显著 comes later.
+async fn current_entitlement(tx: &mut yincai_store::Tx, talent: &TalentRow) -> Result<Option<HousingEntitlement>> {
+    let report = crate::recovery::current_report(tx, talent).await?;
+    Ok(entitlement_in(&report, talent))
+}
+
+fn entitlement_in(report: &Report, talent: &TalentRow) -> Option<HousingEntitlement> {
     report.entitlements.values().find_map(|e| match &e.terms {
         Terms::Housing {
             area_m2,
             gift_after_years,
             gift_date,
+            gift_waits_for,
             ..
         } => {
             let start: Option<Date> = talent.start_date.parse().ok();
@@ -175,20 +186,38 @@ pub fn entitlement_of(talent: &TalentRow) -> Option<HousingEntitlement> {
                 area_m2: i64::from(*area_m2),
                 gift_after_years: gift_after_years.map(i64::from),
                 gift_date: gift.map(|d| d.to_string()),
+                gift_waits_for: gift_waits_for.clone(),
+                gift_zh: e.terms.gift_zh().unwrap_or_default(),
             })
         }
         _ => None,
     })
 }
 
+/// What the gift of an allocation depends on besides the allocation itself: the talent's
+/// end date and the further gift condition their current report has not met.
+#[derive(Default)]
+struct GiftContext {
+    talent_end: Option<String>,
+    waits_for: Option<String>,
+}
+
+async fn gift_context(tx: &mut yincai_store::Tx, talent: &TalentRow) -> Result<GiftContext> {
+    Ok(GiftContext {
+        talent_end: talent.end_date.clone(),
+        waits_for: current_entitlement(tx, talent).await?.and_then(|e| e.gift_waits_for),
+    })
+}
+
 /// Why the gift cannot be recorded on `today` (None: it can).
-fn gift_blocked(row: &HousingAllocationRow, talent_end: Option<&str>, today: &str) -> Option<String> {
+fn gift_blocked(row: &HousingAllocationRow, context: &GiftContext, today: &str) -> Option<String> {
     if row.status.next(AllocationEvent::Gift).is_none() {
         return Some(format!("该分配已{}", row.status.name_zh()));
     }
     let Some(gift_date) = row.gift_date.as_deref() else {
         return Some(format!("{}住房只提供免费居住，不赠予", cite_zh(&row.article)));
     };
+    let talent_end = context.talent_end.as_deref();
     if let Some(end) = talent_end
         && end < gift_date
     {
@@ -200,6 +229,12 @@ fn gift_blocked(row: &HousingAllocationRow, talent_end: Option<&str>, today: &st
         return Some(format!(
             "赠予日期为 {gift_date}（服务满 {} 年），今天（{today}）尚未到期",
             row.gift_after_years.unwrap_or(0)
+        ));
+    }
+    if let Some(waits_for) = &context.waits_for {
+        return Some(format!(
+            "按{}，住房须在{waits_for}后方可赠予，目前尚未认定；认定后请在该人才的“重新评估”中记录，并写明认定依据",
+            cite_zh(&row.article)
         ));
     }
     None
@@ -256,9 +291,9 @@ fn map_unique(e: StoreError) -> AppError {
 }
 
 impl App {
-    fn allocation_view(&self, row: HousingAllocationRow, talent_end: Option<&str>) -> AllocationView {
+    fn allocation_view(&self, row: HousingAllocationRow, context: &GiftContext) -> AllocationView {
         let today = self.today().to_string();
-        let blocked = gift_blocked(&row, talent_end, &today);
+        let blocked = gift_blocked(&row, context, &today);
         AllocationView {
             unit_area: format_area(row.unit_area_centi_m2),
             status_name: row.status.name_zh(),
@@ -280,8 +315,11 @@ impl App {
     ) -> Result<Vec<AllocationView>> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let end = tx.talent(row.talent_id).await?.and_then(|t| t.end_date);
-            out.push(self.allocation_view(row, end.as_deref()));
+            let context = match tx.talent(row.talent_id).await? {
+                Some(talent) => gift_context(tx, &talent).await?,
+                None => GiftContext::default(),
+            };
+            out.push(self.allocation_view(row, &context));
         }
         Ok(out)
     }
@@ -309,7 +347,7 @@ impl App {
             .await?
             .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
             .ok_or_else(not_found_talent)?;
-        let entitlement = entitlement_of(&talent);
+        let entitlement = current_entitlement(&mut tx, &talent).await?;
         let rows = tx.housing_allocations(Some(talent_id)).await?;
         let allocations = self.allocation_views(&mut tx, rows).await?;
         let can_manage = actor.has(Permission::HousingManage);
@@ -454,11 +492,11 @@ impl App {
         };
         let mut tx = self.store.begin_write().await?;
         let talent = tx.talent(talent_id).await?.ok_or_else(not_found_talent)?;
-        let Some(ent) = entitlement_of(&talent) else {
+        let Some(ent) = current_entitlement(&mut tx, &talent).await? else {
             return Err(AppError::invalid(
                 "talent_id",
                 format!(
-                    "人才：{} 的待遇认定（引进时冻结的政策结果）中没有第十四条住房待遇，不能分配住房",
+                    "人才：{} 的待遇认定（最近一次政策评估结果）中没有第十四条住房待遇，不能分配住房",
                     talent.name
                 ),
             ));
@@ -576,8 +614,9 @@ impl App {
         ))
         .await?;
         let row = tx.housing_allocation(id).await?.ok_or_else(not_found_allocation)?;
+        let context = gift_context(&mut tx, &talent).await?;
         tx.commit().await?;
-        Ok(self.allocation_view(row, talent.end_date.as_deref()))
+        Ok(self.allocation_view(row, &context))
     }
 
     /// Records the gift of an allocated unit today: only on or after the gift date and only
@@ -601,7 +640,8 @@ impl App {
         }
         let talent = tx.talent(row.talent_id).await?.ok_or_else(not_found_talent)?;
         let today = self.today().to_string();
-        if let Some(why) = gift_blocked(&row, talent.end_date.as_deref(), &today) {
+        let context = gift_context(&mut tx, &talent).await?;
+        if let Some(why) = gift_blocked(&row, &context, &today) {
             return Err(AppError::invalid("gift", format!("赠予：{why}")));
         }
         let now = self.now();
@@ -633,7 +673,7 @@ impl App {
             .await?
             .ok_or_else(not_found_allocation)?;
         tx.commit().await?;
-        Ok(self.allocation_view(row, talent.end_date.as_deref()))
+        Ok(self.allocation_view(row, &context))
     }
 
     /// Returns an allocated unit on early exit: the unit is free again, the allocation is
@@ -678,9 +718,12 @@ impl App {
             .housing_allocation(allocation_id)
             .await?
             .ok_or_else(not_found_allocation)?;
-        let end = tx.talent(row.talent_id).await?.and_then(|t| t.end_date);
+        let context = match tx.talent(row.talent_id).await? {
+            Some(talent) => gift_context(&mut tx, &talent).await?,
+            None => GiftContext::default(),
+        };
         tx.commit().await?;
-        Ok(self.allocation_view(row, end.as_deref()))
+        Ok(self.allocation_view(row, &context))
     }
 
     /// Returns an active allocation inside the caller's transaction: the allocation is closed

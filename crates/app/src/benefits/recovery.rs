@@ -36,6 +36,12 @@ use crate::{Actor, App, AppError, Permission, RequestCtx, Result};
 /// The interpretation of the policy file that says what Art. 27 cancels.
 pub const INTERPRETATION_ID: &str = "cancellation";
 
+/// A talent's current report: the last re-evaluation's, or the frozen one.
+pub(crate) async fn current_report(tx: &mut yincai_store::Tx, talent: &TalentRow) -> Result<Report> {
+    let evals = tx.evaluations(talent.id).await?;
+    Ok(App::latest(talent, &evals)?.1)
+}
+
 /// A change of facts as typed (empty = unchanged).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct FactsChange {
@@ -53,6 +59,11 @@ pub struct FactsChange {
     /// 14(7)): the startup fund becomes an entitlement whose amount the leading group fixes.
     #[serde(default)]
     pub project_verified: bool,
+    /// The project has run on and its benefit is found significant (Art. 14(2)): what the
+    /// 14(2) housing gift and 15万 安家费 wait for besides the years. The reason records the
+    /// basis of the finding.
+    #[serde(default)]
+    pub project_benefit_significant: bool,
 }
 
 /// One line of the difference between two evaluations.
@@ -276,6 +287,10 @@ impl App {
             f.project_verified = true;
             parts.push("科技成果转化项目已落地并经有关部门论证".to_string());
         }
+        if change.project_benefit_significant && !f.project_benefit_significant {
+            f.project_benefit_significant = true;
+            parts.push("认定科技成果转化项目连续实施且效益显著".to_string());
+        }
         if !change.end.trim().is_empty() {
             let end = parse_date("end", "结束日期", &change.end, self.today())?;
             if end < f.start {
@@ -300,7 +315,7 @@ impl App {
         if parts.is_empty() {
             return Err(AppError::invalid(
                 "title",
-                "变更内容：请至少填写职称、考核结果、项目论证或结束日期中的一项（已记录的事实不算变化）",
+                "变更内容：请至少填写职称、考核结果、项目论证、项目效益认定或结束日期中的一项（已记录的事实不算变化）",
             ));
         }
         let today = self.today();

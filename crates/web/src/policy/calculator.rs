@@ -376,25 +376,13 @@ fn terms_text(t: &Terms) -> (String, String) {
             ),
             format!("{} 元", yuan(*due)),
         ),
-        Terms::Housing {
-            area_m2,
-            gift_after_years,
-            gifted,
-            gift_date,
-        } => {
-            let gift = match (gift_after_years, gifted) {
-                (_, true) => "已满足条件，住房直接赠予".to_owned(),
-                (Some(y), false) => format!(
-                    "连续工作满 {y} 年{}后可直接赠予",
-                    gift_date.map_or(String::new(), |d| format!("（{d}）"))
-                ),
-                (None, false) => "不赠予".to_owned(),
-            };
-            (
-                format!("提供 {area_m2} 平方米住房一套免费居住；{gift}"),
-                "实物（住房）".to_owned(),
-            )
-        }
+        Terms::Housing { area_m2, .. } => (
+            format!(
+                "提供 {area_m2} 平方米住房一套免费居住；{}",
+                t.gift_zh().unwrap_or_default()
+            ),
+            "实物（住房）".to_owned(),
+        ),
         Terms::Range { min, max } => (
             format!("项目启动资金 {} 至 {} 元", yuan(*min), yuan(*max)),
             "按项目论证审定".to_owned(),

@@ -136,15 +136,9 @@ fn terms_text(t: &Terms) -> String {
             s
         }
         Terms::LumpSum { amount, .. } => format!("一次性 {amount} 元"),
-        Terms::Housing {
-            area_m2,
-            gift_after_years,
-            gift_date,
-            ..
-        } => match (gift_after_years, gift_date) {
-            (Some(y), Some(d)) => format!("住房 {area_m2} 平方米，服务满 {y} 年（{d}）后赠予"),
-            _ => format!("住房 {area_m2} 平方米"),
-        },
+        Terms::Housing { area_m2, .. } => {
+            format!("住房 {area_m2} 平方米，{}", t.gift_zh().unwrap_or_default())
+        }
         Terms::Range { min, max } => format!("{min} 至 {max} 元"),
         Terms::Discretionary { .. } => "由领导小组一事一议确定".into(),
     }

@@ -144,7 +144,7 @@ impl From<HousingOverview> for Housing {
     }
 }
 
-/// The housing entitlement of the talent's frozen report.
+/// The housing entitlement of the talent's current report (the last re-evaluation).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Entitlement {
     pub name: String,
@@ -152,6 +152,10 @@ pub struct Entitlement {
     pub area_m2: i64,
     pub gift_after_years: Option<i64>,
     pub gift_date: Option<String>,
+    /// The further gift condition not yet found (Art. 14(2): 项目连续实施且效益显著).
+    pub gift_waits_for: Option<String>,
+    /// The gift in words, e.g. 连续工作满 5 年（2029-03-01）后可直接赠予.
+    pub gift: String,
 }
 
 impl From<HousingEntitlement> for Entitlement {
@@ -162,6 +166,8 @@ impl From<HousingEntitlement> for Entitlement {
             area_m2: e.area_m2,
             gift_after_years: e.gift_after_years,
             gift_date: e.gift_date,
+            gift_waits_for: e.gift_waits_for,
+            gift: e.gift_zh,
         }
     }
 }
@@ -170,7 +176,7 @@ impl From<HousingEntitlement> for Entitlement {
 pub struct TalentHousingBody {
     pub talent_id: i64,
     pub talent_name: String,
-    /// None: the frozen report grants no housing.
+    /// None: the current report grants no housing.
     pub entitlement: Option<Entitlement>,
     pub allocations: Vec<HousingAllocation>,
     /// Free units not smaller than the entitled area (coordination office only).
@@ -268,7 +274,7 @@ pub async fn update_unit(
     ))
 }
 
-/// Allocates a free unit to a talent whose frozen report grants housing: a unit smaller
+/// Allocates a free unit to a talent whose current report grants housing: a unit smaller
 /// than the tier's area is 422 with the figures; a larger one is allowed and noted; a unit
 /// already allocated is 409.
 #[utoipa::path(post, path = "/api/housing/allocations", tag = "housing", security(("bearer" = [])), request_body = AllocateBody,
@@ -326,7 +332,7 @@ pub async fn return_unit(
     ))
 }
 
-/// A talent's housing entitlement (from the frozen report) and allocations.
+/// A talent's housing entitlement (from the current report) and allocations.
 #[utoipa::path(get, path = "/api/housing/talents/{id}", tag = "housing", security(("bearer" = [])),
     responses((status = 200, body = TalentHousingBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn talent_housing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<TalentHousingBody>, ApiError> {

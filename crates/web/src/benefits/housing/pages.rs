@@ -1,7 +1,7 @@
 //! Housing in the browser (Art. 14): `/housing` (the register of housing units with the
 //! form to register one, and every allocation with its gift and return actions, for the
 //! coordination office) and `/housing/talents/{id}` (a talent's housing entitlement from the
-//! frozen report, their allocations, and the form to allocate a free unit large enough).
+//! current report (the last re-evaluation), their allocations, and the form to allocate a free unit large enough).
 
 use askama::Template;
 use axum::Router;

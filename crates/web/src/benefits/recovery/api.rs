@@ -105,6 +105,10 @@ pub struct ChangeBody {
     /// an entitlement, fixed by the leading group: `/api/talents/{id}/fixings`).
     #[serde(default)]
     pub project_verified: bool,
+    /// The project has run on and its benefit is found significant (Art. 14(2): the housing
+    /// gift and the 安家费 wait for it); `reason` records the basis of the finding.
+    #[serde(default)]
+    pub project_benefit_significant: bool,
     pub reason: String,
 }
 
@@ -247,6 +251,7 @@ pub async fn reevaluate(
         assessment: body.assessment,
         end: body.end,
         project_verified: body.project_verified,
+        project_benefit_significant: body.project_benefit_significant,
     };
     Ok(Json(
         call.app

@@ -61,6 +61,9 @@ struct ChangeForm {
     /// A checkbox: `on` when ticked.
     #[serde(default)]
     project_verified: String,
+    /// A checkbox: `on` when ticked.
+    #[serde(default)]
+    project_benefit_significant: String,
     #[serde(default)]
     reason: String,
 }
@@ -140,6 +143,7 @@ async fn reevaluate(
         assessment: f.assessment.clone(),
         end: f.end.clone(),
         project_verified: matches!(f.project_verified.as_str(), "on" | "true"),
+        project_benefit_significant: matches!(f.project_benefit_significant.as_str(), "on" | "true"),
     };
     match state
         .app

@@ -12,3 +12,25 @@ document.addEventListener("click", function (e) {
   if (el.hasAttribute("data-print")) { e.preventDefault(); window.print(); }
   else if (history.length > 1) { e.preventDefault(); history.back(); }
 });
+
+// On a phone a list table reads as cards (app.css): each body cell carries its column's
+// heading as `data-label`, taken from the table's <thead> (column spans counted).
+function labelCells(root) {
+  root.querySelectorAll("table.list").forEach(function (table) {
+    var heads = [];
+    table.querySelectorAll("thead tr:first-child > th").forEach(function (th) {
+      for (var i = 0; i < (th.colSpan || 1); i++) { heads.push(th.textContent.trim()); }
+    });
+    if (!heads.length) { return; }
+    table.querySelectorAll("tbody > tr, tfoot > tr").forEach(function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        var head = heads[col];
+        if (head && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", head); }
+        col += cell.colSpan || 1;
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+document.addEventListener("htmx:afterSwap", function (e) { labelCells(e.target); });

@@ -389,6 +389,15 @@ step('7 finance (孙丽) sees the fund, batches the certified installment, pays 
   assert.match(items, /24,000\.00/);
   assert.match(items, re(flow.certificateNumber));
 
+  // Paying asks first, with what it will pay; dismissing the question pays nothing.
+  let question = '';
+  page.once('dialog', (d) => { question = d.message(); d.dismiss(); });
+  await page.click('#pay-batch button[type="submit"]');
+  await page.waitForTimeout(300);
+  assert.match(question, /确定支付本批次？将逐笔支付尚未支付的 1 笔，合计 ¥24,000\.00；支付后不能撤销。/);
+  assert.equal(pathOf(page), `/fund/batches/${flow.batchId}`);
+  assert.doesNotMatch(await text(page, '#batch-items'), /已支付/, 'nothing paid after 取消');
+  page.once('dialog', (d) => d.accept());
   await submit(page, '#pay-batch button[type="submit"]');
   assert.match(await text(page, '#pay-result'), /本次支付 1 笔，合计 ¥24,000\.00/);
   assert.match(await text(page, '#batch-items'), /已支付/);

@@ -34,3 +34,19 @@ function labelCells(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
 document.addEventListener("htmx:afterSwap", function (e) { labelCells(e.target); });
+
+// What cannot be undone asks first (`data-confirm` on the button pressed or on its form), and
+// a form already sent is not sent again by a second click while the first is on its way
+// (the first answer stands). Only POST forms are guarded; htmx forms send themselves.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if ((form.getAttribute("method") || "").toLowerCase() !== "post" || form.hasAttribute("hx-post")) { return; }
+  var ask = (e.submitter && e.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+  if (ask && !window.confirm(ask)) { e.preventDefault(); return; }
+  if (form.hasAttribute("data-sent")) { e.preventDefault(); return; }
+  form.setAttribute("data-sent", "");
+});
+// A page restored by the back button may be sent again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sent]").forEach(function (f) { f.removeAttribute("data-sent"); });
+});

@@ -152,6 +152,10 @@ pub struct BatchView {
     pub installments: Vec<InstallmentRow>,
     /// The viewer may export and pay the batch.
     pub may_pay: bool,
+    /// How many installments of the batch are still to be paid, and their total (what
+    /// paying the batch would pay, shown in its confirmation).
+    pub unpaid: usize,
+    pub unpaid_fen: i64,
 }
 
 /// One installment of a batch that could not be paid, with why.
@@ -856,7 +860,11 @@ impl App {
             })
             .await?
             .rows;
+        let unpaid: Vec<&InstallmentRow> = installments.iter().filter(|i| i.status.is_owed()).collect();
+        let unpaid_fen = unpaid.iter().fold(0i64, |sum, i| sum.saturating_add(i.amount_fen));
         Ok(BatchView {
+            unpaid: unpaid.len(),
+            unpaid_fen,
             batch,
             installments,
             may_pay: actor.has(Permission::FundPay),

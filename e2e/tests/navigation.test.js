@@ -37,3 +37,33 @@ test('the 政策计算器 link (/calculator) opens the calculator', withPage(env
   assert.equal((await page.textContent('main h1')).trim(), '政策计算器');
   assert.equal(await page.locator('form.calc-form').count(), 1);
 }));
+
+// The coordination office has about twenty menu entries: grouped by area, the header stays
+// one line at 1366 px, every entry is one click away under its area, and the area of the
+// page shown is marked. Staff tables fit a 1280 px screen.
+test('a long menu is grouped by area and the header stays one line', withPage(env, async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page, 'coord');
+  await page.goto('/housing');
+  const header = await page.locator('header.top').boundingBox();
+  assert.ok(header.height < 80, `the header is ${header.height} px high`);
+  const area = page.locator('header nav details.menu-group', { hasText: '待遇兑现' });
+  assert.equal(await area.locator('summary.active').count(), 1, 'the area of the page shown is marked');
+  assert.equal(await page.locator('header nav a[href="/fund"]').isVisible(), false, 'closed until opened');
+  await area.locator('summary').click();
+  assert.equal(await page.locator('header nav a[href="/fund"]').isVisible(), true);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('header nav a[href="/fund"]')]);
+  assert.equal(new URL(page.url()).pathname, '/fund');
+  for (const path of ['/benefits/due', '/talents', '/fund/batches', '/meetings', '/applications']) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} is ${overflow} px wider than 1280 px`);
+  }
+}));
+
+test('a short menu stays flat', withPage(env, async ({ page }) => {
+  await login(page, 'talent');
+  assert.equal(await page.locator('header nav details').count(), 0);
+  assert.equal(await page.locator('header nav a[href="/me/benefits"]').isVisible(), true);
+}));

@@ -27,6 +27,8 @@ function labelCells(root) {
       Array.prototype.forEach.call(tr.children, function (cell) {
         var head = heads[col];
         if (head && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", head); }
+        // A date or a time stays on one line (a hyphen is no place to break it).
+        if (/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(cell.textContent.trim())) { cell.classList.add("nowrap"); }
         col += cell.colSpan || 1;
       });
     });
@@ -49,4 +51,11 @@ document.addEventListener("submit", function (e) {
 // A page restored by the back button may be sent again.
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[data-sent]").forEach(function (f) { f.removeAttribute("data-sent"); });
+});
+
+// A menu area that is open closes when the user clicks anywhere else.
+document.addEventListener("click", function (e) {
+  document.querySelectorAll("nav details.menu-group[open]").forEach(function (d) {
+    if (!d.contains(e.target)) { d.removeAttribute("open"); }
+  });
 });

@@ -125,6 +125,29 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         for id in &ids[..2] {
             certify(&app, *id).await;
         }
+        // Finance is told: certified money waits to be put in a batch (the office is not).
+        let fund_tasks = |tasks: &serde_json::Value, kind: &str| -> Vec<serde_json::Value> {
+            tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["kind"] == kind)
+                .cloned()
+                .collect()
+        };
+        let (_, tasks) = app.get("/api/tasks", &finance).await;
+        let to_batch = fund_tasks(&tasks, "fund_to_batch");
+        assert_eq!(to_batch.len(), 1, "{label}: {tasks}");
+        assert!(
+            to_batch[0]["title"]
+                .as_str()
+                .unwrap()
+                .contains("笔已出具证明的待遇，合计 ¥")
+                && to_batch[0]["link"] == "/fund/batches",
+            "{label}: {to_batch:?}"
+        );
+        let (_, tasks) = app.get("/api/tasks", &coord).await;
+        assert!(fund_tasks(&tasks, "fund_to_batch").is_empty(), "{label}: {tasks}");
 
         // Paying: finance only, once, idempotently.
         let pay = |token: &str, id: i64, key: &str| {
@@ -170,7 +193,22 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         let number = batch["number"].as_str().unwrap().to_string();
         assert!(number.starts_with("ZF"), "{number}");
 
+        // The open batch is finance's task, on its workbench, until it is paid.
+        let (_, tasks) = app.get("/api/tasks", &finance).await;
+        let to_pay = fund_tasks(&tasks, "fund_batch_to_pay");
+        let this_batch = format!("/fund/batches/{batch_id}");
+        assert!(
+            to_pay
+                .iter()
+                .any(|t| t["link"] == this_batch.as_str() && t["title"].as_str().unwrap().contains(&number)),
+            "{label}: {tasks}"
+        );
         let browser = app.browser("finance").await;
+        let (_, workbench) = browser.get("/workbench").await;
+        assert!(
+            workbench.contains(&format!("支付批次 {number}：1 笔待支付，合计 ¥1,000.00")),
+            "{label}: the workbench shows the batch"
+        );
         let (s, page) = browser.get("/fund").await;
         assert_eq!(s, StatusCode::OK);
         assert!(
@@ -198,6 +236,13 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
             (b["status"].as_str(), b["paid_items"].as_i64()),
             (Some("paid"), Some(1)),
             "{label}"
+        );
+        let (_, tasks) = app.get("/api/tasks", &finance).await;
+        assert!(
+            !fund_tasks(&tasks, "fund_batch_to_pay")
+                .iter()
+                .any(|t| t["link"] == this_batch.as_str()),
+            "{label}: a paid batch is no task: {tasks}"
         );
         let mut tx = app.app.store.begin_read().await.unwrap();
         assert_eq!(

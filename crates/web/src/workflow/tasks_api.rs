@@ -16,6 +16,8 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Task {
+    /// The stored task; 0 for a task computed from the fund's state (`fund_to_batch`,
+    /// `fund_batch_to_pay`), which is done when the money is paid.
     pub id: i64,
     pub kind: String,
     pub title: String,

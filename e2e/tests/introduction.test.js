@@ -134,11 +134,13 @@ step('1 unit (李华) drafts a plan with a position and submits it', async ({ pa
 
 step('2 department (王芳) approves the plan from its workbench task', async ({ page }) => {
   await login(page, 'dept');
-  const task = page.locator(`#tasks a[href="/workflow/${flow.planItem}"]`);
+  // The task opens the plan itself, its positions beside the decision.
+  const task = page.locator(`#tasks a[href="/plans/${flow.planId}#workflow"]`);
   assert.equal(await task.count(), 1, 'the plan is a task on the department\'s workbench');
   await screenshot(page, 'intro-03-workbench-dept');
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), task.click()]);
-  assert.equal(pathOf(page), `/workflow/${flow.planItem}`);
+  assert.equal(pathOf(page), `/plans/${flow.planId}`);
+  assert.match(await text(page, 'table#positions'), new RegExp(POSITION_TITLE));
   assert.equal(await text(page, '#wf-state'), '主管部门审核');
   await page.fill('#wf-reason', '岗位设置符合单位发展需要，同意上报');
   await act(page, 'approve');
@@ -147,7 +149,7 @@ step('2 department (王芳) approves the plan from its workbench task', async ({
 
 step('3 coordination office (赵敏) approves the plan on its page', async ({ page }) => {
   await login(page, 'coord');
-  assert.equal(await page.locator(`#tasks a[href="/workflow/${flow.planItem}"]`).count(), 1);
+  assert.equal(await page.locator(`#tasks a[href="/plans/${flow.planId}#workflow"]`).count(), 1);
   await screenshot(page, 'intro-04-workbench-coord');
   await page.goto(`/plans/${flow.planId}`);
   assert.equal(await text(page, '#plan-state'), '协调办初审');
@@ -387,7 +389,7 @@ step('15 leading group approves the proposed-hire list with a resolution number'
 
 step('16 unit records the employment contract and reports the procedure done', async ({ page }) => {
   await login(page, 'unit');
-  assert.equal(await page.locator(`#tasks a[href="/workflow/${flow.applicationItem}"]`).count(), 1,
+  assert.equal(await page.locator(`#tasks a[href="/applications/${flow.applicationId}#workflow"]`).count(), 1,
     'the procedure is a task on the unit\'s workbench');
   await page.goto(`/applications/${flow.applicationId}/procedure`);
   await page.fill('#contract_number', `HT-${RUN}`);

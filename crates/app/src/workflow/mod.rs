@@ -477,11 +477,15 @@ impl App {
                 d.get(..4).unwrap_or("")
             ));
         }
+        let link = match tx.workflow_item(item_id).await? {
+            Some(item) => task_link(&item.object_type, &item.object_id, item_id),
+            None => format!("/workflow/{item_id}"),
+        };
         tx.insert_task(
             &NewTask {
                 kind: TASK_KIND.into(),
                 title,
-                link: format!("/workflow/{item_id}"),
+                link,
                 role: task_role,
                 org_id: task_org,
                 user_id: task_user,
@@ -493,6 +497,18 @@ impl App {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// Where a step's task is done: the page of the thing decided, whose workflow panel holds
+/// the decision (a plan with its positions, an application with the form, 待遇额度核定,
+/// 因故解除), else the item's own page.
+fn task_link(object_type: &str, object_id: &str, item_id: i64) -> String {
+    match object_type {
+        "plan" | "application" | "benefit_fixing" | "talent_ending" => {
+            format!("{}#workflow", crate::meetings::object_link(object_type, object_id))
+        }
+        _ => format!("/workflow/{item_id}"),
     }
 }
 

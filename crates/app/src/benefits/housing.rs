@@ -492,6 +492,14 @@ impl App {
         };
         let mut tx = self.store.begin_write().await?;
         let talent = tx.talent(talent_id).await?.ok_or_else(not_found_talent)?;
+        if let Some(end) = talent.end_date.as_deref()
+            && end <= input.start_date.trim()
+        {
+            return Err(AppError::invalid(
+                "talent_id",
+                format!("人才：{} 的服务已于 {end} 结束，不能再分配住房", talent.name),
+            ));
+        }
         let Some(ent) = current_entitlement(&mut tx, &talent).await? else {
             return Err(AppError::invalid(
                 "talent_id",
@@ -501,14 +509,6 @@ impl App {
                 ),
             ));
         };
-        if let Some(end) = talent.end_date.as_deref()
-            && end <= input.start_date.trim()
-        {
-            return Err(AppError::invalid(
-                "talent_id",
-                format!("人才：{} 的服务已于 {end} 结束，不能再分配住房", talent.name),
-            ));
-        }
         if start.to_string() < talent.start_date {
             return Err(AppError::invalid(
                 "start_date",

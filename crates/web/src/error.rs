@@ -101,6 +101,9 @@ struct ErrorPage {
 #[derive(Debug)]
 pub struct PageError(pub AppError);
 
+/// What a page handler answers: the page or a redirect, or the error page (one name for every signature).
+pub type PageResult = Result<Response, PageError>;
+
 impl<E: Into<AppError>> From<E> for PageError {
     fn from(e: E) -> Self {
         PageError(e.into())

@@ -122,18 +122,7 @@ pub struct PageUser {
     pub token: String,
 }
 
-impl PageUser {
-    /// The form's CSRF token must be the session's.
-    #[allow(
-        clippy::result_large_err,
-        reason = "a Response is axum's natural refusal; this is no hot path"
-    )]
-    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
-        check_csrf(&self.actor, token)
-    }
-}
-
-/// A page form's CSRF token must be the session's ([`Form`] and [`PageUser::check_csrf`]).
+/// A page form's CSRF token must be the session's ([`Form`] and [`PageCall::check_csrf`]).
 #[allow(
     clippy::result_large_err,
     reason = "a Response is axum's natural refusal; this is no hot path"
@@ -308,6 +297,15 @@ impl PageCall {
     /// What surrounds a page this user sees: its title, their menu with `active` marked.
     pub fn layout(&self, title: impl Into<String>, active: &'static str) -> Layout {
         Layout::new(title, Some(&self.actor), active)
+    }
+
+    /// The CSRF token of a form read by hand (a multipart upload) must be the session's.
+    #[allow(
+        clippy::result_large_err,
+        reason = "a Response is axum's natural refusal; this is no hot path"
+    )]
+    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+        check_csrf(&self.actor, token)
     }
 }
 

@@ -5,18 +5,17 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, ProjectionView};
 use yincai_domain::money::Fen;
 
-use crate::auth::PageUser;
+use crate::auth::PageCall;
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::render_with;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -88,13 +87,9 @@ fn chart_json(p: &ProjectionView) -> String {
     data.to_string().replace('<', "\\u003c")
 }
 
-async fn page(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ProjectionQuery>,
-) -> Result<Response, PageError> {
+async fn page(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
     let typed = q.typed();
-    let (p, errors) = match state.app.fund_projection(&user.actor, &typed).await {
+    let (p, errors) = match call.app.fund_projection(&call.actor, &typed).await {
         Ok(p) => (Some(p), vec![]),
         Err(e) if !e.field_errors().is_empty() => (None, e.field_errors()),
         Err(e) => return Err(e.into()),
@@ -112,7 +107,7 @@ async fn page(
     Ok(render_with(
         status,
         &ProjectionPage {
-            layout: Layout::new("专项资金预测", Some(&user.actor), "/fund"),
+            layout: call.layout("专项资金预测", "/fund"),
             departure_rate: typed,
             errors: errors.into(),
             p,
@@ -137,12 +132,8 @@ const COLUMNS: [Column; 10] = [
 
 /// The projection as .xlsx, one row per year (against the budget), per year and kind, per
 /// year and unit, then the ten-year totals and the assumptions: a flat table for filters.
-async fn export(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ProjectionQuery>,
-) -> Result<Response, PageError> {
-    let p = state.app.fund_projection(&user.actor, &q.typed()).await?;
+async fn export(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
+    let p = call.app.fund_projection(&call.actor, &q.typed()).await?;
     let money = |f: Fen| f.to_string();
     let opt = |f: Option<Fen>| f.map(|f| f.to_string()).unwrap_or_default();
     let mut rows: Vec<Vec<String>> = Vec::new();

@@ -153,8 +153,6 @@ struct RegisterPage {
     errors: FieldErrors,
 }
 
-impl RegisterPage {}
-
 async fn register_page() -> Response {
     render(&RegisterPage {
         layout: Layout::new("申请人注册", None, "/register"),

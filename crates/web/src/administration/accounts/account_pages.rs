@@ -27,8 +27,6 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-impl PasswordPage {}
-
 #[derive(Debug, Default, serde::Deserialize)]
 struct PasswordQuery {
     ok: Option<String>,

@@ -359,16 +359,19 @@ async fn proposed(call: &PageCall, id: i64, result: Result<(i64, Option<String>)
     }
 }
 
+/// The first value of `name` in a form read as pairs (the role checkboxes repeat their key), or "".
+fn first_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 async fn set_roles(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     // Checkboxes repeat the `roles` key, which only a list of pairs can hold.
     let pairs = form.value;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| first_value(&pairs, k);
     let roles: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "roles")
@@ -477,13 +480,7 @@ async fn new_form(call: PageCall) -> PageResult {
 
 async fn create(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let pairs = form.value;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| first_value(&pairs, k);
     let form = NewUserForm {
         username: get("username"),
         display_name: get("display_name"),

@@ -47,8 +47,6 @@ struct FormPage {
     errors: FieldErrors,
 }
 
-impl FormPage {}
-
 async fn form_page(call: &PageCall, talent_id: i64, form: FixingInput, errors: FieldErrors) -> PageResult {
     let talent = call.app.talent(&call.actor, talent_id).await?;
     let fixable = call.app.fixable_benefits(&call.actor, talent_id).await?;

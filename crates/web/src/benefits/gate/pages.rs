@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::Permission;
@@ -21,7 +20,7 @@ use yincai_store::{AssessmentRow, Page};
 
 use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
-use crate::pages::{FieldErrors, Pager, Paging, after_submit, render, render_with};
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
@@ -63,13 +62,8 @@ async fn due_page(call: &PageCall, paging: &Paging, outcomes: Vec<StartOutcome>,
     };
     let due = call.app.due_installments(&call.actor, paging.offset()).await?;
     let pager = Pager::new(due.total, &paging, &[]);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_with(
-        status,
+        form_status(&errors),
         &DuePage {
             layout: call.layout("到期待遇", "/benefits/due"),
             can_start: call.actor.has(Permission::ReleaseStart),
@@ -149,13 +143,8 @@ async fn assessments_page(
         .app
         .assessments(&call.actor, talent_id, q.status.as_deref())
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_with(
-        status,
+        form_status(&errors),
         &AssessmentsPage {
             layout: call.layout("年度考核", "/assessments"),
             rows,

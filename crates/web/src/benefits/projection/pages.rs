@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::routing::get;
 use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, ProjectionView};
 use yincai_domain::money::Fen;
@@ -14,7 +13,7 @@ use yincai_domain::money::Fen;
 use crate::auth::PageCall;
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
-use crate::pages::render_with;
+use crate::pages::{FieldErrors, form_status, render_with};
 use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
@@ -42,7 +41,7 @@ impl ProjectionQuery {
 struct ProjectionPage {
     layout: Layout,
     departure_rate: String,
-    errors: crate::pages::FieldErrors,
+    errors: FieldErrors,
     p: Option<ProjectionView>,
     /// The chart's data, JSON safe to embed in a `<script>` element.
     chart_json: String,
@@ -90,14 +89,9 @@ fn chart_json(p: &ProjectionView) -> String {
 async fn page(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
     let typed = q.typed();
     let (p, errors) = match call.app.fund_projection(&call.actor, &typed).await {
-        Ok(p) => (Some(p), vec![]),
-        Err(e) if !e.field_errors().is_empty() => (None, e.field_errors()),
+        Ok(p) => (Some(p), FieldErrors::default()),
+        Err(e) if !e.field_errors().is_empty() => (None, e.field_errors().into()),
         Err(e) => return Err(e.into()),
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     };
     let chart_json = p.as_ref().map(chart_json).unwrap_or_default();
     let export_link = format!(
@@ -105,11 +99,11 @@ async fn page(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
         serde_urlencoded::to_string([("departure_rate", typed.as_str())]).unwrap_or_default()
     );
     Ok(render_with(
-        status,
+        form_status(&errors),
         &ProjectionPage {
             layout: call.layout("专项资金预测", "/fund"),
             departure_rate: typed,
-            errors: errors.into(),
+            errors,
             p,
             chart_json,
             export_link,

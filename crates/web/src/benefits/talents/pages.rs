@@ -61,8 +61,6 @@ struct ListPage {
     pager: Pager,
 }
 
-impl ListPage {}
-
 async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let f = &q.filter;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -334,8 +332,6 @@ struct CaseFormPage {
     form: SpecialCaseInput,
     errors: FieldErrors,
 }
-
-impl CaseFormPage {}
 
 #[derive(Debug, Default, serde::Deserialize)]
 struct NewCaseQuery {

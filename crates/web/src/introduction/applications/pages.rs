@@ -48,8 +48,6 @@ struct ApplyPage {
     errors: FieldErrors,
 }
 
-impl ApplyPage {}
-
 async fn apply_page_with(call: &PageCall, id: i64, status: StatusCode, errors: FieldErrors) -> PageResult {
     let p = call.app.apply_preview(&call.actor, id).await?;
     Ok(render_with(

@@ -1,7 +1,8 @@
-//! Authentication extractors. A page handler that takes [`PageUser`] only runs for a
-//! logged-in user with a live session; an API handler that takes [`ApiUser`] likewise,
-//! by bearer token or by browser session plus CSRF header. Permission and scope checks
-//! are the use cases' (yincai_app::authz).
+//! Authentication extractors. A page handler that takes [`PageCall`] (built from
+//! [`PageUser`]) only runs for a logged-in user with a live session; an API handler that
+//! takes [`ApiCall`] (built from [`ApiUser`]) likewise, by bearer token or by browser
+//! session plus CSRF header. Permission and scope checks are the use cases'
+//! (yincai_app::authz).
 
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;

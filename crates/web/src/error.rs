@@ -57,6 +57,9 @@ impl From<FieldError> for FieldErrorBody {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
+/// What a JSON API handler answers: the body, or the JSON error (one name for every signature).
+pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
+
 impl<E: Into<AppError>> From<E> for ApiError {
     fn from(e: E) -> Self {
         ApiError(e.into())

@@ -1,7 +1,8 @@
-//! Authentication extractors. A page handler that takes [`PageUser`] only runs for a
-//! logged-in user with a live session; an API handler that takes [`ApiUser`] likewise,
-//! by bearer token or by browser session plus CSRF header. Permission and scope checks
-//! are the use cases' (yincai_app::authz).
+//! Authentication extractors. A page handler that takes [`PageCall`] (built from
+//! [`PageUser`]) only runs for a logged-in user with a live session; an API handler that
+//! takes [`ApiCall`] (built from [`ApiUser`]) likewise, by bearer token or by browser
+//! session plus CSRF header. Permission and scope checks are the use cases'
+//! (yincai_app::authz).
 
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
@@ -12,6 +13,7 @@ use yincai_app::{Actor, App, AppError, RequestCtx};
 
 use crate::AppState;
 use crate::error::{ApiError, PageError, error_page};
+use crate::layout::Layout;
 
 pub const SESSION_COOKIE: &str = "yincai_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -121,21 +123,19 @@ pub struct PageUser {
     pub token: String,
 }
 
-impl PageUser {
-    /// The form's CSRF token must be the session's.
-    #[allow(
-        clippy::result_large_err,
-        reason = "a Response is axum's natural refusal; this is no hot path"
-    )]
-    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
-        if token.is_empty() || token != self.actor.csrf_token {
-            return Err(error_page(
-                StatusCode::FORBIDDEN,
-                "页面已过期或来源不明：请刷新页面后重新提交".into(),
-            ));
-        }
-        Ok(())
+/// A page form's CSRF token must be the session's ([`Form`] and [`PageCall::check_csrf`]).
+#[allow(
+    clippy::result_large_err,
+    reason = "a Response is axum's natural refusal; this is no hot path"
+)]
+fn check_csrf(actor: &Actor, token: &str) -> Result<(), Response> {
+    if token.is_empty() || token != actor.csrf_token {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "页面已过期或来源不明：请刷新页面后重新提交".into(),
+        ));
     }
+    Ok(())
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -266,6 +266,50 @@ impl FromRequestParts<AppState> for ApiCall {
     }
 }
 
+/// What nearly every page handler needs, in one extractor: the app, the logged-in user
+/// (as [`PageUser`] establishes it, with the same redirects to the login or to the password
+/// change) and the request's facts for the audit record. Extracting it also leaves the
+/// [`PageUser`] in the request's extensions, so the request's [`Form`] checks its CSRF
+/// token against this session.
+pub struct PageCall {
+    pub app: App,
+    pub actor: Actor,
+    /// The session's token (logging out ends this session).
+    pub token: String,
+    pub ctx: RequestCtx,
+}
+
+impl FromRequestParts<AppState> for PageCall {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let PageUser { actor, token } = PageUser::from_request_parts(parts, state).await?;
+        let Ok(Ctx(ctx)) = Ctx::from_request_parts(parts, state).await;
+        Ok(PageCall {
+            app: state.app.clone(),
+            actor,
+            token,
+            ctx,
+        })
+    }
+}
+
+impl PageCall {
+    /// What surrounds a page this user sees: its title, their menu with `active` marked.
+    pub fn layout(&self, title: impl Into<String>, active: &'static str) -> Layout {
+        Layout::new(title, Some(&self.actor), active)
+    }
+
+    /// The CSRF token of a form read by hand (a multipart upload) must be the session's.
+    #[allow(
+        clippy::result_large_err,
+        reason = "a Response is axum's natural refusal; this is no hot path"
+    )]
+    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+        check_csrf(&self.actor, token)
+    }
+}
+
 /// The form of a logged-in user's page POST. Extracting it checks the form's `_csrf` field
 /// against the session, so no handler can forget the check; a handler that names no
 /// [`PageUser`] still gets one checked. Every field of `T` should be a string (or optional
@@ -307,7 +351,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
         let csrf = serde_urlencoded::from_bytes::<CsrfOnly>(&bytes)
             .map(|c| c.csrf)
             .unwrap_or_default();
-        user.check_csrf(&csrf)?;
+        check_csrf(&user.actor, &csrf)?;
         Ok(Form {
             value: read_form(&bytes)?,
         })

@@ -57,6 +57,9 @@ impl From<FieldError> for FieldErrorBody {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
+/// What a JSON API handler answers: the body, or the JSON error (one name for every signature).
+pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
+
 impl<E: Into<AppError>> From<E> for ApiError {
     fn from(e: E) -> Self {
         ApiError(e.into())
@@ -100,6 +103,9 @@ struct ErrorPage {
 /// An error answered as a page; a missing or expired login goes to the login page.
 #[derive(Debug)]
 pub struct PageError(pub AppError);
+
+/// What a page handler answers: the page or a redirect, or the error page (one name for every signature).
+pub type PageResult = Result<Response, PageError>;
 
 impl<E: Into<AppError>> From<E> for PageError {
     fn from(e: E) -> Self {

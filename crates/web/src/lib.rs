@@ -35,6 +35,7 @@ mod layout;
 mod middleware;
 mod pages;
 
+pub(crate) use error::PageResult;
 pub use error::{ApiError, PageError};
 pub use pages::page_routes;
 

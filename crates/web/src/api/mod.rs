@@ -287,6 +287,18 @@ pub struct PageOf<T> {
     pub limit: i64,
 }
 
+/// A store's page as the API's page, each row in its API shape: one conversion for every list endpoint.
+impl<R, T: From<R>> From<yincai_store::Page<R>> for PageOf<T> {
+    fn from(page: yincai_store::Page<R>) -> Self {
+        PageOf {
+            rows: page.rows.into_iter().map(T::from).collect(),
+            total: page.total,
+            offset: page.offset,
+            limit: page.limit,
+        }
+    }
+}
+
 /// `offset` and `limit` (1-200, default 50) of a list endpoint.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct Window {
@@ -299,6 +311,10 @@ pub struct Window {
 pub const MAX_OFFSET: i64 = 1_000_000_000;
 
 impl Window {
+    /// The window a list filter's own `offset` and `limit` ask for (each filter names them for its parameters).
+    pub fn new(offset: Option<i64>, limit: Option<i64>) -> Window {
+        Window { offset, limit }
+    }
     pub fn offset(&self) -> i64 {
         self.offset.unwrap_or(0).clamp(0, MAX_OFFSET)
     }

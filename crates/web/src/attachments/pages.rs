@@ -10,19 +10,19 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{DefaultBodyLimit, Multipart, Path};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use yincai_app::AppError;
 use yincai_app::attachments::{AttachmentView, CANDIDATE_OBJECT, purposes_for};
 use yincai_app::workflow::ITEM_OBJECT;
-use yincai_app::{Actor, AppError};
 
 use crate::attachments::api::{UPLOAD_BODY_LIMIT, file_response, read_upload, upload_status};
-use crate::auth::{Ctx, PageUser, safe_next};
+use crate::auth::{PageCall, safe_next};
 use crate::error::error_page;
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,23 +53,25 @@ pub(crate) struct AttachmentsBox {
 }
 
 impl AttachmentsBox {
-    /// The files of an object the actor may see, and whether they may add one.
+    /// The files of an object the caller may see, and whether they may add one.
     pub async fn load(
-        state: &AppState,
-        actor: &Actor,
+        call: &PageCall,
         object_type: &str,
         object_id: &str,
         back: &str,
     ) -> Result<AttachmentsBox, AppError> {
-        let rows = state.app.attachments(actor, object_type, object_id).await?;
-        let can_upload = state.app.may_upload_attachment(actor, object_type, object_id).await;
+        let rows = call.app.attachments(&call.actor, object_type, object_id).await?;
+        let can_upload = call
+            .app
+            .may_upload_attachment(&call.actor, object_type, object_id)
+            .await;
         Ok(AttachmentsBox {
             object_type: object_type.to_string(),
             object_id: object_id.to_string(),
             rows,
             purposes: purposes_for(object_type),
             can_upload,
-            may_share: state.app.may_share_attachment(actor, object_type),
+            may_share: call.app.may_share_attachment(&call.actor, object_type),
             back: safe_next(back).to_string(),
             note: String::new(),
             purpose: String::new(),
@@ -120,18 +122,13 @@ fn default_back(object_type: &str, object_id: &str) -> String {
 
 /// Stores the file and returns to the page it came from; a refused file shows the form
 /// again with the reason next to the field (400/413/415), and nothing is stored.
-async fn upload(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
-    state.app.require_attachments(&user.actor)?;
+async fn upload(call: PageCall, multipart: Result<Multipart, MultipartRejection>) -> PageResult {
+    call.app.require_attachments(&call.actor)?;
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => return Ok(error_page(e.status, e.message)),
     };
-    if let Err(r) = user.check_csrf(&upload.csrf) {
+    if let Err(r) = call.check_csrf(&upload.csrf) {
         return Ok(r);
     }
     let input = &upload.input;
@@ -140,16 +137,15 @@ async fn upload(
     } else {
         safe_next(upload.back.trim()).to_string()
     };
-    match state.app.upload_attachment(&user.actor, input, &ctx).await {
+    match call.app.upload_attachment(&call.actor, input, &call.ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}#attachments")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let status = upload_status(&e, input);
-            let mut attachments =
-                AttachmentsBox::load(&state, &user.actor, &input.object_type, &input.object_id, &back).await?;
+            let mut attachments = AttachmentsBox::load(&call, &input.object_type, &input.object_id, &back).await?;
             attachments.purpose = input.purpose.trim().to_string();
             attachments.errors = e.field_errors().into();
             let page = UploadPage {
-                layout: Layout::new("上传附件", Some(&user.actor), ""),
+                layout: call.layout("上传附件", ""),
                 attachments,
             };
             Ok(render_with(status, &page))
@@ -159,6 +155,6 @@ async fn upload(
 }
 
 /// Sends the file to whoever may see its object; anyone else gets 404.
-async fn download(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    Ok(file_response(state.app.attachment_content(&user.actor, id).await?))
+async fn download(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    Ok(file_response(call.app.attachment_content(&call.actor, id).await?))
 }

@@ -14,7 +14,7 @@ use yincai_app::plans::AnnouncementView;
 use super::{FieldErrors, render, render_with};
 use crate::AppState;
 use crate::auth::{
-    AnonymousForm, Ctx, Form, MaybeUser, NoFields, PageUser, clear_session_cookie, safe_next, session_cookie,
+    AnonymousForm, Ctx, Form, MaybeUser, NoFields, PageCall, clear_session_cookie, safe_next, session_cookie,
 };
 use crate::layout::Layout;
 
@@ -134,8 +134,8 @@ async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousForm
     }
 }
 
-async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: PageUser, _checked: Form<NoFields>) -> Response {
-    if let Err(e) = state.app.logout(&user.actor, &user.token, &ctx).await {
+async fn logout(call: PageCall, _checked: Form<NoFields>) -> Response {
+    if let Err(e) = call.app.logout(&call.actor, &call.token, &call.ctx).await {
         return crate::PageError(e).into_response();
     }
     let mut response = Redirect::to("/login?m=logged_out").into_response();
@@ -152,8 +152,6 @@ struct RegisterPage {
     form: Registration,
     errors: FieldErrors,
 }
-
-impl RegisterPage {}
 
 async fn register_page() -> Response {
     render(&RegisterPage {

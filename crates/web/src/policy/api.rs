@@ -19,7 +19,7 @@ use yincai_policy::{Assessment, Degree, Employer, Facts, Honour, Mode, PolicySet
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -369,10 +369,7 @@ pub struct PolicyPerson {
     responses(
         (status = 200, description = "The report: docs/adr/0002-policy-engine.md (JSON, Output)", body = Object),
         (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn evaluate_policy(
-    Query(opts): Query<EvaluateOptions>,
-    ApiJson(body): ApiJson<Value>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn evaluate_policy(Query(opts): Query<EvaluateOptions>, ApiJson(body): ApiJson<Value>) -> ApiResult<Value> {
     let facts = facts_from_json(&body).map_err(AppError::Invalid)?;
     let report = evaluate(&facts, flag(&opts.trace)).map_err(AppError::Invalid)?;
     let mut json = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.into()))?;

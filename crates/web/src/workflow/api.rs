@@ -12,7 +12,7 @@ use yincai_domain::workflow::{self, Action};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::ApiCall;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -136,7 +136,7 @@ pub struct ActBody {
 /// An item with its case history and the caller's actions (404 outside one's scope).
 #[utoipa::path(get, path = "/api/workflow/{id}", tag = "workflow", security(("bearer" = [])),
     responses((status = 200, body = WorkflowItem), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_item(call: ApiCall, Path(id): Path<i64>) -> Result<Json<WorkflowItem>, ApiError> {
+pub async fn get_item(call: ApiCall, Path(id): Path<i64>) -> ApiResult<WorkflowItem> {
     Ok(Json(call.app.workflow_item(&call.actor, id).await?.into()))
 }
 
@@ -150,7 +150,7 @@ pub async fn act_on_item(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ActBody>,
-) -> Result<Json<WorkflowItem>, ApiError> {
+) -> ApiResult<WorkflowItem> {
     let input = ActInput {
         action: Action::parse(&body.action),
         reason: body.reason,

@@ -6,9 +6,9 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
 use yincai_app::meetings::object_link;
@@ -18,10 +18,10 @@ use yincai_domain::Role;
 use yincai_domain::workflow::{self, Action};
 
 use crate::attachments::pages::AttachmentsBox;
-use crate::auth::{Ctx, Form, PageUser, safe_next};
+use crate::auth::{Form, PageCall, safe_next};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -173,15 +173,10 @@ struct ItemPage {
     notice: String,
 }
 
-async fn item_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    form: Option<(ActForm, Vec<FieldError>, String)>,
-) -> Result<Response, PageError> {
-    let view = state.app.workflow_item(&user.actor, id).await?;
-    let today = state.app.today().to_string();
-    let mut panel = WorkflowPanel::new(&view, &user.actor, &today, &format!("/workflow/{id}"));
+async fn item_page(call: &PageCall, id: i64, form: Option<(ActForm, Vec<FieldError>, String)>) -> PageResult {
+    let view = call.app.workflow_item(&call.actor, id).await?;
+    let today = call.app.today().to_string();
+    let mut panel = WorkflowPanel::new(&view, &call.actor, &today, &format!("/workflow/{id}"));
     let mut status = StatusCode::OK;
     let mut notice = String::new();
     if let Some((typed, errors, message)) = form {
@@ -202,19 +197,12 @@ async fn item_page(
         status = StatusCode::UNPROCESSABLE_ENTITY;
     }
     let title = format!("{}：{}", view.workflow_name, view.state_name);
-    let attachments = AttachmentsBox::load(
-        state,
-        &user.actor,
-        "workflow_item",
-        &id.to_string(),
-        &format!("/workflow/{id}"),
-    )
-    .await?;
+    let attachments = AttachmentsBox::load(call, "workflow_item", &id.to_string(), &format!("/workflow/{id}")).await?;
     Ok(render_with(
         status,
         &ItemPage {
             attachments,
-            layout: Layout::new(title, Some(&user.actor), "/workbench"),
+            layout: call.layout(title, "/workbench"),
             object_link: object_link(&view.item.object_type, &view.item.object_id),
             step_link: if view.item.object_type == "application" && view.item.state == "procedure" {
                 format!("/applications/{}/procedure", view.item.object_id)
@@ -227,8 +215,8 @@ async fn item_page(
     ))
 }
 
-async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    item_page(&state, &user, id, None).await
+async fn show(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    item_page(&call, id, None).await
 }
 
 /// The action form: every field a string so that what was typed comes back on an error.
@@ -250,13 +238,7 @@ pub struct ActForm {
     pub back: String,
 }
 
-async fn act(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<ActForm>,
-) -> Result<Response, PageError> {
+async fn act(call: PageCall, Path(id): Path<i64>, form: Form<ActForm>) -> PageResult {
     let typed = form.value;
     let input = ActInput {
         action: Action::parse(&typed.action),
@@ -267,9 +249,9 @@ async fn act(
     };
     let Ok(version) = typed.version.parse::<i64>() else {
         let message = "页面已过期，请刷新后重试".to_string();
-        return item_page(&state, &user, id, Some((typed, Vec::new(), message))).await;
+        return item_page(&call, id, Some((typed, Vec::new(), message))).await;
     };
-    match state.app.act(&user.actor, id, version, &input, &ctx).await {
+    match call.app.act(&call.actor, id, version, &input, &call.ctx).await {
         Ok(_) => {
             let back = if typed.back.is_empty() {
                 format!("/workflow/{id}")
@@ -280,10 +262,10 @@ async fn act(
         }
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            item_page(&state, &user, id, Some((typed, errors, String::new()))).await
+            item_page(&call, id, Some((typed, errors, String::new()))).await
         }
         Err(e @ (yincai_app::AppError::AlreadyHandled(_) | yincai_app::AppError::Forbidden(_))) => {
-            item_page(&state, &user, id, Some((typed, Vec::new(), e.to_string()))).await
+            item_page(&call, id, Some((typed, Vec::new(), e.to_string()))).await
         }
         Err(e) => Err(e.into()),
     }

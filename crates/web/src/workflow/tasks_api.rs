@@ -1,14 +1,13 @@
 //! The caller's pending tasks (待办).
 
-use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/tasks", get(my_tasks))
@@ -31,8 +30,8 @@ pub struct Task {
 }
 
 #[utoipa::path(get, path = "/api/tasks", tag = "tasks", security(("bearer" = [])), responses((status = 200, body = Vec<Task>), (status = 403, body = ErrorBody)))]
-pub async fn my_tasks(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Task>>, ApiError> {
-    let tasks = state.app.my_tasks(&user.actor).await?;
+pub async fn my_tasks(call: ApiCall) -> ApiResult<Vec<Task>> {
+    let tasks = call.app.my_tasks(&call.actor).await?;
     Ok(Json(
         tasks
             .into_iter()

@@ -2,16 +2,14 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Response;
 use axum::routing::get;
 use yincai_app::clock::format_beijing;
 use yincai_app::{Actor, Permission};
 
-use crate::auth::PageUser;
+use crate::auth::PageCall;
 use crate::layout::Layout;
 use crate::pages::render;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/workbench", get(workbench))
@@ -213,14 +211,14 @@ fn shortcuts(actor: &Actor) -> Vec<Shortcut> {
     out
 }
 
-async fn workbench(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let actor = &user.actor;
+async fn workbench(call: PageCall) -> PageResult {
+    let actor = &call.actor;
     let tasks = if actor.has(Permission::TaskRead) {
-        state.app.my_tasks(actor).await?
+        call.app.my_tasks(actor).await?
     } else {
         Vec::new()
     };
-    let today = state.app.today().to_string();
+    let today = call.app.today().to_string();
     let tasks: Vec<TaskLine> = tasks
         .into_iter()
         .map(|t| {
@@ -235,12 +233,12 @@ async fn workbench(State(state): State<AppState>, user: PageUser) -> Result<Resp
         })
         .collect();
     let overdue = tasks.iter().filter(|t| t.overdue).count();
-    let login_notice = state.app.login_info(actor).await?.notice_zh();
+    let login_notice = call.app.login_info(actor).await?.notice_zh();
     Ok(render(&WorkbenchPage {
         login_notice,
         greeting: format!("{}，您好", actor.display_name),
         shortcuts: shortcuts(actor),
-        layout: Layout::new("工作台", Some(actor), "/workbench"),
+        layout: call.layout("工作台", "/workbench"),
         tasks,
         overdue,
     }))

@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::AppState;
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, render, render_with};
 
@@ -27,18 +27,16 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-impl PasswordPage {}
-
 #[derive(Debug, Default, serde::Deserialize)]
 struct PasswordQuery {
     ok: Option<String>,
 }
 
-async fn password_page(user: PageUser, Query(q): Query<PasswordQuery>) -> Response {
+async fn password_page(call: PageCall, Query(q): Query<PasswordQuery>) -> Response {
     render(&PasswordPage {
-        forced: user.actor.must_change_password,
+        forced: call.actor.must_change_password,
         changed: q.ok.is_some(),
-        layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
+        layout: call.layout("修改密码", "/account/password"),
         errors: FieldErrors::default(),
     })
 }
@@ -53,22 +51,17 @@ struct PasswordForm {
     new_password_confirm: String,
 }
 
-async fn change_password(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<PasswordForm>,
-) -> Response {
+async fn change_password(call: PageCall, form: Form<PasswordForm>) -> Response {
     let f = form.value;
-    match state
+    match call
         .app
         .change_password(
-            &user.actor,
-            &user.token,
+            &call.actor,
+            &call.token,
             &f.current_password,
             &f.new_password,
             &f.new_password_confirm,
-            &ctx,
+            &call.ctx,
         )
         .await
     {
@@ -77,9 +70,9 @@ async fn change_password(
         Err(e) if !e.field_errors().is_empty() => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordPage {
-                forced: user.actor.must_change_password,
+                forced: call.actor.must_change_password,
                 changed: false,
-                layout: Layout::new("修改密码", Some(&user.actor), "/account/password"),
+                layout: call.layout("修改密码", "/account/password"),
                 errors: e.field_errors().into(),
             },
         ),

@@ -15,8 +15,8 @@ use yincai_store::UserQuery;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser, Ctx};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::{ApiCall, Ctx};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -96,7 +96,7 @@ pub async fn login(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<Json<LoginResponse>, ApiError> {
+) -> ApiResult<LoginResponse> {
     let outcome = state
         .app
         .login(&req.username, &req.password, SessionKind::Api, &ctx)
@@ -110,8 +110,8 @@ pub async fn login(
 
 /// End the session of this token.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", security(("bearer" = [])), responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx, user: ApiUser) -> Result<StatusCode, ApiError> {
-    state.app.logout(&user.actor, &user.token, &ctx).await?;
+pub async fn logout(call: ApiCall) -> Result<StatusCode, ApiError> {
+    call.app.logout(&call.actor, &call.token, &call.ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -147,9 +147,9 @@ pub async fn register(
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(State(state): State<AppState>, user: ApiUser) -> Result<Json<Me>, ApiError> {
-    let info = state.app.login_info(&user.actor).await?;
-    Ok(Json(Me::new(&user.actor, info)))
+pub async fn me(call: ApiCall) -> ApiResult<Me> {
+    let info = call.app.login_info(&call.actor).await?;
+    Ok(Json(Me::new(&call.actor, info)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -247,11 +247,8 @@ pub struct UserFilter {
 
 #[utoipa::path(get, path = "/api/users", tag = "accounts", security(("bearer" = [])), params(UserFilter),
     responses((status = 200, body = PageOf<User>), (status = 403, body = ErrorBody)))]
-pub async fn list_users(call: ApiCall, Query(f): Query<UserFilter>) -> Result<Json<PageOf<User>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
+pub async fn list_users(call: ApiCall, Query(f): Query<UserFilter>) -> ApiResult<PageOf<User>> {
+    let w = Window::new(f.offset, f.limit);
     let page = call
         .app
         .users(
@@ -266,12 +263,7 @@ pub async fn list_users(call: ApiCall, Query(f): Query<UserFilter>) -> Result<Js
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(User::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -305,7 +297,7 @@ pub async fn create_user(
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
-pub async fn get_user(call: ApiCall, Path(id): Path<i64>) -> Result<Json<User>, ApiError> {
+pub async fn get_user(call: ApiCall, Path(id): Path<i64>) -> ApiResult<User> {
     Ok(Json(call.app.user(&call.actor, id).await?.into()))
 }
 
@@ -325,17 +317,15 @@ pub struct ProposalCreated {
 }
 
 async fn propose(
-    state: &AppState,
-    user: &ApiUser,
-    ctx: &yincai_app::RequestCtx,
+    call: &ApiCall,
     id: i64,
     kind: ProposalKind,
     roles: &[String],
     reason: &str,
 ) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
-    let (proposal_id, password_part) = state
+    let (proposal_id, password_part) = call
         .app
-        .propose_account_change(&user.actor, id, kind, roles, reason, ctx)
+        .propose_account_change(&call.actor, id, kind, roles, reason, &call.ctx)
         .await?;
     Ok((
         StatusCode::ACCEPTED,
@@ -350,13 +340,11 @@ async fn propose(
 #[utoipa::path(post, path = "/api/users/{id}/unlock", tag = "accounts", security(("bearer" = [])), request_body = Reason,
     responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn unlock_user(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
-    propose(&state, &user, &ctx, id, ProposalKind::Unlock, &[], &r.reason).await
+    propose(&call, id, ProposalKind::Unlock, &[], &r.reason).await
 }
 
 /// Propose a password reset (security admin), also the first password of a new account. The
@@ -365,13 +353,11 @@ pub async fn unlock_user(
 #[utoipa::path(post, path = "/api/users/{id}/reset-password", tag = "accounts", security(("bearer" = [])), request_body = Reason,
     responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn reset_password(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<Reason>,
 ) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
-    propose(&state, &user, &ctx, id, ProposalKind::ResetPassword, &[], &r.reason).await
+    propose(&call, id, ProposalKind::ResetPassword, &[], &r.reason).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -386,13 +372,11 @@ pub struct RolesRequest {
 #[utoipa::path(put, path = "/api/users/{id}/roles", tag = "accounts", security(("bearer" = [])), request_body = RolesRequest,
     responses((status = 202, body = ProposalCreated), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn set_roles(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: ApiUser,
+    call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<RolesRequest>,
 ) -> Result<(StatusCode, Json<ProposalCreated>), ApiError> {
-    propose(&state, &user, &ctx, id, ProposalKind::Roles, &r.roles, &r.reason).await
+    propose(&call, id, ProposalKind::Roles, &r.roles, &r.reason).await
 }
 
 /// A proposed change to an account (双人复核).
@@ -450,7 +434,7 @@ pub struct ProposalFilter {
 /// Proposals on accounts: one account's, or all pending (administrators).
 #[utoipa::path(get, path = "/api/account-proposals", tag = "accounts", security(("bearer" = [])), params(ProposalFilter),
     responses((status = 200, body = Vec<Proposal>), (status = 403, body = ErrorBody)))]
-pub async fn list_proposals(call: ApiCall, Query(f): Query<ProposalFilter>) -> Result<Json<Vec<Proposal>>, ApiError> {
+pub async fn list_proposals(call: ApiCall, Query(f): Query<ProposalFilter>) -> ApiResult<Vec<Proposal>> {
     let rows = call.app.account_proposals(&call.actor, f.user_id).await?;
     Ok(Json(rows.into_iter().map(Proposal::from).collect()))
 }
@@ -478,7 +462,7 @@ pub async fn confirm_proposal(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(c): ApiJson<Comment>,
-) -> Result<Json<Confirmed>, ApiError> {
+) -> ApiResult<Confirmed> {
     let password_part = call
         .app
         .confirm_account_proposal(&call.actor, id, &c.reason, &call.ctx)

@@ -4,18 +4,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::accounts::{AccountAction, CreateUser, ProposalKind, ProposalView, UserView};
 use yincai_app::clock::format_beijing;
 use yincai_app::{AppError, FieldError, OrgKind, Permission, Role};
 use yincai_store::{OrgQuery, OrgRow, UserQuery};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -97,20 +97,16 @@ struct ListPage {
     pending: Vec<ProposalView>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn list(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
     let q = query.q.unwrap_or_default();
     let role = query.role.unwrap_or_default();
     let status = query.status.unwrap_or_default();
     let locked_only = status == "locked";
-    let now = state.app.now();
-    let page = state
+    let now = call.app.now();
+    let page = call
         .app
         .users(
-            &user.actor,
+            &call.actor,
             &UserQuery {
                 text: Some(q.clone()),
                 role: Some(role.clone()).filter(|r| !r.is_empty()),
@@ -121,10 +117,10 @@ async fn list(
             },
         )
         .await?;
-    let locked_count = state
+    let locked_count = call
         .app
         .users(
-            &user.actor,
+            &call.actor,
             &UserQuery {
                 locked_at: Some(now),
                 limit: 1,
@@ -133,7 +129,7 @@ async fn list(
         )
         .await?
         .total;
-    let pending = state.app.account_proposals(&user.actor, None).await?;
+    let pending = call.app.account_proposals(&call.actor, None).await?;
     let pager = Pager::new(
         page.total,
         &query.paging,
@@ -151,8 +147,8 @@ async fn list(
         })
         .collect();
     Ok(render(&ListPage {
-        can_create: user.actor.has(Permission::UserManage),
-        layout: Layout::new("账号", Some(&user.actor), "/admin/users"),
+        can_create: call.actor.has(Permission::UserManage),
+        layout: call.layout("账号", "/admin/users"),
         rows,
         roles: role_options(),
         role,
@@ -228,9 +224,9 @@ struct Outcome {
     status: Option<axum::http::StatusCode>,
 }
 
-async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) -> Result<Response, PageError> {
-    let target = state.app.user(&user.actor, id).await?;
-    let org_name = state
+async fn detail(call: &PageCall, id: i64, outcome: Outcome) -> PageResult {
+    let target = call.app.user(&call.actor, id).await?;
+    let org_name = call
         .app
         .store
         .begin_read()
@@ -239,16 +235,12 @@ async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) ->
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let proposals = state.app.account_proposals(&user.actor, Some(id)).await?;
+    let proposals = call.app.account_proposals(&call.actor, Some(id)).await?;
     let status = outcome.status.unwrap_or_else(|| form_status(&outcome.errors));
     Ok(render_with(
         status,
         &DetailPage {
-            layout: Layout::new(
-                format!("账号：{}", target.user.display_name),
-                Some(&user.actor),
-                "/admin/users",
-            ),
+            layout: call.layout(format!("账号：{}", target.user.display_name), "/admin/users"),
             org_name,
             roles: role_names(&target.roles),
             status: status_of(&target),
@@ -259,8 +251,8 @@ async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) ->
                 .map(format_beijing)
                 .unwrap_or_default(),
             created: format_beijing(target.user.created_at),
-            can_propose: user.actor.has(Permission::UserSecurity) && id != user.actor.user_id,
-            can_manage: user.actor.has(Permission::UserManage),
+            can_propose: call.actor.has(Permission::UserSecurity) && id != call.actor.user_id,
+            can_manage: call.actor.has(Permission::UserManage),
             role_options: role_options(),
             user: target,
             password_part: outcome.password_part,
@@ -268,8 +260,8 @@ async fn detail(state: &AppState, user: &PageUser, id: i64, outcome: Outcome) ->
             notice: outcome.notice,
             errors: outcome.errors,
             proposals,
-            viewer_id: user.actor.user_id,
-            can_confirm: user.actor.has(Permission::UserConfirm),
+            viewer_id: call.actor.user_id,
+            can_confirm: call.actor.has(Permission::UserConfirm),
         },
     ))
 }
@@ -279,12 +271,7 @@ struct DetailQuery {
     ok: Option<String>,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Response, PageError> {
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("created") => {
             "账号已创建：没有任何角色，也没有可用的密码。请由安全管理员提出“调整角色”和“重置密码”（发放初始密码）申请，经另一名管理员复核后生效"
@@ -300,7 +287,7 @@ async fn show(
         notice: notice.into(),
         ..Default::default()
     };
-    detail(&state, &user, id, outcome).await
+    detail(&call, id, outcome).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -310,7 +297,7 @@ struct ReasonForm {
 }
 
 /// Shows a refusal on the account's page, in Chinese, with the error's status.
-async fn refused(state: &AppState, user: &PageUser, id: i64, e: AppError) -> Result<Response, PageError> {
+async fn refused(call: &PageCall, id: i64, e: AppError) -> PageResult {
     let errors = match e.field_errors() {
         errors if !errors.is_empty() => errors,
         _ => vec![FieldError::new("", e.to_string())],
@@ -327,47 +314,36 @@ async fn refused(state: &AppState, user: &PageUser, id: i64, e: AppError) -> Res
         status: Some(status),
         ..Default::default()
     };
-    detail(state, user, id, outcome).await
+    detail(call, id, outcome).await
 }
 
 /// `/admin/users/{id}/unlock | reset-password | disable | enable`: disabling and enabling
 /// take effect at once; unlocking and resetting are proposals for another administrator.
-async fn account_action(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path((id, slug)): Path<(i64, String)>,
-    form: Form<ReasonForm>,
-) -> Result<Response, PageError> {
+async fn account_action(call: PageCall, Path((id, slug)): Path<(i64, String)>, form: Form<ReasonForm>) -> PageResult {
     if let Some(action) = AccountAction::from_slug(&slug) {
-        return match state
+        return match call
             .app
-            .account_action(&user.actor, id, action, &form.value.reason, &ctx)
+            .account_action(&call.actor, id, action, &form.value.reason, &call.ctx)
             .await
         {
             Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok={}", action.code())).into_response()),
-            Err(e) => refused(&state, &user, id, e).await,
+            Err(e) => refused(&call, id, e).await,
         };
     }
     match ProposalKind::from_slug(&slug) {
         Some(kind @ (ProposalKind::Unlock | ProposalKind::ResetPassword)) => {
-            let result = state
+            let result = call
                 .app
-                .propose_account_change(&user.actor, id, kind, &[], &form.value.reason, &ctx)
+                .propose_account_change(&call.actor, id, kind, &[], &form.value.reason, &call.ctx)
                 .await;
-            proposed(&state, &user, id, result).await
+            proposed(&call, id, result).await
         }
         _ => Ok(crate::pages::not_found().await),
     }
 }
 
 /// After a proposal: a reset shows the proposer's half of the password once.
-async fn proposed(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    result: Result<(i64, Option<String>), AppError>,
-) -> Result<Response, PageError> {
+async fn proposed(call: &PageCall, id: i64, result: Result<(i64, Option<String>), AppError>) -> PageResult {
     match result {
         Ok((_, Some(part))) => {
             let outcome = Outcome {
@@ -376,59 +352,50 @@ async fn proposed(
                 part_label: "前半段",
                 ..Default::default()
             };
-            detail(state, user, id, outcome).await
+            detail(call, id, outcome).await
         }
         Ok((_, None)) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=proposed")).into_response()),
-        Err(e) => refused(state, user, id, e).await,
+        Err(e) => refused(call, id, e).await,
     }
 }
 
-async fn set_roles(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+/// The first value of `name` in a form read as pairs (the role checkboxes repeat their key), or "".
+fn first_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+async fn set_roles(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     // Checkboxes repeat the `roles` key, which only a list of pairs can hold.
     let pairs = form.value;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| first_value(&pairs, k);
     let roles: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "roles")
         .map(|(_, v)| v.clone())
         .collect();
-    let result = state
+    let result = call
         .app
-        .propose_account_change(&user.actor, id, ProposalKind::Roles, &roles, &get("reason"), &ctx)
+        .propose_account_change(&call.actor, id, ProposalKind::Roles, &roles, &get("reason"), &call.ctx)
         .await;
-    proposed(&state, &user, id, result).await
+    proposed(&call, id, result).await
 }
 
 /// `/admin/proposals/{pid}/confirm | reject`: another administrator decides.
-async fn decide(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path((pid, decision)): Path<(i64, String)>,
-    form: Form<ReasonForm>,
-) -> Result<Response, PageError> {
-    let proposal = state.app.store.begin_read().await?.account_proposal(pid).await?;
-    let (Some(proposal), true) = (proposal, user.actor.has(Permission::UserConfirm)) else {
-        user.actor.require(Permission::UserConfirm)?;
+async fn decide(call: PageCall, Path((pid, decision)): Path<(i64, String)>, form: Form<ReasonForm>) -> PageResult {
+    let proposal = call.app.store.begin_read().await?.account_proposal(pid).await?;
+    let (Some(proposal), true) = (proposal, call.actor.has(Permission::UserConfirm)) else {
+        call.actor.require(Permission::UserConfirm)?;
         return Ok(crate::pages::not_found().await);
     };
     let id = proposal.user_id;
     match decision.as_str() {
-        "confirm" => match state
+        "confirm" => match call
             .app
-            .confirm_account_proposal(&user.actor, pid, &form.value.reason, &ctx)
+            .confirm_account_proposal(&call.actor, pid, &form.value.reason, &call.ctx)
             .await
         {
             Ok(Some(part)) => {
@@ -438,18 +405,18 @@ async fn decide(
                     part_label: "后半段",
                     ..Default::default()
                 };
-                detail(&state, &user, id, outcome).await
+                detail(&call, id, outcome).await
             }
             Ok(None) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=confirmed")).into_response()),
-            Err(e) => refused(&state, &user, id, e).await,
+            Err(e) => refused(&call, id, e).await,
         },
-        "reject" => match state
+        "reject" => match call
             .app
-            .reject_account_proposal(&user.actor, pid, &form.value.reason, &ctx)
+            .reject_account_proposal(&call.actor, pid, &form.value.reason, &call.ctx)
             .await
         {
             Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?ok=rejected")).into_response()),
-            Err(e) => refused(&state, &user, id, e).await,
+            Err(e) => refused(&call, id, e).await,
         },
         _ => Ok(crate::pages::not_found().await),
     }
@@ -479,14 +446,9 @@ struct NewUserForm {
     roles: Vec<String>,
 }
 
-async fn new_user_page(
-    state: &AppState,
-    user: &PageUser,
-    form: NewUserForm,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    user.actor.require(Permission::UserManage)?;
-    let orgs = state
+async fn new_user_page(call: &PageCall, form: NewUserForm, errors: FieldErrors) -> PageResult {
+    call.actor.require(Permission::UserManage)?;
+    let orgs = call
         .app
         .store
         .begin_read()
@@ -504,7 +466,7 @@ async fn new_user_page(
     Ok(render_with(
         status,
         &NewUserPage {
-            layout: Layout::new("新建账号", Some(&user.actor), "/admin/users"),
+            layout: call.layout("新建账号", "/admin/users"),
             form,
             orgs,
             errors,
@@ -512,24 +474,13 @@ async fn new_user_page(
     ))
 }
 
-async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    new_user_page(&state, &user, NewUserForm::default(), FieldErrors::default()).await
+async fn new_form(call: PageCall) -> PageResult {
+    new_user_page(&call, NewUserForm::default(), FieldErrors::default()).await
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn create(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let pairs = form.value;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| first_value(&pairs, k);
     let form = NewUserForm {
         username: get("username"),
         display_name: get("display_name"),
@@ -542,7 +493,7 @@ async fn create(
     };
     let Ok(org_id) = form.org_id.trim().parse::<i64>() else {
         let errors = vec![FieldError::new("org_id", "所属机构：请选择一个机构")];
-        return new_user_page(&state, &user, form, errors.into()).await;
+        return new_user_page(&call, form, errors.into()).await;
     };
     let input = CreateUser {
         username: form.username.clone(),
@@ -550,11 +501,11 @@ async fn create(
         org_id,
         roles: form.roles.clone(),
     };
-    let result = state.app.create_user(&user.actor, &input, &ctx).await;
+    let result = call.app.create_user(&call.actor, &input, &call.ctx).await;
     after_submit(
         result,
         |id| format!("/admin/users/{id}?ok=created"),
-        |errors| new_user_page(&state, &user, form, errors),
+        |errors| new_user_page(&call, form, errors),
     )
     .await
 }

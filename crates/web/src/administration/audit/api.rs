@@ -1,6 +1,6 @@
 //! The audit trail over the API (audit admin only).
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -10,8 +10,7 @@ use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 use crate::AppState;
 use crate::api::{PageOf, Window};
 use crate::auth::ApiCall;
-use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -75,11 +74,8 @@ pub struct AuditFilter {
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = [])), params(AuditFilter),
     responses((status = 200, body = PageOf<AuditEntry>), (status = 403, body = ErrorBody)))]
-pub async fn list_audit(call: ApiCall, Query(f): Query<AuditFilter>) -> Result<Json<PageOf<AuditEntry>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
+pub async fn list_audit(call: ApiCall, Query(f): Query<AuditFilter>) -> ApiResult<PageOf<AuditEntry>> {
+    let w = Window::new(f.offset, f.limit);
     let q = AuditQuery {
         action: f.action,
         actor: f.actor,
@@ -92,12 +88,7 @@ pub async fn list_audit(call: ApiCall, Query(f): Query<AuditFilter>) -> Result<J
         limit: w.limit(),
     };
     let page = call.app.audit_records(&call.actor, &q).await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(AuditEntry::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,8 +107,8 @@ pub struct Verification {
 /// Walk the SM3 chain and report the first altered or removed record.
 #[utoipa::path(get, path = "/api/audit/verify", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = Verification), (status = 403, body = ErrorBody)))]
-pub async fn verify_audit(State(state): State<AppState>, user: ApiUser) -> Result<Json<Verification>, ApiError> {
-    Ok(Json(match state.app.verify_audit(&user.actor).await? {
+pub async fn verify_audit(call: ApiCall) -> ApiResult<Verification> {
+    Ok(Json(match call.app.verify_audit(&call.actor).await? {
         AuditVerdict::Intact { records, .. } => Verification {
             status: "intact".into(),
             records: Some(records),

@@ -2,18 +2,17 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use axum::routing::get;
 use yincai_app::audit::{action_label, object_label, result_label, roles_label};
 use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
-use crate::auth::{Ctx, PageUser};
+use crate::auth::PageCall;
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{Pager, Paging, render};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -151,18 +150,14 @@ fn line(r: AuditRecord) -> Line {
     }
 }
 
-async fn search(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, PageError> {
+async fn search(call: PageCall, Query(query): Query<SearchQuery>) -> PageResult {
     let f = Filters::read(&query);
-    let page = state.app.audit_records(&user.actor, &f.query).await?;
+    let page = call.app.audit_records(&call.actor, &f.query).await?;
     let pager = Pager::new(page.total, &query.paging, &f.pairs());
     let export_link = format!("/audit/export.xlsx?{}", pager.base);
     let rows = page.rows.into_iter().map(line).collect();
     Ok(render(&SearchPage {
-        layout: Layout::new("审计日志", Some(&user.actor), "/audit"),
+        layout: call.layout("审计日志", "/audit"),
         rows,
         q: f.q,
         action: f.action,
@@ -189,16 +184,11 @@ const AUDIT_COLUMNS: [Column; 10] = [
 ];
 
 /// The records under the current filters as .xlsx; the export itself is audited.
-async fn export(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, PageError> {
+async fn export(call: PageCall, Query(query): Query<SearchQuery>) -> PageResult {
     let mut f = Filters::read(&query);
     f.query.offset = 0;
     f.query.limit = MAX_ROWS;
-    let page = state.app.export_audit_records(&user.actor, &f.query, &ctx).await?;
+    let page = call.app.export_audit_records(&call.actor, &f.query, &call.ctx).await?;
     let rows: Vec<Vec<String>> = page
         .rows
         .into_iter()
@@ -229,8 +219,8 @@ struct VerifyFragment {
 }
 
 /// The chain check, as an htmx fragment.
-async fn verify(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let verdict = state.app.verify_audit(&user.actor).await?;
+async fn verify(call: PageCall) -> PageResult {
+    let verdict = call.app.verify_audit(&call.actor).await?;
     let (intact, message) = match verdict {
         AuditVerdict::Intact { records, head_hash } => (
             true,

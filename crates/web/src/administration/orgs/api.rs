@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::administration::accounts::api::Created;
 use crate::api::{ApiJson, PageOf, Window};
 use crate::auth::ApiCall;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -92,11 +92,8 @@ pub struct OrgFilter {
 /// Organisations within the caller's scope: a unit sees itself, a department its units.
 #[utoipa::path(get, path = "/api/orgs", tag = "organisations", security(("bearer" = [])), params(OrgFilter),
     responses((status = 200, body = PageOf<Organisation>), (status = 403, body = ErrorBody)))]
-pub async fn list_orgs(call: ApiCall, Query(f): Query<OrgFilter>) -> Result<Json<PageOf<Organisation>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
+pub async fn list_orgs(call: ApiCall, Query(f): Query<OrgFilter>) -> ApiResult<PageOf<Organisation>> {
+    let w = Window::new(f.offset, f.limit);
     let sort = match f.sort.as_deref() {
         None | Some("") => OrgSort::default(),
         Some(code) => OrgSort::parse(code)
@@ -116,12 +113,7 @@ pub async fn list_orgs(call: ApiCall, Query(f): Query<OrgFilter>) -> Result<Json
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(Organisation::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// Create an organisation (system admin).
@@ -138,7 +130,7 @@ pub async fn create_org(
 /// One organisation; 404 when it does not exist or is outside the caller's scope.
 #[utoipa::path(get, path = "/api/orgs/{id}", tag = "organisations", security(("bearer" = [])),
     responses((status = 200, body = Organisation), (status = 404, body = ErrorBody)))]
-pub async fn get_org(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Organisation>, ApiError> {
+pub async fn get_org(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Organisation> {
     Ok(Json(call.app.org(&call.actor, id).await?.into()))
 }
 

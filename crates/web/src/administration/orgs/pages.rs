@@ -2,8 +2,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use yincai_app::audit::action_label;
 use yincai_app::clock::format_beijing;
@@ -11,11 +11,11 @@ use yincai_app::orgs::{OrgInput, OrgView};
 use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::export::{Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -79,12 +79,8 @@ impl ListQuery {
     }
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = state.app.orgs(&user.actor, query.to_store()).await?;
+async fn list(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
+    let page = call.app.orgs(&call.actor, query.to_store()).await?;
     let kind = query.kind.clone().unwrap_or_default();
     let q = query.q.clone().unwrap_or_default();
     let sort = query
@@ -98,8 +94,8 @@ async fn list(
         &[("kind", &kind), ("q", &q), ("sort", &sort)],
     );
     Ok(render(&ListPage {
-        can_manage: user.actor.has(Permission::OrgManage),
-        layout: Layout::new("机构", Some(&user.actor), "/orgs"),
+        can_manage: call.actor.has(Permission::OrgManage),
+        layout: call.layout("机构", "/orgs"),
         export_link: format!("/orgs/export.xlsx?{}", pager.base),
         rows: page.rows,
         kinds: kind_options(),
@@ -118,17 +114,13 @@ const ORG_COLUMNS: [Column; 4] = [
 ];
 
 /// The organisations in the actor's scope under the current filters, as .xlsx.
-async fn export(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn export(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
     let store_query = OrgQuery {
         offset: 0,
         limit: MAX_ROWS,
         ..query.to_store()
     };
-    let page = state.app.orgs(&user.actor, store_query).await?;
+    let page = call.app.orgs(&call.actor, store_query).await?;
     let rows: Vec<Vec<String>> = page
         .rows
         .into_iter()
@@ -185,16 +177,11 @@ struct DetailQuery {
     ok: Option<String>,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Response, PageError> {
-    let org = state.app.org(&user.actor, id).await?;
-    let history = state
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
+    let org = call.app.org(&call.actor, id).await?;
+    let history = call
         .app
-        .org_history(&user.actor, id)
+        .org_history(&call.actor, id)
         .await?
         .into_iter()
         .map(|r| HistoryLine {
@@ -205,10 +192,9 @@ async fn show(
             reason: r.reason,
         })
         .collect();
-    let misconduct = if user.actor.has(Permission::TalentRead) {
-        state
-            .app
-            .unit_misconduct(&user.actor, id)
+    let misconduct = if call.actor.has(Permission::TalentRead) {
+        call.app
+            .unit_misconduct(&call.actor, id)
             .await?
             .into_iter()
             .map(|m| MisconductLine {
@@ -225,8 +211,8 @@ async fn show(
     Ok(render(&DetailPage {
         history,
         misconduct,
-        can_manage: user.actor.has(Permission::OrgManage),
-        layout: Layout::new(org.org.name.clone(), Some(&user.actor), "/orgs"),
+        can_manage: call.actor.has(Permission::OrgManage),
+        layout: call.layout(org.org.name.clone(), "/orgs"),
         org,
         saved: q.ok.is_some(),
     }))
@@ -253,15 +239,9 @@ impl FormPage {
     }
 }
 
-async fn form_page(
-    state: &AppState,
-    user: &PageUser,
-    form: OrgInput,
-    errors: FieldErrors,
-    editing: Option<i64>,
-) -> Result<Response, PageError> {
-    user.actor.require(Permission::OrgManage)?;
-    let departments = state.app.departments(&user.actor).await?;
+async fn form_page(call: &PageCall, form: OrgInput, errors: FieldErrors, editing: Option<i64>) -> PageResult {
+    call.actor.require(Permission::OrgManage)?;
+    let departments = call.app.departments(&call.actor).await?;
     let (title, action) = match editing {
         Some(id) => ("修改机构", format!("/orgs/{id}")),
         None => ("新建机构", "/orgs".to_string()),
@@ -270,7 +250,7 @@ async fn form_page(
     Ok(render_with(
         status,
         &FormPage {
-            layout: Layout::new(title, Some(&user.actor), "/orgs"),
+            layout: call.layout(title, "/orgs"),
             action,
             form,
             kinds: kind_options(),
@@ -281,10 +261,9 @@ async fn form_page(
     ))
 }
 
-async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+async fn new_form(call: PageCall) -> PageResult {
     form_page(
-        &state,
-        &user,
+        &call,
         OrgInput {
             kind: OrgKind::CityUnit.code().into(),
             ..Default::default()
@@ -295,9 +274,9 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Respo
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    user.actor.require(Permission::OrgManage)?;
-    let org = state.app.org(&user.actor, id).await?.org;
+async fn edit_form(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    call.actor.require(Permission::OrgManage)?;
+    let org = call.app.org(&call.actor, id).await?.org;
     let input = OrgInput {
         name: org.name,
         kind: org.kind,
@@ -305,44 +284,31 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path
         parent_id: org.parent_id,
         version: Some(org.version),
     };
-    form_page(&state, &user, input, FieldErrors::default(), Some(id)).await
+    form_page(&call, input, FieldErrors::default(), Some(id)).await
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<OrgInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.create_org(&user.actor, &form.value, &ctx).await;
+async fn create(call: PageCall, form: Form<OrgInput>) -> PageResult {
+    let result = call.app.create_org(&call.actor, &form.value, &call.ctx).await;
     after_submit(
         result,
         |id| format!("/orgs/{id}?ok=saved"),
-        |errors| form_page(&state, &user, form.value, errors, None),
+        |errors| form_page(&call, form.value, errors, None),
     )
     .await
 }
 
-async fn update(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<OrgInput>,
-) -> Result<Response, PageError> {
-    match state.app.update_org(&user.actor, id, &form.value, &ctx).await {
+async fn update(call: PageCall, Path(id): Path<i64>, form: Form<OrgInput>) -> PageResult {
+    match call.app.update_org(&call.actor, id, &form.value, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}?ok=saved")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => {
-            form_page(&state, &user, form.value, e.field_errors().into(), Some(id)).await
-        }
+        Err(e) if !e.field_errors().is_empty() => form_page(&call, form.value, e.field_errors().into(), Some(id)).await,
         Err(yincai_app::AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "",
                 "该机构已被他人修改：您填写的内容保留在下方，请核对最新信息后再次保存",
             )];
             let mut value = form.value;
-            value.version = Some(state.app.org(&user.actor, id).await?.org.version);
-            form_page(&state, &user, value, errors.into(), Some(id)).await
+            value.version = Some(call.app.org(&call.actor, id).await?.org.version);
+            form_page(&call, value, errors.into(), Some(id)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::ApiCall;
 use crate::benefits::talents::api::SubmitBody;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -117,7 +117,7 @@ impl From<EndingView> for Ending {
 /// leading group's business; 404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/talents/{id}/endings", tag = "endings", security(("bearer" = [])),
     responses((status = 200, body = Vec<Ending>), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn talent_endings(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Vec<Ending>>, ApiError> {
+pub async fn talent_endings(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Vec<Ending>> {
     let list = call.app.endings_of_talent(&call.actor, id).await?;
     Ok(Json(list.into_iter().map(Ending::from).collect()))
 }
@@ -132,7 +132,7 @@ pub async fn propose_ending(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<EndingBody>,
-) -> Result<Json<Ending>, ApiError> {
+) -> ApiResult<Ending> {
     let ending = call
         .app
         .propose_ending(&call.actor, id, &body.into(), &call.ctx)
@@ -143,7 +143,7 @@ pub async fn propose_ending(
 /// One proposal with its history and resolution number.
 #[utoipa::path(get, path = "/api/endings/{id}", tag = "endings", security(("bearer" = [])),
     responses((status = 200, body = Ending), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_ending(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Ending>, ApiError> {
+pub async fn get_ending(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Ending> {
     Ok(Json(call.app.ending(&call.actor, id).await?.into()))
 }
 
@@ -152,11 +152,7 @@ pub async fn get_ending(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Endin
     request_body = EndingBody,
     responses((status = 200, body = Ending), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn put_ending(
-    call: ApiCall,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<EndingBody>,
-) -> Result<Json<Ending>, ApiError> {
+pub async fn put_ending(call: ApiCall, Path(id): Path<i64>, ApiJson(body): ApiJson<EndingBody>) -> ApiResult<Ending> {
     call.app.update_ending(&call.actor, id, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.ending(&call.actor, id).await?.into()))
 }
@@ -171,7 +167,7 @@ pub async fn submit_ending(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
-) -> Result<Json<Ending>, ApiError> {
+) -> ApiResult<Ending> {
     call.app
         .submit_ending(&call.actor, id, body.item_version, &call.ctx)
         .await?;

@@ -5,17 +5,17 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::endings::{CAUSES, EndingInput, EndingView};
 use yincai_app::{AppError, FieldError, Permission};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, after_submit, form_status, render_with};
 use crate::workflow::pages::WorkflowPanel;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,18 +37,12 @@ struct FormPage {
     errors: FieldErrors,
 }
 
-async fn form_page(
-    state: &AppState,
-    user: &PageUser,
-    talent_id: i64,
-    form: EndingInput,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let talent = state.app.talent(&user.actor, talent_id).await?;
+async fn form_page(call: &PageCall, talent_id: i64, form: EndingInput, errors: FieldErrors) -> PageResult {
+    let talent = call.app.talent(&call.actor, talent_id).await?;
     Ok(render_with(
         form_status(&errors),
         &FormPage {
-            layout: Layout::new(format!("因故解除：{}", talent.row.name), Some(&user.actor), "/talents"),
+            layout: call.layout(format!("因故解除：{}", talent.row.name), "/talents"),
             talent_id,
             talent_name: talent.row.name,
             causes: &CAUSES,
@@ -58,24 +52,18 @@ async fn form_page(
     ))
 }
 
-async fn new_ending(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    user.actor.require(Permission::EndingPropose)?;
-    form_page(&state, &user, id, EndingInput::default(), FieldErrors::default()).await
+async fn new_ending(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    call.actor.require(Permission::EndingPropose)?;
+    form_page(&call, id, EndingInput::default(), FieldErrors::default()).await
 }
 
-async fn propose(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<EndingInput>,
-) -> Result<Response, PageError> {
+async fn propose(call: PageCall, Path(id): Path<i64>, form: Form<EndingInput>) -> PageResult {
     let input = form.value;
-    let result = state.app.propose_ending(&user.actor, id, &input, &ctx).await;
+    let result = call.app.propose_ending(&call.actor, id, &input, &call.ctx).await;
     after_submit(
         result,
         |ending| format!("/endings/{ending}?ok=created"),
-        |errors| form_page(&state, &user, id, input, errors),
+        |errors| form_page(&call, id, input, errors),
     )
     .await
 }
@@ -100,21 +88,20 @@ struct DetailPage {
 }
 
 async fn detail_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     form: Option<EndingInput>,
     errors: FieldErrors,
     notice: &'static str,
-) -> Result<Response, PageError> {
-    let e = state.app.ending(&user.actor, id).await?;
+) -> PageResult {
+    let e = call.app.ending(&call.actor, id).await?;
     let panel = match e.row.item_id {
-        Some(item) if user.actor.has(Permission::WorkflowAct) => {
-            let view = state.app.workflow_item(&user.actor, item).await?;
-            let today = state.app.today().to_string();
+        Some(item) if call.actor.has(Permission::WorkflowAct) => {
+            let view = call.app.workflow_item(&call.actor, item).await?;
+            let today = call.app.today().to_string();
             Some(WorkflowPanel::new(
                 &view,
-                &user.actor,
+                &call.actor,
                 &today,
                 &format!("/endings/{id}"),
             ))
@@ -132,11 +119,7 @@ async fn detail_page(
     Ok(render_with(
         form_status(&errors),
         &DetailPage {
-            layout: Layout::new(
-                format!("因故解除：{}", e.row.talent_name),
-                Some(&user.actor),
-                "/talents",
-            ),
+            layout: call.layout(format!("因故解除：{}", e.row.talent_name), "/talents"),
             e,
             causes: &CAUSES,
             form,
@@ -147,12 +130,7 @@ async fn detail_page(
     ))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Response, PageError> {
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("created") => {
             "已保存解除议案。核对无误后，请在下方“办理进度”中报领导小组审批；领导小组在会议上批准后才解除并取消待遇。"
@@ -160,29 +138,23 @@ async fn show(
         Some("saved") => "已保存修改。",
         _ => "",
     };
-    detail_page(&state, &user, id, None, FieldErrors::default(), notice).await
+    detail_page(&call, id, None, FieldErrors::default(), notice).await
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<EndingInput>,
-) -> Result<Response, PageError> {
+async fn edit(call: PageCall, Path(id): Path<i64>, form: Form<EndingInput>) -> PageResult {
     let mut input = form.value;
-    match state.app.update_ending(&user.actor, id, &input, &ctx).await {
+    match call.app.update_ending(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/endings/{id}?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(input), e.field_errors().into(), "").await
+            detail_page(&call, id, Some(input), e.field_errors().into(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "",
                 "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            input.version = Some(state.app.ending(&user.actor, id).await?.row.version);
-            detail_page(&state, &user, id, Some(input), errors.into(), "").await
+            input.version = Some(call.app.ending(&call.actor, id).await?.row.version);
+            detail_page(&call, id, Some(input), errors.into(), "").await
         }
         Err(e) => Err(e.into()),
     }

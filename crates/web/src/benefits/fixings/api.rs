@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::ApiCall;
 use crate::benefits::talents::api::SubmitBody;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -157,7 +157,7 @@ pub struct TalentFixings {
 /// (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/talents/{id}/fixings", tag = "fixings", security(("bearer" = [])),
     responses((status = 200, body = TalentFixings), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn talent_fixings(call: ApiCall, Path(id): Path<i64>) -> Result<Json<TalentFixings>, ApiError> {
+pub async fn talent_fixings(call: ApiCall, Path(id): Path<i64>) -> ApiResult<TalentFixings> {
     let fixable = call.app.fixable_benefits(&call.actor, id).await?;
     let fixings = call.app.fixings_of_talent(&call.actor, id).await?;
     Ok(Json(TalentFixings {
@@ -176,7 +176,7 @@ pub async fn propose_fixing(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<FixingBody>,
-) -> Result<Json<Fixing>, ApiError> {
+) -> ApiResult<Fixing> {
     let fixing = call
         .app
         .propose_fixing(&call.actor, id, &body.into(), &call.ctx)
@@ -187,7 +187,7 @@ pub async fn propose_fixing(
 /// One proposal with its history and resolution number.
 #[utoipa::path(get, path = "/api/fixings/{id}", tag = "fixings", security(("bearer" = [])),
     responses((status = 200, body = Fixing), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_fixing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Fixing>, ApiError> {
+pub async fn get_fixing(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Fixing> {
     Ok(Json(call.app.fixing(&call.actor, id).await?.into()))
 }
 
@@ -196,11 +196,7 @@ pub async fn get_fixing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Fixin
     request_body = FixingBody,
     responses((status = 200, body = Fixing), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn put_fixing(
-    call: ApiCall,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<FixingBody>,
-) -> Result<Json<Fixing>, ApiError> {
+pub async fn put_fixing(call: ApiCall, Path(id): Path<i64>, ApiJson(body): ApiJson<FixingBody>) -> ApiResult<Fixing> {
     call.app.update_fixing(&call.actor, id, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.fixing(&call.actor, id).await?.into()))
 }
@@ -215,7 +211,7 @@ pub async fn submit_fixing(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
-) -> Result<Json<Fixing>, ApiError> {
+) -> ApiResult<Fixing> {
     call.app
         .submit_fixing(&call.actor, id, body.item_version, &call.ctx)
         .await?;

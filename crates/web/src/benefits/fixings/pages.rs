@@ -5,18 +5,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use yincai_app::fixings::{Fixable, FixingInput, FixingView};
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::money::Fen;
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, after_submit, form_status, render_with};
 use crate::workflow::pages::WorkflowPanel;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,25 +47,13 @@ struct FormPage {
     errors: FieldErrors,
 }
 
-impl FormPage {}
-
-async fn form_page(
-    state: &AppState,
-    user: &PageUser,
-    talent_id: i64,
-    form: FixingInput,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let talent = state.app.talent(&user.actor, talent_id).await?;
-    let fixable = state.app.fixable_benefits(&user.actor, talent_id).await?;
+async fn form_page(call: &PageCall, talent_id: i64, form: FixingInput, errors: FieldErrors) -> PageResult {
+    let talent = call.app.talent(&call.actor, talent_id).await?;
+    let fixable = call.app.fixable_benefits(&call.actor, talent_id).await?;
     Ok(render_with(
         form_status(&errors),
         &FormPage {
-            layout: Layout::new(
-                format!("待遇额度核定：{}", talent.row.name),
-                Some(&user.actor),
-                "/talents",
-            ),
+            layout: call.layout(format!("待遇额度核定：{}", talent.row.name), "/talents"),
             talent_id,
             talent_name: talent.row.name,
             fixable,
@@ -75,33 +63,22 @@ async fn form_page(
     ))
 }
 
-async fn new_fixing(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<NewQuery>,
-) -> Result<Response, PageError> {
-    user.actor.require(Permission::WorkflowAct)?;
+async fn new_fixing(call: PageCall, Path(id): Path<i64>, Query(q): Query<NewQuery>) -> PageResult {
+    call.actor.require(Permission::WorkflowAct)?;
     let form = FixingInput {
         benefit_code: q.benefit_code.unwrap_or_default(),
         ..Default::default()
     };
-    form_page(&state, &user, id, form, FieldErrors::default()).await
+    form_page(&call, id, form, FieldErrors::default()).await
 }
 
-async fn propose(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<FixingInput>,
-) -> Result<Response, PageError> {
+async fn propose(call: PageCall, Path(id): Path<i64>, form: Form<FixingInput>) -> PageResult {
     let input = form.value;
-    let result = state.app.propose_fixing(&user.actor, id, &input, &ctx).await;
+    let result = call.app.propose_fixing(&call.actor, id, &input, &call.ctx).await;
     after_submit(
         result,
         |fixing| format!("/fixings/{fixing}?ok=created"),
-        |errors| form_page(&state, &user, id, input, errors),
+        |errors| form_page(&call, id, input, errors),
     )
     .await
 }
@@ -134,21 +111,20 @@ impl DetailPage {
 }
 
 async fn detail_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     form: Option<FixingInput>,
     errors: FieldErrors,
     notice: &'static str,
-) -> Result<Response, PageError> {
-    let f = state.app.fixing(&user.actor, id).await?;
+) -> PageResult {
+    let f = call.app.fixing(&call.actor, id).await?;
     let panel = match f.row.item_id {
-        Some(item) if user.actor.has(Permission::WorkflowAct) => {
-            let view = state.app.workflow_item(&user.actor, item).await?;
-            let today = state.app.today().to_string();
+        Some(item) if call.actor.has(Permission::WorkflowAct) => {
+            let view = call.app.workflow_item(&call.actor, item).await?;
+            let today = call.app.today().to_string();
             Some(WorkflowPanel::new(
                 &view,
-                &user.actor,
+                &call.actor,
                 &today,
                 &format!("/fixings/{id}"),
             ))
@@ -165,9 +141,8 @@ async fn detail_page(
     Ok(render_with(
         form_status(&errors),
         &DetailPage {
-            layout: Layout::new(
+            layout: call.layout(
                 format!("待遇额度核定：{}，{}", f.row.talent_name, f.row.benefit_name),
-                Some(&user.actor),
                 "/talents",
             ),
             f,
@@ -179,12 +154,7 @@ async fn detail_page(
     ))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Response, PageError> {
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("created") => {
             "已拟定额度。核对无误后，请在下方“办理进度”中提请领导小组审定，或由协调办在会议议程中直接列入。"
@@ -192,29 +162,23 @@ async fn show(
         Some("saved") => "已保存修改。",
         _ => "",
     };
-    detail_page(&state, &user, id, None, FieldErrors::default(), notice).await
+    detail_page(&call, id, None, FieldErrors::default(), notice).await
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<FixingInput>,
-) -> Result<Response, PageError> {
+async fn edit(call: PageCall, Path(id): Path<i64>, form: Form<FixingInput>) -> PageResult {
     let mut input = form.value;
-    match state.app.update_fixing(&user.actor, id, &input, &ctx).await {
+    match call.app.update_fixing(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/fixings/{id}?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(input), e.field_errors().into(), "").await
+            detail_page(&call, id, Some(input), e.field_errors().into(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "",
                 "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            input.version = Some(state.app.fixing(&user.actor, id).await?.row.version);
-            detail_page(&state, &user, id, Some(input), errors.into(), "").await
+            input.version = Some(call.app.fixing(&call.actor, id).await?.row.version);
+            detail_page(&call, id, Some(input), errors.into(), "").await
         }
         Err(e) => Err(e.into()),
     }

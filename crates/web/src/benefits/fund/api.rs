@@ -14,7 +14,7 @@ use yincai_store::{InstallmentRow, LedgerRow, PaymentBatchRow};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::ApiCall;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -338,7 +338,7 @@ impl From<BatchPayment> for BatchPaid {
 /// (finance, the coordination office, city leaders).
 #[utoipa::path(get, path = "/api/fund", tag = "fund", security(("bearer" = [])), params(FundQuery),
     responses((status = 200, body = Fund), (status = 403, body = ErrorBody)))]
-pub async fn get_fund(call: ApiCall, Query(q): Query<FundQuery>) -> Result<Json<Fund>, ApiError> {
+pub async fn get_fund(call: ApiCall, Query(q): Query<FundQuery>) -> ApiResult<Fund> {
     Ok(Json(
         call.app.fund_overview(&call.actor, q.year, q.offset).await?.into(),
     ))
@@ -348,7 +348,7 @@ pub async fn get_fund(call: ApiCall, Query(q): Query<FundQuery>) -> Result<Json<
 /// is committed and paid is refused with the figures (422); a second entry for a year 409.
 #[utoipa::path(post, path = "/api/fund/budgets", tag = "fund", security(("bearer" = [])), request_body = BudgetBody,
     responses((status = 200, body = FundYearBody), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_budget(call: ApiCall, ApiJson(body): ApiJson<BudgetBody>) -> Result<Json<FundYearBody>, ApiError> {
+pub async fn put_budget(call: ApiCall, ApiJson(body): ApiJson<BudgetBody>) -> ApiResult<FundYearBody> {
     let input = BudgetInput {
         year: body.year.to_string(),
         amount: body.amount,
@@ -368,7 +368,7 @@ pub async fn put_budget(call: ApiCall, ApiJson(body): ApiJson<BudgetBody>) -> Re
 /// One installment (fund readers, the leading group).
 #[utoipa::path(get, path = "/api/fund/installments/{id}", tag = "fund", security(("bearer" = [])),
     responses((status = 200, body = Installment), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_installment(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Installment>, ApiError> {
+pub async fn get_installment(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Installment> {
     Ok(Json(call.app.installment(&call.actor, id).await?.into()))
 }
 
@@ -383,7 +383,7 @@ pub async fn pay_installment(
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Result<Json<Receipt>, ApiError> {
+) -> ApiResult<Receipt> {
     // The body is optional: none (or `{}`) pays outside a batch.
     let body: PayBody = if body.iter().all(u8::is_ascii_whitespace) {
         PayBody::default()
@@ -413,7 +413,7 @@ pub struct BatchesQuery {
 /// Payment batches, newest first (50 per page).
 #[utoipa::path(get, path = "/api/fund/batches", tag = "fund", security(("bearer" = [])), params(BatchesQuery),
     responses((status = 200, body = Vec<Batch>), (status = 403, body = ErrorBody)))]
-pub async fn list_batches(call: ApiCall, Query(q): Query<BatchesQuery>) -> Result<Json<Vec<Batch>>, ApiError> {
+pub async fn list_batches(call: ApiCall, Query(q): Query<BatchesQuery>) -> ApiResult<Vec<Batch>> {
     Ok(Json(
         call.app
             .batches(&call.actor, q.offset)
@@ -428,7 +428,7 @@ pub async fn list_batches(call: ApiCall, Query(q): Query<BatchesQuery>) -> Resul
 /// Puts certified releases in no batch yet into a new batch (finance).
 #[utoipa::path(post, path = "/api/fund/batches", tag = "fund", security(("bearer" = [])), request_body = BatchBody,
     responses((status = 200, body = BatchDetail), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create_batch(call: ApiCall, ApiJson(body): ApiJson<BatchBody>) -> Result<Json<BatchDetail>, ApiError> {
+pub async fn create_batch(call: ApiCall, ApiJson(body): ApiJson<BatchBody>) -> ApiResult<BatchDetail> {
     let input = BatchInput {
         installment_ids: body.installment_ids,
         note: body.note,
@@ -440,7 +440,7 @@ pub async fn create_batch(call: ApiCall, ApiJson(body): ApiJson<BatchBody>) -> R
 /// A batch with its installments.
 #[utoipa::path(get, path = "/api/fund/batches/{id}", tag = "fund", security(("bearer" = [])),
     responses((status = 200, body = BatchDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_batch(call: ApiCall, Path(id): Path<i64>) -> Result<Json<BatchDetail>, ApiError> {
+pub async fn get_batch(call: ApiCall, Path(id): Path<i64>) -> ApiResult<BatchDetail> {
     Ok(Json(call.app.batch(&call.actor, id).await?.into()))
 }
 
@@ -450,7 +450,7 @@ pub async fn get_batch(call: ApiCall, Path(id): Path<i64>) -> Result<Json<BatchD
 #[utoipa::path(post, path = "/api/fund/batches/{id}/pay", tag = "fund", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "A key unique per batch payment request")),
     responses((status = 200, body = BatchPaid), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn pay_batch(call: ApiCall, Path(id): Path<i64>, headers: HeaderMap) -> Result<Json<BatchPaid>, ApiError> {
+pub async fn pay_batch(call: ApiCall, Path(id): Path<i64>, headers: HeaderMap) -> ApiResult<BatchPaid> {
     let key = idempotency_key(&headers);
     Ok(Json(
         call.app

@@ -6,9 +6,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
@@ -18,11 +17,11 @@ use yincai_domain::money::Fen;
 use yincai_policy::report::cite_zh;
 use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -88,19 +87,18 @@ impl OverviewPage {
 }
 
 async fn overview_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     q: &OverviewQuery,
     form: Option<BudgetInput>,
     errors: FieldErrors,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let ledger_year = q.year.clone().unwrap_or_default();
     let year = ledger_year.trim().parse::<i64>().ok();
     let paging = Paging {
         page: q.paging.page.clone(),
         per_page: Some("50".into()),
     };
-    let o = state.app.fund_overview(&user.actor, year, paging.offset()).await?;
+    let o = call.app.fund_overview(&call.actor, year, paging.offset()).await?;
     let pager = Pager::new(o.ledger.total, &paging, &[("year", ledger_year.as_str())]);
     let edit = q.edit.as_deref().and_then(|e| e.parse::<i64>().ok());
     let (form, editing) = match form {
@@ -124,7 +122,7 @@ async fn overview_page(
     Ok(render_with(
         crate::pages::form_status(&errors),
         &OverviewPage {
-            layout: Layout::new("专项资金", Some(&user.actor), "/fund"),
+            layout: call.layout("专项资金", "/fund"),
             o,
             form,
             editing,
@@ -135,25 +133,16 @@ async fn overview_page(
     ))
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<OverviewQuery>,
-) -> Result<Response, PageError> {
-    overview_page(&state, &user, &q, None, FieldErrors::default()).await
+async fn overview(call: PageCall, Query(q): Query<OverviewQuery>) -> PageResult {
+    overview_page(&call, &q, None, FieldErrors::default()).await
 }
 
-async fn save_budget(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<BudgetInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.set_budget(&user.actor, &form.value, &ctx).await;
+async fn save_budget(call: PageCall, form: Form<BudgetInput>) -> PageResult {
+    let result = call.app.set_budget(&call.actor, &form.value, &call.ctx).await;
     after_submit(
         result,
         |row| format!("/fund?saved={}", row.year),
-        |errors| async move { overview_page(&state, &user, &OverviewQuery::default(), Some(form.value), errors).await },
+        |errors| async move { overview_page(&call, &OverviewQuery::default(), Some(form.value), errors).await },
     )
     .await
 }
@@ -185,20 +174,19 @@ impl BatchesPage {
 }
 
 async fn batches_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     paging: &Paging,
     chosen: Vec<i64>,
     note: String,
     errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let batches = state.app.batches(&user.actor, paging.offset()).await?;
-    let overview = state.app.fund_overview(&user.actor, None, 0).await?;
+) -> PageResult {
+    let batches = call.app.batches(&call.actor, paging.offset()).await?;
+    let overview = call.app.fund_overview(&call.actor, None, 0).await?;
     let pager = Pager::new(batches.total, paging, &[]);
     Ok(render_with(
         crate::pages::form_status(&errors),
         &BatchesPage {
-            layout: Layout::new("支付批次", Some(&user.actor), "/fund"),
+            layout: call.layout("支付批次", "/fund"),
             batches,
             releasable: overview.releasable,
             may_pay: overview.may_pay,
@@ -210,29 +198,12 @@ async fn batches_page(
     ))
 }
 
-async fn batches(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(paging): Query<Paging>,
-) -> Result<Response, PageError> {
-    batches_page(
-        &state,
-        &user,
-        &paging,
-        Vec::new(),
-        String::new(),
-        FieldErrors::default(),
-    )
-    .await
+async fn batches(call: PageCall, Query(paging): Query<Paging>) -> PageResult {
+    batches_page(&call, &paging, Vec::new(), String::new(), FieldErrors::default()).await
 }
 
 /// Makes a batch of the ticked installments: repeated `installment` fields and a `note`.
-async fn create_batch(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn create_batch(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let mut input = BatchInput::default();
     for (k, v) in &form.value {
         match k.as_str() {
@@ -241,14 +212,13 @@ async fn create_batch(
             _ => {}
         }
     }
-    let result = state.app.create_batch(&user.actor, &input, &ctx).await;
+    let result = call.app.create_batch(&call.actor, &input, &call.ctx).await;
     after_submit(
         result,
         |b| format!("/fund/batches/{}", b.id),
         |errors| async move {
             batches_page(
-                &state,
-                &user,
+                &call,
                 &Paging::default(),
                 input.installment_ids,
                 input.note,
@@ -291,18 +261,13 @@ impl BatchPage {
     }
 }
 
-async fn batch_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    result: Option<BatchPayment>,
-) -> Result<Response, PageError> {
-    let v = state.app.batch(&user.actor, id).await?;
+async fn batch_page(call: &PageCall, id: i64, result: Option<BatchPayment>) -> PageResult {
+    let v = call.app.batch(&call.actor, id).await?;
     Ok(render_with(
         StatusCode::OK,
         &BatchPage {
-            layout: Layout::new(format!("支付批次 {}", v.batch.number), Some(&user.actor), "/fund"),
-            can_export: user.actor.has(Permission::FundPay),
+            layout: call.layout(format!("支付批次 {}", v.batch.number), "/fund"),
+            can_export: call.actor.has(Permission::FundPay),
             v,
             pay_key: yincai_domain::crypto::random_token(16),
             result,
@@ -310,8 +275,8 @@ async fn batch_page(
     ))
 }
 
-async fn batch(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    batch_page(&state, &user, id, None).await
+async fn batch(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    batch_page(&call, id, None).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -320,16 +285,10 @@ struct PayForm {
     idempotency_key: String,
 }
 
-async fn pay_batch(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<PayForm>,
-) -> Result<Response, PageError> {
+async fn pay_batch(call: PageCall, Path(id): Path<i64>, form: Form<PayForm>) -> PageResult {
     let key = Some(form.value.idempotency_key.as_str()).filter(|k| !k.trim().is_empty());
-    let result = state.app.pay_batch(&user.actor, id, key, &ctx).await?;
-    batch_page(&state, &user, id, Some(result)).await
+    let result = call.app.pay_batch(&call.actor, id, key, &call.ctx).await?;
+    batch_page(&call, id, Some(result)).await
 }
 
 const BATCH_COLUMNS: [Column; 9] = [
@@ -365,13 +324,8 @@ fn batch_rows(v: &BatchView) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn export_batch(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let v = state.app.export_batch(&user.actor, id, &ctx).await?;
+async fn export_batch(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    let v = call.app.export_batch(&call.actor, id, &call.ctx).await?;
     let rows = batch_rows(&v);
     let total = rows.len() as i64;
     Ok(xlsx(

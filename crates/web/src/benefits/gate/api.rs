@@ -5,7 +5,7 @@
 //! certificate are steps of the release's workflow item (`/api/workflow/{item_id}/act`,
 //! decisions only in a meeting: `/api/meetings`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -15,9 +15,9 @@ use yincai_store::AssessmentRow;
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser};
+use crate::auth::ApiCall;
 use crate::benefits::fund::api::Installment;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -256,10 +256,7 @@ impl From<MyBenefits> for MyBenefitsBody {
 /// Assessments in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/benefits/assessments", tag = "benefits", security(("bearer" = [])), params(AssessmentQuery),
     responses((status = 200, body = [Assessment]), (status = 403, body = ErrorBody)))]
-pub async fn list_assessments(
-    call: ApiCall,
-    Query(q): Query<AssessmentQuery>,
-) -> Result<Json<Vec<Assessment>>, ApiError> {
+pub async fn list_assessments(call: ApiCall, Query(q): Query<AssessmentQuery>) -> ApiResult<Vec<Assessment>> {
     let rows = call
         .app
         .assessments(&call.actor, q.talent_id, q.status.as_deref())
@@ -270,10 +267,7 @@ pub async fn list_assessments(
 /// The unit records a service year's assessment of its talent (once per year).
 #[utoipa::path(post, path = "/api/benefits/assessments", tag = "benefits", security(("bearer" = [])), request_body = AssessmentBody,
     responses((status = 200, body = Assessment), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn record_assessment(
-    call: ApiCall,
-    ApiJson(body): ApiJson<AssessmentBody>,
-) -> Result<Json<Assessment>, ApiError> {
+pub async fn record_assessment(call: ApiCall, ApiJson(body): ApiJson<AssessmentBody>) -> ApiResult<Assessment> {
     let input = AssessmentInput {
         talent_id: body.talent_id.to_string(),
         service_year: body.service_year.to_string(),
@@ -291,11 +285,7 @@ pub async fn record_assessment(
 /// that service year's installments, failed closes it.
 #[utoipa::path(post, path = "/api/benefits/assessments/{id}/file", tag = "benefits", security(("bearer" = [])), request_body = FileBody,
     responses((status = 200, body = Filed), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn file_assessment(
-    call: ApiCall,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<FileBody>,
-) -> Result<Json<Filed>, ApiError> {
+pub async fn file_assessment(call: ApiCall, Path(id): Path<i64>, ApiJson(body): ApiJson<FileBody>) -> ApiResult<Filed> {
     let (a, set) = call
         .app
         .file_assessment(&call.actor, id, body.version, &call.ctx)
@@ -310,7 +300,7 @@ pub async fn file_assessment(
 /// and city leaders) with their gate status, 100 per page.
 #[utoipa::path(get, path = "/api/benefits/due", tag = "benefits", security(("bearer" = [])), params(DueQuery),
     responses((status = 200, body = DueList), (status = 403, body = ErrorBody)))]
-pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> Result<Json<DueList>, ApiError> {
+pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> ApiResult<DueList> {
     let page = call.app.due_installments(&call.actor, q.offset).await?;
     Ok(Json(DueList {
         total: page.total,
@@ -323,10 +313,7 @@ pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> Resul
 /// assessed installments; each is started or refused on its own.
 #[utoipa::path(post, path = "/api/benefits/releases", tag = "benefits", security(("bearer" = [])), request_body = ReleasesBody,
     responses((status = 200, body = [Started]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn start_releases(
-    call: ApiCall,
-    ApiJson(body): ApiJson<ReleasesBody>,
-) -> Result<Json<Vec<Started>>, ApiError> {
+pub async fn start_releases(call: ApiCall, ApiJson(body): ApiJson<ReleasesBody>) -> ApiResult<Vec<Started>> {
     let out = call
         .app
         .start_releases(&call.actor, &body.installment_ids, &call.ctx)
@@ -337,13 +324,13 @@ pub async fn start_releases(
 /// The certificate (证明) of an installment (fund readers; the talent their own).
 #[utoipa::path(get, path = "/api/benefits/installments/{id}/certificate", tag = "benefits", security(("bearer" = [])),
     responses((status = 200, body = Certificate), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_certificate(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Certificate>, ApiError> {
+pub async fn get_certificate(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Certificate> {
     Ok(Json(call.app.certificate(&call.actor, id).await?.into()))
 }
 
 /// The talent's own benefits: entitled, due, paid and pending, with the articles.
 #[utoipa::path(get, path = "/api/me/benefits", tag = "benefits", security(("bearer" = [])),
     responses((status = 200, body = MyBenefitsBody), (status = 403, body = ErrorBody)))]
-pub async fn my_benefits(State(state): State<AppState>, user: ApiUser) -> Result<Json<MyBenefitsBody>, ApiError> {
-    Ok(Json(state.app.my_benefits(&user.actor).await?.into()))
+pub async fn my_benefits(call: ApiCall) -> ApiResult<MyBenefitsBody> {
+    Ok(Json(call.app.my_benefits(&call.actor).await?.into()))
 }

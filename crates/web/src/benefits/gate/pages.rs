@@ -6,9 +6,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
@@ -19,10 +18,10 @@ use yincai_domain::lifecycle::{AssessmentEvent, AssessmentState, InstallmentStat
 use yincai_domain::money::Fen;
 use yincai_store::{AssessmentRow, Page};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
-use crate::pages::{FieldErrors, Pager, Paging, after_submit, render, render_with};
-use crate::{AppState, PageError};
+use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,29 +55,18 @@ impl DuePage {
     }
 }
 
-async fn due_page(
-    state: &AppState,
-    user: &PageUser,
-    paging: &Paging,
-    outcomes: Vec<StartOutcome>,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
+async fn due_page(call: &PageCall, paging: &Paging, outcomes: Vec<StartOutcome>, errors: FieldErrors) -> PageResult {
     let paging = Paging {
         page: paging.page.clone(),
         per_page: Some("100".into()),
     };
-    let due = state.app.due_installments(&user.actor, paging.offset()).await?;
+    let due = call.app.due_installments(&call.actor, paging.offset()).await?;
     let pager = Pager::new(due.total, &paging, &[]);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_with(
-        status,
+        form_status(&errors),
         &DuePage {
-            layout: Layout::new("到期待遇", Some(&user.actor), "/benefits/due"),
-            can_start: user.actor.has(Permission::ReleaseStart),
+            layout: call.layout("到期待遇", "/benefits/due"),
+            can_start: call.actor.has(Permission::ReleaseStart),
             due,
             outcomes,
             errors,
@@ -87,26 +75,21 @@ async fn due_page(
     ))
 }
 
-async fn due(State(state): State<AppState>, user: PageUser, Query(q): Query<Paging>) -> Result<Response, PageError> {
-    due_page(&state, &user, &q, Vec::new(), FieldErrors::default()).await
+async fn due(call: PageCall, Query(q): Query<Paging>) -> PageResult {
+    due_page(&call, &q, Vec::new(), FieldErrors::default()).await
 }
 
-async fn start_releases(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn start_releases(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let ids: Vec<i64> = form
         .value
         .iter()
         .filter(|(k, _)| k == "installment")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    match state.app.start_releases(&user.actor, &ids, &ctx).await {
-        Ok(outcomes) => due_page(&state, &user, &Paging::default(), outcomes, FieldErrors::default()).await,
+    match call.app.start_releases(&call.actor, &ids, &call.ctx).await {
+        Ok(outcomes) => due_page(&call, &Paging::default(), outcomes, FieldErrors::default()).await,
         Err(e) if !e.field_errors().is_empty() => {
-            due_page(&state, &user, &Paging::default(), Vec::new(), e.field_errors().into()).await
+            due_page(&call, &Paging::default(), Vec::new(), e.field_errors().into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -150,58 +133,43 @@ impl AssessmentsPage {
 }
 
 async fn assessments_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     q: &AssessmentQuery,
     form: AssessmentInput,
     errors: FieldErrors,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let talent_id = q.talent_id.as_deref().and_then(|t| t.trim().parse().ok());
-    let rows = state
+    let rows = call
         .app
-        .assessments(&user.actor, talent_id, q.status.as_deref())
+        .assessments(&call.actor, talent_id, q.status.as_deref())
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_with(
-        status,
+        form_status(&errors),
         &AssessmentsPage {
-            layout: Layout::new("年度考核", Some(&user.actor), "/assessments"),
+            layout: call.layout("年度考核", "/assessments"),
             rows,
-            can_record: user.actor.has(Permission::AssessmentRecord),
-            can_file: user.actor.has(Permission::AssessmentFile),
+            can_record: call.actor.has(Permission::AssessmentRecord),
+            can_file: call.actor.has(Permission::AssessmentFile),
             form,
             errors,
         },
     ))
 }
 
-async fn assessments(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<AssessmentQuery>,
-) -> Result<Response, PageError> {
+async fn assessments(call: PageCall, Query(q): Query<AssessmentQuery>) -> PageResult {
     let form = AssessmentInput {
         talent_id: q.talent_id.clone().unwrap_or_default(),
         ..AssessmentInput::default()
     };
-    assessments_page(&state, &user, &q, form, FieldErrors::default()).await
+    assessments_page(&call, &q, form, FieldErrors::default()).await
 }
 
-async fn record_assessment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<AssessmentInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.record_assessment(&user.actor, &form.value, &ctx).await;
+async fn record_assessment(call: PageCall, form: Form<AssessmentInput>) -> PageResult {
+    let result = call.app.record_assessment(&call.actor, &form.value, &call.ctx).await;
     after_submit(
         result,
         |a| format!("/assessments?saved={}", a.id),
-        |errors| async move { assessments_page(&state, &user, &AssessmentQuery::default(), form.value, errors).await },
+        |errors| async move { assessments_page(&call, &AssessmentQuery::default(), form.value, errors).await },
     )
     .await
 }
@@ -212,15 +180,9 @@ struct FileForm {
     version: String,
 }
 
-async fn file_assessment(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<FileForm>,
-) -> Result<Response, PageError> {
+async fn file_assessment(call: PageCall, Path(id): Path<i64>, form: Form<FileForm>) -> PageResult {
     let version = form.value.version.trim().parse().unwrap_or(0);
-    state.app.file_assessment(&user.actor, id, version, &ctx).await?;
+    call.app.file_assessment(&call.actor, id, version, &call.ctx).await?;
     Ok(Redirect::to(&format!("/assessments?filed={id}")).into_response())
 }
 
@@ -233,13 +195,9 @@ struct CertificatePage {
     back: String,
 }
 
-async fn certificate(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let v = state.app.certificate(&user.actor, id).await?;
-    let back = if user.actor.has(Permission::FundRead) {
+async fn certificate(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    let v = call.app.certificate(&call.actor, id).await?;
+    let back = if call.actor.has(Permission::FundRead) {
         "/benefits/due".into()
     } else {
         "/me/benefits".into()
@@ -256,10 +214,10 @@ struct MyBenefitsPage {
     m: MyBenefits,
 }
 
-async fn my_benefits(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let m = state.app.my_benefits(&user.actor).await?;
+async fn my_benefits(call: PageCall) -> PageResult {
+    let m = call.app.my_benefits(&call.actor).await?;
     Ok(render(&MyBenefitsPage {
-        layout: Layout::new("我的待遇", Some(&user.actor), "/me/benefits"),
+        layout: call.layout("我的待遇", "/me/benefits"),
         m,
     }))
 }

@@ -2,7 +2,7 @@
 //! talents by the tier's area, the gift on reaching the years and the return on early exit
 //! (the coordination office); a talent's housing (anyone who may read the talent).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -13,8 +13,8 @@ use yincai_app::housing::{
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -242,14 +242,14 @@ pub struct ReturnBody {
 /// The register and every allocation (coordination office).
 #[utoipa::path(get, path = "/api/housing", tag = "housing", security(("bearer" = [])),
     responses((status = 200, body = Housing), (status = 403, body = ErrorBody)))]
-pub async fn get_housing(State(state): State<AppState>, user: ApiUser) -> Result<Json<Housing>, ApiError> {
-    Ok(Json(state.app.housing_overview(&user.actor).await?.into()))
+pub async fn get_housing(call: ApiCall) -> ApiResult<Housing> {
+    Ok(Json(call.app.housing_overview(&call.actor).await?.into()))
 }
 
 /// Registers a housing unit (free). A registered address is 409.
 #[utoipa::path(post, path = "/api/housing/units", tag = "housing", security(("bearer" = [])), request_body = UnitBody,
     responses((status = 200, body = HousingUnit), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn add_unit(call: ApiCall, ApiJson(body): ApiJson<UnitBody>) -> Result<Json<HousingUnit>, ApiError> {
+pub async fn add_unit(call: ApiCall, ApiJson(body): ApiJson<UnitBody>) -> ApiResult<HousingUnit> {
     Ok(Json(
         call.app
             .add_housing_unit(&call.actor, &body.into(), &call.ctx)
@@ -265,7 +265,7 @@ pub async fn update_unit(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UnitBody>,
-) -> Result<Json<HousingUnit>, ApiError> {
+) -> ApiResult<HousingUnit> {
     Ok(Json(
         call.app
             .update_housing_unit(&call.actor, id, &body.into(), &call.ctx)
@@ -279,10 +279,7 @@ pub async fn update_unit(
 /// already allocated is 409.
 #[utoipa::path(post, path = "/api/housing/allocations", tag = "housing", security(("bearer" = [])), request_body = AllocateBody,
     responses((status = 200, body = HousingAllocation), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn allocate(
-    call: ApiCall,
-    ApiJson(body): ApiJson<AllocateBody>,
-) -> Result<Json<HousingAllocation>, ApiError> {
+pub async fn allocate(call: ApiCall, ApiJson(body): ApiJson<AllocateBody>) -> ApiResult<HousingAllocation> {
     let input = AllocateInput {
         unit_id: body.unit_id.to_string(),
         talent_id: body.talent_id.to_string(),
@@ -300,7 +297,7 @@ pub async fn gift(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<GiftBody>,
-) -> Result<Json<HousingAllocation>, ApiError> {
+) -> ApiResult<HousingAllocation> {
     let input = CloseInput {
         version: body.version.to_string(),
         ..CloseInput::default()
@@ -318,7 +315,7 @@ pub async fn return_unit(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReturnBody>,
-) -> Result<Json<HousingAllocation>, ApiError> {
+) -> ApiResult<HousingAllocation> {
     let input = CloseInput {
         version: body.version.to_string(),
         date: body.date,
@@ -335,6 +332,6 @@ pub async fn return_unit(
 /// A talent's housing entitlement (from the current report) and allocations.
 #[utoipa::path(get, path = "/api/housing/talents/{id}", tag = "housing", security(("bearer" = [])),
     responses((status = 200, body = TalentHousingBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn talent_housing(call: ApiCall, Path(id): Path<i64>) -> Result<Json<TalentHousingBody>, ApiError> {
+pub async fn talent_housing(call: ApiCall, Path(id): Path<i64>) -> ApiResult<TalentHousingBody> {
     Ok(Json(call.app.talent_housing(&call.actor, id).await?.into()))
 }

@@ -5,16 +5,16 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::housing::{AllocateInput, CloseInput, HousingOverview, TalentHousing, UnitInput};
 use yincai_domain::lifecycle::HousingUnitState;
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, after_submit, form_status, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -66,17 +66,12 @@ impl OverviewPage {
     }
 }
 
-async fn overview_page(
-    state: &AppState,
-    user: &PageUser,
-    typed: Typed,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let o = state.app.housing_overview(&user.actor).await?;
+async fn overview_page(call: &PageCall, typed: Typed, errors: FieldErrors) -> PageResult {
+    let o = call.app.housing_overview(&call.actor).await?;
     Ok(render_with(
         form_status(&errors),
         &OverviewPage {
-            layout: Layout::new("人才住房", Some(&user.actor), "/housing"),
+            layout: call.layout("人才住房", "/housing"),
             o,
             typed,
             errors,
@@ -84,17 +79,12 @@ async fn overview_page(
     ))
 }
 
-async fn overview(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    overview_page(&state, &user, Typed::default(), FieldErrors::default()).await
+async fn overview(call: PageCall) -> PageResult {
+    overview_page(&call, Typed::default(), FieldErrors::default()).await
 }
 
-async fn add_unit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<UnitInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.add_housing_unit(&user.actor, &form.value, &ctx).await;
+async fn add_unit(call: PageCall, form: Form<UnitInput>) -> PageResult {
+    let result = call.app.add_housing_unit(&call.actor, &form.value, &call.ctx).await;
     after_submit(
         result,
         |u| format!("/housing?added={}#units", u.row.id),
@@ -103,7 +93,7 @@ async fn add_unit(
                 unit: form.value,
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, errors).await
+            overview_page(&call, typed, errors).await
         },
     )
     .await
@@ -118,14 +108,9 @@ struct AllocateForm {
     from: String,
 }
 
-async fn allocate(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<AllocateForm>,
-) -> Result<Response, PageError> {
+async fn allocate(call: PageCall, form: Form<AllocateForm>) -> PageResult {
     let input = &form.value.input;
-    match state.app.allocate_housing(&user.actor, input, &ctx).await {
+    match call.app.allocate_housing(&call.actor, input, &call.ctx).await {
         Ok(a) if form.value.from == "talent" => {
             Ok(Redirect::to(&format!("/housing/talents/{}", a.row.talent_id)).into_response())
         }
@@ -135,42 +120,30 @@ async fn allocate(
             if form.value.from == "talent"
                 && let Ok(id) = input.talent_id.trim().parse::<i64>()
             {
-                return talent_page(&state, &user, id, input.clone(), errors.into()).await;
+                return talent_page(&call, id, input.clone(), errors.into()).await;
             }
             let typed = Typed {
                 allocate: input.clone(),
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, errors.into()).await
+            overview_page(&call, typed, errors.into()).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn gift(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<CloseInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.gift_housing(&user.actor, id, &form.value, &ctx).await;
+async fn gift(call: PageCall, Path(id): Path<i64>, form: Form<CloseInput>) -> PageResult {
+    let result = call.app.gift_housing(&call.actor, id, &form.value, &call.ctx).await;
     after_submit(
         result,
         |a| format!("/housing?gifted={}#allocations", a.row.id),
-        |errors| overview_page(&state, &user, Typed::default(), errors),
+        |errors| overview_page(&call, Typed::default(), errors),
     )
     .await
 }
 
-async fn return_unit(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<CloseInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.return_housing(&user.actor, id, &form.value, &ctx).await;
+async fn return_unit(call: PageCall, Path(id): Path<i64>, form: Form<CloseInput>) -> PageResult {
+    let result = call.app.return_housing(&call.actor, id, &form.value, &call.ctx).await;
     after_submit(
         result,
         |a| format!("/housing?returned={}#allocations", a.row.id),
@@ -179,7 +152,7 @@ async fn return_unit(
                 returning: Some((id, form.value)),
                 ..Typed::default()
             };
-            overview_page(&state, &user, typed, errors).await
+            overview_page(&call, typed, errors).await
         },
     )
     .await
@@ -198,18 +171,12 @@ struct TalentPage {
 
 impl TalentPage {}
 
-async fn talent_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    form: AllocateInput,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let t = state.app.talent_housing(&user.actor, id).await?;
+async fn talent_page(call: &PageCall, id: i64, form: AllocateInput, errors: FieldErrors) -> PageResult {
+    let t = call.app.talent_housing(&call.actor, id).await?;
     Ok(render_with(
         form_status(&errors),
         &TalentPage {
-            layout: Layout::new(format!("{} 的住房", t.talent_name), Some(&user.actor), "/talents"),
+            layout: call.layout(format!("{} 的住房", t.talent_name), "/talents"),
             t,
             form,
             errors,
@@ -217,6 +184,6 @@ async fn talent_page(
     ))
 }
 
-async fn talent(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    talent_page(&state, &user, id, AllocateInput::default(), FieldErrors::default()).await
+async fn talent(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    talent_page(&call, id, AllocateInput::default(), FieldErrors::default()).await
 }

@@ -11,7 +11,7 @@ use yincai_domain::projection::Amounts;
 
 use crate::AppState;
 use crate::auth::ApiCall;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/fund/projection", get(fund_projection))
@@ -161,10 +161,7 @@ impl From<ProjectionView> for FundProjection {
 /// `departure_rate` when it is not a whole number 0-1000.
 #[utoipa::path(get, path = "/api/fund/projection", tag = "fund", security(("bearer" = [])), params(ProjectionParams),
     responses((status = 200, body = FundProjection), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn fund_projection(
-    call: ApiCall,
-    Query(p): Query<ProjectionParams>,
-) -> Result<Json<FundProjection>, ApiError> {
+pub async fn fund_projection(call: ApiCall, Query(p): Query<ProjectionParams>) -> ApiResult<FundProjection> {
     let typed = p
         .departure_rate
         .unwrap_or_else(|| DEFAULT_DEPARTURE_PER_MILLE.to_string());

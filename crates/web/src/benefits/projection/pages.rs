@@ -5,18 +5,16 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::Query;
 use axum::routing::get;
 use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, ProjectionView};
 use yincai_domain::money::Fen;
 
-use crate::auth::PageUser;
+use crate::auth::PageCall;
 use crate::export::{Column, col, xlsx};
 use crate::layout::Layout;
-use crate::pages::render_with;
-use crate::{AppState, PageError};
+use crate::pages::{FieldErrors, form_status, render_with};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,7 +41,7 @@ impl ProjectionQuery {
 struct ProjectionPage {
     layout: Layout,
     departure_rate: String,
-    errors: crate::pages::FieldErrors,
+    errors: FieldErrors,
     p: Option<ProjectionView>,
     /// The chart's data, JSON safe to embed in a `<script>` element.
     chart_json: String,
@@ -88,21 +86,12 @@ fn chart_json(p: &ProjectionView) -> String {
     data.to_string().replace('<', "\\u003c")
 }
 
-async fn page(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ProjectionQuery>,
-) -> Result<Response, PageError> {
+async fn page(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
     let typed = q.typed();
-    let (p, errors) = match state.app.fund_projection(&user.actor, &typed).await {
-        Ok(p) => (Some(p), vec![]),
-        Err(e) if !e.field_errors().is_empty() => (None, e.field_errors()),
+    let (p, errors) = match call.app.fund_projection(&call.actor, &typed).await {
+        Ok(p) => (Some(p), FieldErrors::default()),
+        Err(e) if !e.field_errors().is_empty() => (None, e.field_errors().into()),
         Err(e) => return Err(e.into()),
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     };
     let chart_json = p.as_ref().map(chart_json).unwrap_or_default();
     let export_link = format!(
@@ -110,11 +99,11 @@ async fn page(
         serde_urlencoded::to_string([("departure_rate", typed.as_str())]).unwrap_or_default()
     );
     Ok(render_with(
-        status,
+        form_status(&errors),
         &ProjectionPage {
-            layout: Layout::new("专项资金预测", Some(&user.actor), "/fund"),
+            layout: call.layout("专项资金预测", "/fund"),
             departure_rate: typed,
-            errors: errors.into(),
+            errors,
             p,
             chart_json,
             export_link,
@@ -137,12 +126,8 @@ const COLUMNS: [Column; 10] = [
 
 /// The projection as .xlsx, one row per year (against the budget), per year and kind, per
 /// year and unit, then the ten-year totals and the assumptions: a flat table for filters.
-async fn export(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ProjectionQuery>,
-) -> Result<Response, PageError> {
-    let p = state.app.fund_projection(&user.actor, &q.typed()).await?;
+async fn export(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult {
+    let p = call.app.fund_projection(&call.actor, &q.typed()).await?;
     let money = |f: Fen| f.to_string();
     let opt = |f: Option<Fen>| f.map(|f| f.to_string()).unwrap_or_default();
     let mut rows: Vec<Vec<String>> = Vec::new();

@@ -14,7 +14,7 @@ use yincai_store::{RecoveryRow, RepaymentRow};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::ApiCall;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -233,7 +233,7 @@ pub struct ListQuery {
 /// The frozen evaluation and every re-evaluation, each with its difference from the one before.
 #[utoipa::path(get, path = "/api/talents/{id}/evaluations", tag = "recovery", security(("bearer" = [])),
     responses((status = 200, body = Evaluations), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_evaluations(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Evaluations>, ApiError> {
+pub async fn get_evaluations(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Evaluations> {
     Ok(Json(call.app.talent_evaluations(&call.actor, id).await?.into()))
 }
 
@@ -245,7 +245,7 @@ pub async fn reevaluate(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChangeBody>,
-) -> Result<Json<Evaluations>, ApiError> {
+) -> ApiResult<Evaluations> {
     let change = FactsChange {
         title: body.title,
         assessment: body.assessment,
@@ -264,7 +264,7 @@ pub async fn reevaluate(
 /// Recoveries within scope, newest first (coordination office, finance).
 #[utoipa::path(get, path = "/api/recoveries", tag = "recovery", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = RecoveryList), (status = 403, body = ErrorBody)))]
-pub async fn list_recoveries(call: ApiCall, Query(q): Query<ListQuery>) -> Result<Json<RecoveryList>, ApiError> {
+pub async fn list_recoveries(call: ApiCall, Query(q): Query<ListQuery>) -> ApiResult<RecoveryList> {
     let page = call.app.recoveries(&call.actor, q.status.as_deref(), q.offset).await?;
     Ok(Json(RecoveryList {
         total: page.total,
@@ -276,7 +276,7 @@ pub async fn list_recoveries(call: ApiCall, Query(q): Query<ListQuery>) -> Resul
 /// One recovery with its repayments.
 #[utoipa::path(get, path = "/api/recoveries/{id}", tag = "recovery", security(("bearer" = [])),
     responses((status = 200, body = RecoveryDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_recovery(call: ApiCall, Path(id): Path<i64>) -> Result<Json<RecoveryDetail>, ApiError> {
+pub async fn get_recovery(call: ApiCall, Path(id): Path<i64>) -> ApiResult<RecoveryDetail> {
     Ok(Json(call.app.recovery(&call.actor, id).await?.into()))
 }
 
@@ -288,7 +288,7 @@ pub async fn repay(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RepaymentBody>,
-) -> Result<Json<RecoveryDetail>, ApiError> {
+) -> ApiResult<RecoveryDetail> {
     let input = RepaymentInput {
         paid_on: body.paid_on,
         amount: body.amount,

@@ -7,9 +7,9 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
@@ -19,10 +19,10 @@ use yincai_domain::lifecycle::RecoveryState;
 use yincai_domain::money::Fen;
 use yincai_store::{Page, RecoveryRow};
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -98,22 +98,16 @@ impl EvaluationsPage {
     }
 }
 
-async fn evaluations_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    change: ChangeForm,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let v = state.app.talent_evaluations(&user.actor, id).await?;
-    let endings = state.app.endings_of_talent(&user.actor, id).await?;
+async fn evaluations_page(call: &PageCall, id: i64, change: ChangeForm, errors: FieldErrors) -> PageResult {
+    let v = call.app.talent_evaluations(&call.actor, id).await?;
+    let endings = call.app.endings_of_talent(&call.actor, id).await?;
     let under_way = endings.iter().any(|e| e.row.state.as_deref() != Some("rejected"));
     Ok(render_with(
         crate::pages::form_status(&errors),
         &EvaluationsPage {
-            layout: Layout::new(format!("评估记录：{}", v.talent_name), Some(&user.actor), "/talents"),
-            can_change: user.actor.has(Permission::MeetingManage),
-            may_propose_ending: user.actor.has(Permission::EndingPropose) && !under_way,
+            layout: call.layout(format!("评估记录：{}", v.talent_name), "/talents"),
+            can_change: call.actor.has(Permission::MeetingManage),
+            may_propose_ending: call.actor.has(Permission::EndingPropose) && !under_way,
             v,
             change,
             endings,
@@ -122,21 +116,11 @@ async fn evaluations_page(
     ))
 }
 
-async fn evaluations(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    evaluations_page(&state, &user, id, ChangeForm::default(), FieldErrors::default()).await
+async fn evaluations(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    evaluations_page(&call, id, ChangeForm::default(), FieldErrors::default()).await
 }
 
-async fn reevaluate(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<ChangeForm>,
-) -> Result<Response, PageError> {
+async fn reevaluate(call: PageCall, Path(id): Path<i64>, form: Form<ChangeForm>) -> PageResult {
     let f = &form.value;
     let change = FactsChange {
         title: f.title.clone(),
@@ -145,15 +129,15 @@ async fn reevaluate(
         project_verified: matches!(f.project_verified.as_str(), "on" | "true"),
         project_benefit_significant: matches!(f.project_benefit_significant.as_str(), "on" | "true"),
     };
-    match state
+    match call
         .app
-        .reevaluate_talent(&user.actor, id, &change, &f.reason, &ctx)
+        .reevaluate_talent(&call.actor, id, &change, &f.reason, &call.ctx)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/talents/{id}/evaluations")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            evaluations_page(&state, &user, id, form.value, errors.into()).await
+            evaluations_page(&call, id, form.value, errors.into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -179,25 +163,21 @@ struct ListPage {
 
 impl Helpers for ListPage {}
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let status = q.status.clone().unwrap_or_default();
     let paging = Paging {
         page: q.paging.page.clone(),
         per_page: Some("50".into()),
     };
-    let rows = state
+    let rows = call
         .app
-        .recoveries(&user.actor, Some(status.as_str()), paging.offset())
+        .recoveries(&call.actor, Some(status.as_str()), paging.offset())
         .await?;
     let pager = Pager::new(rows.total, &paging, &[("status", status.as_str())]);
     Ok(render_with(
         StatusCode::OK,
         &ListPage {
-            layout: Layout::new("待遇追回", Some(&user.actor), "/recoveries"),
+            layout: call.layout("待遇追回", "/recoveries"),
             rows,
             status,
             pager,
@@ -219,25 +199,15 @@ impl Helpers for DetailPage {}
 
 impl DetailPage {}
 
-async fn detail_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    form: Option<RepaymentInput>,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let v = state.app.recovery(&user.actor, id).await?;
+async fn detail_page(call: &PageCall, id: i64, form: Option<RepaymentInput>, errors: FieldErrors) -> PageResult {
+    let v = call.app.recovery(&call.actor, id).await?;
     let mut form = form.unwrap_or_default();
     form.version = v.recovery.version.to_string();
     Ok(render_with(
         crate::pages::form_status(&errors),
         &DetailPage {
-            layout: Layout::new(
-                format!("待遇追回：{}", v.recovery.talent_name),
-                Some(&user.actor),
-                "/recoveries",
-            ),
-            can_repay: user.actor.has(Permission::FundPay) && !v.recovery.status.is_terminal(),
+            layout: call.layout(format!("待遇追回：{}", v.recovery.talent_name), "/recoveries"),
+            can_repay: call.actor.has(Permission::FundPay) && !v.recovery.status.is_terminal(),
             v,
             form,
             errors,
@@ -245,22 +215,16 @@ async fn detail_page(
     ))
 }
 
-async fn detail(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    detail_page(&state, &user, id, None, FieldErrors::default()).await
+async fn detail(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    detail_page(&call, id, None, FieldErrors::default()).await
 }
 
-async fn repay(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<RepaymentInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.record_repayment(&user.actor, id, &form.value, &ctx).await;
+async fn repay(call: PageCall, Path(id): Path<i64>, form: Form<RepaymentInput>) -> PageResult {
+    let result = call.app.record_repayment(&call.actor, id, &form.value, &call.ctx).await;
     after_submit(
         result,
         |_| format!("/recoveries/{id}"),
-        |errors| detail_page(&state, &user, id, Some(form.value), errors),
+        |errors| detail_page(&call, id, Some(form.value), errors),
     )
     .await
 }

@@ -1,7 +1,7 @@
 //! The end of the introduction over the API: the procedure by mode of an application, the
 //! talent database (Art. 6) and the talent's own record, and 一事一议 cases.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -13,8 +13,8 @@ use yincai_store::SpecialCaseQuery;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -331,7 +331,7 @@ pub struct SubmitBody {
 /// otherwise).
 #[utoipa::path(get, path = "/api/applications/{id}/procedure", tag = "talents", security(("bearer" = [])),
     responses((status = 200, body = Procedure), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_procedure(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Procedure>, ApiError> {
+pub async fn get_procedure(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Procedure> {
     Ok(Json(call.app.procedure(&call.actor, id).await?.into()))
 }
 
@@ -345,7 +345,7 @@ pub async fn put_procedure(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ProcedureBody>,
-) -> Result<Json<Procedure>, ApiError> {
+) -> ApiResult<Procedure> {
     Ok(Json(
         call.app
             .save_procedure(&call.actor, id, &body.into(), &call.ctx)
@@ -357,11 +357,8 @@ pub async fn put_procedure(
 /// The talent database (Art. 6) within the caller's scope.
 #[utoipa::path(get, path = "/api/talents", tag = "talents", security(("bearer" = [])), params(TalentParams),
     responses((status = 200, body = PageOf<TalentRow>), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_talents(call: ApiCall, Query(p): Query<TalentParams>) -> Result<Json<PageOf<TalentRow>>, ApiError> {
-    let w = Window {
-        offset: p.offset,
-        limit: p.limit,
-    };
+pub async fn list_talents(call: ApiCall, Query(p): Query<TalentParams>) -> ApiResult<PageOf<TalentRow>> {
+    let w = Window::new(p.offset, p.limit);
     let filter = TalentFilter {
         name: p.name,
         unit: p.unit,
@@ -370,28 +367,23 @@ pub async fn list_talents(call: ApiCall, Query(p): Query<TalentParams>) -> Resul
         start_year: p.start_year,
     };
     let page = call.app.talents(&call.actor, &filter, w.offset(), w.limit()).await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(TalentRow::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// One talent record (404 outside the caller's scope).
 #[utoipa::path(get, path = "/api/talents/{id}", tag = "talents", security(("bearer" = [])),
     responses((status = 200, body = Talent), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_talent(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Talent>, ApiError> {
+pub async fn get_talent(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Talent> {
     Ok(Json(call.app.talent(&call.actor, id).await?.into()))
 }
 
 /// The caller's own talent record (applicants); 404 until introduced.
 #[utoipa::path(get, path = "/api/me/talent", tag = "talents", security(("bearer" = [])),
     responses((status = 200, body = Talent), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_my_talent(State(state): State<AppState>, user: ApiUser) -> Result<Json<Talent>, ApiError> {
-    let t = state
+pub async fn get_my_talent(call: ApiCall) -> ApiResult<Talent> {
+    let t = call
         .app
-        .my_talent(&user.actor)
+        .my_talent(&call.actor)
         .await?
         .ok_or_else(|| AppError::NotFound("您的人才档案（尚未完成引进）".into()))?;
     Ok(Json(t.into()))
@@ -401,19 +393,12 @@ pub async fn get_my_talent(State(state): State<AppState>, user: ApiUser) -> Resu
 #[utoipa::path(get, path = "/api/special-cases", tag = "special_cases", security(("bearer" = [])),
     params(SpecialCaseParams),
     responses((status = 200, body = PageOf<SpecialCase>), (status = 403, body = ErrorBody)))]
-pub async fn list_special_cases(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<SpecialCaseParams>,
-) -> Result<Json<PageOf<SpecialCase>>, ApiError> {
-    let w = Window {
-        offset: p.offset,
-        limit: p.limit,
-    };
-    let page = state
+pub async fn list_special_cases(call: ApiCall, Query(p): Query<SpecialCaseParams>) -> ApiResult<PageOf<SpecialCase>> {
+    let w = Window::new(p.offset, p.limit);
+    let page = call
         .app
         .special_cases(
-            &user.actor,
+            &call.actor,
             &SpecialCaseQuery {
                 text: p.q,
                 state: p.state,
@@ -422,22 +407,14 @@ pub async fn list_special_cases(
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(SpecialCase::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// Opens a case on a candidate (coordination office); it starts in `draft`.
 #[utoipa::path(post, path = "/api/special-cases", tag = "special_cases", security(("bearer" = [])),
     request_body = SpecialCaseBody,
     responses((status = 200, body = SpecialCase), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn open_special_case(
-    call: ApiCall,
-    ApiJson(body): ApiJson<SpecialCaseBody>,
-) -> Result<Json<SpecialCase>, ApiError> {
+pub async fn open_special_case(call: ApiCall, ApiJson(body): ApiJson<SpecialCaseBody>) -> ApiResult<SpecialCase> {
     let id = call.app.open_special_case(&call.actor, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }
@@ -445,7 +422,7 @@ pub async fn open_special_case(
 /// One case with its history and resolution number.
 #[utoipa::path(get, path = "/api/special-cases/{id}", tag = "special_cases", security(("bearer" = [])),
     responses((status = 200, body = SpecialCase), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_special_case(call: ApiCall, Path(id): Path<i64>) -> Result<Json<SpecialCase>, ApiError> {
+pub async fn get_special_case(call: ApiCall, Path(id): Path<i64>) -> ApiResult<SpecialCase> {
     Ok(Json(call.app.special_case(&call.actor, id).await?.into()))
 }
 
@@ -458,7 +435,7 @@ pub async fn put_special_case(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SpecialCaseBody>,
-) -> Result<Json<SpecialCase>, ApiError> {
+) -> ApiResult<SpecialCase> {
     call.app
         .update_special_case(&call.actor, id, &body.into(), &call.ctx)
         .await?;
@@ -475,7 +452,7 @@ pub async fn submit_special_case(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
-) -> Result<Json<SpecialCase>, ApiError> {
+) -> ApiResult<SpecialCase> {
     call.app
         .submit_special_case(&call.actor, id, body.item_version, &call.ctx)
         .await?;

@@ -5,8 +5,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::fixings::{Fixable, FixingView};
 use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
@@ -17,10 +17,10 @@ use yincai_app::talents::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_store::SpecialCaseQuery;
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -61,13 +61,7 @@ struct ListPage {
     pager: Pager,
 }
 
-impl ListPage {}
-
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let f = &q.filter;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let (name, unit, category, mode, start_year) = (
@@ -77,9 +71,9 @@ async fn list(
         text(&f.mode),
         text(&f.start_year),
     );
-    let (rows, total, errors) = match state
+    let (rows, total, errors) = match call
         .app
-        .talents(&user.actor, f, q.paging.offset(), q.paging.limit())
+        .talents(&call.actor, f, q.paging.offset(), q.paging.limit())
         .await
     {
         Ok(page) => (page.rows, page.total, FieldErrors::default()),
@@ -100,7 +94,7 @@ async fn list(
     Ok(render_with(
         form_status(&errors),
         &ListPage {
-            layout: Layout::new("人才库", Some(&user.actor), "/talents"),
+            layout: call.layout("人才库", "/talents"),
             rows,
             name,
             unit,
@@ -134,24 +128,24 @@ impl DetailPage {
     }
 }
 
-async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let t = state.app.talent(&user.actor, id).await?;
-    let fixable = state.app.fixable_benefits(&user.actor, id).await?;
-    let fixings = state.app.fixings_of_talent(&user.actor, id).await?;
+async fn show(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    let t = call.app.talent(&call.actor, id).await?;
+    let fixable = call.app.fixable_benefits(&call.actor, id).await?;
+    let fixings = call.app.fixings_of_talent(&call.actor, id).await?;
     Ok(render(&DetailPage {
-        layout: Layout::new(format!("人才档案：{}", t.row.name), Some(&user.actor), "/talents"),
+        layout: call.layout(format!("人才档案：{}", t.row.name), "/talents"),
         talent: Some(t),
         own: false,
         fixable,
         fixings,
-        may_propose: user.actor.has(Permission::FixingPropose) && user.actor.has(Permission::WorkflowAct),
+        may_propose: call.actor.has(Permission::FixingPropose) && call.actor.has(Permission::WorkflowAct),
     }))
 }
 
-async fn mine(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let talent = state.app.my_talent(&user.actor).await?;
+async fn mine(call: PageCall) -> PageResult {
+    let talent = call.app.my_talent(&call.actor).await?;
     Ok(render(&DetailPage {
-        layout: Layout::new("我的人才档案", Some(&user.actor), "/me/talent"),
+        layout: call.layout("我的人才档案", "/me/talent"),
         talent,
         own: true,
         fixable: Vec::new(),
@@ -195,14 +189,13 @@ fn step_rows(rows: &[TransferStepInput]) -> Vec<TransferStepInput> {
 }
 
 async fn procedure_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     form: Option<ProcedureInput>,
     errors: FieldErrors,
     saved: bool,
-) -> Result<Response, PageError> {
-    let p = state.app.procedure(&user.actor, id).await?;
+) -> PageResult {
+    let p = call.app.procedure(&call.actor, id).await?;
     let form = form.unwrap_or_else(|| match &p.details {
         Some(d) => ProcedureInput::from_details(d, p.version.unwrap_or(1)),
         None => ProcedureInput {
@@ -213,11 +206,7 @@ async fn procedure_page(
     Ok(render_with(
         form_status(&errors),
         &ProcedurePage {
-            layout: Layout::new(
-                format!("引进手续：{}", p.application.candidate_name),
-                Some(&user.actor),
-                "/workbench",
-            ),
+            layout: call.layout(format!("引进手续：{}", p.application.candidate_name), "/workbench"),
             steps: step_rows(&form.steps),
             p,
             form,
@@ -234,13 +223,8 @@ struct SavedQuery {
     ok: Option<String>,
 }
 
-async fn procedure_form(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
-) -> Result<Response, PageError> {
-    procedure_page(&state, &user, id, None, FieldErrors::default(), q.ok.is_some()).await
+async fn procedure_form(call: PageCall, Path(id): Path<i64>, Query(q): Query<SavedQuery>) -> PageResult {
+    procedure_page(&call, id, None, FieldErrors::default(), q.ok.is_some()).await
 }
 
 /// The form's fields from the posted pairs; transfer steps come as repeated `step_*`.
@@ -277,18 +261,12 @@ fn procedure_from_pairs(pairs: Vec<(String, String)>) -> ProcedureInput {
     p
 }
 
-async fn save_procedure(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn save_procedure(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     let input = procedure_from_pairs(form.value);
-    match state.app.save_procedure(&user.actor, id, &input, &ctx).await {
+    match call.app.save_procedure(&call.actor, id, &input, &call.ctx).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/procedure?ok=saved")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            procedure_page(&state, &user, id, Some(input), e.field_errors().into(), false).await
+            procedure_page(&call, id, Some(input), e.field_errors().into(), false).await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -296,8 +274,8 @@ async fn save_procedure(
                 "引进手续已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
             let mut input = input;
-            input.version = state.app.procedure(&user.actor, id).await?.version;
-            procedure_page(&state, &user, id, Some(input), errors.into(), false).await
+            input.version = call.app.procedure(&call.actor, id).await?.version;
+            procedure_page(&call, id, Some(input), errors.into(), false).await
         }
         Err(e) => Err(e.into()),
     }
@@ -322,15 +300,11 @@ struct CasesPage {
     pager: Pager,
 }
 
-async fn cases(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<CaseListQuery>,
-) -> Result<Response, PageError> {
-    let page = state
+async fn cases(call: PageCall, Query(query): Query<CaseListQuery>) -> PageResult {
+    let page = call
         .app
         .special_cases(
-            &user.actor,
+            &call.actor,
             &SpecialCaseQuery {
                 text: query.q.clone(),
                 state: None,
@@ -342,10 +316,10 @@ async fn cases(
     let q = query.q.clone().unwrap_or_default();
     let pager = Pager::new(page.total, &query.paging, &[("q", &q)]);
     Ok(render(&CasesPage {
-        layout: Layout::new("一事一议", Some(&user.actor), "/special-cases"),
+        layout: call.layout("一事一议", "/special-cases"),
         rows: page.rows,
         q,
-        can_open: user.actor.has(Permission::SpecialCasePropose),
+        can_open: call.actor.has(Permission::SpecialCasePropose),
         pager,
     }))
 }
@@ -359,24 +333,17 @@ struct CaseFormPage {
     errors: FieldErrors,
 }
 
-impl CaseFormPage {}
-
 #[derive(Debug, Default, serde::Deserialize)]
 struct NewCaseQuery {
     candidate: Option<String>,
 }
 
-async fn case_form_page(
-    state: &AppState,
-    user: &PageUser,
-    form: SpecialCaseInput,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
+async fn case_form_page(call: &PageCall, form: SpecialCaseInput, errors: FieldErrors) -> PageResult {
     // The candidate's name, if the id names a form the actor may read.
     let candidate_name = match form.candidate_id.trim().parse::<i64>() {
-        Ok(id) => state
+        Ok(id) => call
             .app
-            .candidate(&user.actor, id)
+            .candidate(&call.actor, id)
             .await
             .map(|c| c.name)
             .unwrap_or_default(),
@@ -385,7 +352,7 @@ async fn case_form_page(
     Ok(render_with(
         form_status(&errors),
         &CaseFormPage {
-            layout: Layout::new("发起一事一议", Some(&user.actor), "/special-cases"),
+            layout: call.layout("发起一事一议", "/special-cases"),
             candidate_name,
             form,
             errors,
@@ -393,33 +360,24 @@ async fn case_form_page(
     ))
 }
 
-async fn new_case(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<NewCaseQuery>,
-) -> Result<Response, PageError> {
-    if !user.actor.has(Permission::SpecialCasePropose) {
+async fn new_case(call: PageCall, Query(q): Query<NewCaseQuery>) -> PageResult {
+    if !call.actor.has(Permission::SpecialCasePropose) {
         return Err(AppError::Forbidden("一事一议由人才工作协调办发起".into()).into());
     }
     let form = SpecialCaseInput {
         candidate_id: q.candidate.unwrap_or_default(),
         ..Default::default()
     };
-    case_form_page(&state, &user, form, FieldErrors::default()).await
+    case_form_page(&call, form, FieldErrors::default()).await
 }
 
-async fn open_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<SpecialCaseInput>,
-) -> Result<Response, PageError> {
+async fn open_case(call: PageCall, form: Form<SpecialCaseInput>) -> PageResult {
     let input = form.value;
-    let result = state.app.open_special_case(&user.actor, &input, &ctx).await;
+    let result = call.app.open_special_case(&call.actor, &input, &call.ctx).await;
     after_submit(
         result,
         |id| format!("/special-cases/{id}"),
-        |errors| case_form_page(&state, &user, input, errors),
+        |errors| case_form_page(&call, input, errors),
     )
     .await
 }
@@ -452,14 +410,8 @@ impl CaseDetailPage {
     }
 }
 
-async fn case_detail_page(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    form: Option<SpecialCaseInput>,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let c = state.app.special_case(&user.actor, id).await?;
+async fn case_detail_page(call: &PageCall, id: i64, form: Option<SpecialCaseInput>, errors: FieldErrors) -> PageResult {
+    let c = call.app.special_case(&call.actor, id).await?;
     let form = form.unwrap_or_else(|| SpecialCaseInput {
         candidate_id: c.row.candidate_id.to_string(),
         reason: c.row.reason.clone(),
@@ -470,11 +422,7 @@ async fn case_detail_page(
     Ok(render_with(
         form_status(&errors),
         &CaseDetailPage {
-            layout: Layout::new(
-                format!("一事一议：{}", c.row.candidate_name),
-                Some(&user.actor),
-                "/special-cases",
-            ),
+            layout: call.layout(format!("一事一议：{}", c.row.candidate_name), "/special-cases"),
             c,
             form,
             errors,
@@ -482,22 +430,16 @@ async fn case_detail_page(
     ))
 }
 
-async fn show_case(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    case_detail_page(&state, &user, id, None, FieldErrors::default()).await
+async fn show_case(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    case_detail_page(&call, id, None, FieldErrors::default()).await
 }
 
-async fn edit_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<SpecialCaseInput>,
-) -> Result<Response, PageError> {
+async fn edit_case(call: PageCall, Path(id): Path<i64>, form: Form<SpecialCaseInput>) -> PageResult {
     let input = form.value;
-    match state.app.update_special_case(&user.actor, id, &input, &ctx).await {
+    match call.app.update_special_case(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/special-cases/{id}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            case_detail_page(&state, &user, id, Some(input), e.field_errors().into()).await
+            case_detail_page(&call, id, Some(input), e.field_errors().into()).await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
@@ -505,8 +447,8 @@ async fn edit_case(
                 "该事项已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
             let mut input = input;
-            input.version = Some(state.app.special_case(&user.actor, id).await?.row.version);
-            case_detail_page(&state, &user, id, Some(input), errors.into()).await
+            input.version = Some(call.app.special_case(&call.actor, id).await?.row.version);
+            case_detail_page(&call, id, Some(input), errors.into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -518,14 +460,10 @@ struct SubmitForm {
     item_version: String,
 }
 
-async fn submit_case(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<SubmitForm>,
-) -> Result<Response, PageError> {
+async fn submit_case(call: PageCall, Path(id): Path<i64>, form: Form<SubmitForm>) -> PageResult {
     let version = form.value.item_version.trim().parse().unwrap_or(0);
-    state.app.submit_special_case(&user.actor, id, version, &ctx).await?;
+    call.app
+        .submit_special_case(&call.actor, id, version, &call.ctx)
+        .await?;
     Ok(Redirect::to(&format!("/special-cases/{id}")).into_response())
 }

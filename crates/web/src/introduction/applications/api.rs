@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -21,8 +21,8 @@ use yincai_store::WorkflowEventRow;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -425,7 +425,7 @@ pub async fn apply(
 /// The caller's own applications with their history, actions and letters (applicants).
 #[utoipa::path(get, path = "/api/me/applications", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = Vec<MyApplicationBody>), (status = 403, body = ErrorBody)))]
-pub async fn my_applications(call: ApiCall) -> Result<Json<Vec<MyApplicationBody>>, ApiError> {
+pub async fn my_applications(call: ApiCall) -> ApiResult<Vec<MyApplicationBody>> {
     let rows = call.app.my_applications(&call.actor).await?;
     Ok(Json(rows.into_iter().map(MyApplicationBody::from).collect()))
 }
@@ -435,18 +435,14 @@ pub async fn my_applications(call: ApiCall) -> Result<Json<Vec<MyApplicationBody
 #[utoipa::path(get, path = "/api/applications", tag = "applications", security(("bearer" = [])), params(ApplicationListFilter),
     responses((status = 200, body = PageOf<ApplicationRow>), (status = 403, body = ErrorBody)))]
 pub async fn list_applications(
-    State(state): State<AppState>,
-    user: ApiUser,
+    call: ApiCall,
     Query(f): Query<ApplicationListFilter>,
-) -> Result<Json<PageOf<ApplicationRow>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
-    let page = state
+) -> ApiResult<PageOf<ApplicationRow>> {
+    let w = Window::new(f.offset, f.limit);
+    let page = call
         .app
         .applications(
-            &user.actor,
+            &call.actor,
             &ApplicationFilter {
                 state: f.state,
                 position_id: f.position_id,
@@ -456,18 +452,13 @@ pub async fn list_applications(
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(ApplicationRow::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// One application (404 for another applicant's, or another unit's).
 #[utoipa::path(get, path = "/api/applications/{id}", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = ApplicationDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_application(call: ApiCall, Path(id): Path<i64>) -> Result<Json<ApplicationDetail>, ApiError> {
+pub async fn get_application(call: ApiCall, Path(id): Path<i64>) -> ApiResult<ApplicationDetail> {
     Ok(Json(call.app.application(&call.actor, id).await?.into()))
 }
 
@@ -483,7 +474,7 @@ pub async fn put_checklist(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChecklistBody>,
-) -> Result<Json<ApplicationDetail>, ApiError> {
+) -> ApiResult<ApplicationDetail> {
     let input = ReviewInput {
         version: body.version,
         checklist: body
@@ -523,13 +514,13 @@ pub async fn put_checklist(
 #[utoipa::path(post, path = "/api/applications/{id}/letter", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = IntentLetter), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-pub async fn generate_letter(call: ApiCall, Path(id): Path<i64>) -> Result<Json<IntentLetter>, ApiError> {
+pub async fn generate_letter(call: ApiCall, Path(id): Path<i64>) -> ApiResult<IntentLetter> {
     Ok(Json(call.app.generate_letter(&call.actor, id, &call.ctx).await?.into()))
 }
 
 /// The intent letter: reviewers once generated, the applicant once sent.
 #[utoipa::path(get, path = "/api/applications/{id}/letter", tag = "applications", security(("bearer" = [])),
     responses((status = 200, body = IntentLetter), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_letter(call: ApiCall, Path(id): Path<i64>) -> Result<Json<IntentLetter>, ApiError> {
+pub async fn get_letter(call: ApiCall, Path(id): Path<i64>) -> ApiResult<IntentLetter> {
     Ok(Json(call.app.letter(&call.actor, id).await?.into()))
 }

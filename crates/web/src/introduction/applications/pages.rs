@@ -6,9 +6,9 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::applications::{
     ApplicationFilter, ApplicationSummary, ApplicationView, ApplyPreview, CHECKLIST_ITEMS, CheckItem, Checklist,
@@ -17,11 +17,11 @@ use yincai_app::applications::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::APPLICATION;
 
-use crate::auth::{Ctx, Form, NoFields, PageUser};
+use crate::auth::{Form, NoFields, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::workflow::pages::WorkflowPanel;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,55 +48,30 @@ struct ApplyPage {
     errors: FieldErrors,
 }
 
-impl ApplyPage {}
-
-async fn apply_page_with(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    status: StatusCode,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let p = state.app.apply_preview(&user.actor, id).await?;
+async fn apply_page_with(call: &PageCall, id: i64, status: StatusCode, errors: FieldErrors) -> PageResult {
+    let p = call.app.apply_preview(&call.actor, id).await?;
     Ok(render_with(
         status,
         &ApplyPage {
-            layout: Layout::new(
-                format!("报名：{}", p.position.title),
-                Some(&user.actor),
-                "/me/applications",
-            ),
+            layout: call.layout(format!("报名：{}", p.position.title), "/me/applications"),
             p,
             errors,
         },
     ))
 }
 
-async fn apply_page(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    apply_page_with(&state, &user, id, StatusCode::OK, FieldErrors::default()).await
+async fn apply_page(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    apply_page_with(&call, id, StatusCode::OK, FieldErrors::default()).await
 }
 
-async fn apply(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    _checked: Form<NoFields>,
-) -> Result<Response, PageError> {
-    match state.app.apply(&user.actor, id, &ctx).await {
+async fn apply(call: PageCall, Path(id): Path<i64>, _checked: Form<NoFields>) -> PageResult {
+    match call.app.apply(&call.actor, id, &call.ctx).await {
         Ok(_) => Ok(Redirect::to("/me/applications?ok=applied").into_response()),
         Err(e @ AppError::Duplicate(_)) => {
-            apply_page_with(&state, &user, id, StatusCode::CONFLICT, e.field_errors().into()).await
+            apply_page_with(&call, id, StatusCode::CONFLICT, e.field_errors().into()).await
         }
         Err(e) if !e.field_errors().is_empty() => {
-            apply_page_with(
-                &state,
-                &user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                e.field_errors().into(),
-            )
-            .await
+            apply_page_with(&call, id, StatusCode::UNPROCESSABLE_ENTITY, e.field_errors().into()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -117,13 +92,13 @@ struct MinePage {
     notice: &'static str,
 }
 
-async fn mine(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> Result<Response, PageError> {
-    let apps = state.app.my_applications(&user.actor).await?;
-    let today = state.app.today().to_string();
+async fn mine(call: PageCall, Query(q): Query<OkQuery>) -> PageResult {
+    let apps = call.app.my_applications(&call.actor).await?;
+    let today = call.app.today().to_string();
     let mut cards = Vec::with_capacity(apps.len());
     for a in apps {
-        let view = state.app.workflow_item(&user.actor, a.summary.item_id).await?;
-        let panel = WorkflowPanel::new(&view, &user.actor, &today, "/me/applications");
+        let view = call.app.workflow_item(&call.actor, a.summary.item_id).await?;
+        let panel = WorkflowPanel::new(&view, &call.actor, &today, "/me/applications");
         cards.push(MyCard { a, panel });
     }
     let notice = match q.ok.as_deref() {
@@ -131,7 +106,7 @@ async fn mine(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQ
         _ => "",
     };
     Ok(render(&MinePage {
-        layout: Layout::new("我的报名", Some(&user.actor), "/me/applications"),
+        layout: call.layout("我的报名", "/me/applications"),
         cards,
         notice,
     }))
@@ -160,16 +135,12 @@ struct ListPage {
     pager: Pager,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let num = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
-    let page = state
+    let page = call
         .app
         .applications(
-            &user.actor,
+            &call.actor,
             &ApplicationFilter {
                 state: q.state.clone(),
                 position_id: num(&q.position),
@@ -188,7 +159,7 @@ async fn list(
         &[("state", &st), ("position", &position), ("plan", &plan)],
     );
     Ok(render(&ListPage {
-        layout: Layout::new("报名与资格审查", Some(&user.actor), "/applications"),
+        layout: call.layout("报名与资格审查", "/applications"),
         rows: page.rows,
         states: APPLICATION.states.iter().map(|s| (s.code, s.name_zh)).collect(),
         state: st,
@@ -231,20 +202,19 @@ struct Typed {
 }
 
 async fn detail_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     typed: Option<Typed>,
     errors: FieldErrors,
     notice: &'static str,
-) -> Result<Response, PageError> {
-    let v = state.app.application(&user.actor, id).await?;
-    let panel = if user.actor.has(Permission::WorkflowAct) || v.is_applicant {
-        let view = state.app.workflow_item(&user.actor, v.summary.item_id).await?;
-        let today = state.app.today().to_string();
+) -> PageResult {
+    let v = call.app.application(&call.actor, id).await?;
+    let panel = if call.actor.has(Permission::WorkflowAct) || v.is_applicant {
+        let view = call.app.workflow_item(&call.actor, v.summary.item_id).await?;
+        let today = call.app.today().to_string();
         Some(WorkflowPanel::new(
             &view,
-            &user.actor,
+            &call.actor,
             &today,
             &format!("/applications/{id}"),
         ))
@@ -290,9 +260,8 @@ async fn detail_page(
     Ok(render_with(
         status,
         &DetailPage {
-            layout: Layout::new(
+            layout: call.layout(
                 format!("报名：{} → {}", v.summary.candidate_name, v.summary.position_title),
-                Some(&user.actor),
                 active,
             ),
             v,
@@ -306,17 +275,12 @@ async fn detail_page(
     ))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<OkQuery>,
-) -> Result<Response, PageError> {
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<OkQuery>) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("checklist") => "审查清单已保存（含审查认定），人才类别已按登记表和审查认定重新计算。",
         _ => "",
     };
-    detail_page(&state, &user, id, None, FieldErrors::default(), notice).await
+    detail_page(&call, id, None, FieldErrors::default(), notice).await
 }
 
 /// The review form's fields: the checklist's `check_<code>` (checkbox) and `note_<code>`,
@@ -361,13 +325,7 @@ fn review_from_pairs(pairs: &[(String, String)]) -> (Typed, Option<i64>) {
     )
 }
 
-async fn save_checklist(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn save_checklist(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     let (typed, version) = review_from_pairs(&form.value);
     let input = ReviewInput {
         version,
@@ -375,17 +333,17 @@ async fn save_checklist(
         findings: Some(typed.findings.clone()),
         ..Default::default()
     };
-    match state.app.review_application(&user.actor, id, &input, &ctx).await {
+    match call.app.review_application(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/applications/{id}?ok=checklist")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, Some(typed), e.field_errors().into(), "").await
+            detail_page(&call, id, Some(typed), e.field_errors().into(), "").await
         }
         Err(AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "checklist",
                 "审查清单已被他人修改：您勾选和填写的内容（含审查认定）保留在下方，请核对后再次保存",
             )];
-            detail_page(&state, &user, id, Some(typed), errors.into(), "").await
+            detail_page(&call, id, Some(typed), errors.into(), "").await
         }
         Err(e) => Err(e.into()),
     }
@@ -393,18 +351,12 @@ async fn save_checklist(
 
 // ---- The intent letter ---------------------------------------------------------------------
 
-async fn generate_letter(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    _checked: Form<NoFields>,
-) -> Result<Response, PageError> {
-    let result = state.app.generate_letter(&user.actor, id, &ctx).await;
+async fn generate_letter(call: PageCall, Path(id): Path<i64>, _checked: Form<NoFields>) -> PageResult {
+    let result = call.app.generate_letter(&call.actor, id, &call.ctx).await;
     after_submit(
         result,
         |_| format!("/applications/{id}/letter"),
-        |errors| detail_page(&state, &user, id, None, errors, ""),
+        |errors| detail_page(&call, id, None, errors, ""),
     )
     .await
 }
@@ -416,9 +368,9 @@ struct LetterPage {
     back: String,
 }
 
-async fn letter(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let l = state.app.letter(&user.actor, id).await?;
-    let back = if user.actor.has(Permission::WorkflowAct) {
+async fn letter(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    let l = call.app.letter(&call.actor, id).await?;
+    let back = if call.actor.has(Permission::WorkflowAct) {
         format!("/applications/{id}")
     } else {
         "/me/applications".into()

@@ -1,7 +1,7 @@
 //! The registration form (人才登记表) over the API: the applicant's own form, and the
 //! coordination office's masked list and detail with a reasoned, audited full view.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -12,8 +12,8 @@ use yincai_store::CandidateQuery;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -208,10 +208,10 @@ pub struct CandidateFilter {
 /// The caller's own registration form, masked; 404 before the first save.
 #[utoipa::path(get, path = "/api/me/profile", tag = "candidates", security(("bearer" = [])),
     responses((status = 200, body = Candidate), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_my_profile(State(state): State<AppState>, user: ApiUser) -> Result<Json<Candidate>, ApiError> {
-    let view = state
+pub async fn get_my_profile(call: ApiCall) -> ApiResult<Candidate> {
+    let view = call
         .app
-        .my_profile(&user.actor)
+        .my_profile(&call.actor)
         .await?
         .ok_or_else(|| AppError::NotFound("人才登记表（尚未填写）".into()))?;
     Ok(Json(view.into()))
@@ -221,7 +221,7 @@ pub async fn get_my_profile(State(state): State<AppState>, user: ApiUser) -> Res
 /// (`id_number` for a bad 身份证号); 409 `id_number` when that number is already registered.
 #[utoipa::path(put, path = "/api/me/profile", tag = "candidates", security(("bearer" = [])), request_body = ProfileBody,
     responses((status = 200, body = Candidate), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_my_profile(call: ApiCall, ApiJson(body): ApiJson<ProfileBody>) -> Result<Json<Candidate>, ApiError> {
+pub async fn put_my_profile(call: ApiCall, ApiJson(body): ApiJson<ProfileBody>) -> ApiResult<Candidate> {
     let id = call.app.save_my_profile(&call.actor, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.candidate(&call.actor, id).await?.into()))
 }
@@ -229,14 +229,8 @@ pub async fn put_my_profile(call: ApiCall, ApiJson(body): ApiJson<ProfileBody>) 
 /// Candidates, masked, most recently changed first (coordination office).
 #[utoipa::path(get, path = "/api/candidates", tag = "candidates", security(("bearer" = [])), params(CandidateFilter),
     responses((status = 200, body = PageOf<Candidate>), (status = 403, body = ErrorBody)))]
-pub async fn list_candidates(
-    call: ApiCall,
-    Query(f): Query<CandidateFilter>,
-) -> Result<Json<PageOf<Candidate>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
+pub async fn list_candidates(call: ApiCall, Query(f): Query<CandidateFilter>) -> ApiResult<PageOf<Candidate>> {
+    let w = Window::new(f.offset, f.limit);
     let page = call
         .app
         .candidates(
@@ -248,19 +242,14 @@ pub async fn list_candidates(
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(Candidate::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// One candidate, masked: the coordination office sees any, an applicant only their own
 /// (404 for any other).
 #[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", security(("bearer" = [])),
     responses((status = 200, body = Candidate), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_candidate(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Candidate>, ApiError> {
+pub async fn get_candidate(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Candidate> {
     Ok(Json(call.app.candidate(&call.actor, id).await?.into()))
 }
 
@@ -272,7 +261,7 @@ pub async fn reveal_candidate(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RevealBody>,
-) -> Result<Json<RevealedNumbers>, ApiError> {
+) -> ApiResult<RevealedNumbers> {
     let r = call
         .app
         .reveal_candidate(&call.actor, id, &body.reason, &call.ctx)

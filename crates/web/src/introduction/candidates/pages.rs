@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::candidates::{
     CandidateView, DEGREES, Education, GENDERS, HONOURS, ID_TYPES, ProfileInput, Revealed, SCHOOL_TIERS, TITLES,
@@ -14,10 +14,10 @@ use yincai_app::{FieldError, Permission};
 use yincai_store::CandidateQuery;
 
 use crate::attachments::pages::AttachmentsBox;
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, form_status, render, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -70,23 +70,17 @@ impl FormPage {
     }
 }
 
-async fn form_page(
-    state: &AppState,
-    user: &PageUser,
-    form: ProfileInput,
-    errors: FieldErrors,
-    saved: bool,
-) -> Result<Response, PageError> {
-    let stored = state.app.my_profile(&user.actor).await?;
+async fn form_page(call: &PageCall, form: ProfileInput, errors: FieldErrors, saved: bool) -> PageResult {
+    let stored = call.app.my_profile(&call.actor).await?;
     let attachments = match &stored {
-        Some(c) => AttachmentsBox::load(state, &user.actor, "candidate", &c.id.to_string(), "/me/profile").await?,
+        Some(c) => AttachmentsBox::load(call, "candidate", &c.id.to_string(), "/me/profile").await?,
         None => AttachmentsBox::unavailable("请先保存登记表，再上传身份证件、学历学位证书等证明材料"),
     };
     let status = form_status(&errors);
     Ok(render_with(
         status,
         &FormPage {
-            layout: Layout::new("我的人才登记表", Some(&user.actor), "/me/profile"),
+            layout: call.layout("我的人才登记表", "/me/profile"),
             education: education_rows(&form.education),
             form,
             errors,
@@ -108,12 +102,8 @@ struct SavedQuery {
     ok: Option<String>,
 }
 
-async fn my_form(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<SavedQuery>,
-) -> Result<Response, PageError> {
-    let form = match state.app.my_profile(&user.actor).await? {
+async fn my_form(call: PageCall, Query(q): Query<SavedQuery>) -> PageResult {
+    let form = match call.app.my_profile(&call.actor).await? {
         // The ID number and phone stay empty: the form shows them masked, and an empty
         // field keeps the stored value.
         Some(c) => ProfileInput {
@@ -137,7 +127,7 @@ async fn my_form(
             ..Default::default()
         },
     };
-    form_page(&state, &user, form, FieldErrors::default(), q.ok.is_some()).await
+    form_page(&call, form, FieldErrors::default(), q.ok.is_some()).await
 }
 
 /// The form's fields, read from the posted pairs: education rows come as repeated
@@ -183,24 +173,19 @@ fn profile_from_pairs(pairs: Vec<(String, String)>) -> ProfileInput {
     p
 }
 
-async fn save(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn save(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let input = profile_from_pairs(form.value);
-    match state.app.save_my_profile(&user.actor, &input, &ctx).await {
+    match call.app.save_my_profile(&call.actor, &input, &call.ctx).await {
         Ok(_) => Ok(Redirect::to("/me/profile?ok=saved").into_response()),
-        Err(e) if !e.field_errors().is_empty() => form_page(&state, &user, input, e.field_errors().into(), false).await,
+        Err(e) if !e.field_errors().is_empty() => form_page(&call, input, e.field_errors().into(), false).await,
         Err(yincai_app::AppError::Stale) => {
             let errors = vec![FieldError::new(
                 "",
                 "登记表已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
             let mut input = input;
-            input.version = state.app.my_profile(&user.actor).await?.map(|c| c.version);
-            form_page(&state, &user, input, errors.into(), false).await
+            input.version = call.app.my_profile(&call.actor).await?.map(|c| c.version);
+            form_page(&call, input, errors.into(), false).await
         }
         Err(e) => Err(e.into()),
     }
@@ -222,15 +207,11 @@ struct ListPage {
     pager: Pager,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = state
+async fn list(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
+    let page = call
         .app
         .candidates(
-            &user.actor,
+            &call.actor,
             CandidateQuery {
                 text: query.q.clone(),
                 offset: query.paging.offset(),
@@ -241,7 +222,7 @@ async fn list(
     let q = query.q.clone().unwrap_or_default();
     let pager = Pager::new(page.total, &query.paging, &[("q", &q)]);
     Ok(render(&ListPage {
-        layout: Layout::new("人才登记表", Some(&user.actor), "/candidates"),
+        layout: call.layout("人才登记表", "/candidates"),
         rows: page.rows,
         q,
         pager,
@@ -270,22 +251,21 @@ impl DetailPage {
 }
 
 async fn detail_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     revealed: Option<Revealed>,
     reason: String,
     errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let c = state.app.candidate(&user.actor, id).await?;
+) -> PageResult {
+    let c = call.app.candidate(&call.actor, id).await?;
     let back = format!("/candidates/{id}");
-    let attachments = AttachmentsBox::load(state, &user.actor, "candidate", &id.to_string(), &back).await?;
+    let attachments = AttachmentsBox::load(call, "candidate", &id.to_string(), &back).await?;
     let status = form_status(&errors);
     Ok(render_with(
         status,
         &DetailPage {
-            layout: Layout::new(format!("人才登记表：{}", c.name), Some(&user.actor), "/candidates"),
-            can_reveal: user.actor.has(Permission::PersonalDataView),
+            layout: call.layout(format!("人才登记表：{}", c.name), "/candidates"),
+            can_reveal: call.actor.has(Permission::PersonalDataView),
             c,
             revealed,
             reason,
@@ -295,8 +275,8 @@ async fn detail_page(
     ))
 }
 
-async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    detail_page(&state, &user, id, None, String::new(), FieldErrors::default()).await
+async fn show(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    detail_page(&call, id, None, String::new(), FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -306,19 +286,11 @@ struct RevealForm {
 }
 
 /// Shows the full numbers once, on this response only; nothing is kept in the session.
-async fn reveal(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<RevealForm>,
-) -> Result<Response, PageError> {
+async fn reveal(call: PageCall, Path(id): Path<i64>, form: Form<RevealForm>) -> PageResult {
     let reason = form.value.reason;
-    match state.app.reveal_candidate(&user.actor, id, &reason, &ctx).await {
-        Ok(r) => detail_page(&state, &user, id, Some(r), String::new(), FieldErrors::default()).await,
-        Err(e) if !e.field_errors().is_empty() => {
-            detail_page(&state, &user, id, None, reason, e.field_errors().into()).await
-        }
+    match call.app.reveal_candidate(&call.actor, id, &reason, &call.ctx).await {
+        Ok(r) => detail_page(&call, id, Some(r), String::new(), FieldErrors::default()).await,
+        Err(e) if !e.field_errors().is_empty() => detail_page(&call, id, None, reason, e.field_errors().into()).await,
         Err(e) => Err(e.into()),
     }
 }

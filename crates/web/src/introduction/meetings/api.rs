@@ -1,7 +1,7 @@
 //! Leading-group meetings over the API: convene, put items on the agenda, record the
 //! decision per agenda item with its resolution number, close.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -12,8 +12,8 @@ use yincai_store::MeetingRow;
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -172,11 +172,10 @@ pub struct Created {
 /// Meetings, the latest first (coordination office, leading group, city leaders).
 #[utoipa::path(get, path = "/api/meetings", tag = "meetings", security(("bearer" = [])),
     responses((status = 200, body = Vec<Meeting>), (status = 403, body = ErrorBody)))]
-pub async fn list_meetings(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Meeting>>, ApiError> {
+pub async fn list_meetings(call: ApiCall) -> ApiResult<Vec<Meeting>> {
     Ok(Json(
-        state
-            .app
-            .meetings(&user.actor)
+        call.app
+            .meetings(&call.actor)
             .await?
             .into_iter()
             .map(Meeting::from)
@@ -187,10 +186,7 @@ pub async fn list_meetings(State(state): State<AppState>, user: ApiUser) -> Resu
 /// Convenes a meeting (coordination office). 409 `number` when the number is taken.
 #[utoipa::path(post, path = "/api/meetings", tag = "meetings", security(("bearer" = [])), request_body = MeetingBody,
     responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create_meeting(
-    call: ApiCall,
-    ApiJson(body): ApiJson<MeetingBody>,
-) -> Result<Json<MeetingDetail>, ApiError> {
+pub async fn create_meeting(call: ApiCall, ApiJson(body): ApiJson<MeetingBody>) -> ApiResult<MeetingDetail> {
     let input = MeetingInput {
         number: body.number,
         title: body.title,
@@ -203,7 +199,7 @@ pub async fn create_meeting(
 /// A meeting with its agenda and decisions.
 #[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", security(("bearer" = [])),
     responses((status = 200, body = MeetingDetail), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_meeting(call: ApiCall, Path(id): Path<i64>) -> Result<Json<MeetingDetail>, ApiError> {
+pub async fn get_meeting(call: ApiCall, Path(id): Path<i64>) -> ApiResult<MeetingDetail> {
     Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }
 
@@ -215,7 +211,7 @@ pub async fn add_agenda_item(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AgendaBody>,
-) -> Result<Json<Created>, ApiError> {
+) -> ApiResult<Created> {
     let agenda = call
         .app
         .add_agenda_item(&call.actor, id, &body.title, &body.items, &call.ctx)
@@ -233,7 +229,7 @@ pub async fn decide_agenda_item(
     call: ApiCall,
     Path((id, agenda_id)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<DecisionBody>,
-) -> Result<Json<MeetingDetail>, ApiError> {
+) -> ApiResult<MeetingDetail> {
     let input = AgendaDecision {
         action: Action::parse(&body.action),
         resolution_number: body.resolution_number,
@@ -252,7 +248,7 @@ pub async fn close_meeting(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CloseBody>,
-) -> Result<Json<MeetingDetail>, ApiError> {
+) -> ApiResult<MeetingDetail> {
     call.app.close_meeting(&call.actor, id, body.version, &call.ctx).await?;
     Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }

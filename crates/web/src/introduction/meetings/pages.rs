@@ -4,9 +4,9 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView};
 use yincai_app::{AppError, Permission};
@@ -14,10 +14,10 @@ use yincai_domain::lifecycle::MeetingState;
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
-use crate::auth::{Ctx, Form, PageUser};
+use crate::auth::{Form, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, after_submit, form_status, render_with};
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,41 +45,31 @@ impl ListPage {
     }
 }
 
-async fn list_page(
-    state: &AppState,
-    user: &PageUser,
-    form: MeetingInput,
-    errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let meetings = state.app.meetings(&user.actor).await?;
+async fn list_page(call: &PageCall, form: MeetingInput, errors: FieldErrors) -> PageResult {
+    let meetings = call.app.meetings(&call.actor).await?;
     let status = form_status(&errors);
     Ok(render_with(
         status,
         &ListPage {
-            layout: Layout::new("领导小组会议", Some(&user.actor), "/meetings"),
+            layout: call.layout("领导小组会议", "/meetings"),
             meetings,
-            can_manage: user.actor.has(Permission::MeetingManage),
+            can_manage: call.actor.has(Permission::MeetingManage),
             form,
             errors,
         },
     ))
 }
 
-async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    list_page(&state, &user, MeetingInput::default(), FieldErrors::default()).await
+async fn list(call: PageCall) -> PageResult {
+    list_page(&call, MeetingInput::default(), FieldErrors::default()).await
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<MeetingInput>,
-) -> Result<Response, PageError> {
-    let result = state.app.create_meeting(&user.actor, &form.value, &ctx).await;
+async fn create(call: PageCall, form: Form<MeetingInput>) -> PageResult {
+    let result = call.app.create_meeting(&call.actor, &form.value, &call.ctx).await;
     after_submit(
         result,
         |id| format!("/meetings/{id}"),
-        |errors| list_page(&state, &user, form.value, errors),
+        |errors| list_page(&call, form.value, errors),
     )
     .await
 }
@@ -132,8 +122,8 @@ struct Typed {
     notice: String,
 }
 
-async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<Typed>) -> Result<Response, PageError> {
-    let m = state.app.meeting(&user.actor, id).await?;
+async fn detail_page(call: &PageCall, id: i64, typed: Option<Typed>) -> PageResult {
+    let m = call.app.meeting(&call.actor, id).await?;
     let (status, t) = match typed {
         Some(t) => (StatusCode::UNPROCESSABLE_ENTITY, t),
         None => (
@@ -150,13 +140,9 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<T
     Ok(render_with(
         status,
         &DetailPage {
-            layout: Layout::new(
-                format!("领导小组会议 {}", m.meeting.number),
-                Some(&user.actor),
-                "/meetings",
-            ),
-            can_manage: user.actor.has(Permission::MeetingManage) && m.meeting.status == MeetingState::Scheduled,
-            can_decide: user.actor.has(Permission::MeetingDecide) && m.meeting.status == MeetingState::Scheduled,
+            layout: call.layout(format!("领导小组会议 {}", m.meeting.number), "/meetings"),
+            can_manage: call.actor.has(Permission::MeetingManage) && m.meeting.status == MeetingState::Scheduled,
+            can_decide: call.actor.has(Permission::MeetingDecide) && m.meeting.status == MeetingState::Scheduled,
             m,
             typed_for: t.agenda_id,
             typed: t.decision,
@@ -167,27 +153,17 @@ async fn detail_page(state: &AppState, user: &PageUser, id: i64, typed: Option<T
     ))
 }
 
-async fn show(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    detail_page(&state, &user, id, None).await
+async fn show(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    detail_page(&call, id, None).await
 }
 
-async fn by_agenda(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(agenda_id): Path<i64>,
-) -> Result<Response, PageError> {
-    let meeting = state.app.meeting_of_agenda_item(&user.actor, agenda_id).await?;
+async fn by_agenda(call: PageCall, Path(agenda_id): Path<i64>) -> PageResult {
+    let meeting = call.app.meeting_of_agenda_item(&call.actor, agenda_id).await?;
     Ok(Redirect::to(&format!("/meetings/{meeting}#agenda-{agenda_id}")).into_response())
 }
 
 /// Puts the chosen waiting items on the agenda: repeated `item` fields.
-async fn add_agenda(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn add_agenda(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     let mut title = String::new();
     let mut items = Vec::new();
     for (k, v) in &form.value {
@@ -197,7 +173,10 @@ async fn add_agenda(
             _ => {}
         }
     }
-    let result = state.app.add_agenda_item(&user.actor, id, &title, &items, &ctx).await;
+    let result = call
+        .app
+        .add_agenda_item(&call.actor, id, &title, &items, &call.ctx)
+        .await;
     after_submit(
         result,
         |agenda| format!("/meetings/{id}#agenda-{agenda}"),
@@ -209,7 +188,7 @@ async fn add_agenda(
                 errors,
                 notice: String::new(),
             };
-            detail_page(&state, &user, id, Some(typed)).await
+            detail_page(&call, id, Some(typed)).await
         },
     )
     .await
@@ -225,13 +204,7 @@ struct DecisionForm {
     reason: String,
 }
 
-async fn decide(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path((id, agenda_id)): Path<(i64, i64)>,
-    form: Form<DecisionForm>,
-) -> Result<Response, PageError> {
+async fn decide(call: PageCall, Path((id, agenda_id)): Path<(i64, i64)>, form: Form<DecisionForm>) -> PageResult {
     let typed = form.value;
     let input = AgendaDecision {
         action: Action::parse(&typed.action),
@@ -245,19 +218,19 @@ async fn decide(
         errors,
         notice,
     };
-    match state
+    match call
         .app
-        .decide_agenda_item(&user.actor, id, agenda_id, &input, &ctx)
+        .decide_agenda_item(&call.actor, id, agenda_id, &input, &call.ctx)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda_id}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
             let errors = e.field_errors();
-            detail_page(&state, &user, id, Some(kept(errors.into(), String::new()))).await
+            detail_page(&call, id, Some(kept(errors.into(), String::new()))).await
         }
         // A refusal is the error page's 403, not the form shown again (422).
         Err(e @ AppError::AlreadyHandled(_)) => {
-            detail_page(&state, &user, id, Some(kept(FieldErrors::default(), e.to_string()))).await
+            detail_page(&call, id, Some(kept(FieldErrors::default(), e.to_string()))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -269,15 +242,9 @@ struct CloseForm {
     version: String,
 }
 
-async fn close(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<CloseForm>,
-) -> Result<Response, PageError> {
+async fn close(call: PageCall, Path(id): Path<i64>, form: Form<CloseForm>) -> PageResult {
     let version = form.value.version.parse().unwrap_or(0);
-    match state.app.close_meeting(&user.actor, id, version, &ctx).await {
+    match call.app.close_meeting(&call.actor, id, version, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Stale)) => {
             let typed = Typed {
@@ -287,7 +254,7 @@ async fn close(
                 errors: FieldErrors::default(),
                 notice: e.to_string(),
             };
-            detail_page(&state, &user, id, Some(typed)).await
+            detail_page(&call, id, Some(typed)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -15,8 +15,8 @@ use yincai_app::plans::{
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
-use crate::auth::{ApiCall, ApiUser};
-use crate::error::{ApiError, ErrorBody};
+use crate::auth::ApiCall;
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -352,19 +352,12 @@ pub struct PlanListFilter {
 /// offices and leaders all), newest year first.
 #[utoipa::path(get, path = "/api/plans", tag = "plans", security(("bearer" = [])), params(PlanListFilter),
     responses((status = 200, body = PageOf<PlanSummary>), (status = 403, body = ErrorBody)))]
-pub async fn list_plans(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(f): Query<PlanListFilter>,
-) -> Result<Json<PageOf<PlanSummary>>, ApiError> {
-    let w = Window {
-        offset: f.offset,
-        limit: f.limit,
-    };
-    let page = state
+pub async fn list_plans(call: ApiCall, Query(f): Query<PlanListFilter>) -> ApiResult<PageOf<PlanSummary>> {
+    let w = Window::new(f.offset, f.limit);
+    let page = call
         .app
         .plans(
-            &user.actor,
+            &call.actor,
             &PlanFilter {
                 year: f.year,
                 state: f.state,
@@ -374,12 +367,7 @@ pub async fn list_plans(
             },
         )
         .await?;
-    Ok(Json(PageOf {
-        rows: page.rows.into_iter().map(PlanSummary::from).collect(),
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
+    Ok(Json(page.into()))
 }
 
 /// A unit creates its annual plan with positions; this starts the plan's workflow in the
@@ -398,7 +386,7 @@ pub async fn create_plan(
 /// scope).
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])),
     responses((status = 200, body = Plan), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_plan(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Plan>, ApiError> {
+pub async fn get_plan(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Plan> {
     Ok(Json(call.app.plan(&call.actor, id).await?.into()))
 }
 
@@ -407,11 +395,7 @@ pub async fn get_plan(call: ApiCall, Path(id): Path<i64>) -> Result<Json<Plan>, 
 #[utoipa::path(put, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])), request_body = PlanBody,
     responses((status = 200, body = Plan), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn update_plan(
-    call: ApiCall,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<PlanBody>,
-) -> Result<Json<Plan>, ApiError> {
+pub async fn update_plan(call: ApiCall, Path(id): Path<i64>, ApiJson(body): ApiJson<PlanBody>) -> ApiResult<Plan> {
     call.app.update_plan(&call.actor, id, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.plan(&call.actor, id).await?.into()))
 }
@@ -427,7 +411,7 @@ pub async fn put_announcement(
     call: ApiCall,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AnnouncementBody>,
-) -> Result<Json<Plan>, ApiError> {
+) -> ApiResult<Plan> {
     let input = AnnouncementInput {
         title: body.title,
         body: body.body,
@@ -443,7 +427,7 @@ pub async fn put_announcement(
 /// open, then the closed ones, each with its positions.
 #[utoipa::path(get, path = "/api/announcements", tag = "plans",
     responses((status = 200, body = Vec<Announcement>)))]
-pub async fn list_announcements(State(state): State<AppState>) -> Result<Json<Vec<Announcement>>, ApiError> {
+pub async fn list_announcements(State(state): State<AppState>) -> ApiResult<Vec<Announcement>> {
     let list = state.app.published_announcements().await?;
     Ok(Json(list.into_iter().map(Announcement::from).collect()))
 }

@@ -14,11 +14,11 @@ use yincai_app::plans::{
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::ANNUAL_PLAN;
 
-use crate::auth::{Ctx, Form, MaybeUser, PageUser};
+use crate::auth::{Form, MaybeUser, PageCall};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::workflow::pages::WorkflowPanel;
-use crate::{AppState, PageError};
+use crate::{AppState, PageResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,21 +57,17 @@ struct ListPage {
     pager: Pager,
 }
 
-fn may_create(user: &PageUser) -> bool {
-    user.actor.has(Permission::PlanDraft)
+fn may_create(call: &PageCall) -> bool {
+    call.actor.has(Permission::PlanDraft)
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: PageUser,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let year_text = q.year.clone().unwrap_or_default();
     let state_code = q.state.clone().unwrap_or_default();
-    let page = state
+    let page = call
         .app
         .plans(
-            &user.actor,
+            &call.actor,
             &PlanFilter {
                 year: year_text.trim().parse().ok(),
                 state: Some(state_code.clone()).filter(|s| !s.is_empty()),
@@ -83,12 +79,12 @@ async fn list(
         .await?;
     let pager = Pager::new(page.total, &q.paging, &[("year", &year_text), ("state", &state_code)]);
     Ok(render(&ListPage {
-        layout: Layout::new("年度引进计划", Some(&user.actor), "/plans"),
+        layout: call.layout("年度引进计划", "/plans"),
         rows: page.rows,
         year: year_text,
         state: state_code,
         states: ANNUAL_PLAN.states.iter().map(|s| (s.code, s.name_zh)).collect(),
-        can_create: may_create(&user),
+        can_create: may_create(&call),
         pager,
     }))
 }
@@ -148,7 +144,7 @@ fn position_rows(rows: &[PositionInput]) -> Vec<PositionInput> {
     out
 }
 
-fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: FieldErrors) -> Response {
+fn form_page(call: &PageCall, plan_id: Option<i64>, form: PlanInput, errors: FieldErrors) -> Response {
     let title = match plan_id {
         Some(_) => "修改年度引进计划",
         None => "编制年度引进计划",
@@ -156,7 +152,7 @@ fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: Fie
     render_with(
         form_status(&errors),
         &FormPage {
-            layout: Layout::new(title, Some(&user.actor), "/plans"),
+            layout: call.layout(title, "/plans"),
             plan_id,
             rows: position_rows(&form.positions),
             form,
@@ -168,15 +164,15 @@ fn form_page(user: &PageUser, plan_id: Option<i64>, form: PlanInput, errors: Fie
     )
 }
 
-async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    if !may_create(&user) {
+async fn new_form(call: PageCall) -> PageResult {
+    if !may_create(&call) {
         return Err(AppError::Forbidden("年度引进计划由用人单位编制".into()).into());
     }
     let form = PlanInput {
-        year: (state.app.today().year() + 1).to_string(),
+        year: (call.app.today().year() + 1).to_string(),
         ..Default::default()
     };
-    Ok(form_page(&user, None, form, FieldErrors::default()))
+    Ok(form_page(&call, None, form, FieldErrors::default()))
 }
 
 /// The form's fields: positions come as repeated `pos_*` fields, one of each per row
@@ -239,24 +235,19 @@ fn plan_from_pairs(pairs: Vec<(String, String)>) -> PlanInput {
     p
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn create(call: PageCall, form: Form<Vec<(String, String)>>) -> PageResult {
     let input = plan_from_pairs(form.value);
-    let result = state.app.create_plan(&user.actor, &input, &ctx).await;
+    let result = call.app.create_plan(&call.actor, &input, &call.ctx).await;
     after_submit(
         result,
         |id| format!("/plans/{id}?ok=created"),
-        |errors| async move { Ok(form_page(&user, None, input, errors)) },
+        |errors| async move { Ok(form_page(&call, None, input, errors)) },
     )
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let v = state.app.plan(&user.actor, id).await?;
+async fn edit_form(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    let v = call.app.plan(&call.actor, id).await?;
     if !v.may_edit {
         return Err(AppError::Forbidden(format!(
             "计划当前环节为“{}”：只有编制它的用人单位在“单位编制”环节（含被退回修改后）可以修改",
@@ -272,27 +263,21 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Path(id): Path
         positions: v.positions.iter().map(|p| PositionInput::from(&p.row)).collect(),
         version: Some(v.plan.version),
     };
-    Ok(form_page(&user, Some(id), form, FieldErrors::default()))
+    Ok(form_page(&call, Some(id), form, FieldErrors::default()))
 }
 
-async fn update(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+async fn update(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String, String)>>) -> PageResult {
     let mut input = plan_from_pairs(form.value);
-    match state.app.update_plan(&user.actor, id, &input, &ctx).await {
+    match call.app.update_plan(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=saved")).into_response()),
-        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&user, Some(id), input, e.field_errors().into())),
+        Err(e) if !e.field_errors().is_empty() => Ok(form_page(&call, Some(id), input, e.field_errors().into())),
         Err(AppError::Stale) => {
-            input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
+            input.version = Some(call.app.plan(&call.actor, id).await?.plan.version);
             let errors = vec![FieldError::new(
                 "",
                 "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            Ok(form_page(&user, Some(id), input, errors.into()))
+            Ok(form_page(&call, Some(id), input, errors.into()))
         }
         Err(e) => Err(e.into()),
     }
@@ -315,18 +300,13 @@ struct DetailPage {
     notice: &'static str,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Response, PageError> {
-    let v = state.app.plan(&user.actor, id).await?;
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
+    let v = call.app.plan(&call.actor, id).await?;
     let panel = match &v.item {
-        Some(item) if user.actor.has(Permission::WorkflowAct) => {
-            let view = state.app.workflow_item(&user.actor, item.id).await?;
-            let today = state.app.today().to_string();
-            Some(WorkflowPanel::new(&view, &user.actor, &today, &format!("/plans/{id}")))
+        Some(item) if call.actor.has(Permission::WorkflowAct) => {
+            let view = call.app.workflow_item(&call.actor, item.id).await?;
+            let today = call.app.today().to_string();
+            Some(WorkflowPanel::new(&view, &call.actor, &today, &format!("/plans/{id}")))
         }
         _ => None,
     };
@@ -337,7 +317,7 @@ async fn show(
         _ => "",
     };
     Ok(render(&DetailPage {
-        layout: Layout::new(format!("年度引进计划：{}", v.plan.title), Some(&user.actor), "/plans"),
+        layout: call.layout(format!("年度引进计划：{}", v.plan.title), "/plans"),
         v,
         panel,
         notice,
@@ -363,13 +343,12 @@ impl AnnouncementPage {
 }
 
 async fn announcement_page(
-    state: &AppState,
-    user: &PageUser,
+    call: &PageCall,
     id: i64,
     form: Option<AnnouncementInput>,
     errors: FieldErrors,
-) -> Result<Response, PageError> {
-    let v = state.app.plan(&user.actor, id).await?;
+) -> PageResult {
+    let v = call.app.plan(&call.actor, id).await?;
     if !v.may_set_announcement {
         return Err(AppError::Forbidden(format!(
             "计划当前环节为“{}”：引进公告由协调办在领导小组审定同意后（“已批准待发布”）填写",
@@ -391,21 +370,17 @@ async fn announcement_page(
     Ok(render_with(
         form_status(&errors),
         &AnnouncementPage {
-            layout: Layout::new(format!("填写引进公告：{}", v.plan.title), Some(&user.actor), "/plans"),
+            layout: call.layout(format!("填写引进公告：{}", v.plan.title), "/plans"),
             v,
             form,
             errors,
-            today: state.app.today().to_string(),
+            today: call.app.today().to_string(),
         },
     ))
 }
 
-async fn announcement_form(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    announcement_page(&state, &user, id, None, FieldErrors::default()).await
+async fn announcement_form(call: PageCall, Path(id): Path<i64>) -> PageResult {
+    announcement_page(&call, id, None, FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -422,13 +397,7 @@ struct AnnouncementForm {
     version: String,
 }
 
-async fn save_announcement(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    user: PageUser,
-    Path(id): Path<i64>,
-    form: Form<AnnouncementForm>,
-) -> Result<Response, PageError> {
+async fn save_announcement(call: PageCall, Path(id): Path<i64>, form: Form<AnnouncementForm>) -> PageResult {
     let f = form.value;
     let mut input = AnnouncementInput {
         title: f.title,
@@ -437,18 +406,18 @@ async fn save_announcement(
         close_date: f.close_date,
         version: f.version.trim().parse().ok(),
     };
-    match state.app.set_announcement(&user.actor, id, &input, &ctx).await {
+    match call.app.set_announcement(&call.actor, id, &input, &call.ctx).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{id}?ok=announcement")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            announcement_page(&state, &user, id, Some(input), e.field_errors().into()).await
+            announcement_page(&call, id, Some(input), e.field_errors().into()).await
         }
         Err(AppError::Stale) => {
-            input.version = Some(state.app.plan(&user.actor, id).await?.plan.version);
+            input.version = Some(call.app.plan(&call.actor, id).await?.plan.version);
             let errors = vec![FieldError::new(
                 "",
                 "计划已在别处修改：您填写的内容保留在下方，请核对后再次保存",
             )];
-            announcement_page(&state, &user, id, Some(input), errors.into()).await
+            announcement_page(&call, id, Some(input), errors.into()).await
         }
         Err(e) => Err(e.into()),
     }

@@ -237,6 +237,82 @@ async fn a_meeting_cannot_close_with_undecided_items_nor_decide_before_it_is_hel
         // Nothing moved.
         let (_, item) = t.get(&format!("/api/workflow/{id}"), &coord).await;
         assert_eq!(item["state"], "group_decision");
+
+        // The leader's page says why there is nothing to decide yet, and a decision posted
+        // anyway is refused at the top of the page, not silently.
+        let leader_page = t.browser("leader").await;
+        let (_, html) = leader_page.get(&format!("/meetings/{meeting}")).await;
+        assert!(
+            html.contains(&format!("会议定于 {tomorrow} 召开，召开后才能记录决定")),
+            "{}",
+            t.label
+        );
+        assert!(
+            !html.contains("class=\"decision-form\""),
+            "{}: no decision form yet",
+            t.label
+        );
+        let (status, html) = leader_page
+            .submit(
+                &format!("/meetings/{meeting}/agenda/{agenda}/decision"),
+                &[
+                    ("action", "approve"),
+                    ("resolution_number", "阿人才领字〔2026〕2号"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(
+            html.contains("role=\"alert\"") && html.contains("召开后才能记录决定"),
+            "{}",
+            t.label
+        );
+
+        // The office moves the meeting to today, with the reason (a form error keeps what was
+        // typed); then the group decides.
+        let office = t.browser("coord").await;
+        let today = t.app.today().to_string();
+        let (status, html) = office
+            .submit(
+                &format!("/meetings/{meeting}/reschedule"),
+                &[("held_on", &today), ("reason", ""), ("version", "1")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(
+            html.contains("改期原因：必填") && html.contains(&format!("value=\"{today}\"")),
+            "{}",
+            t.label
+        );
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        let (status, body) = t
+            .post(
+                &format!("/api/meetings/{meeting}/reschedule"),
+                &coord,
+                json!({"held_on": today, "reason": "领导行程调整，会议提前", "version": detail["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        assert_eq!(body["held_on"], today.as_str(), "{}", t.label);
+        let (status, body) = t
+            .post(
+                &format!("/api/meetings/{meeting}/agenda/{agenda}/decision"),
+                &leader,
+                json!({"action": "reject", "resolution_number": "阿人才领字〔2026〕2号", "reason": "岗位需求不足"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        // Once a decision is recorded the date stays.
+        let (status, body) = t
+            .post(
+                &format!("/api/meetings/{meeting}/reschedule"),
+                &coord,
+                json!({"held_on": tomorrow, "reason": "再次改期", "version": body["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
+        assert!(body["message"].as_str().unwrap().contains("已记录决定"), "{body}");
         t.stop().await;
     }
 }

@@ -843,6 +843,14 @@ fn routes() -> Vec<Route> {
             409,
             403,
         ),
+        r(
+            Method::POST,
+            "/api/meetings/{meeting}/reschedule",
+            Some(json!({"held_on": "", "reason": "", "version": 0})),
+            &["coord"],
+            422,
+            403,
+        ),
         // API: annual plans (the plan is a draft: nobody may set its announcement yet)
         r(Method::GET, "/api/plans", None, PLAN_READERS, 200, 403),
         r(
@@ -900,6 +908,14 @@ fn routes() -> Vec<Route> {
             403,
         ),
         r(Method::POST, "/meetings/{meeting}/close", None, &["coord"], 422, 403),
+        r(
+            Method::POST,
+            "/meetings/{meeting}/reschedule",
+            None,
+            &["coord"],
+            422,
+            403,
+        ),
         r(
             Method::GET,
             "/meetings/by-agenda/999999",

@@ -115,6 +115,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("intent_letter_generated", "出具意向书"),
     ("procedure_record", "填写引进手续"),
     ("meeting_created", "新建领导小组会议"),
+    ("meeting_rescheduled", "会议改期"),
     ("meeting_closed", "会议结束"),
     ("agenda_item_added", "列入会议议题"),
     ("agenda_item_decided", "会议作出决定"),

@@ -74,6 +74,22 @@ pub struct MeetingView {
     pub agenda: Vec<AgendaView>,
     /// Items waiting for a meeting that are on no agenda yet (coordination office only).
     pub waiting: Vec<Subject>,
+    /// The meeting's date has come: decisions can be recorded (before it they are refused).
+    pub held: bool,
+    /// No decision is recorded yet: the date may still be moved.
+    pub reschedulable: bool,
+}
+
+/// A new date for a meeting, as typed, with why it moves.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RescheduleInput {
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub reason: String,
+    /// The meeting's version as read (optimistic concurrency).
+    #[serde(default)]
+    pub version: String,
 }
 
 /// The page of the object a workflow item is about.
@@ -194,12 +210,82 @@ impl App {
         } else {
             Vec::new()
         };
+        let reschedulable =
+            meeting.status == MeetingState::Scheduled && agenda.iter().all(|a| a.item.decision.is_none());
         Ok(MeetingView {
             status_name: meeting.status.name_zh().into(),
+            held: self.today().to_string() >= meeting.held_on,
+            reschedulable,
             meeting,
             agenda,
             waiting,
         })
+    }
+
+    /// Moves a meeting that has recorded no decision to another date, with the reason (a
+    /// meeting set for a later day no longer holds its agenda until then).
+    pub async fn reschedule_meeting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &RescheduleInput,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        actor.require(Permission::MeetingManage)?;
+        let mut errors = Vec::new();
+        let range = yincai_domain::dates::DateRange::record(self.today());
+        let held_on = yincai_domain::dates::parse_date("会议日期", &input.held_on, range)
+            .map_err(|e| errors.push(FieldError::new("held_on", e.to_string())))
+            .ok();
+        let reason = input.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            errors.push(FieldError::new(
+                "reason",
+                "改期原因：必填，最多 500 字，例如 领导出差，会议提前",
+            ));
+        }
+        let version = input.version.trim().parse::<i64>().ok();
+        if version.is_none() {
+            errors.push(FieldError::new("version", "版本号：缺少或无效，请刷新页面后重试"));
+        }
+        let (Some(held_on), Some(version), true) = (held_on, version, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let mut tx = self.store.begin_write().await?;
+        let meeting = tx.meeting(id).await?.ok_or_else(|| AppError::NotFound("会议".into()))?;
+        if meeting.status.is_terminal() {
+            return Err(AppError::invalid("held_on", "会议日期：会议已结束，不能改期"));
+        }
+        if tx.agenda_items(id).await?.iter().any(|a| a.decision.is_some()) {
+            return Err(AppError::invalid(
+                "held_on",
+                "会议日期：会议已记录决定，不能改期；未决定的议题请列入新的会议",
+            ));
+        }
+        let held_on = held_on.to_string();
+        if held_on == meeting.held_on {
+            return Err(AppError::invalid(
+                "held_on",
+                format!("会议日期：已定于 {held_on}，请填写新的日期"),
+            ));
+        }
+        if !tx.set_meeting_date(id, version, &held_on, self.now()).await? {
+            return Err(AppError::Stale);
+        }
+        let mut audit = self.audit_by(
+            actor,
+            ctx,
+            "meeting_rescheduled",
+            ("meeting", id.to_string()),
+            format!(
+                "领导小组会议 {} 由 {} 改期至 {held_on}",
+                meeting.number, meeting.held_on
+            ),
+        );
+        audit.reason = reason.to_string();
+        tx.append_audit(&audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The meeting an agenda item belongs to (for links from a decision in a case history).

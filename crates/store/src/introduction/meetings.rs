@@ -92,6 +92,16 @@ impl Tx {
         Ok(n == 1)
     }
 
+    /// Moves the meeting to another date if `expected_version` is current; false if someone
+    /// changed it first.
+    pub async fn set_meeting_date(&mut self, id: i64, expected_version: i64, held_on: &str, now: i64) -> Result<bool> {
+        let n = on_tx!(self, c => sqlx::query(
+            "update meetings set held_on = $3, updated_at = $4, version = version + 1 where id = $1 and version = $2")
+            .bind(id).bind(expected_version).bind(held_on).bind(now)
+            .execute(&mut *c).await?.rows_affected());
+        Ok(n == 1)
+    }
+
     /// Appends an agenda item with the meeting's next number; returns its id.
     pub async fn insert_agenda_item(&mut self, meeting_id: i64, kind: &str, title: &str) -> Result<i64> {
         Ok(on_tx!(self, c => sqlx::query_scalar(

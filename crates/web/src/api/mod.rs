@@ -81,7 +81,7 @@ pub fn router() -> Router<AppState> {
         workflow::get_item, workflow::act_on_item,
         plans::list_plans, plans::create_plan, plans::get_plan, plans::update_plan, plans::put_announcement, plans::list_announcements,
         meetings::list_meetings, meetings::create_meeting, meetings::get_meeting, meetings::add_agenda_item,
-        meetings::decide_agenda_item, meetings::close_meeting,
+        meetings::decide_agenda_item, meetings::close_meeting, meetings::reschedule_meeting,
         talents::get_procedure, talents::put_procedure, talents::list_talents, talents::get_talent, talents::get_my_talent,
         talents::list_special_cases, talents::open_special_case, talents::get_special_case, talents::put_special_case, talents::submit_special_case,
         audit::list_audit, audit::verify_audit,

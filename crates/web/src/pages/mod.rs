@@ -275,6 +275,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("POST", "/meetings/{id}/agenda"),
         ("POST", "/meetings/{id}/agenda/{agenda_id}/decision"),
         ("POST", "/meetings/{id}/close"),
+        ("POST", "/meetings/{id}/reschedule"),
         ("GET", "/meetings/by-agenda/{agenda_id}"),
         ("GET", "/orgs"),
         ("POST", "/orgs"),

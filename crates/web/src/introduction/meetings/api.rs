@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, Subject};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RescheduleInput, Subject};
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/agenda", post(add_agenda_item))
         .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide_agenda_item))
         .route("/meetings/{id}/close", post(close_meeting))
+        .route("/meetings/{id}/reschedule", post(reschedule_meeting))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,6 +165,16 @@ pub struct CloseBody {
     pub version: i64,
 }
 
+/// A meeting's new date and why it moves.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleBody {
+    /// ISO date.
+    pub held_on: String,
+    pub reason: String,
+    /// The meeting's version as read.
+    pub version: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     pub id: i64,
@@ -250,5 +261,24 @@ pub async fn close_meeting(
     ApiJson(body): ApiJson<CloseBody>,
 ) -> ApiResult<MeetingDetail> {
     call.app.close_meeting(&call.actor, id, body.version, &call.ctx).await?;
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
+}
+
+/// Moves a meeting that has recorded no decision to another date, with the reason
+/// (coordination office); the agenda stays.
+#[utoipa::path(post, path = "/api/meetings/{id}/reschedule", tag = "meetings", security(("bearer" = [])), request_body = RescheduleBody,
+    responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn reschedule_meeting(
+    call: ApiCall,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RescheduleBody>,
+) -> ApiResult<MeetingDetail> {
+    let input = RescheduleInput {
+        held_on: body.held_on,
+        reason: body.reason,
+        version: body.version.to_string(),
+    };
+    call.app.reschedule_meeting(&call.actor, id, &input, &call.ctx).await?;
     Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }

@@ -8,7 +8,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RescheduleInput};
 use yincai_app::{AppError, Permission};
 use yincai_domain::lifecycle::MeetingState;
 use yincai_domain::workflow::Action;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/agenda", post(add_agenda))
         .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide))
         .route("/meetings/{id}/close", post(close))
+        .route("/meetings/{id}/reschedule", post(reschedule))
         .route("/meetings/by-agenda/{agenda_id}", get(by_agenda))
 }
 
@@ -85,6 +86,7 @@ struct DetailPage {
     typed_for: i64,
     typed: DecisionForm,
     agenda_title: String,
+    reschedule: RescheduleInput,
     errors: FieldErrors,
     notice: String,
 }
@@ -114,10 +116,13 @@ impl DetailPage {
     }
 }
 
+#[derive(Default)]
 struct Typed {
     agenda_id: i64,
     decision: DecisionForm,
     agenda_title: String,
+    /// What was typed in the reschedule form (kept on an error).
+    reschedule: RescheduleInput,
     errors: FieldErrors,
     notice: String,
 }
@@ -126,16 +131,7 @@ async fn detail_page(call: &PageCall, id: i64, typed: Option<Typed>) -> PageResu
     let m = call.app.meeting(&call.actor, id).await?;
     let (status, t) = match typed {
         Some(t) => (StatusCode::UNPROCESSABLE_ENTITY, t),
-        None => (
-            StatusCode::OK,
-            Typed {
-                agenda_id: 0,
-                decision: DecisionForm::default(),
-                agenda_title: String::new(),
-                errors: FieldErrors::default(),
-                notice: String::new(),
-            },
-        ),
+        None => (StatusCode::OK, Typed::default()),
     };
     Ok(render_with(
         status,
@@ -147,6 +143,7 @@ async fn detail_page(call: &PageCall, id: i64, typed: Option<Typed>) -> PageResu
             typed_for: t.agenda_id,
             typed: t.decision,
             agenda_title: t.agenda_title,
+            reschedule: t.reschedule,
             errors: t.errors,
             notice: t.notice,
         },
@@ -182,11 +179,9 @@ async fn add_agenda(call: PageCall, Path(id): Path<i64>, form: Form<Vec<(String,
         |agenda| format!("/meetings/{id}#agenda-{agenda}"),
         |errors| async move {
             let typed = Typed {
-                agenda_id: 0,
-                decision: DecisionForm::default(),
                 agenda_title: title,
                 errors,
-                notice: String::new(),
+                ..Typed::default()
             };
             detail_page(&call, id, Some(typed)).await
         },
@@ -214,9 +209,9 @@ async fn decide(call: PageCall, Path((id, agenda_id)): Path<(i64, i64)>, form: F
     let kept = |errors: FieldErrors, notice: String| Typed {
         agenda_id,
         decision: typed.clone(),
-        agenda_title: String::new(),
         errors,
         notice,
+        ..Typed::default()
     };
     match call
         .app
@@ -225,8 +220,10 @@ async fn decide(call: PageCall, Path((id, agenda_id)): Path<(i64, i64)>, form: F
     {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda_id}")).into_response()),
         Err(e) if !e.field_errors().is_empty() => {
-            let errors = e.field_errors();
-            detail_page(&call, id, Some(kept(errors.into(), String::new()))).await
+            // A refusal about the meeting itself (not yet held, closed) is said at the top.
+            let errors: FieldErrors = e.field_errors().into();
+            let notice = errors.on("meeting").to_string();
+            detail_page(&call, id, Some(kept(errors, notice))).await
         }
         // A refusal is the error page's 403, not the form shown again (422).
         Err(e @ AppError::AlreadyHandled(_)) => {
@@ -248,14 +245,33 @@ async fn close(call: PageCall, Path(id): Path<i64>, form: Form<CloseForm>) -> Pa
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Stale)) => {
             let typed = Typed {
-                agenda_id: 0,
-                decision: DecisionForm::default(),
-                agenda_title: String::new(),
-                errors: FieldErrors::default(),
                 notice: e.to_string(),
+                ..Typed::default()
             };
             detail_page(&call, id, Some(typed)).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Moves the meeting to another date (before any decision), with the reason; an error shows
+/// the form again with what was typed.
+async fn reschedule(call: PageCall, Path(id): Path<i64>, form: Form<RescheduleInput>) -> PageResult {
+    let result = call
+        .app
+        .reschedule_meeting(&call.actor, id, &form.value, &call.ctx)
+        .await;
+    after_submit(
+        result,
+        |()| format!("/meetings/{id}?rescheduled=1"),
+        |errors| async move {
+            let typed = Typed {
+                reschedule: form.value,
+                errors,
+                ..Typed::default()
+            };
+            detail_page(&call, id, Some(typed)).await
+        },
+    )
+    .await
 }

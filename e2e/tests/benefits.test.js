@@ -241,7 +241,7 @@ step('2 unit (李华) records the first service year\'s assessment', async ({ pa
   await login(page, 'unit');
   await page.goto('/assessments');
   // A service year out of range: refused next to the field, the rest kept.
-  await page.fill('#talent_id', String(flow.talentId));
+  await page.selectOption('#talent_id', String(flow.talentId));
   await page.fill('#service_year', '0');
   await page.selectOption('#result', 'passed');
   await page.fill('#document_number', ASSESSMENT_DOC);
@@ -482,7 +482,7 @@ step('10 coordination office: the housing register lists units; a too-small unit
 
   // 韩立新 (第十条第（二）项) is entitled to 120 m²: a 90 m² unit is refused, and says why.
   await page.selectOption('#unit_id', added);
-  await page.fill('#talent_id', String(flow.talentId));
+  await page.selectOption('#talent_id', String(flow.talentId));
   await page.fill('#start_date', TODAY);
   await submit(page, '#allocate-form button[type="submit"]');
   const err = await text(page, '#unit_id ~ small.field-error');

@@ -159,6 +159,18 @@ where
     }
 }
 
+/// The talents a form may name, in the viewer's scope (name and unit, for a select), so
+/// nobody has to type a 人才编号 that no list shows.
+pub async fn talent_choices(
+    call: &crate::auth::PageCall,
+) -> Result<Vec<yincai_app::talents::TalentListRow>, PageError> {
+    Ok(call
+        .app
+        .talents(&call.actor, &yincai_app::talents::TalentFilter::default(), 0, 1000)
+        .await?
+        .rows)
+}
+
 /// 200 for a form shown fresh, 422 for a form shown again with its errors.
 pub fn form_status(errors: &FieldErrors) -> StatusCode {
     if errors.is_empty() {

@@ -108,6 +108,8 @@ struct AssessmentQuery {
 struct AssessmentsPage {
     layout: Layout,
     rows: Vec<AssessmentRow>,
+    /// The talents the form may name (the unit's).
+    talents: Vec<yincai_app::talents::TalentListRow>,
     can_record: bool,
     can_file: bool,
     form: AssessmentInput,
@@ -147,6 +149,11 @@ async fn assessments_page(
         form_status(&errors),
         &AssessmentsPage {
             layout: call.layout("年度考核", "/assessments"),
+            talents: if call.actor.has(Permission::AssessmentRecord) {
+                crate::pages::talent_choices(call).await?
+            } else {
+                Vec::new()
+            },
             rows,
             can_record: call.actor.has(Permission::AssessmentRecord),
             can_file: call.actor.has(Permission::AssessmentFile),

@@ -40,6 +40,8 @@ struct Typed {
 struct OverviewPage {
     layout: Layout,
     o: HousingOverview,
+    /// The talents the allocation form may name.
+    talents: Vec<yincai_app::talents::TalentListRow>,
     typed: Typed,
     errors: FieldErrors,
 }
@@ -73,6 +75,7 @@ async fn overview_page(call: &PageCall, typed: Typed, errors: FieldErrors) -> Pa
         &OverviewPage {
             layout: call.layout("人才住房", "/housing"),
             o,
+            talents: crate::pages::talent_choices(call).await?,
             typed,
             errors,
         },

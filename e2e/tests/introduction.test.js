@@ -413,6 +413,9 @@ step('17 coordination office confirms: the talent appears with entitlements and 
   await page.goto(`/applications/${flow.applicationId}`);
   await act(page, 'approve');
   assert.equal(await text(page, '#application-state'), '已引进');
+  // The application leads to the talent record the confirmation created.
+  await Promise.all([page.waitForNavigation(), page.click('#talent-record a')]);
+  assert.match(pathOf(page), /^\/talents\/\d+$/);
 
   await page.goto(`/talents?name=${encodeURIComponent(CANDIDATE.name)}`);
   const row = page.locator('table#talents tbody tr', { hasText: CANDIDATE.name });

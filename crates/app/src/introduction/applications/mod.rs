@@ -153,6 +153,9 @@ pub struct ApplicationView {
     pub can_generate_letter: bool,
     /// The viewer is the applicant.
     pub is_applicant: bool,
+    /// Where the talent record the confirmation created is read (the applicant's own page,
+    /// or the talent database's), once the application is confirmed.
+    pub talent_link: Option<String>,
 }
 
 /// One of the applicant's own applications, for their page.
@@ -328,7 +331,13 @@ impl App {
         let letter = tx.intent_letter_for(id).await?.map(LetterView::from);
         // The applicant sees the letter once it has been sent.
         let letter = letter.filter(|_| !is_applicant || state != "passed");
+        let talent_link = match tx.talent_by_application(id).await? {
+            Some(_) if is_applicant => Some("/me/talent".to_string()),
+            Some(t) if actor.has(Permission::TalentRead) => Some(format!("/talents/{}", t.id)),
+            _ => None,
+        };
         Ok(ApplicationView {
+            talent_link,
             actions: actions_for(actor, &row, maker),
             can_review: actor.has(Permission::ApplicationReview) && state == "review",
             can_generate_letter: actor.has(Permission::IntentLetterIssue) && state == "passed",

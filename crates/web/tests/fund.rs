@@ -267,7 +267,14 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         );
         assert_eq!(rows[1][1], "王芳");
         assert_eq!(rows[1][4], "第十三条第㈡项");
-        assert_eq!(rows[1][6], "1000.00", "{label}: yuan with two decimals, as text");
+        assert_eq!(rows[1][0], "1", "{label}: the row number is a number");
+        assert_eq!(rows[1][6], "1000", "{label}: the amount is a number (yuan)");
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last[0].as_str(), last[6].as_str()),
+            ("合计", "1000"),
+            "{label}: a total row"
+        );
         assert_eq!(rows[1][7], format!("阿人才证〔2031〕{}号", ids[1]));
         let coord_browser = app.browser("coord").await;
         let (s, _) = coord_browser

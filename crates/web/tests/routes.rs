@@ -1011,6 +1011,14 @@ fn routes() -> Vec<Route> {
             200,
             403,
         ),
+        r(
+            Method::GET,
+            "/talents/export.xlsx",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
         Route {
             hidden_from: &["unit"],
             ..r(

@@ -370,3 +370,60 @@ async fn special_cases_over_the_api_and_the_pages() {
         app.stop().await;
     }
 }
+
+/// The talent database exports what the list shows under its filters, as a real workbook
+/// with dates as dates and the category as a number, and the export is in the audit trail.
+#[tokio::test]
+async fn the_talent_database_exports_its_filtered_list_with_typed_cells_and_an_audit_record() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let exports = || async {
+            let mut tx = app.app.store.begin_read().await.unwrap();
+            let n = tx
+                .execute_raw_scalar("select cast(count(*) as text) from audit_log where action = 'talents_exported'")
+                .await
+                .unwrap();
+            n.parse::<i64>().unwrap()
+        };
+        let before = exports().await;
+        let coord = app.browser("coord").await;
+        let (_, list) = coord.get("/talents?name=高峰").await;
+        assert!(
+            list.contains("href=\"/talents/export.xlsx?"),
+            "{label}: the list offers the export"
+        );
+        let resp = coord
+            .http
+            .get(app.url("/talents/export.xlsx?name=高峰"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{label}");
+        let bytes = resp.bytes().await.unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real .xlsx");
+        let range = book.worksheet_range("人才库").unwrap();
+        let rows: Vec<_> = range.rows().collect();
+        assert_eq!(
+            rows.len(),
+            2,
+            "{label}: the heading and the one talent the filter names"
+        );
+        assert_eq!(rows[1][0], Data::String("高峰".into()), "{label}");
+        assert!(
+            matches!(rows[1][3], Data::Float(_) | Data::Int(_)),
+            "{label}: category {:?}",
+            rows[1][3]
+        );
+        assert!(
+            matches!(rows[1][4], Data::DateTime(_)),
+            "{label}: start date {:?}",
+            rows[1][4]
+        );
+        assert_eq!(exports().await, before + 1, "{label}: the export is audited");
+        // Whoever may not read the talent database may not export it.
+        let (status, _) = app.browser("talent").await.get("/talents/export.xlsx").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
+        app.stop().await;
+    }
+}

@@ -102,6 +102,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("org_updated", "修改机构"),
     ("demo_loaded", "载入演示数据"),
     ("audit_exported", "导出审计日志"),
+    ("talents_exported", "导出人才库"),
     ("personal_data_viewed", "查看完整个人信息"),
     ("candidate_created", "填写登记表"),
     ("candidate_updated", "修改登记表"),

@@ -319,6 +319,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/recoveries/{id}"),
         ("POST", "/recoveries/{id}/repayments"),
         ("GET", "/talents"),
+        ("GET", "/talents/export.xlsx"),
         ("GET", "/talents/{id}"),
         ("GET", "/me/talent"),
         ("GET", "/applications/{id}/procedure"),

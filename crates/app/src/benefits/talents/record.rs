@@ -338,6 +338,39 @@ impl App {
     }
 
     /// The talent database within the actor's scope (Art. 6).
+    /// The talent database under `filter` for an Excel export (at most `limit` rows); taking
+    /// personal records out of the system is recorded, with the filter and the count.
+    pub async fn export_talents(
+        &self,
+        actor: &Actor,
+        filter: &TalentFilter,
+        limit: i64,
+        ctx: &RequestCtx,
+    ) -> Result<Page<TalentListRow>> {
+        let page = self.talents(actor, filter, 0, limit).await?;
+        let shown = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .unwrap_or("全部")
+                .to_string()
+        };
+        let summary = format!(
+            "导出人才库 {} 条（姓名={}，用人单位={}，人才类别={}，引进方式={}，引进年份={}）",
+            page.rows.len(),
+            shown(&filter.name),
+            shown(&filter.unit),
+            shown(&filter.category),
+            shown(&filter.mode),
+            shown(&filter.start_year),
+        );
+        let mut tx = self.store.begin_write().await?;
+        tx.append_audit(&self.audit_by(actor, ctx, "talents_exported", ("talent", "export".into()), summary))
+            .await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
     pub async fn talents(
         &self,
         actor: &Actor,

@@ -9,7 +9,7 @@ use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
 use crate::auth::PageCall;
-use crate::export::{Column, MAX_ROWS, col, xlsx};
+use crate::export::{Column, MAX_ROWS, col, text_rows, xlsx};
 use crate::layout::Layout;
 use crate::pages::{Pager, Paging, render};
 use crate::{AppState, PageResult};
@@ -208,7 +208,13 @@ async fn export(call: PageCall, Query(query): Query<SearchQuery>) -> PageResult 
             ]
         })
         .collect();
-    Ok(xlsx("审计日志", "审计日志", &AUDIT_COLUMNS, &rows, page.total))
+    Ok(xlsx(
+        "审计日志",
+        "审计日志",
+        &AUDIT_COLUMNS,
+        &text_rows(rows),
+        page.total,
+    ))
 }
 
 #[derive(Template)]

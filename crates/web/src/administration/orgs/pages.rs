@@ -12,7 +12,7 @@ use yincai_app::{FieldError, OrgKind, Permission};
 use yincai_store::{OrgQuery, OrgRow, OrgSort};
 
 use crate::auth::{Form, PageCall};
-use crate::export::{Column, MAX_ROWS, col, xlsx};
+use crate::export::{Column, MAX_ROWS, col, text_rows, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageResult};
@@ -133,7 +133,7 @@ async fn export(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
             ]
         })
         .collect();
-    Ok(xlsx("机构名录", "机构", &ORG_COLUMNS, &rows, page.total))
+    Ok(xlsx("机构名录", "机构", &ORG_COLUMNS, &text_rows(rows), page.total))
 }
 
 #[derive(Template)]

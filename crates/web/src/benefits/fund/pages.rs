@@ -18,7 +18,7 @@ use yincai_policy::report::cite_zh;
 use yincai_store::{InstallmentRow, Page, PaymentBatchRow, PostingKind};
 
 use crate::auth::{Form, PageCall};
-use crate::export::{Column, col, xlsx};
+use crate::export::{Cell, Column, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, render_with};
 use crate::{AppState, PageResult};
@@ -303,22 +303,22 @@ const BATCH_COLUMNS: [Column; 9] = [
     col("批复文号", 24.0),
 ];
 
-/// The rows of the bank's file: amounts in yuan with two decimals, from fen, as text.
-fn batch_rows(v: &BatchView) -> Vec<Vec<String>> {
+/// The rows of the bank's file: amounts as numbers (yuan with two decimals) with a total.
+fn batch_rows(v: &BatchView) -> Vec<Vec<Cell>> {
     v.installments
         .iter()
         .enumerate()
         .map(|(n, i)| {
             vec![
-                (n + 1).to_string(),
-                i.talent_name.clone(),
-                i.org_name.clone(),
-                i.benefit_name.clone(),
-                cite_zh(&i.article),
-                i.seq.to_string(),
-                Fen(i.amount_fen).to_string(),
-                i.certificate_number.clone().unwrap_or_default(),
-                i.resolution_number.clone().unwrap_or_default(),
+                Cell::Int(n as i64 + 1),
+                i.talent_name.as_str().into(),
+                i.org_name.as_str().into(),
+                i.benefit_name.as_str().into(),
+                cite_zh(&i.article).into(),
+                Cell::Int(i.seq),
+                Cell::Money(i.amount_fen),
+                i.certificate_number.clone().unwrap_or_default().into(),
+                i.resolution_number.clone().unwrap_or_default().into(),
             ]
         })
         .collect()

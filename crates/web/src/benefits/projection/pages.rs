@@ -11,7 +11,7 @@ use yincai_app::projection::{DEFAULT_DEPARTURE_PER_MILLE, ProjectionRow, Project
 use yincai_domain::money::Fen;
 
 use crate::auth::PageCall;
-use crate::export::{Column, col, xlsx};
+use crate::export::{Column, col, text_rows, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, form_status, render_with};
 use crate::{AppState, PageResult};
@@ -211,7 +211,7 @@ async fn export(call: PageCall, Query(q): Query<ProjectionQuery>) -> PageResult 
         &format!("专项资金预测_{}年起_离职率{}‰", p.start_year, p.departure_per_mille),
         "专项资金预测",
         &COLUMNS,
-        &rows,
+        &text_rows(rows),
         total,
     ))
 }

@@ -18,6 +18,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_store::SpecialCaseQuery;
 
 use crate::auth::{Form, PageCall};
+use crate::export::{Cell, Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::{AppState, PageResult};
@@ -25,6 +26,7 @@ use crate::{AppState, PageResult};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/talents", get(list))
+        .route("/talents/export.xlsx", get(export))
         .route("/talents/{id}", get(show))
         .route("/me/talent", get(mine))
         .route("/applications/{id}/procedure", get(procedure_form).post(save_procedure))
@@ -59,6 +61,8 @@ struct ListPage {
     modes: Options,
     errors: FieldErrors,
     pager: Pager,
+    /// The export of what the list shows under its filters.
+    export_link: String,
 }
 
 async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
@@ -103,9 +107,43 @@ async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
             start_year,
             modes: ALL_MODES,
             errors,
+            export_link: format!("/talents/export.xlsx?{}", pager.base),
             pager,
         },
     ))
+}
+
+const TALENT_COLUMNS: [Column; 6] = [
+    col("姓名", 12.0),
+    col("用人单位", 32.0),
+    col("引进方式", 10.0),
+    col("人才类别", 10.0),
+    col("开始日期", 12.0),
+    col("服务期至", 12.0),
+];
+
+/// The talent database under the list's filters, as .xlsx (dates as dates, the category as
+/// a number); the export is audited.
+async fn export(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
+    let page = call
+        .app
+        .export_talents(&call.actor, &q.filter, MAX_ROWS, &call.ctx)
+        .await?;
+    let rows: Vec<Vec<Cell>> = page
+        .rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.name.into(),
+                r.org_name.into(),
+                r.mode_name.into(),
+                r.category.map_or_else(|| Cell::Text(String::new()), Cell::Int),
+                Cell::Date(r.start_date),
+                Cell::Date(r.end_date.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Ok(xlsx("人才库", "人才库", &TALENT_COLUMNS, &rows, page.total))
 }
 
 #[derive(Template)]

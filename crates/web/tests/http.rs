@@ -809,6 +809,7 @@ async fn account_actions_on_the_pages_need_a_reason_and_the_right_admin() {
 async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
     let app = TestApp::start(yincai_store::test_support::TestDb::sqlite()).await;
     let coord = app.browser("coord").await;
+    let audited_before = app.audit_count().await;
     let resp = coord
         .http
         .get(app.url("/orgs/export.xlsx?kind=enterprise"))
@@ -826,6 +827,11 @@ async fn lists_export_to_real_excel_files_under_their_filters_and_scope() {
     assert_eq!(rows[0], vec!["名称", "类型", "统一社会信用代码", "主管部门"]);
     assert_eq!(rows.len(), 13, "a header and the 12 demo enterprises");
     assert!(rows[1..].iter().all(|r| r[1] == "企业" && r[2].len() == 18));
+    assert_eq!(
+        app.audit_count().await,
+        audited_before + 1,
+        "the export is in the audit trail"
+    );
 
     let unit = app.browser("unit").await;
     let bytes = unit

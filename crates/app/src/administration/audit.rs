@@ -31,7 +31,6 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<Page<AuditRecord>> {
         let page = self.audit_records(actor, q).await?;
-        let mut tx = self.store.begin_write().await?;
         let summary = format!(
             "导出审计日志 {} 条（操作={}，操作人={}，关键词={}）",
             page.rows.len(),
@@ -39,10 +38,26 @@ impl App {
             q.actor.as_deref().unwrap_or("全部"),
             q.text.as_deref().unwrap_or("无"),
         );
-        tx.append_audit(&self.audit_by(actor, ctx, "audit_exported", ("audit_log", "export".into()), summary))
+        self.record_export(actor, ctx, "audit_exported", "audit_log", summary)
+            .await?;
+        Ok(page)
+    }
+
+    /// Records that `actor` took a list out of the system as a file (`action`, with the
+    /// filter and the count in `summary`): every export is in the audit trail.
+    pub(crate) async fn record_export(
+        &self,
+        actor: &Actor,
+        ctx: &RequestCtx,
+        action: &str,
+        object_type: &str,
+        summary: String,
+    ) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        tx.append_audit(&self.audit_by(actor, ctx, action, (object_type, "export".into()), summary))
             .await?;
         tx.commit().await?;
-        Ok(page)
+        Ok(())
     }
 
     /// The change history of one organisation, for those who may see it: who changed
@@ -103,6 +118,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("demo_loaded", "载入演示数据"),
     ("audit_exported", "导出审计日志"),
     ("talents_exported", "导出人才库"),
+    ("orgs_exported", "导出机构名录"),
     ("personal_data_viewed", "查看完整个人信息"),
     ("candidate_created", "填写登记表"),
     ("candidate_updated", "修改登记表"),

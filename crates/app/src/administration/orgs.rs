@@ -197,6 +197,24 @@ impl App {
         Ok(())
     }
 
+    /// The organisations under `q` for an Excel export; the export is audited with the
+    /// filter and the count.
+    pub async fn export_orgs(&self, actor: &Actor, q: OrgQuery, ctx: &RequestCtx) -> Result<Page<OrgView>> {
+        let filter = format!(
+            "类型={}，关键词={}",
+            q.kind
+                .as_deref()
+                .and_then(OrgKind::parse)
+                .map_or("全部", |k| k.name_zh()),
+            q.text.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or("无")
+        );
+        let page = self.orgs(actor, q).await?;
+        let summary = format!("导出机构名录 {} 条（{filter}）", page.rows.len());
+        self.record_export(actor, ctx, "orgs_exported", "organisation", summary)
+            .await?;
+        Ok(page)
+    }
+
     pub async fn orgs(&self, actor: &Actor, mut q: OrgQuery) -> Result<Page<OrgView>> {
         actor.require(Permission::OrgRead)?;
         q.scope_root = actor.org_scope();

@@ -364,10 +364,8 @@ impl App {
             shown(&filter.mode),
             shown(&filter.start_year),
         );
-        let mut tx = self.store.begin_write().await?;
-        tx.append_audit(&self.audit_by(actor, ctx, "talents_exported", ("talent", "export".into()), summary))
+        self.record_export(actor, ctx, "talents_exported", "talent", summary)
             .await?;
-        tx.commit().await?;
         Ok(page)
     }
 

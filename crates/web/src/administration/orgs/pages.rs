@@ -120,7 +120,7 @@ async fn export(call: PageCall, Query(query): Query<ListQuery>) -> PageResult {
         limit: MAX_ROWS,
         ..query.to_store()
     };
-    let page = call.app.orgs(&call.actor, store_query).await?;
+    let page = call.app.export_orgs(&call.actor, store_query, &call.ctx).await?;
     let rows: Vec<Vec<String>> = page
         .rows
         .into_iter()

@@ -34,14 +34,15 @@ test('applicant registers: weak password is refused, then registration succeeds 
     assert.equal(await page.inputValue('#display_name'), DISPLAY_NAME);
     assert.equal(await page.inputValue('#password'), '', 'passwords are not sent back');
 
-    // 2. A valid password: redirected to the login page with 注册成功.
+    // 2. A valid password: registered and logged in at once, on the workbench.
     await page.fill('#password', GOOD_PASSWORD);
     await page.fill('#password_confirm', GOOD_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.click('form[action="/register"] button[type="submit"]')]);
-    assert.equal(new URL(page.url()).pathname, '/login');
-    assert.match(await page.textContent('main [role="status"]'), /注册成功/);
+    assert.equal(new URL(page.url()).pathname, '/workbench');
+    assert.match(await page.textContent('header .user'), new RegExp(DISPLAY_NAME));
 
-    // 3. The new account logs in and sees its workbench under its own name.
+    // 3. The new account logs in again and sees its workbench under its own name.
+    await page.context().clearCookies();
     await login(page, USERNAME, GOOD_PASSWORD);
     assert.equal(new URL(page.url()).pathname, '/workbench');
     assert.equal((await page.textContent('main h1')).trim(), '工作台');
@@ -59,4 +60,24 @@ test('registering a user name that is taken names 用户名 and keeps the form',
   assert.match(await page.textContent('main .alert.error'), /用户名/);
   assert.equal(await page.inputValue('#username'), 'coord');
   assert.equal(await page.inputValue('#display_name'), '冒名者');
+}));
+
+// A visitor clicks 报名 on a position, has no account yet, registers from the login page and
+// lands on that position's registration form, logged in: nothing they chose is lost.
+test('registering from 报名 keeps the position and logs the new applicant in', withPage(env, async ({ page }) => {
+  await page.goto('/');
+  const announcement = await page.locator('main a[href^="/announcements/"]').first().getAttribute('href');
+  await page.goto(announcement);
+  const apply = await page.locator('#positions a[href*="/apply"]').first().getAttribute('href');
+  await page.goto(apply);
+  assert.equal(new URL(page.url()).pathname, '/login', 'an anonymous 报名 asks to log in');
+  await Promise.all([page.waitForNavigation(), page.click('#register-link')]);
+  assert.equal(new URL(page.url()).pathname, '/register');
+  await page.fill('#username', 'wang.newcomer');
+  await page.fill('#display_name', '王新来');
+  await page.fill('#password', GOOD_PASSWORD);
+  await page.fill('#password_confirm', GOOD_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/register"] button[type="submit"]')]);
+  assert.equal(new URL(page.url()).pathname, new URL(apply, page.url()).pathname, 'back on the position');
+  assert.match(await page.textContent('header .user'), /王新来/);
 }));

@@ -15,6 +15,7 @@ use super::{FieldErrors, render, render_with};
 use crate::AppState;
 use crate::auth::{
     AnonymousForm, Ctx, Form, MaybeUser, NoFields, PageCall, clear_session_cookie, safe_next, session_cookie,
+    url_encode,
 };
 use crate::layout::Layout;
 
@@ -67,6 +68,8 @@ struct LoginPage {
     layout: Layout,
     username: String,
     next: String,
+    /// Registration, carrying `next` so a new applicant lands where they were going.
+    register_link: String,
     notice: String,
     error: String,
 }
@@ -79,10 +82,12 @@ async fn login_page(Query(q): Query<LoginQuery>) -> Response {
         Some("logged_out") => "已安全退出",
         _ => "",
     };
+    let next = q.next.unwrap_or_default();
     render(&LoginPage {
         layout: Layout::new("登录", None, "/login"),
         username: String::new(),
-        next: q.next.unwrap_or_default(),
+        register_link: register_link(&next),
+        next,
         notice: notice.into(),
         error: String::new(),
     })
@@ -125,6 +130,7 @@ async fn login(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousForm
                 &LoginPage {
                     layout: Layout::new("登录", None, "/login"),
                     username: f.username,
+                    register_link: register_link(&f.next),
                     next: f.next,
                     notice: String::new(),
                     error: e.to_string(),
@@ -145,18 +151,35 @@ async fn logout(call: PageCall, _checked: Form<NoFields>) -> Response {
     response
 }
 
+/// The registration page, carrying where the visitor was going (checked again on use).
+fn register_link(next: &str) -> String {
+    if next.is_empty() {
+        "/register".into()
+    } else {
+        format!("/register?next={}", url_encode(safe_next(next)))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "register.html")]
 struct RegisterPage {
     layout: Layout,
     form: Registration,
+    /// Where to go once registered (and logged in).
+    next: String,
     errors: FieldErrors,
 }
 
-async fn register_page() -> Response {
+#[derive(Debug, Default, serde::Deserialize)]
+struct RegisterQuery {
+    next: Option<String>,
+}
+
+async fn register_page(Query(q): Query<RegisterQuery>) -> Response {
     render(&RegisterPage {
         layout: Layout::new("申请人注册", None, "/register"),
         form: Registration::default(),
+        next: q.next.unwrap_or_default(),
         errors: FieldErrors::default(),
     })
 }
@@ -171,6 +194,8 @@ struct RegisterForm {
     password: String,
     #[serde(default)]
     password_confirm: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousForm<RegisterForm>) -> Response {
@@ -182,7 +207,27 @@ async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousF
         password_confirm: f.password_confirm,
     };
     match state.app.register(&reg, &ctx).await {
-        Ok(_) => Redirect::to("/login?m=registered").into_response(),
+        // Registered: logged in at once and taken where they were going (the position they
+        // clicked 报名 on), or to the workbench.
+        Ok(_) => match state
+            .app
+            .login(&reg.username, &reg.password, SessionKind::Web, &ctx)
+            .await
+        {
+            Ok(outcome) => {
+                let target = if f.next.is_empty() {
+                    "/workbench"
+                } else {
+                    safe_next(&f.next)
+                };
+                let mut response = Redirect::to(target).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::SET_COOKIE, session_cookie(&outcome.token, state.secure_cookies));
+                response
+            }
+            Err(_) => Redirect::to("/login?m=registered").into_response(),
+        },
         Err(e) => {
             let errors = e.field_errors();
             if errors.is_empty() {
@@ -199,6 +244,7 @@ async fn register(State(state): State<AppState>, Ctx(ctx): Ctx, form: AnonymousF
                 &RegisterPage {
                     layout: Layout::new("申请人注册", None, "/register"),
                     form,
+                    next: f.next,
                     errors: errors.into(),
                 },
             )

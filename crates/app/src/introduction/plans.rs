@@ -567,10 +567,7 @@ impl App {
         );
         tx.append_audit(&self.audit_by(actor, ctx, "plan_created", (PLAN_OBJECT, id.to_string()), summary))
             .await?;
-        let object = WorkflowObject {
-            object_type: PLAN_OBJECT.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(PLAN_OBJECT, id);
         self.start_in(&mut tx, actor, &ANNUAL_PLAN, &object, actor.org_id, None, ctx)
             .await?;
         tx.commit().await?;

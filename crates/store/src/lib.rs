@@ -100,6 +100,18 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// What a version-guarded write that changed no row means, shared by every such write:
+    /// stale while the row still `exists`, not found once it is gone.
+    pub(crate) fn stale_or_not_found(exists: bool) -> Self {
+        if exists {
+            StoreError::Stale
+        } else {
+            StoreError::NotFound
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {

@@ -215,10 +215,7 @@ impl App {
         let id = tx
             .insert_ending(talent.id, talent.org_id, &stored.facts(), actor.user_id, self.now())
             .await?;
-        let object = WorkflowObject {
-            object_type: OBJECT_TYPE.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(OBJECT_TYPE, id);
         // The item belongs to the office (as 一事一议): the unit does not follow the inquiry.
         self.start_in(&mut tx, actor, &TALENT_ENDING, &object, actor.org_id, None, ctx)
             .await?;

@@ -294,10 +294,7 @@ impl App {
                 now,
             )
             .await?;
-        let object = WorkflowObject {
-            object_type: OBJECT_TYPE.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(OBJECT_TYPE, id);
         self.start_in(&mut tx, actor, &BENEFIT_FIXING, &object, talent.org_id, None, ctx)
             .await?;
         let summary = format!(

@@ -214,6 +214,24 @@ fn no_budget(year: i64) -> AppError {
     )
 }
 
+/// Takes the lock of the installment's fund year (refused while the year has no budget) and
+/// reads the installment again under it, as the approval and the payment both must.
+async fn lock_installment_year(tx: &mut Tx, installment_id: i64) -> Result<(i64, InstallmentRow)> {
+    let first = tx
+        .installment(installment_id)
+        .await?
+        .ok_or_else(not_found_installment)?;
+    let year = fund_year_of(&first)?;
+    if !tx.lock_fund_year(year).await? {
+        return Err(no_budget(year));
+    }
+    let inst = tx
+        .installment(installment_id)
+        .await?
+        .ok_or_else(not_found_installment)?;
+    Ok((year, inst))
+}
+
 fn shortfall(year: i64, available: i64, amount: i64) -> AppError {
     AppError::invalid(
         "budget",
@@ -489,18 +507,7 @@ impl App {
                 "批复文号：请填写领导小组会议的批复文号（最多 100 字）",
             ));
         }
-        let first = tx
-            .installment(installment_id)
-            .await?
-            .ok_or_else(not_found_installment)?;
-        let year = fund_year_of(&first)?;
-        if !tx.lock_fund_year(year).await? {
-            return Err(no_budget(year));
-        }
-        let inst = tx
-            .installment(installment_id)
-            .await?
-            .ok_or_else(not_found_installment)?;
+        let (year, inst) = lock_installment_year(tx, installment_id).await?;
         if inst.status.next(InstallmentEvent::Approve).is_none() {
             return Err(if inst.status == InstallmentState::Cancelled {
                 AppError::invalid("status", "状态：该笔待遇已取消，不能批准兑现")
@@ -647,18 +654,7 @@ impl App {
         key: Option<&str>,
         ctx: &RequestCtx,
     ) -> Result<PaymentReceipt> {
-        let first = tx
-            .installment(installment_id)
-            .await?
-            .ok_or_else(not_found_installment)?;
-        let year = fund_year_of(&first)?;
-        if !tx.lock_fund_year(year).await? {
-            return Err(no_budget(year));
-        }
-        let inst = tx
-            .installment(installment_id)
-            .await?
-            .ok_or_else(not_found_installment)?;
+        let (year, inst) = lock_installment_year(tx, installment_id).await?;
         if inst.status.next(InstallmentEvent::Pay).is_none() {
             if inst.status == InstallmentState::Paid {
                 return Err(already_paid(tx, &inst).await?);

@@ -482,10 +482,7 @@ impl App {
                 &mut tx,
                 actor,
                 &BENEFIT_RELEASE,
-                &WorkflowObject {
-                    object_type: RELEASE_OBJECT.into(),
-                    object_id: i.id.to_string(),
-                },
+                &WorkflowObject::new(RELEASE_OBJECT, i.id),
                 i.org_id,
                 None,
                 ctx,

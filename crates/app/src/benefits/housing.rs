@@ -264,6 +264,21 @@ fn not_found_allocation() -> AppError {
     AppError::NotFound("住房分配记录".into())
 }
 
+/// Reads an allocation inside a transaction, for the gift and the return alike.
+async fn allocation(tx: &mut yincai_store::Tx, id: i64) -> Result<HousingAllocationRow> {
+    tx.housing_allocation(id).await?.ok_or_else(not_found_allocation)
+}
+
+/// The allocation a gift or a return is about, refused when `version` (as typed) is no
+/// longer current.
+async fn current_allocation(tx: &mut yincai_store::Tx, id: i64, version: i64) -> Result<HousingAllocationRow> {
+    let row = allocation(tx, id).await?;
+    if row.version != version {
+        return Err(AppError::Stale);
+    }
+    Ok(row)
+}
+
 fn not_found_unit() -> AppError {
     AppError::NotFound("住房".into())
 }
@@ -613,7 +628,7 @@ impl App {
             summary,
         ))
         .await?;
-        let row = tx.housing_allocation(id).await?.ok_or_else(not_found_allocation)?;
+        let row = allocation(&mut tx, id).await?;
         let context = gift_context(&mut tx, &talent).await?;
         tx.commit().await?;
         Ok(self.allocation_view(row, &context))
@@ -631,13 +646,7 @@ impl App {
         actor.require(Permission::HousingManage)?;
         let version = parse_version(&input.version)?;
         let mut tx = self.store.begin_write().await?;
-        let row = tx
-            .housing_allocation(allocation_id)
-            .await?
-            .ok_or_else(not_found_allocation)?;
-        if row.version != version {
-            return Err(AppError::Stale);
-        }
+        let row = current_allocation(&mut tx, allocation_id, version).await?;
         let talent = tx.talent(row.talent_id).await?.ok_or_else(not_found_talent)?;
         let today = self.today().to_string();
         let context = gift_context(&mut tx, &talent).await?;
@@ -668,10 +677,7 @@ impl App {
             ),
         ))
         .await?;
-        let row = tx
-            .housing_allocation(allocation_id)
-            .await?
-            .ok_or_else(not_found_allocation)?;
+        let row = allocation(&mut tx, allocation_id).await?;
         tx.commit().await?;
         Ok(self.allocation_view(row, &context))
     }
@@ -705,19 +711,10 @@ impl App {
         };
         let date = date.to_string();
         let mut tx = self.store.begin_write().await?;
-        let row = tx
-            .housing_allocation(allocation_id)
-            .await?
-            .ok_or_else(not_found_allocation)?;
-        if row.version != version {
-            return Err(AppError::Stale);
-        }
+        let row = current_allocation(&mut tx, allocation_id, version).await?;
         self.return_housing_in(&mut tx, actor, &row, &date, &reason, ctx)
             .await?;
-        let row = tx
-            .housing_allocation(allocation_id)
-            .await?
-            .ok_or_else(not_found_allocation)?;
+        let row = allocation(&mut tx, allocation_id).await?;
         let context = match tx.talent(row.talent_id).await? {
             Some(talent) => gift_context(&mut tx, &talent).await?,
             None => GiftContext::default(),

@@ -33,6 +33,12 @@ fn known(table: &[(&str, &str)], code: &str) -> bool {
     table.iter().any(|(c, _)| *c == code)
 }
 
+/// A minimum degree or title code as typed, left empty meaning `none` (no minimum).
+fn level_or_none(code: &str) -> &str {
+    let code = code.trim();
+    if code.is_empty() { "none" } else { code }
+}
+
 /// One position (特设岗位) as typed. `id` is set for a position already saved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PositionInput {
@@ -357,22 +363,14 @@ fn check_plan(input: &PlanInput, this_year: i16) -> Result<CheckedPlan> {
                 format!("岗位第 {n} 行 引进方式：请选择招聘、调动或特聘"),
             ));
         }
-        let min_degree = if p.min_degree.trim().is_empty() {
-            "none"
-        } else {
-            p.min_degree.trim()
-        };
+        let min_degree = level_or_none(&p.min_degree);
         if !known(DEGREES, min_degree) {
             errors.push(FieldError::new(
                 at("min_degree"),
                 format!("岗位第 {n} 行 最低学位：请从列表中选择"),
             ));
         }
-        let min_title = if p.min_title.trim().is_empty() {
-            "none"
-        } else {
-            p.min_title.trim()
-        };
+        let min_title = level_or_none(&p.min_title);
         if !known(TITLES, min_title) {
             errors.push(FieldError::new(
                 at("min_title"),
@@ -569,10 +567,7 @@ impl App {
         );
         tx.append_audit(&self.audit_by(actor, ctx, "plan_created", (PLAN_OBJECT, id.to_string()), summary))
             .await?;
-        let object = WorkflowObject {
-            object_type: PLAN_OBJECT.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(PLAN_OBJECT, id);
         self.start_in(&mut tx, actor, &ANNUAL_PLAN, &object, actor.org_id, None, ctx)
             .await?;
         tx.commit().await?;

@@ -72,6 +72,15 @@ fn parse_treatment(json: &str) -> Treatment {
     })
 }
 
+/// An audit summary of the proposed treatment, ending with the amount when one is proposed
+/// (the opening and the edit state it alike).
+fn with_amount(mut summary: String, treatment: &Treatment) -> String {
+    if let Some(a) = treatment.amount_yuan {
+        summary.push_str(&format!("，金额 {a} 元"));
+    }
+    summary
+}
+
 /// Checks the reason and treatment; returns them trimmed.
 fn validate(input: &SpecialCaseInput) -> Result<(String, Treatment)> {
     let mut errors = Vec::new();
@@ -164,16 +173,13 @@ impl App {
                 now,
             )
             .await?;
-        let object = WorkflowObject {
-            object_type: OBJECT_TYPE.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(OBJECT_TYPE, id);
         self.start_in(&mut tx, actor, &SPECIAL_CASE, &object, actor.org_id, None, ctx)
             .await?;
-        let mut summary = format!("一事一议 #{id}：{}，拟议待遇：{}", candidate.name, treatment.text);
-        if let Some(a) = treatment.amount_yuan {
-            summary.push_str(&format!("，金额 {a} 元"));
-        }
+        let summary = with_amount(
+            format!("一事一议 #{id}：{}，拟议待遇：{}", candidate.name, treatment.text),
+            &treatment,
+        );
         let mut audit = self.audit_by(actor, ctx, "special_case_open", (OBJECT_TYPE, id.to_string()), summary);
         audit.reason = reason;
         tx.append_audit(&audit).await?;
@@ -205,13 +211,13 @@ impl App {
         let version = input.version.unwrap_or(row.version);
         tx.update_special_case(id, version, &reason, &json(&treatment)?, self.now())
             .await?;
-        let mut summary = format!(
-            "一事一议 #{id}（{}）修改：拟议待遇：{}",
-            row.candidate_name, treatment.text
+        let summary = with_amount(
+            format!(
+                "一事一议 #{id}（{}）修改：拟议待遇：{}",
+                row.candidate_name, treatment.text
+            ),
+            &treatment,
         );
-        if let Some(a) = treatment.amount_yuan {
-            summary.push_str(&format!("，金额 {a} 元"));
-        }
         let mut audit = self.audit_by(actor, ctx, "special_case_edit", (OBJECT_TYPE, id.to_string()), summary);
         audit.reason = reason;
         tx.append_audit(&audit).await?;

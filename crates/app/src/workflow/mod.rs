@@ -29,6 +29,16 @@ pub struct WorkflowObject {
     pub object_id: String,
 }
 
+impl WorkflowObject {
+    /// The object of type `object_type` with the numeric id `id`, as every workflow start names it.
+    pub fn new(object_type: &str, id: i64) -> Self {
+        WorkflowObject {
+            object_type: object_type.into(),
+            object_id: id.to_string(),
+        }
+    }
+}
+
 /// What the actor asks for, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct ActInput {

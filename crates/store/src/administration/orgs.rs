@@ -101,11 +101,7 @@ impl Tx {
             .await?
             .rows_affected());
         if n == 0 {
-            return Err(if self.org(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.org(id).await?.is_some()));
         }
         Ok(())
     }

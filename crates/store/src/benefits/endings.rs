@@ -91,11 +91,7 @@ impl Tx {
             .bind(f.responsible).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.ending(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.ending(id).await?.is_some()));
         }
         Ok(())
     }

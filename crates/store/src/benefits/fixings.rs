@@ -85,11 +85,7 @@ impl Tx {
             .bind(id).bind(version).bind(project).bind(reason).bind(amount_fen).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.fixing(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.fixing(id).await?.is_some()));
         }
         Ok(())
     }

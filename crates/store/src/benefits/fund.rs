@@ -385,11 +385,7 @@ impl Tx {
             .bind(year).bind(version).bind(amount_fen).bind(note).bind(by).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.fund_budget(year).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.fund_budget(year).await?.is_some()));
         }
         Ok(())
     }

@@ -132,11 +132,7 @@ impl Tx {
             .bind(id).bind(version).bind(address).bind(area_centi_m2).bind(note).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.housing_unit(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.housing_unit(id).await?.is_some()));
         }
         Ok(())
     }
@@ -204,11 +200,9 @@ impl Tx {
             .bind(id).bind(version).bind(status.code()).bind(end_date).bind(end_reason).bind(gifted_on).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.housing_allocation(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(
+                self.housing_allocation(id).await?.is_some(),
+            ));
         }
         Ok(())
     }

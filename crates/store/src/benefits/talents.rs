@@ -223,11 +223,9 @@ impl Tx {
                     .bind(application_id).bind(v).bind(mode).bind(details).bind(recorded_by).bind(now)
                     .execute(&mut *c).await?.rows_affected());
                 if n == 0 {
-                    return Err(if self.procedure(application_id).await?.is_some() {
-                        StoreError::Stale
-                    } else {
-                        StoreError::NotFound
-                    });
+                    return Err(StoreError::stale_or_not_found(
+                        self.procedure(application_id).await?.is_some(),
+                    ));
                 }
                 Ok(v + 1)
             }
@@ -346,11 +344,7 @@ impl Tx {
             .bind(id).bind(version).bind(reason).bind(proposed_treatment).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.special_case(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.special_case(id).await?.is_some()));
         }
         Ok(())
     }

@@ -273,11 +273,7 @@ impl Tx {
 
     async fn stale_or_missing(&mut self, id: i64, affected: u64) -> Result<()> {
         if affected == 0 {
-            return Err(if self.application(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.application(id).await?.is_some()));
         }
         Ok(())
     }

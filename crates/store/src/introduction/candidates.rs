@@ -129,11 +129,7 @@ impl Tx {
             .await?
             .rows_affected());
         if n == 0 {
-            return Err(if self.candidate(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.candidate(id).await?.is_some()));
         }
         Ok(())
     }

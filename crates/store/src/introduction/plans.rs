@@ -142,11 +142,7 @@ impl Tx {
     /// `Stale` if `version` is no longer current, `NotFound` if there is no such plan.
     async fn plan_changed(&mut self, id: i64, rows: u64) -> Result<()> {
         if rows == 0 {
-            return Err(if self.plan(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.plan(id).await?.is_some()));
         }
         Ok(())
     }
@@ -262,11 +258,7 @@ impl Tx {
             .bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.position(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.position(id).await?.is_some()));
         }
         Ok(())
     }

@@ -153,11 +153,7 @@ impl Tx {
             .bind(id).bind(expected_version).bind(state).bind(maker_id).bind(due_date).bind(now)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(if self.workflow_item(id).await?.is_some() {
-                StoreError::Stale
-            } else {
-                StoreError::NotFound
-            });
+            return Err(StoreError::stale_or_not_found(self.workflow_item(id).await?.is_some()));
         }
         Ok(())
     }

@@ -333,13 +333,7 @@ impl App {
         if new == current && errors.is_empty() {
             errors.push(FieldError::new("new_password", "新密码：不能与当前密码相同，请换一个"));
         }
-        let user = self
-            .store
-            .begin_read()
-            .await?
-            .user(actor.user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let user = self.own_user(actor).await?;
         if !passwords::verify(current, &user.password_hash).await {
             errors.insert(0, FieldError::new("current_password", "当前密码：不正确，请重新输入"));
         }
@@ -365,16 +359,20 @@ impl App {
 
     /// When one's password was last set and one's last login before this one.
     pub async fn login_info(&self, actor: &Actor) -> Result<LoginInfo> {
-        let user = self
-            .store
-            .begin_read()
-            .await?
-            .user(actor.user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let user = self.own_user(actor).await?;
         Ok(LoginInfo {
             password_changed_at: user.password_changed_at,
             previous_login_at: user.previous_login_at,
         })
+    }
+
+    /// The signed-in user's own account row; gone means the session no longer stands.
+    async fn own_user(&self, actor: &Actor) -> Result<UserRow> {
+        self.store
+            .begin_read()
+            .await?
+            .user(actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)
     }
 }

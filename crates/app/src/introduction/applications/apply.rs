@@ -96,10 +96,7 @@ impl App {
             format!("报名：{} → {}（{}）", view.name, pos.title, pos.org_name),
         ))
         .await?;
-        let object = WorkflowObject {
-            object_type: OBJECT.into(),
-            object_id: id.to_string(),
-        };
+        let object = WorkflowObject::new(OBJECT, id);
         let item_id = self
             .start_in(
                 &mut tx,

@@ -97,11 +97,8 @@ fn workbook(sheet_name: &str, columns: &[Column], rows: &[Vec<Cell>]) -> Result<
         sheet.write_string_with_format(total_row, 0, "合计", &heading)?;
         for (c, fen) in money_columns {
             let letter = column_letter(c);
-            let formula = Formula::new(format!("=SUM({letter}2:{letter}{total_row})")).set_result(format!(
-                "{}.{:02}",
-                fen / 100,
-                (fen % 100).abs()
-            ));
+            let formula = Formula::new(format!("=SUM({letter}2:{letter}{total_row})"))
+                .set_result(yincai_domain::money::Fen(fen).to_string());
             sheet.write_formula_with_format(total_row, c, formula, &money_total)?;
         }
     }

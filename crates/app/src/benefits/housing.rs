@@ -629,7 +629,11 @@ impl App {
         ))
         .await?;
         let row = allocation(&mut tx, id).await?;
-        let context = gift_context(&mut tx, &talent).await?;
+        // The entitlement just read is the current report's: no second read for the gift.
+        let context = GiftContext {
+            talent_end: talent.end_date.clone(),
+            waits_for: ent.gift_waits_for.clone(),
+        };
         tx.commit().await?;
         Ok(self.allocation_view(row, &context))
     }

@@ -52,6 +52,9 @@ export const DEMO_APPLICANTS = {
   zhoujie: '周杰',
 };
 
+/** The desktop every staff journey runs at (issue 12: 1366 px, the office's common screen). */
+export const DESKTOP_VIEWPORT = { width: 1366, height: 900 };
+
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -203,7 +206,13 @@ export async function screenshot(page, name) {
  */
 export function withPage(env, body) {
   return async (t) => {
-    const context = await env.browser.newContext({ baseURL: env.server.baseUrl, locale: 'zh-CN' });
+    // Staff journeys at the width of the office's most common screen (1366 px); the phone
+    // tests set their own width.
+    const context = await env.browser.newContext({
+      baseURL: env.server.baseUrl,
+      locale: 'zh-CN',
+      viewport: DESKTOP_VIEWPORT,
+    });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const serverErrors = [];

@@ -5,7 +5,8 @@
 //! - unit: a draft plan, and an application whose employment contract is to be recorded;
 //! - dept: a plan of another unit to review;
 //! - coord: a plan to review, an application to review, one to confirm, a 一事一议 draft;
-//! - leader: a scheduled meeting with a plan and a proposed-hire list to decide;
+//! - leader: a scheduled meeting with a plan and a proposed-hire list to decide, and next
+//!   week's meeting (a plan of 综合保税区服务中心 waits to be put on an agenda);
 //! - applicants: 王磊 (wanglei) an intent letter to accept, 李娜 (lina) a 补正 to make;
 //!   the account `talent` stays blank for a newcomer to register and apply with;
 //! - talents introduced, with entitlements, for the talent database; one of them (高峰,
@@ -752,6 +753,37 @@ impl App {
         let chen_item = self.demo_item("application", a_chen).await?;
         self.add_agenda_item(&coord, m3, "", &[chen_item.id], &ctx()).await?;
         self.demo_startup_fund(&coord, a_gao, &year, m3).await?;
+
+        // A plan the leading group has not put on an agenda yet, and the next meeting, dated
+        // next week: the office can put the plan on it, reschedule it, and the leaders see
+        // why they cannot decide before the date.
+        let p_waiting = self
+            .demo_plan(
+                &unit2,
+                &next_year,
+                &format!("{next_year}年度综合保税区服务中心第二批人才引进计划"),
+                vec![position(
+                    "跨境电商运营主管",
+                    "1",
+                    "recruit",
+                    "bachelor",
+                    "intermediate",
+                    "电子商务",
+                )],
+            )
+            .await?;
+        self.demo_act(&unit2, "plan", p_waiting, submit()).await?;
+        self.demo_act(&dept, "plan", p_waiting, approve()).await?;
+        self.demo_act(&coord, "plan", p_waiting, approve()).await?;
+        let next_week = today
+            .checked_add(jiff::Span::new().days(7))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("demo date: {e}")))?;
+        let fourth = MeetingInput {
+            number: format!("{year}年第5次"),
+            title: "人才工作领导小组会议".into(),
+            held_on: next_week.to_string(),
+        };
+        self.create_meeting(&coord, &fourth, &ctx()).await?;
         Ok(())
     }
 }

@@ -21,9 +21,17 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         .map(String::from)
         .unwrap_or_else(|| yincai_domain::crypto::random_token(12));
     req.extensions_mut().insert(RequestCtx { request_id: id.clone() });
+    let started = std::time::Instant::now();
     let mut response = next.run(req).await;
+    let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", v);
+        headers.insert("x-request-id", v);
+    }
+    // The server's own time for the answer (W3C Server-Timing): shown by the browser's
+    // developer tools and read by the page-time benchmark (`e2e/bench/pages.js`).
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={millis:.1}")) {
+        headers.insert("server-timing", v);
     }
     response
 }

@@ -466,15 +466,7 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let mut tx = self.store.begin_write().await?;
-        let meeting = tx
-            .meeting(meeting_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("会议".into()))?;
-        let item = tx
-            .agenda_item(agenda_item_id)
-            .await?
-            .filter(|i| i.meeting_id == meeting_id)
-            .ok_or_else(|| AppError::NotFound("议题".into()))?;
+        let (meeting, item) = meeting_and_item(&mut tx, meeting_id, agenda_item_id).await?;
         if meeting.status.is_terminal() {
             return Err(AppError::invalid("meeting", "会议已结束，不能再记录决定"));
         }
@@ -575,15 +567,7 @@ impl App {
             ));
         }
         let mut tx = self.store.begin_write().await?;
-        let meeting = tx
-            .meeting(meeting_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("会议".into()))?;
-        let item = tx
-            .agenda_item(agenda_item_id)
-            .await?
-            .filter(|i| i.meeting_id == meeting_id)
-            .ok_or_else(|| AppError::NotFound("议题".into()))?;
+        let (meeting, item) = meeting_and_item(&mut tx, meeting_id, agenda_item_id).await?;
         if meeting.status.is_terminal() {
             return Err(AppError::invalid(
                 "removal_reason",
@@ -711,6 +695,20 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A meeting and one item of its agenda (an item of another meeting is not found).
+async fn meeting_and_item(tx: &mut Tx, meeting_id: i64, agenda_item_id: i64) -> Result<(MeetingRow, AgendaItemRow)> {
+    let meeting = tx
+        .meeting(meeting_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("会议".into()))?;
+    let item = tx
+        .agenda_item(agenda_item_id)
+        .await?
+        .filter(|i| i.meeting_id == meeting_id)
+        .ok_or_else(|| AppError::NotFound("议题".into()))?;
+    Ok((meeting, item))
 }
 
 fn default_title(kind: &str, n: usize) -> String {

@@ -109,13 +109,13 @@ impl WorkflowPanel {
                 })
             })
             .collect();
-        // An applicant's application is started and submitted in one step: its start (to
-        // 待提交（补正）) is no step of theirs, so the first row they read is 提交报名.
+        // An item a person owns (an applicant's application) is started and submitted in one
+        // step: its start (to 待提交（补正）) is no step of theirs, so the first row reads 提交报名.
         let folded_start = |i: usize| {
             let (Some(d), Some(e), Some(next)) = (def, view.events.get(i), view.events.get(i + 1)) else {
                 return false;
             };
-            d.starter == Role::Talent
+            view.item.owner_user_id.is_some()
                 && e.action == "start"
                 && next.action == Action::Submit.code()
                 && next.from_state == d.initial

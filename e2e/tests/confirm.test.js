@@ -13,15 +13,17 @@ async function openLetterStep(page) {
   await page.goto('/me/applications');
   const href = await page.locator('main a[href^="/applications/"]').first().getAttribute('href');
   await page.goto(href.replace(/\/letter$/, ''));
+  // 放弃 sits behind its own disclosure with its own reason (no staff comment box).
+  await page.click('details.decline summary');
   return page.locator('form.act-form button[name="action"][value="reject"]');
 }
 
 test('放弃 an intent letter asks first; 取消 keeps everything, 确定 records it', withPage(env, async ({ page }) => {
   const decline = await openLetterStep(page);
   assert.equal(await decline.count(), 1, 'the applicant may decline the letter');
-  const label = (await decline.textContent()).trim();
+  const label = (await page.textContent('details.decline summary')).trim();
   const before = (await page.textContent('#wf-state')).trim();
-  await page.fill('#wf-reason', '已接受其他单位的聘用');
+  await page.fill('#wf-decline-reason', '已接受其他单位的聘用');
 
   let question = '';
   page.once('dialog', (d) => { question = d.message(); d.dismiss(); });
@@ -29,7 +31,7 @@ test('放弃 an intent letter asks first; 取消 keeps everything, 确定 record
   await page.waitForTimeout(300);
   assert.equal(question, `确定“${label}”？此操作结束本事项，不能撤销。`);
   assert.equal((await page.textContent('#wf-state')).trim(), before, 'nothing changed');
-  assert.equal(await page.inputValue('#wf-reason'), '已接受其他单位的聘用', 'the reason is kept');
+  assert.equal(await page.inputValue('#wf-decline-reason'), '已接受其他单位的聘用', 'the reason is kept');
 
   page.once('dialog', (d) => d.accept());
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), decline.click()]);

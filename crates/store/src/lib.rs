@@ -49,8 +49,8 @@ pub use projection::{BudgetYearRow, OwedSumRow, ProjectionUnitRow};
 pub use recovery::{EvaluationRow, NewEvaluation, NewRecovery, RecoveryRow, RepaymentRow};
 pub use sessions::SessionRow;
 pub use talents::{
-    ApplicationBrief, IntentLetterBrief, NewTalent, ProcedureRow, SpecialCaseQuery, SpecialCaseRow, TalentQuery,
-    TalentRow,
+    ApplicationBrief, BankAccountRow, IntentLetterBrief, NewTalent, ProcedureRow, SpecialCaseQuery, SpecialCaseRow,
+    TalentQuery, TalentRow,
 };
 pub use tasks::{NewTask, TaskRow};
 pub use users::{AccountProposalRow, NewAccountProposal, NewUser, UserQuery, UserRow};

@@ -59,3 +59,76 @@ document.addEventListener("click", function (e) {
     if (!d.contains(e.target)) { d.removeAttribute("open"); }
   });
 });
+
+// Nothing typed is lost when the session expires. A POST form (not the login or a password
+// form) is copied into sessionStorage as it is sent. If the answer is the login page, the
+// session had expired: the copy is marked, the login returns to the form's page, and that page
+// puts the copy back once, saying so. Any other answer (saved, or refused with the form shown
+// again by the server) drops the copy. It is kept in the browser rather than on the server on
+// purpose: a request without a live session is nobody's, and the server keeps no personal data
+// (ID numbers, phones) for nobody; sessionStorage holds it in this tab only, until restored.
+var KEPT_FORM = "yincai-unsent-form";
+function keptFields(form) {
+  return Array.prototype.filter.call(form.elements, function (el) {
+    var type = (el.type || "").toLowerCase();
+    return el.name && el.name !== "_csrf" && !/^(hidden|file|password|submit|button|reset)$/.test(type);
+  });
+}
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (e.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+  if (form.querySelector('input[type="password"]') || form.getAttribute("action") === "/login") { return; }
+  var fields = keptFields(form).map(function (el) {
+    return { name: el.name, value: el.value, checked: !!el.checked, box: /^(checkbox|radio)$/i.test(el.type) };
+  });
+  if (!fields.length) { return; }
+  try {
+    sessionStorage.setItem(KEPT_FORM, JSON.stringify({
+      page: location.pathname + location.search, action: form.getAttribute("action") || "",
+      at: Date.now(), expired: false, fields: fields
+    }));
+  } catch (err) { /* storage full or disabled: the form is sent as before */ }
+});
+function notice(before, text, id) {
+  var p = document.createElement("p");
+  p.className = "alert info";
+  p.id = id;
+  p.setAttribute("role", "status");
+  p.textContent = text;
+  before.parentNode.insertBefore(p, before);
+}
+document.addEventListener("DOMContentLoaded", function () {
+  var kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(KEPT_FORM) || "null"); } catch (err) { kept = null; }
+  if (!kept) { return; }
+  var login = document.querySelector('form[action="/login"]');
+  if (login) {
+    kept.expired = true;
+    sessionStorage.setItem(KEPT_FORM, JSON.stringify(kept));
+    var next = login.querySelector('input[name="next"]');
+    if (next && /^\/[^\/\\]/.test(kept.page)) { next.value = kept.page; }
+    notice(login, "您刚才填写的内容已暂存在本浏览器中，登录后将回到原页面并自动填回。", "kept-form-notice");
+    return;
+  }
+  sessionStorage.removeItem(KEPT_FORM);
+  var fresh = Date.now() - kept.at < 12 * 3600 * 1000;
+  if (!kept.expired || !fresh || kept.page !== location.pathname + location.search) { return; }
+  var form = Array.prototype.find.call(document.forms, function (f) {
+    return (f.getAttribute("method") || "").toLowerCase() === "post" && (f.getAttribute("action") || "") === kept.action;
+  });
+  if (!form) { return; }
+  var values = {};
+  kept.fields.forEach(function (f) { (values[f.name] = values[f.name] || []).push(f); });
+  var used = {};
+  keptFields(form).forEach(function (el) {
+    var saved = values[el.name] || [];
+    if (/^(checkbox|radio)$/i.test(el.type)) {
+      el.checked = saved.some(function (f) { return f.value === el.value && f.checked; });
+      return;
+    }
+    var i = used[el.name] || 0;
+    if (i < saved.length) { el.value = saved[i].value; }
+    used[el.name] = i + 1;
+  });
+  notice(form, "登录超时前填写的内容已自动填回，请核对后重新提交。", "kept-form-restored");
+});

@@ -687,3 +687,77 @@ async fn the_demo_gaofeng_is_category_4_by_the_finding_with_money_at_every_stage
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_applicant_reads_one_number_a_submitted_first_row_and_no_staff_comment_box() {
+    for app in TestApp::on_every_backend().await {
+        let l = app.label;
+        save_new_applicant(&app, "applicant1", TALENT_ID, "13812345678").await;
+        let [talent, coord] = app.logins(["applicant1", "coord"]).await;
+        let open = position(&app, "阿拉山口市口岸经济研究中心", -10, 10, 1, "recruit").await;
+        let (status, body) = apply(&app, &talent, open).await;
+        assert_eq!(status, StatusCode::CREATED, "{l}: {body}");
+        let id = body["id"].as_i64().unwrap();
+        let item = detail(&app, &coord, id).await["item_id"].as_i64().unwrap();
+
+        let page = app.browser("applicant1").await;
+        let (_, html) = page.get("/me/applications").await;
+        let history = &html[html.find("<tbody>").expect("a progress table")..];
+        let first = &history[..history.find("</tr>").unwrap()];
+        assert!(first.contains("提交报名") && first.contains("资格审查"), "{l}: {first}");
+        assert!(
+            !history.contains("发起") && !history.contains("待提交（补正）"),
+            "{l}: a first application reads as no 补正: {history}"
+        );
+        // One number for the application: its own, never the workflow item's.
+        assert!(
+            html.contains(&format!("<dd class=\"application-number\">{id}</dd>")),
+            "{l}"
+        );
+        assert!(
+            !html.contains(&format!("事项 #{item}")) && !html.contains(&format!("#{item}<")),
+            "{l}"
+        );
+
+        // The letter: 接受 and 放弃 (with its own reason and a confirmation); no staff box.
+        checklist(&app, &coord, id, true).await;
+        let (status, body) = act(&app, &coord, id, "approve", "").await;
+        assert_eq!(status, StatusCode::OK, "{l}: {body}");
+        let path = format!("/api/applications/{id}/letter");
+        let (status, body) = app.call(Method::POST, &path, Some(&coord), None).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {body}");
+        let (status, body) = act(&app, &coord, id, "submit", "").await;
+        assert_eq!(status, StatusCode::OK, "{l}: {body}");
+        let (_, html) = page.get("/me/applications").await;
+        assert!(html.contains("接受意向书") && html.contains("确认放弃"), "{l}");
+        assert!(
+            !html.contains("id=\"wf-reason\"") && !html.contains("填写意见时必填"),
+            "{l}: no staff comment box for the applicant"
+        );
+        assert!(
+            html.contains("id=\"wf-decline-reason\"") && html.contains("data-confirm=\"确定“放弃”"),
+            "{l}"
+        );
+        let version = detail(&app, &talent, id).await["item_version"].to_string();
+        let (status, html) = page
+            .submit(
+                &format!("/workflow/{item}/act"),
+                &[
+                    ("action", "reject"),
+                    ("version", &version),
+                    ("reason", ""),
+                    ("back", "/me/applications"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(
+            html.contains("<details class=\"decline\" open>") && !html.contains("id=\"wf-reason\""),
+            "{l}: the refusal is shown beside 放弃's own reason"
+        );
+        // Staff still have their comment box.
+        let (_, html) = app.browser("coord").await.get(&format!("/workflow/{item}")).await;
+        assert!(html.contains("id=\"wf-reason\""), "{l}");
+        app.stop().await;
+    }
+}

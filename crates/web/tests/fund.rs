@@ -262,20 +262,33 @@ async fn budgets_approval_payment_once_and_batches_over_http() {
         let (sheet, rows) = common::read_xlsx(&resp.bytes().await.unwrap());
         assert_eq!(sheet, "支付批次");
         assert_eq!(
-            rows[0][..7],
-            ["序号", "收款人", "单位", "待遇", "政策条款", "期次", "金额（元）"]
+            rows[0],
+            [
+                "序号",
+                "收款人",
+                "身份证号",
+                "开户行",
+                "银行账号",
+                "金额（元）",
+                "单位",
+                "待遇",
+                "政策条款",
+                "期次",
+                "证明编号",
+                "批复文号"
+            ]
         );
         assert_eq!(rows[1][1], "王芳");
-        assert_eq!(rows[1][4], "第十三条第㈡项");
+        assert_eq!(rows[1][8], "第十三条第㈡项");
         assert_eq!(rows[1][0], "1", "{label}: the row number is a number");
-        assert_eq!(rows[1][6], "1000", "{label}: the amount is a number (yuan)");
+        assert_eq!(rows[1][5], "1000", "{label}: the amount is a number (yuan)");
         let last = rows.last().unwrap();
         assert_eq!(
-            (last[0].as_str(), last[6].as_str()),
+            (last[0].as_str(), last[5].as_str()),
             ("合计", "1000"),
             "{label}: a total row"
         );
-        assert_eq!(rows[1][7], format!("阿人才证〔2031〕{}号", ids[1]));
+        assert_eq!(rows[1][10], format!("阿人才证〔2031〕{}号", ids[1]));
         let coord_browser = app.browser("coord").await;
         let (s, _) = coord_browser
             .get(&format!("/fund/batches/{batch_id}/export.xlsx"))
@@ -373,6 +386,157 @@ async fn the_talent_record_shows_a_paid_installment_as_paid_with_its_certificate
             page.contains(&format!("已支付（{certificate}）")),
             "{l}: year {year} of {} is not shown as paid under {certificate}",
             paid.benefit_name
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_bank_file_carries_each_payees_id_number_bank_and_account_masked_elsewhere() {
+    for app in TestApp::on_every_backend().await {
+        let label = app.label;
+        let [coord, finance, gaofeng, leader] = app.logins(["coord", "finance", "gaofeng", "leader"]).await;
+        let budget = json!({"year": 2031, "amount": "2500", "note": "年初预算"});
+        let (s, body) = app.post("/api/fund/budgets", &finance, budget).await;
+        assert_eq!(s, StatusCode::OK, "{label}: {body}");
+        let ids = installments(&app, "李红", 1).await;
+        // Released by the group and certified (the gate's steps are tested above).
+        let leader_actor = app.app.authenticate(&leader).await.unwrap();
+        let mut tx = app.app.store.begin_write().await.unwrap();
+        let row = app
+            .app
+            .approve_release_in(
+                &mut tx,
+                &leader_actor,
+                ids[0],
+                "阿人才领〔2031〕6号",
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let talent = row.talent_id;
+        certify(&app, ids[0]).await;
+        let (s, batch) = app
+            .post("/api/fund/batches", &finance, json!({"installment_ids": [ids[0]]}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{label}: {batch}");
+        let batch_id = batch["id"].as_i64().unwrap();
+
+        // Without an account the payee is named on the batch before paying.
+        let browser = app.browser("finance").await;
+        let (_, page) = browser.get(&format!("/fund/batches/{batch_id}")).await;
+        assert!(page.contains("缺少银行账户：李红"), "{label}: {page}");
+        assert!(
+            page.contains("data-confirm=\"确定支付本批次？将逐笔支付尚未支付的 1 笔，合计 ¥1,000.00"),
+            "{label}: paying states the total first"
+        );
+        let (_, detail) = app.get(&format!("/api/fund/batches/{batch_id}"), &finance).await;
+        assert_eq!(detail["missing_accounts"], json!(["李红"]), "{label}");
+
+        // The office records it: wrong input names the field; then it is stored encrypted,
+        // audited, and shown masked.
+        let path = format!("/api/talents/{talent}/bank-account");
+        let (s, body) = app
+            .put(&path, &coord, json!({"account": "6222-02ab", "bank_name": ""}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["account", "bank_name"], "{label}: {body}");
+        let (s, _) = app
+            .put(
+                &path,
+                &finance,
+                json!({"account": "6222021234567890123", "bank_name": "工行"}),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "{label}: finance reads it only in the bank file"
+        );
+        let audit_before = app.audit_count().await;
+        let account = json!({"account": "6222 0212 3456 7890 123", "bank_name": "中国工商银行阿拉山口支行"});
+        let (s, body) = app.put(&path, &coord, account).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{label}: {body}");
+        assert_eq!(app.audit_count().await, audit_before + 1, "{label}");
+        let mut tx = app.app.store.begin_read().await.unwrap();
+        let stored = tx.bank_account(talent).await.unwrap().bank_account_enc.unwrap();
+        drop(tx);
+        assert!(
+            stored.starts_with("v1:") && !stored.contains("0123"),
+            "{label}: stored encrypted: {stored}"
+        );
+        let (_, t) = app.get(&format!("/api/talents/{talent}"), &coord).await;
+        assert_eq!(t["bank_account_masked"], "**** **** **** 0123", "{label}");
+        assert_eq!(t["bank_name"], "中国工商银行阿拉山口支行", "{label}");
+        let (_, page) = browser.get(&format!("/fund/batches/{batch_id}")).await;
+        assert!(!page.contains("缺少银行账户"), "{label}");
+
+        // The bank file carries it in full, with the ID number; the download is audited.
+        let audit_before = app.audit_count().await;
+        let resp = browser
+            .http
+            .get(app.url(&format!("/fund/batches/{batch_id}/export.xlsx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{label}");
+        let (_, rows) = common::read_xlsx(&resp.bytes().await.unwrap());
+        assert_eq!(
+            rows[1][1..6],
+            [
+                "李红",
+                common::SEEDED_PASSPORT,
+                "中国工商银行阿拉山口支行",
+                "6222021234567890123",
+                "1000"
+            ],
+            "{label}"
+        );
+        assert_eq!(
+            app.audit_count().await,
+            audit_before + 1,
+            "{label}: the export is audited"
+        );
+
+        // A talent records their own on 我的人才档案 (the page keeps what was typed on an error).
+        let (s, body) = app
+            .put(
+                "/api/me/talent/bank-account",
+                &gaofeng,
+                json!({"account": "6217 0000 1111 2222", "bank_name": "中国建设银行阿拉山口分行"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{label}: {body}");
+        let (_, mine) = app.get("/api/me/talent", &gaofeng).await;
+        assert_eq!(mine["bank_account_masked"], "**** **** **** 2222", "{label}");
+        // Masked on the record, for the office as for the talent.
+        let (_, page) = app
+            .browser("coord")
+            .await
+            .get(&format!("/talents/{}", mine["id"]))
+            .await;
+        assert!(
+            page.contains("**** **** **** 2222") && !page.contains("6217000011112222"),
+            "{label}: masked on the record"
+        );
+        let own = app.browser("gaofeng").await;
+        let (s, page) = own
+            .submit(
+                "/me/talent/bank-account",
+                &[("account", "12ab"), ("bank_name", "中国建设银行阿拉山口分行")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(
+            page.contains("银行账号：请填写 8 至 30 位数字") && page.contains("value=\"中国建设银行阿拉山口分行\""),
+            "{label}"
         );
         app.stop().await;
     }

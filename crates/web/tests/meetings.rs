@@ -400,3 +400,107 @@ async fn the_workbench_marks_steps_past_their_working_day_deadline() {
     assert!(page.contains("（已逾期）"), "the item's page marks the deadline too");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_withdrawn_plan_leaves_the_agenda_and_the_office_removes_an_item_with_a_reason() {
+    for t in TestApp::on_every_backend().await {
+        let id = plan_waiting_for_group(&t, "p5").await;
+        let [coord, leader] = t.logins(["coord", "leader"]).await;
+        let meeting = new_meeting(&t, &coord, "测试2026年第5次").await;
+        let path = format!("/api/meetings/{meeting}/agenda");
+        let agenda = t.post_ok(&path, &coord, json!({"items": [id]})).await["id"].clone();
+
+        // The office withdraws the plan before the decision: the item is off the agenda,
+        // marked 已撤下 with the step as its reason, and no decision is offered or taken.
+        let audit_before = t.audit_count().await;
+        let (status, body) = act(&t, &coord, id, "withdraw", "单位要求调整岗位").await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        // The step's record and the agenda's.
+        assert_eq!(t.audit_count().await, audit_before + 2, "{}", t.label);
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        assert_eq!(detail["agenda"][0]["decision"], "removed", "{}: {detail}", t.label);
+        assert!(
+            detail["agenda"][0]["decision_note"]
+                .as_str()
+                .unwrap()
+                .contains("单位要求调整岗位"),
+            "{detail}"
+        );
+        let leader_page = t.browser("leader").await;
+        let (_, html) = leader_page.get(&format!("/meetings/{meeting}")).await;
+        assert!(html.contains("已撤下"), "{}: {html}", t.label);
+        assert!(!html.contains("decision-form"), "{}: no 同意/不同意 for it", t.label);
+        let (status, body) = t
+            .post(
+                &format!("/api/meetings/{meeting}/agenda/{agenda}/decision"),
+                &leader,
+                json!({"action": "approve", "resolution_number": "阿人才领字〔2026〕9号"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
+        // A removed item holds neither the date nor the closing of the meeting.
+        let (status, body) = t
+            .post(
+                &format!("/api/meetings/{meeting}/close"),
+                &coord,
+                json!({"version": detail["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+
+        // Sent up again, it can go on a new meeting; the office takes it off with a reason.
+        let (status, body) = act(&t, &coord, id, "approve", "").await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.label);
+        let meeting = new_meeting(&t, &coord, "测试2026年第6次").await;
+        let path = format!("/api/meetings/{meeting}/agenda");
+        let agenda = t.post_ok(&path, &coord, json!({"items": [id]})).await["id"].clone();
+        let removal = format!("/api/meetings/{meeting}/agenda/{agenda}/removal");
+        let (status, body) = t.post(&removal, &coord, json!({"reason": "  "})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", t.label);
+        assert_eq!(body["errors"][0]["field"], "removal_reason", "{body}");
+        let (status, _) = t.post(&removal, &leader, json!({"reason": "不是本次会议的事项"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", t.label);
+        // On the page, an empty reason is refused beside the item.
+        let office = t.browser("coord").await;
+        let (status, html) = office
+            .submit(
+                &format!("/meetings/{meeting}/agenda/{agenda}/removal"),
+                &[("removal_reason", "")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert!(html.contains("撤下原因：必填"), "{}: {html}", t.label);
+        let audit_before = t.audit_count().await;
+        let (status, html) = office
+            .submit(
+                &format!("/meetings/{meeting}/agenda/{agenda}/removal"),
+                &[("removal_reason", "材料待补充，下次会议再议")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}: {html}", t.label);
+        assert_eq!(t.audit_count().await, audit_before + 1, "{}", t.label);
+        let (_, html) = office.get(&format!("/meetings/{meeting}")).await;
+        assert!(
+            html.contains("已撤下") && html.contains("材料待补充，下次会议再议"),
+            "{}: the meeting shows who removed it and why",
+            t.label
+        );
+        // Removing it twice is refused with what happened.
+        let (status, body) = t.post(&removal, &coord, json!({"reason": "再次撤下"})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", t.label);
+        // The plan is still at the group's step and waits for another meeting.
+        let (_, item) = t.get(&format!("/api/workflow/{id}"), &coord).await;
+        assert_eq!(item["state"], "group_decision", "{}", t.label);
+        let (_, detail) = t.get(&format!("/api/meetings/{meeting}"), &coord).await;
+        assert!(
+            detail["waiting"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["workflow_item_id"] == id),
+            "{}: {detail}",
+            t.label
+        );
+        t.stop().await;
+    }
+}

@@ -402,3 +402,89 @@ async fn the_plan_endpoints_are_documented() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_draft_never_submitted_is_deleted_by_its_unit_and_nothing_else_is() {
+    for t in TestApp::on_every_backend().await {
+        let label = t.label;
+        let [unit, dept, coord] = t.logins(["unit", "dept", "coord"]).await;
+        let (status, draft) = t.post("/api/plans", &unit, plan_json()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {draft}");
+        let id = draft["id"].as_i64().unwrap();
+        assert_eq!(draft["may_delete"], true, "{label}: {draft}");
+        let (_, seen) = t.get(&format!("/api/plans/{id}"), &dept).await;
+        assert_eq!(seen["may_delete"], false, "{label}: not the department's to delete");
+
+        // Anyone but the unit: 403 with the reason.
+        for who in [&dept, &coord] {
+            let (status, body) = t
+                .call(Method::DELETE, &format!("/api/plans/{id}"), Some(who), None)
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{label}: {body}");
+            assert!(
+                body["message"].as_str().unwrap().contains("只能由编制它的用人单位删除"),
+                "{body}"
+            );
+        }
+
+        // The page offers 删除草稿 with a confirmation; the unit deletes it, audited.
+        let page = t.browser("unit").await;
+        let (_, html) = page.get(&format!("/plans/{id}")).await;
+        assert!(
+            html.contains("删除草稿") && html.contains("data-confirm=\"确定删除草稿"),
+            "{label}"
+        );
+        let item = draft["workflow_item_id"].to_string();
+        let has_task = async || {
+            let (_, tasks) = t.get("/api/tasks", &unit).await;
+            tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["object_id"] == item.as_str())
+        };
+        assert!(has_task().await, "{label}: the draft's task");
+        let audit_before = t.audit_count().await;
+        let (status, location) = page.submit(&format!("/plans/{id}/delete"), &[]).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/plans?ok=deleted"),
+            "{label}"
+        );
+        assert_eq!(t.audit_count().await, audit_before + 1, "{label}");
+        let (_, html) = page.get("/plans?ok=deleted").await;
+        assert!(
+            html.contains("草稿已删除") && !html.contains(&format!("/plans/{id}\"")),
+            "{label}"
+        );
+        let (status, _) = t.get(&format!("/api/plans/{id}"), &unit).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+        assert!(!has_task().await, "{label}: its task went with it");
+
+        // A plan once submitted is never deleted, even back at the unit after a return.
+        let (_, plan) = t.post("/api/plans", &unit, plan_json()).await;
+        let id = plan["id"].as_i64().unwrap();
+        let item = plan["workflow_item_id"].as_i64().unwrap();
+        let (status, body) = act(&t, &unit, item, "submit", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let (status, body) = act(&t, &dept, item, "return", "岗位人数请核实").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let (_, seen) = t.get(&format!("/api/plans/{id}"), &unit).await;
+        assert_eq!(
+            (seen["may_edit"].as_bool(), seen["may_delete"].as_bool()),
+            (Some(true), Some(false)),
+            "{label}"
+        );
+        let (status, body) = t
+            .call(Method::DELETE, &format!("/api/plans/{id}"), Some(&unit), None)
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("计划已提交过"),
+            "{label}: {body}"
+        );
+        let (_, html) = page.get(&format!("/plans/{id}")).await;
+        assert!(!html.contains("删除草稿"), "{label}");
+        t.stop().await;
+    }
+}

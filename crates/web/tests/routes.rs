@@ -14,7 +14,8 @@ struct Route {
     /// `{own}` is the unit user's organisation, `{foreign}` another department's unit,
     /// `{user}` the demo talent's account, `{cand}` another applicant's registration form,
     /// `{mine}` the demo talent's own, `{item}` a workflow item of the unit's, `{meeting}` a
-    /// leading-group meeting, `{plan}` a draft annual plan of the unit's, `{otalent}` a talent
+    /// leading-group meeting, `{plan}` a draft annual plan of the unit's, `{splan}` one it
+    /// submitted, `{otalent}` a talent
     /// of the unit's, `{ftalent}` a talent of another unit of the same department with
     /// `{finst}` an installment of its money, `{ffix}` a fixing and `{fend}` an ending for cause
     /// proposed for it, `{fatt}` a
@@ -230,6 +231,33 @@ fn routes() -> Vec<Route> {
         // another unit of the same department (the department sees it, the unit does not).
         r(Method::GET, "/api/talents/{otalent}", None, TALENT_READERS, 200, 403),
         r(Method::GET, "/talents/{otalent}", None, TALENT_READERS, 200, 403),
+        // The bank account paid into: the coordination office on the record, the talent on
+        // their own (the demo talent is not introduced: 404).
+        r(
+            Method::PUT,
+            "/api/talents/{otalent}/bank-account",
+            Some(json!({"account": "", "bank_name": ""})),
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/talents/{otalent}/bank-account",
+            None,
+            &["coord"],
+            422,
+            403,
+        ),
+        r(
+            Method::PUT,
+            "/api/me/talent/bank-account",
+            Some(json!({"account": "6222021234567890123", "bank_name": "中国工商银行"})),
+            &["talent"],
+            404,
+            403,
+        ),
+        r(Method::POST, "/me/talent/bank-account", None, &["talent"], 404, 403),
         Route {
             hidden_from: &["unit"],
             ..r(
@@ -837,6 +865,14 @@ fn routes() -> Vec<Route> {
         ),
         r(
             Method::POST,
+            "/api/meetings/{meeting}/agenda/999999/removal",
+            Some(json!({"reason": "议程调整"})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
             "/api/meetings/{meeting}/close",
             Some(json!({"version": 0})),
             &["coord"],
@@ -862,6 +898,7 @@ fn routes() -> Vec<Route> {
             403,
         ),
         r(Method::GET, "/api/plans/{plan}", None, PLAN_READERS, 200, 403),
+        r(Method::DELETE, "/api/plans/{splan}", None, &["unit"], 409, 403),
         r(
             Method::PUT,
             "/api/plans/{plan}",
@@ -907,6 +944,14 @@ fn routes() -> Vec<Route> {
             422,
             403,
         ),
+        r(
+            Method::POST,
+            "/meetings/{meeting}/agenda/999999/removal",
+            None,
+            &["coord"],
+            422,
+            403,
+        ),
         r(Method::POST, "/meetings/{meeting}/close", None, &["coord"], 422, 403),
         r(
             Method::POST,
@@ -944,6 +989,8 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/plans/{plan}", None, PLAN_READERS, 200, 403),
         r(Method::POST, "/plans/{plan}", None, &["unit"], 422, 403),
         r(Method::GET, "/plans/{plan}/edit", None, &["unit"], 200, 403),
+        // Deleting: only the unit's draft never submitted; a submitted plan is 409 to the unit.
+        r(Method::POST, "/plans/{splan}/delete", None, &["unit"], 409, 403),
         r(Method::GET, "/plans/{plan}/announcement", None, &[], 0, 403),
         r(Method::POST, "/plans/{plan}/announcement", None, &[], 0, 403),
         Route {
@@ -1283,6 +1330,17 @@ async fn every_route_as_every_role() {
             let (_, plan) = app.post("/api/plans", &unit, body).await;
             plan["id"].to_string()
         };
+        // {splan}: a plan of the unit's that was submitted (no longer a draft to delete).
+        let splan = {
+            let unit = app.login("unit").await;
+            let body = json!({"year": 2027, "title": "路由测试已提交计划", "positions": [
+                {"title": "研究员", "openings": 1, "field": "口岸物流", "mode": "recruit"}]});
+            let (_, plan) = app.post("/api/plans", &unit, body).await;
+            let act = json!({"action": "submit", "version": plan["workflow_version"]});
+            let path = format!("/api/workflow/{}/act", plan["workflow_item_id"]);
+            app.post_ok(&path, &unit, act).await;
+            plan["id"].to_string()
+        };
         // An open position of `org`; `who` applies to it: the application's id.
         let apply = async |org: &str, who: &str| {
             let today = app.app.today();
@@ -1425,6 +1483,7 @@ async fn every_route_as_every_role() {
                 .replace("{ffix}", &ffix)
                 .replace("{fend}", &fend)
                 .replace("{finst}", &finst)
+                .replace("{splan}", &splan)
                 .replace("{plan}", &plan)
                 .replace("{appl}", &appl)
                 .replace("{item}", &item)

@@ -156,6 +156,9 @@ pub struct BatchView {
     /// paying the batch would pay, shown in its confirmation).
     pub unpaid: usize,
     pub unpaid_fen: i64,
+    /// The payees still to be paid who have no bank account recorded (names, once each):
+    /// the bank cannot pay them from the batch's file.
+    pub missing_accounts: Vec<String>,
 }
 
 /// One installment of a batch that could not be paid, with why.
@@ -858,7 +861,15 @@ impl App {
             .rows;
         let unpaid: Vec<&InstallmentRow> = installments.iter().filter(|i| i.status.is_owed()).collect();
         let unpaid_fen = unpaid.iter().fold(0i64, |sum, i| sum.saturating_add(i.amount_fen));
+        let mut missing_accounts: Vec<String> = Vec::new();
+        for i in &unpaid {
+            let recorded = tx.bank_account(i.talent_id).await?.bank_account_enc.is_some();
+            if !recorded && !missing_accounts.contains(&i.talent_name) {
+                missing_accounts.push(i.talent_name.clone());
+            }
+        }
         Ok(BatchView {
+            missing_accounts,
             unpaid: unpaid.len(),
             unpaid_fen,
             batch,
@@ -867,11 +878,21 @@ impl App {
         })
     }
 
-    /// A batch for the bank's Excel file (finance); taking payee data out is audited.
-    pub async fn export_batch(&self, actor: &Actor, id: i64, ctx: &RequestCtx) -> Result<BatchView> {
+    /// A batch for the bank's Excel file (finance), with each installment's payee in full (ID
+    /// number, bank, account, in the order of the installments); taking them out is audited.
+    pub async fn export_batch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ctx: &RequestCtx,
+    ) -> Result<(BatchView, Vec<crate::talents::PayeeBank>)> {
         actor.require(Permission::FundPay)?;
         let view = self.batch(actor, id).await?;
         let mut tx = self.store.begin_write().await?;
+        let mut payees = Vec::with_capacity(view.installments.len());
+        for i in &view.installments {
+            payees.push(self.payee_bank(&mut tx, i.talent_id).await?);
+        }
         tx.append_audit(&self.audit_by(
             actor,
             ctx,
@@ -886,7 +907,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        Ok(view)
+        Ok((view, payees))
     }
 
     /// Pays every certified installment of a batch, each by [`App::pay`] (same rules, its

@@ -60,6 +60,8 @@ pub struct Subject {
 pub struct AgendaView {
     #[serde(flatten)]
     pub item: AgendaItemRow,
+    /// Taken off the agenda before a decision: no 同意/不同意 is offered for it.
+    pub removed: bool,
     pub decision_name: String,
     pub decided_by_name: String,
     pub decided_at_text: String,
@@ -92,6 +94,13 @@ pub struct RescheduleInput {
     pub version: String,
 }
 
+/// Why an agenda item is taken off the agenda, as typed by the coordination office.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RemovalInput {
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// The page of the object a workflow item is about.
 pub fn object_link(object_type: &str, object_id: &str) -> String {
     match object_type {
@@ -110,6 +119,14 @@ fn decision_name(decision: Option<&str>) -> &'static str {
     AgendaItemState::of_decision(decision)
         .unwrap_or(AgendaItemState::Pending)
         .name_zh()
+}
+
+/// Whether the leading group decided the item (taking it off the agenda is no decision).
+fn decided(item: &AgendaItemRow) -> bool {
+    !matches!(
+        AgendaItemState::of_decision(item.decision.as_deref()),
+        Some(AgendaItemState::Pending | AgendaItemState::Removed)
+    )
 }
 
 const UNIQUE_MEETING: [(&str, &str, &str); 1] = [(
@@ -198,6 +215,7 @@ impl App {
                 None => String::new(),
             };
             agenda.push(AgendaView {
+                removed: AgendaItemState::of_decision(item.decision.as_deref()) == Some(AgendaItemState::Removed),
                 decision_name: decision_name(item.decision.as_deref()).into(),
                 decided_at_text: item.decided_at.map(format_beijing).unwrap_or_default(),
                 decided_by_name,
@@ -210,8 +228,7 @@ impl App {
         } else {
             Vec::new()
         };
-        let reschedulable =
-            meeting.status == MeetingState::Scheduled && agenda.iter().all(|a| a.item.decision.is_none());
+        let reschedulable = meeting.status == MeetingState::Scheduled && !agenda.iter().any(|a| decided(&a.item));
         Ok(MeetingView {
             status_name: meeting.status.name_zh().into(),
             held: self.today().to_string() >= meeting.held_on,
@@ -256,7 +273,7 @@ impl App {
         if meeting.status.is_terminal() {
             return Err(AppError::invalid("held_on", "会议日期：会议已结束，不能改期"));
         }
-        if tx.agenda_items(id).await?.iter().any(|a| a.decision.is_some()) {
+        if tx.agenda_items(id).await?.iter().any(decided) {
             return Err(AppError::invalid(
                 "held_on",
                 "会议日期：会议已记录决定，不能改期；未决定的议题请列入新的会议",
@@ -449,15 +466,7 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let mut tx = self.store.begin_write().await?;
-        let meeting = tx
-            .meeting(meeting_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("会议".into()))?;
-        let item = tx
-            .agenda_item(agenda_item_id)
-            .await?
-            .filter(|i| i.meeting_id == meeting_id)
-            .ok_or_else(|| AppError::NotFound("议题".into()))?;
+        let (meeting, item) = meeting_and_item(&mut tx, meeting_id, agenda_item_id).await?;
         if meeting.status.is_terminal() {
             return Err(AppError::invalid("meeting", "会议已结束，不能再记录决定"));
         }
@@ -486,7 +495,7 @@ impl App {
                     item.id,
                     &AgendaDecisionRecord {
                         decision: action.code(),
-                        resolution_number: resolution,
+                        resolution_number: Some(resolution),
                         note: reason,
                         decided_by: actor.user_id,
                         decided_at: self.now(),
@@ -538,6 +547,121 @@ impl App {
         Ok(())
     }
 
+    /// Takes an undecided item off a meeting's agenda, with the reason (coordination office).
+    /// Its subjects stay where they are and wait for another meeting; the meeting shows the
+    /// item as 已撤下 with who, when and why.
+    pub async fn remove_agenda_item(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        agenda_item_id: i64,
+        input: &RemovalInput,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        actor.require(Permission::MeetingManage)?;
+        let reason = input.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "removal_reason",
+                "撤下原因：必填，最多 500 字，例如 单位申请撤回，待补充材料后另行上会",
+            ));
+        }
+        let mut tx = self.store.begin_write().await?;
+        let (meeting, item) = meeting_and_item(&mut tx, meeting_id, agenda_item_id).await?;
+        if meeting.status.is_terminal() {
+            return Err(AppError::invalid(
+                "removal_reason",
+                "撤下议题：会议已结束，不能再撤下议题",
+            ));
+        }
+        self.take_off_agenda(&mut tx, actor, &meeting.number, &item, reason, ctx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a pending agenda item removed and writes the audit record; refuses an item
+    /// already decided (or removed) with who did it.
+    async fn take_off_agenda(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        meeting_number: &str,
+        item: &AgendaItemRow,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        let state = AgendaItemState::of_decision(item.decision.as_deref()).unwrap_or(AgendaItemState::Approved);
+        let recorded = state.next(AgendaItemEvent::Remove).is_some()
+            && tx
+                .record_agenda_decision(
+                    item.id,
+                    &AgendaDecisionRecord {
+                        decision: AgendaItemState::Removed.code(),
+                        resolution_number: None,
+                        note: reason,
+                        decided_by: actor.user_id,
+                        decided_at: self.now(),
+                    },
+                )
+                .await?;
+        if !recorded {
+            return Err(AppError::AlreadyHandled(format!(
+                "议题 {}“{}”已{}，不能撤下，请刷新后查看",
+                item.seq,
+                item.title,
+                decision_name(item.decision.as_deref())
+            )));
+        }
+        let mut audit = self.audit_by(
+            actor,
+            ctx,
+            "agenda_item_removed",
+            ("meeting", item.meeting_id.to_string()),
+            format!("会议 {meeting_number} 撤下议题 {}“{}”", item.seq, item.title),
+        );
+        audit.reason = reason.to_string();
+        tx.append_audit(&audit).await?;
+        Ok(())
+    }
+
+    /// A workflow item that left the step the leading group decides (withdrawn or returned
+    /// before the meeting's decision) leaves every undecided agenda: taken off a list it
+    /// shares with others, or its agenda item is removed when it was the only subject.
+    /// Called by every workflow step taken outside a meeting, in its transaction.
+    pub(crate) async fn leave_agendas(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        workflow_item_id: i64,
+        why: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        for item in tx.pending_agenda_for(workflow_item_id).await? {
+            let meeting = tx
+                .meeting(item.meeting_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("会议".into()))?;
+            if tx.agenda_subjects(item.id).await?.len() > 1 {
+                tx.remove_agenda_subject(item.id, workflow_item_id).await?;
+                let title = crate::workflow::object_title(tx, workflow_item_id).await?;
+                let mut audit = self.audit_by(
+                    actor,
+                    ctx,
+                    "agenda_item_removed",
+                    ("meeting", item.meeting_id.to_string()),
+                    format!("会议 {} 议题 {}“{}”移出：{title}", meeting.number, item.seq, item.title),
+                );
+                audit.reason = why.to_string();
+                tx.append_audit(&audit).await?;
+            } else {
+                self.take_off_agenda(tx, actor, &meeting.number, &item, why, ctx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Ends a meeting once every agenda item is decided.
     pub async fn close_meeting(&self, actor: &Actor, id: i64, expected_version: i64, ctx: &RequestCtx) -> Result<()> {
         actor.require(Permission::MeetingManage)?;
@@ -571,6 +695,20 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A meeting and one item of its agenda (an item of another meeting is not found).
+async fn meeting_and_item(tx: &mut Tx, meeting_id: i64, agenda_item_id: i64) -> Result<(MeetingRow, AgendaItemRow)> {
+    let meeting = tx
+        .meeting(meeting_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("会议".into()))?;
+    let item = tx
+        .agenda_item(agenda_item_id)
+        .await?
+        .filter(|i| i.meeting_id == meeting_id)
+        .ok_or_else(|| AppError::NotFound("议题".into()))?;
+    Ok((meeting, item))
 }
 
 fn default_title(kind: &str, n: usize) -> String {

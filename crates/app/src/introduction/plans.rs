@@ -216,6 +216,8 @@ pub struct PlanView {
     pub actions: Vec<ActionButton>,
     /// The plan and its positions may be edited by this actor now.
     pub may_edit: bool,
+    /// A draft never submitted, and the actor may edit it: it may be deleted.
+    pub may_delete: bool,
     /// The actor may set the announcement now.
     pub may_set_announcement: bool,
     /// The plan waits on a leading-group decision, taken in a meeting.
@@ -655,6 +657,39 @@ impl App {
         Ok(())
     }
 
+    /// Deletes a plan that never left its draft (a duplicate saved twice, a plan not wanted
+    /// after all), with its positions and case history; the audit log keeps the record.
+    /// Only the unit that may edit it; a plan ever submitted stays (409 with its step).
+    pub async fn delete_plan_draft(&self, actor: &Actor, id: i64, ctx: &RequestCtx) -> Result<()> {
+        actor.require(Permission::WorkflowAct)?;
+        let mut tx = self.store.begin_write().await?;
+        let (plan, _, _) = Self::plan_in_scope(&mut tx, actor, id).await?;
+        if !(actor.has(Permission::PlanDraft) && actor.org_id == plan.org_id) {
+            return Err(AppError::Forbidden("年度引进计划草稿只能由编制它的用人单位删除".into()));
+        }
+        let item = Self::plan_item(&mut tx, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("年度引进计划".into()))?;
+        let events = tx.workflow_events(item.id).await?;
+        if !crate::workflow::never_left_draft(&ANNUAL_PLAN, &item, &events) {
+            return Err(AppError::AlreadyHandled(format!(
+                "计划已提交过（当前环节：{}），不能删除；只有从未提交的草稿可以删除",
+                state_name(&ANNUAL_PLAN, Some(&item))
+            )));
+        }
+        tx.delete_draft_plan(id, item.id, item.version, ANNUAL_PLAN.initial)
+            .await
+            .map_err(|e| match e {
+                yincai_store::StoreError::Stale => AppError::Stale,
+                other => other.into(),
+            })?;
+        let summary = format!("删除年度引进计划草稿：{}（{} 年度）", plan.title, plan.year);
+        tx.append_audit(&self.audit_by(actor, ctx, "plan_draft_deleted", (PLAN_OBJECT, id.to_string()), summary))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The coordination office sets (or corrects) the announcement of an approved plan.
     pub async fn set_announcement(
         &self,
@@ -817,6 +852,7 @@ impl App {
                 }
             }
         }
+        let raw_events = events.clone();
         let events = events
             .into_iter()
             .map(|e| EventView {
@@ -842,6 +878,12 @@ impl App {
             positions,
             state_name: state_name(def, item.as_ref()),
             may_edit: acts && state == "draft" && actor.has(Permission::PlanDraft) && actor.org_id == plan.org_id,
+            may_delete: acts
+                && actor.has(Permission::PlanDraft)
+                && actor.org_id == plan.org_id
+                && item
+                    .as_ref()
+                    .is_some_and(|i| crate::workflow::never_left_draft(def, i, &raw_events)),
             may_set_announcement: acts && state == "approved" && actor.has(Permission::PlanAnnounce),
             awaits_meeting: state == "group_decision",
             announcement_set: plan.announcement_title.is_some() && plan.close_date.is_some(),

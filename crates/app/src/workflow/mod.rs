@@ -343,7 +343,7 @@ impl App {
             (ITEM_OBJECT, item.id.to_string()),
             summary,
         );
-        audit.reason = reason;
+        audit.reason = reason.clone();
         tx.append_audit(&audit).await?;
         if decision.changes_state {
             tx.close_tasks(TASK_KIND, ITEM_OBJECT, &item.id.to_string(), now)
@@ -366,6 +366,22 @@ impl App {
                 meeting_item_id,
             };
             self.transition_effects(tx, actor, &done, ctx).await?;
+            // Withdrawn or returned before the meeting decided: off every agenda, so that no
+            // 同意/不同意 is offered for an item no longer at the group's step.
+            if meeting_item_id.is_none() && !def.needs_meeting(decision.to, Action::Approve) {
+                let why = format!(
+                    "{}（{} → {}）{}",
+                    def.action_label(decision.from, decision.action),
+                    def.state_name(decision.from),
+                    def.state_name(decision.to),
+                    if reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{reason}")
+                    }
+                );
+                self.leave_agendas(tx, actor, item.id, &why, ctx).await?;
+            }
         }
         let item = tx
             .workflow_item(item.id)
@@ -524,6 +540,12 @@ fn task_link(object_type: &str, object_id: &str, item_id: i64) -> String {
 
 /// A short label of what an item is about, for tasks and agendas: the plan's title, the
 /// applicant and position, the 一事一议 case's candidate. Empty for other objects.
+/// Whether a workflow item never left its first state (a draft never submitted): every event
+/// of its history stayed there (its start, comments). Only such a draft may be deleted.
+pub fn never_left_draft(def: &WorkflowDef, item: &WorkflowItemRow, events: &[WorkflowEventRow]) -> bool {
+    item.state == def.initial && events.iter().all(|e| e.to_state == def.initial)
+}
+
 pub(crate) async fn object_title(tx: &mut Tx, item_id: i64) -> Result<String> {
     let Some(item) = tx.workflow_item(item_id).await? else {
         return Ok(String::new());

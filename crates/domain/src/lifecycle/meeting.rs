@@ -1,5 +1,6 @@
 //! A leading-group meeting (领导小组会议): scheduled (and held) until it is closed; each of
-//! its agenda items is decided once: approved, rejected or returned.
+//! its agenda items is decided once: approved, rejected or returned, or taken off the agenda
+//! before any decision (撤下: withdrawn or returned in the meantime, or removed by the office).
 
 use super::{Step, events, lifecycle, states, step};
 
@@ -38,6 +39,7 @@ states! {
         Approved = ("approve", "同意"),
         Rejected = ("reject", "不同意"),
         Returned = ("return", "退回"),
+        Removed = ("removed", "已撤下"),
     }
 }
 
@@ -57,6 +59,8 @@ events! {
         Approve = "决定同意",
         Reject = "决定不同意",
         Return = "决定退回",
+        /// Taken off the agenda before the decision (the office, or its subject left the step).
+        Remove = "撤下议题",
     }
 }
 
@@ -67,6 +71,7 @@ const AGENDA_TABLE: &[Step<S, E>] = &[
     step(S::Pending, E::Approve, S::Approved),
     step(S::Pending, E::Reject, S::Rejected),
     step(S::Pending, E::Return, S::Returned),
+    step(S::Pending, E::Remove, S::Removed),
 ];
 
 lifecycle!(
@@ -74,7 +79,7 @@ lifecycle!(
     AgendaItemEvent,
     "会议议题",
     initial: S::Pending,
-    terminal: &[S::Approved, S::Rejected, S::Returned],
+    terminal: &[S::Approved, S::Rejected, S::Returned, S::Removed],
     table: AGENDA_TABLE,
 );
 

@@ -158,7 +158,43 @@ fn text_filter(t: Option<&str>) -> Option<String> {
     t.map(str::trim).filter(|t| !t.is_empty()).map(like_pattern)
 }
 
+/// The bank account a talent is paid into: encrypted number, its mask, and the bank
+/// (开户行); all `None` until recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct BankAccountRow {
+    #[serde(skip)]
+    pub bank_account_enc: Option<String>,
+    pub bank_account_masked: Option<String>,
+    pub bank_name: Option<String>,
+}
+
 impl Tx {
+    /// Records (or replaces) the bank account of a talent; false if there is no such talent.
+    pub async fn set_bank_account(
+        &mut self,
+        talent_id: i64,
+        enc: &str,
+        masked: &str,
+        bank_name: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let n = on_tx!(self, c => sqlx::query(
+            "update talents set bank_account_enc = $2, bank_account_masked = $3, bank_name = $4, updated_at = $5
+             where id = $1")
+            .bind(talent_id).bind(enc).bind(masked).bind(bank_name).bind(now)
+            .execute(&mut *c).await?.rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The bank account of a talent (empty when none is recorded or there is no such talent).
+    pub async fn bank_account(&mut self, talent_id: i64) -> Result<BankAccountRow> {
+        Ok(on_tx!(self, c => sqlx::query_as::<_, BankAccountRow>(
+            "select bank_account_enc, bank_account_masked, bank_name from talents where id = $1")
+            .bind(talent_id)
+            .fetch_optional(&mut *c).await?)
+        .unwrap_or_default())
+    }
+
     // ---- reads of other modules' tables -------------------------------------------------
 
     /// The application with its candidate, position (title, mode) and unit.

@@ -33,7 +33,7 @@ pub struct AgendaItemRow {
     /// The workflow of its subjects: annual_plan | application | special_case.
     pub kind: String,
     pub title: String,
-    /// approve | reject | return, once decided.
+    /// approve | reject | return, once decided; removed when taken off the agenda undecided.
     pub decision: Option<String>,
     pub resolution_number: Option<String>,
     pub decision_note: String,
@@ -45,7 +45,8 @@ pub struct AgendaItemRow {
 #[derive(Debug, Clone)]
 pub struct AgendaDecisionRecord<'a> {
     pub decision: &'a str,
-    pub resolution_number: &'a str,
+    /// None when the item is taken off the agenda (no decision of the group, no number).
+    pub resolution_number: Option<&'a str>,
     pub note: &'a str,
     pub decided_by: i64,
     pub decided_at: i64,
@@ -138,6 +139,16 @@ impl Tx {
             "select workflow_item_id from meeting_item_subjects where meeting_item_id = $1 order by workflow_item_id")
             .bind(agenda_item_id)
             .fetch_all(&mut *c).await?))
+    }
+
+    /// Takes one workflow item off an agenda item (it left the step the meeting decides);
+    /// the item's other subjects stay.
+    pub async fn remove_agenda_subject(&mut self, agenda_item_id: i64, workflow_item_id: i64) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "delete from meeting_item_subjects where meeting_item_id = $1 and workflow_item_id = $2")
+            .bind(agenda_item_id).bind(workflow_item_id)
+            .execute(&mut *c).await?.rows_affected());
+        Ok(())
     }
 
     /// The undecided agenda items a workflow item is on (at most one in practice).

@@ -265,6 +265,36 @@ impl Tx {
 
     /// Removes a position of a plan still being drafted (nothing refers to it yet; a
     /// position with applications is protected by its foreign key).
+    /// Deletes a plan that never left its draft, with its positions, its workflow item (at
+    /// `version`, still in `state`), the item's events, files and tasks. `Stale` if the item
+    /// moved meanwhile (submitted by someone else): nothing is deleted then.
+    pub async fn delete_draft_plan(&mut self, plan_id: i64, item_id: i64, version: i64, state: &str) -> Result<()> {
+        let item = item_id.to_string();
+        let n = on_tx!(self, c => sqlx::query(
+            "update workflow_items set version = version + 1 where id = $1 and version = $2 and state = $3")
+            .bind(item_id).bind(version).bind(state)
+            .execute(&mut *c).await?.rows_affected());
+        if n != 1 {
+            return Err(StoreError::Stale);
+        }
+        on_tx!(self, c => sqlx::query("delete from tasks where object_type = 'workflow_item' and object_id = $1")
+            .bind(&item).execute(&mut *c).await?.rows_affected());
+        on_tx!(self, c => sqlx::query("delete from attachments where object_type = 'workflow_item' and object_id = $1")
+            .bind(&item).execute(&mut *c).await?.rows_affected());
+        on_tx!(self, c => sqlx::query("delete from workflow_events where item_id = $1")
+            .bind(item_id).execute(&mut *c).await?.rows_affected());
+        on_tx!(self, c => sqlx::query("delete from workflow_items where id = $1")
+            .bind(item_id).execute(&mut *c).await?.rows_affected());
+        on_tx!(self, c => sqlx::query("delete from positions where plan_id = $1")
+            .bind(plan_id).execute(&mut *c).await?.rows_affected());
+        let n = on_tx!(self, c => sqlx::query("delete from plans where id = $1")
+            .bind(plan_id).execute(&mut *c).await?.rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     pub async fn delete_position(&mut self, id: i64) -> Result<()> {
         let n = on_tx!(self, c => sqlx::query("delete from positions where id = $1")
             .bind(id).execute(&mut *c).await?.rows_affected());

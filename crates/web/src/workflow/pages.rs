@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use yincai_app::clock::format_beijing;
 use yincai_app::meetings::object_link;
 use yincai_app::workflow::{ActInput, WorkflowItemView};
-use yincai_app::{Actor, FieldError};
+use yincai_app::{Actor, FieldError, Permission};
 use yincai_domain::Role;
 use yincai_domain::workflow::{self, Action};
 
@@ -76,6 +76,9 @@ pub struct WorkflowPanel {
     pub may_share: bool,
     /// The box was checked before an error, kept.
     pub shared: bool,
+    /// The viewer is the applicant: their buttons only (接受, 提交报名), and 放弃 with its own
+    /// reason behind a confirmation; never the staff's comment box.
+    pub applicant: bool,
     pub errors: FieldErrors,
 }
 
@@ -106,10 +109,25 @@ impl WorkflowPanel {
                 })
             })
             .collect();
+        // An item a person owns (an applicant's application) is started and submitted in one
+        // step: its start (to 待提交（补正）) is no step of theirs, so the first row reads 提交报名.
+        let folded_start = |i: usize| {
+            let (Some(d), Some(e), Some(next)) = (def, view.events.get(i), view.events.get(i + 1)) else {
+                return false;
+            };
+            view.item.owner_user_id.is_some()
+                && e.action == "start"
+                && next.action == Action::Submit.code()
+                && next.from_state == d.initial
+                && next.actor_id == e.actor_id
+        };
         let history = view
             .events
             .iter()
-            .map(|e| {
+            .enumerate()
+            .filter(|(i, _)| !folded_start(*i))
+            .map(|(i, e)| {
+                let first = i > 0 && folded_start(i - 1);
                 let name = |s: &str| def.map_or_else(|| s.to_string(), |d| d.state_name(s));
                 let action = match (def, Action::parse(&e.action)) {
                     (Some(d), Some(a)) => d.action_label(&e.from_state, a).to_string(),
@@ -122,7 +140,7 @@ impl WorkflowPanel {
                     actor_name: e.actor_name.clone(),
                     role_name: Role::parse(&e.actor_role).map_or_else(|| e.actor_role.clone(), |r| r.name_zh().into()),
                     action,
-                    from: if e.from_state.is_empty() {
+                    from: if e.from_state.is_empty() || first {
                         String::new()
                     } else {
                         name(&e.from_state)
@@ -155,6 +173,7 @@ impl WorkflowPanel {
             reason: String::new(),
             may_share: view.may_share_with_applicant,
             shared: false,
+            applicant: actor.has(Permission::Apply) && !actor.has(Permission::WorkflowAct),
             errors: FieldErrors::default(),
         }
     }

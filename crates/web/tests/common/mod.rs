@@ -483,6 +483,9 @@ pub fn doctor_facts(name: &str) -> yincai_policy::facts::Facts {
     }
 }
 
+/// The passport number of every seeded talent, as the bank file shows it.
+pub const SEEDED_PASSPORT: &str = "E12345678";
+
 impl TestApp {
     /// Inserts an account, a registration form and a talent record; returns the talent's id.
     pub async fn seed_talent(&self, s: SeedTalent<'_>) -> i64 {
@@ -524,8 +527,10 @@ impl TestApp {
             ..new_user(&username, s.name, public)
         };
         let user = tx.insert_user(&user, 1).await.unwrap();
+        // The passport number is stored encrypted as the app does (the bank file decrypts it).
         let candidate = NewCandidate {
             title: s.title.into(),
+            id_number_enc: self.app.cipher.encrypt(SEEDED_PASSPORT),
             ..new_candidate(s.name)
         };
         let candidate = tx.insert_candidate(user, &candidate, 1).await.unwrap();

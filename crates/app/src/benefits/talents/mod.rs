@@ -29,8 +29,11 @@ use crate::clock::format_beijing;
 use crate::workflow::Transitioned;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
+mod bank;
 mod procedure;
 mod record;
+
+pub use bank::{BankAccountInput, BankAccountView, PayeeBank};
 
 pub use procedure::{
     AGREEMENT_KINDS, Contract, ProcedureDetails, ProcedureInput, ProcedureView, ServiceAgreement, TRANSFER_STEPS,

@@ -70,6 +70,8 @@ pub struct TalentView {
     pub item_id: Option<i64>,
     pub resolution_number: Option<String>,
     pub steps: Vec<ChainStep>,
+    /// Where the talent is paid, masked (empty until recorded).
+    pub bank: super::BankAccountView,
 }
 
 /// A row of the talent list.
@@ -579,6 +581,7 @@ async fn talent_view(tx: &mut Tx, row: TalentRow, today: Date) -> Result<TalentV
         item_id: item.map(|i| i.id),
         resolution_number,
         steps,
+        bank: tx.bank_account(row.id).await?.into(),
         row,
     })
 }

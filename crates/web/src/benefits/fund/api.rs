@@ -282,6 +282,8 @@ pub struct BatchDetail {
     #[serde(flatten)]
     pub batch: Batch,
     pub installments: Vec<Installment>,
+    /// Payees still to be paid without a bank account recorded (names).
+    pub missing_accounts: Vec<String>,
 }
 
 impl From<BatchView> for BatchDetail {
@@ -289,6 +291,7 @@ impl From<BatchView> for BatchDetail {
         BatchDetail {
             batch: v.batch.into(),
             installments: v.installments.into_iter().map(Into::into).collect(),
+            missing_accounts: v.missing_accounts,
         }
     }
 }

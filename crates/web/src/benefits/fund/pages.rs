@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use yincai_app::Permission;
 use yincai_app::clock::format_beijing;
 use yincai_app::fund::{BatchInput, BatchPayment, BatchView, BudgetInput, FundOverview};
+use yincai_app::talents::PayeeBank;
 use yincai_domain::lifecycle::{BatchState, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_policy::report::cite_zh;
@@ -291,32 +292,40 @@ async fn pay_batch(call: PageCall, Path(id): Path<i64>, form: Form<PayForm>) -> 
     batch_page(&call, id, Some(result)).await
 }
 
-const BATCH_COLUMNS: [Column; 9] = [
+const BATCH_COLUMNS: [Column; 12] = [
     col("序号", 6.0),
     col("收款人", 12.0),
+    col("身份证号", 22.0),
+    col("开户行", 28.0),
+    col("银行账号", 26.0),
+    col("金额（元）", 16.0),
     col("单位", 28.0),
     col("待遇", 20.0),
     col("政策条款", 16.0),
     col("期次", 6.0),
-    col("金额（元）", 16.0),
     col("证明编号", 22.0),
     col("批复文号", 24.0),
 ];
 
-/// The rows of the bank's file: amounts as numbers (yuan with two decimals) with a total.
-fn batch_rows(v: &BatchView) -> Vec<Vec<Cell>> {
+/// The rows of the bank's file: what a bank needs to transfer first (payee, ID number, bank,
+/// account, amount as a number), then what the payment is for; the total row follows.
+fn batch_rows(v: &BatchView, payees: &[PayeeBank]) -> Vec<Vec<Cell>> {
     v.installments
         .iter()
+        .zip(payees)
         .enumerate()
-        .map(|(n, i)| {
+        .map(|(n, (i, p))| {
             vec![
                 Cell::Int(n as i64 + 1),
                 i.talent_name.as_str().into(),
+                p.id_number.as_str().into(),
+                p.bank_name.as_str().into(),
+                p.account.as_str().into(),
+                Cell::Money(i.amount_fen),
                 i.org_name.as_str().into(),
                 i.benefit_name.as_str().into(),
                 cite_zh(&i.article).into(),
                 Cell::Int(i.seq),
-                Cell::Money(i.amount_fen),
                 i.certificate_number.clone().unwrap_or_default().into(),
                 i.resolution_number.clone().unwrap_or_default().into(),
             ]
@@ -325,8 +334,8 @@ fn batch_rows(v: &BatchView) -> Vec<Vec<Cell>> {
 }
 
 async fn export_batch(call: PageCall, Path(id): Path<i64>) -> PageResult {
-    let v = call.app.export_batch(&call.actor, id, &call.ctx).await?;
-    let rows = batch_rows(&v);
+    let (v, payees) = call.app.export_batch(&call.actor, id, &call.ctx).await?;
+    let rows = batch_rows(&v, &payees);
     let total = rows.len() as i64;
     Ok(xlsx(
         &format!("支付批次{}", v.batch.number),

@@ -2,26 +2,31 @@
 //! talent database (Art. 6) and the talent's own record, and 一事一议 cases.
 
 use axum::extract::{Path, Query};
-use axum::routing::{get, post};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yincai_app::AppError;
 use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
-use yincai_app::talents::{ProcedureInput, ProcedureView, TalentFilter, TalentListRow, TalentView, TransferStepInput};
+use yincai_app::talents::{
+    BankAccountInput, ProcedureInput, ProcedureView, TalentFilter, TalentListRow, TalentView, TransferStepInput,
+};
 use yincai_store::SpecialCaseQuery;
 
 use crate::AppState;
 use crate::api::{ApiJson, PageOf, Window};
 use crate::auth::ApiCall;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications/{id}/procedure", get(get_procedure).put(put_procedure))
         .route("/talents", get(list_talents))
         .route("/talents/{id}", get(get_talent))
+        .route("/talents/{id}/bank-account", put(put_bank_account))
         .route("/me/talent", get(get_my_talent))
+        .route("/me/talent/bank-account", put(put_my_bank_account))
         .route("/special-cases", get(list_special_cases).post(open_special_case))
         .route("/special-cases/{id}", get(get_special_case).put(put_special_case))
         .route("/special-cases/{id}/submit", post(submit_special_case))
@@ -194,6 +199,10 @@ pub struct Talent {
     pub item_id: Option<i64>,
     #[schema(value_type = Vec<Object>)]
     pub steps: serde_json::Value,
+    /// The bank account paid into, masked (`**** **** **** 0123`); empty until recorded.
+    pub bank_account_masked: String,
+    /// 开户行; empty until recorded.
+    pub bank_name: String,
 }
 
 impl From<TalentView> for Talent {
@@ -221,6 +230,8 @@ impl From<TalentView> for Talent {
             policy_version: t.row.policy_version,
             resolution_number: t.resolution_number,
             item_id: t.item_id,
+            bank_account_masked: t.bank.masked,
+            bank_name: t.bank.bank_name,
         }
     }
 }
@@ -387,6 +398,52 @@ pub async fn get_my_talent(call: ApiCall) -> ApiResult<Talent> {
         .await?
         .ok_or_else(|| AppError::NotFound("您的人才档案（尚未完成引进）".into()))?;
     Ok(Json(t.into()))
+}
+
+/// A bank account to record: the number (digits, spaces allowed) and the bank (开户行).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BankAccountBody {
+    pub account: String,
+    pub bank_name: String,
+}
+
+impl From<BankAccountBody> for BankAccountInput {
+    fn from(b: BankAccountBody) -> Self {
+        BankAccountInput {
+            account: b.account,
+            bank_name: b.bank_name,
+        }
+    }
+}
+
+/// The coordination office records the bank account a talent is paid into (encrypted,
+/// shown masked). 422 names the field (`account`, `bank_name`).
+#[utoipa::path(put, path = "/api/talents/{id}/bank-account", tag = "talents", security(("bearer" = [])),
+    request_body = BankAccountBody,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn put_bank_account(
+    call: ApiCall,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<BankAccountBody>,
+) -> Result<StatusCode, ApiError> {
+    call.app
+        .record_bank_account(&call.actor, id, &body.into(), &call.ctx)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The talent records the bank account they are paid into, on their own record.
+#[utoipa::path(put, path = "/api/me/talent/bank-account", tag = "talents", security(("bearer" = [])),
+    request_body = BankAccountBody,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn put_my_bank_account(
+    call: ApiCall,
+    ApiJson(body): ApiJson<BankAccountBody>,
+) -> Result<StatusCode, ApiError> {
+    call.app
+        .record_my_bank_account(&call.actor, &body.into(), &call.ctx)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// 一事一议 cases (coordination office, leading group, city leaders).

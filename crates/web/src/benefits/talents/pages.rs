@@ -11,8 +11,8 @@ use axum::routing::{get, post};
 use yincai_app::fixings::{Fixable, FixingView};
 use yincai_app::special_cases::{SpecialCaseInput, SpecialCaseView};
 use yincai_app::talents::{
-    AGREEMENT_KINDS, ALL_MODES, ProcedureInput, ProcedureView, TRANSFER_STEPS, TalentFilter, TalentListRow, TalentView,
-    TransferStepInput,
+    AGREEMENT_KINDS, ALL_MODES, BankAccountInput, ProcedureInput, ProcedureView, TRANSFER_STEPS, TalentFilter,
+    TalentListRow, TalentView, TransferStepInput,
 };
 use yincai_app::{AppError, FieldError, Permission};
 use yincai_store::SpecialCaseQuery;
@@ -28,7 +28,9 @@ pub fn routes() -> Router<AppState> {
         .route("/talents", get(list))
         .route("/talents/export.xlsx", get(export))
         .route("/talents/{id}", get(show))
+        .route("/talents/{id}/bank-account", post(save_bank_account))
         .route("/me/talent", get(mine))
+        .route("/me/talent/bank-account", post(save_my_bank_account))
         .route("/applications/{id}/procedure", get(procedure_form).post(save_procedure))
         .route("/special-cases", get(cases).post(open_case))
         .route("/special-cases/new", get(new_case))
@@ -158,6 +160,12 @@ struct DetailPage {
     fixings: Vec<FixingView>,
     /// The viewer may propose an amount (the coordination office).
     may_propose: bool,
+    /// The viewer may record the bank account (the talent on their own record, the office).
+    may_record_bank: bool,
+    /// The bank account form as typed (kept on an error), its errors, and whether it was saved.
+    bank: BankAccountInput,
+    bank_errors: FieldErrors,
+    bank_saved: bool,
 }
 
 impl DetailPage {
@@ -166,30 +174,96 @@ impl DetailPage {
     }
 }
 
-async fn show(call: PageCall, Path(id): Path<i64>) -> PageResult {
-    let t = call.app.talent(&call.actor, id).await?;
-    let fixable = call.app.fixable_benefits(&call.actor, id).await?;
-    let fixings = call.app.fixings_of_talent(&call.actor, id).await?;
-    Ok(render(&DetailPage {
-        layout: call.layout(format!("人才档案：{}", t.row.name), "/talents"),
-        talent: Some(t),
-        own: false,
-        fixable,
-        fixings,
-        may_propose: call.actor.has(Permission::FixingPropose) && call.actor.has(Permission::WorkflowAct),
-    }))
+#[derive(Debug, Default, serde::Deserialize)]
+struct DetailQuery {
+    #[serde(default)]
+    bank: String,
 }
 
-async fn mine(call: PageCall) -> PageResult {
-    let talent = call.app.my_talent(&call.actor).await?;
-    Ok(render(&DetailPage {
-        layout: call.layout("我的人才档案", "/me/talent"),
-        talent,
-        own: true,
-        fixable: Vec::new(),
-        fixings: Vec::new(),
-        may_propose: false,
-    }))
+/// The talent's page (`id`) or the talent's own (`None`), with the bank form as typed.
+async fn detail_page(
+    call: &PageCall,
+    id: Option<i64>,
+    bank: BankAccountInput,
+    bank_errors: FieldErrors,
+    bank_saved: bool,
+) -> PageResult {
+    let status = form_status(&bank_errors);
+    let page = match id {
+        Some(id) => {
+            let t = call.app.talent(&call.actor, id).await?;
+            DetailPage {
+                layout: call.layout(format!("人才档案：{}", t.row.name), "/talents"),
+                talent: Some(t),
+                own: false,
+                fixable: call.app.fixable_benefits(&call.actor, id).await?,
+                fixings: call.app.fixings_of_talent(&call.actor, id).await?,
+                may_propose: call.actor.has(Permission::FixingPropose) && call.actor.has(Permission::WorkflowAct),
+                may_record_bank: call.actor.has(Permission::ReleaseStart),
+                bank,
+                bank_errors,
+                bank_saved,
+            }
+        }
+        None => DetailPage {
+            layout: call.layout("我的人才档案", "/me/talent"),
+            talent: call.app.my_talent(&call.actor).await?,
+            own: true,
+            fixable: Vec::new(),
+            fixings: Vec::new(),
+            may_propose: false,
+            may_record_bank: true,
+            bank,
+            bank_errors,
+            bank_saved,
+        },
+    };
+    Ok(render_with(status, &page))
+}
+
+async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
+    let saved = q.bank == "saved";
+    detail_page(
+        &call,
+        Some(id),
+        BankAccountInput::default(),
+        FieldErrors::default(),
+        saved,
+    )
+    .await
+}
+
+async fn mine(call: PageCall, Query(q): Query<DetailQuery>) -> PageResult {
+    let saved = q.bank == "saved";
+    detail_page(&call, None, BankAccountInput::default(), FieldErrors::default(), saved).await
+}
+
+/// The office records a talent's bank account; an error shows the form again as typed.
+async fn save_bank_account(call: PageCall, Path(id): Path<i64>, form: Form<BankAccountInput>) -> PageResult {
+    let result = call
+        .app
+        .record_bank_account(&call.actor, id, &form.value, &call.ctx)
+        .await;
+    after_submit(
+        result,
+        |()| format!("/talents/{id}?bank=saved#bank"),
+        |errors| detail_page(&call, Some(id), form.value.clone(), errors, false),
+    )
+    .await
+}
+
+/// The talent records the account they are paid into, on their own record.
+async fn save_my_bank_account(call: PageCall, form: Form<BankAccountInput>) -> PageResult {
+    let result = call
+        .app
+        .record_my_bank_account(&call.actor, &form.value, &call.ctx)
+        .await;
+    after_submit(
+        result,
+        |()| "/me/talent?bank=saved#bank".to_string(),
+        |errors| detail_page(&call, None, form.value.clone(), errors, false),
+    )
+    .await
 }
 
 // ---- the procedure by mode ----------------------------------------------------------------

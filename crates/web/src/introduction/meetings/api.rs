@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RescheduleInput, Subject};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RemovalInput, RescheduleInput, Subject};
 use yincai_domain::workflow::Action;
 use yincai_store::MeetingRow;
 
@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(get_meeting))
         .route("/meetings/{id}/agenda", post(add_agenda_item))
         .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide_agenda_item))
+        .route("/meetings/{id}/agenda/{agenda_id}/removal", post(remove_agenda_item))
         .route("/meetings/{id}/close", post(close_meeting))
         .route("/meetings/{id}/reschedule", post(reschedule_meeting))
 }
@@ -87,7 +88,7 @@ pub struct AgendaItem {
     /// annual_plan | application | special_case
     pub kind: String,
     pub title: String,
-    /// approve | reject | return, once decided.
+    /// approve | reject | return, once decided; removed when taken off the agenda undecided.
     pub decision: Option<String>,
     /// 批复文号.
     pub resolution_number: Option<String>,
@@ -157,6 +158,12 @@ pub struct DecisionBody {
     pub resolution_number: String,
     /// Required for reject and return.
     #[serde(default)]
+    pub reason: String,
+}
+
+/// Why an undecided item is taken off the agenda.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RemovalBody {
     pub reason: String,
 }
 
@@ -248,6 +255,25 @@ pub async fn decide_agenda_item(
     };
     call.app
         .decide_agenda_item(&call.actor, id, agenda_id, &input, &call.ctx)
+        .await?;
+    Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
+}
+
+/// Takes an undecided item off the agenda, with the reason (coordination office); its
+/// subjects wait for another meeting. 422 `removal_reason` without one; 409
+/// `already_handled` when the item was decided or removed already.
+#[utoipa::path(post, path = "/api/meetings/{id}/agenda/{agenda_id}/removal", tag = "meetings", security(("bearer" = [])),
+    request_body = RemovalBody,
+    responses((status = 200, body = MeetingDetail), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn remove_agenda_item(
+    call: ApiCall,
+    Path((id, agenda_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<RemovalBody>,
+) -> ApiResult<MeetingDetail> {
+    let input = RemovalInput { reason: body.reason };
+    call.app
+        .remove_agenda_item(&call.actor, id, agenda_id, &input, &call.ctx)
         .await?;
     Ok(Json(call.app.meeting(&call.actor, id).await?.into()))
 }

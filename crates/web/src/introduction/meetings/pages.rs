@@ -8,7 +8,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RescheduleInput};
+use yincai_app::meetings::{AgendaDecision, MeetingInput, MeetingView, RemovalInput, RescheduleInput};
 use yincai_app::{AppError, Permission};
 use yincai_domain::lifecycle::MeetingState;
 use yincai_domain::workflow::Action;
@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(show))
         .route("/meetings/{id}/agenda", post(add_agenda))
         .route("/meetings/{id}/agenda/{agenda_id}/decision", post(decide))
+        .route("/meetings/{id}/agenda/{agenda_id}/removal", post(remove))
         .route("/meetings/{id}/close", post(close))
         .route("/meetings/{id}/reschedule", post(reschedule))
         .route("/meetings/by-agenda/{agenda_id}", get(by_agenda))
@@ -87,6 +88,8 @@ struct DetailPage {
     typed: DecisionForm,
     agenda_title: String,
     reschedule: RescheduleInput,
+    /// The reason typed for taking the item `typed_for` off the agenda (kept on an error).
+    removal_reason: String,
     errors: FieldErrors,
     notice: String,
 }
@@ -107,6 +110,13 @@ impl DetailPage {
             ""
         }
     }
+    fn typed_removal(&self, agenda_id: &i64) -> &str {
+        if *agenda_id == self.typed_for {
+            &self.removal_reason
+        } else {
+            ""
+        }
+    }
     fn error_for(&self, agenda_id: &i64, field: &str) -> &str {
         if *agenda_id == self.typed_for {
             self.errors.on(field)
@@ -123,6 +133,7 @@ struct Typed {
     agenda_title: String,
     /// What was typed in the reschedule form (kept on an error).
     reschedule: RescheduleInput,
+    removal_reason: String,
     errors: FieldErrors,
     notice: String,
 }
@@ -144,6 +155,7 @@ async fn detail_page(call: &PageCall, id: i64, typed: Option<Typed>) -> PageResu
             typed: t.decision,
             agenda_title: t.agenda_title,
             reschedule: t.reschedule,
+            removal_reason: t.removal_reason,
             errors: t.errors,
             notice: t.notice,
         },
@@ -226,6 +238,41 @@ async fn decide(call: PageCall, Path((id, agenda_id)): Path<(i64, i64)>, form: F
             detail_page(&call, id, Some(kept(errors, notice))).await
         }
         // A refusal is the error page's 403, not the form shown again (422).
+        Err(e @ AppError::AlreadyHandled(_)) => {
+            detail_page(&call, id, Some(kept(FieldErrors::default(), e.to_string()))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct RemovalForm {
+    #[serde(default)]
+    removal_reason: String,
+}
+
+/// Takes an undecided item off the agenda with the reason (coordination office); an error
+/// shows the form again beside the item with what was typed.
+async fn remove(call: PageCall, Path((id, agenda_id)): Path<(i64, i64)>, form: Form<RemovalForm>) -> PageResult {
+    let input = RemovalInput {
+        reason: form.value.removal_reason.clone(),
+    };
+    let kept = |errors: FieldErrors, notice: String| Typed {
+        agenda_id,
+        removal_reason: form.value.removal_reason.clone(),
+        errors,
+        notice,
+        ..Typed::default()
+    };
+    match call
+        .app
+        .remove_agenda_item(&call.actor, id, agenda_id, &input, &call.ctx)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#agenda-{agenda_id}")).into_response()),
+        Err(e) if !e.field_errors().is_empty() => {
+            detail_page(&call, id, Some(kept(e.field_errors().into(), String::new()))).await
+        }
         Err(e @ AppError::AlreadyHandled(_)) => {
             detail_page(&call, id, Some(kept(FieldErrors::default(), e.to_string()))).await
         }

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans", get(list_plans).post(create_plan))
-        .route("/plans/{id}", get(get_plan).put(update_plan))
+        .route("/plans/{id}", get(get_plan).put(update_plan).delete(delete_plan))
         .route("/plans/{id}/announcement", put(put_announcement))
         .route("/announcements", get(list_announcements))
 }
@@ -247,6 +247,8 @@ pub struct Plan {
     /// meeting and not listed).
     pub actions: Vec<String>,
     pub may_edit: bool,
+    /// A draft never submitted that the caller may delete.
+    pub may_delete: bool,
     pub may_set_announcement: bool,
 }
 
@@ -290,6 +292,7 @@ impl From<PlanView> for Plan {
                 .collect(),
             actions: v.actions.into_iter().map(|a| a.action).collect(),
             may_edit: v.may_edit,
+            may_delete: v.may_delete,
             may_set_announcement: v.may_set_announcement,
         }
     }
@@ -398,6 +401,16 @@ pub async fn get_plan(call: ApiCall, Path(id): Path<i64>) -> ApiResult<Plan> {
 pub async fn update_plan(call: ApiCall, Path(id): Path<i64>, ApiJson(body): ApiJson<PlanBody>) -> ApiResult<Plan> {
     call.app.update_plan(&call.actor, id, &body.into(), &call.ctx).await?;
     Ok(Json(call.app.plan(&call.actor, id).await?.into()))
+}
+
+/// The unit deletes its plan while it is a draft never submitted (with its positions and
+/// history; the audit log keeps the record). 403 for anyone else, 409 `already_handled`
+/// once the plan was ever submitted.
+#[utoipa::path(delete, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn delete_plan(call: ApiCall, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    call.app.delete_plan_draft(&call.actor, id, &call.ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The coordination office sets the announcement of an approved plan (state

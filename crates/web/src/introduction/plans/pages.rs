@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use yincai_app::candidates::{DEGREES, TITLES};
 use yincai_app::plans::{
     AnnouncementInput, AnnouncementView, MODES, PlanFilter, PlanInput, PlanListItem, PlanView, PositionInput,
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/new", get(new_form))
         .route("/plans/{id}", get(show).post(update))
         .route("/plans/{id}/edit", get(edit_form))
+        .route("/plans/{id}/delete", post(delete_draft))
         .route(
             "/plans/{id}/announcement",
             get(announcement_form).post(save_announcement),
@@ -41,6 +42,8 @@ type Options = &'static [(&'static str, &'static str)];
 struct ListQuery {
     year: Option<String>,
     state: Option<String>,
+    /// `deleted` after a draft was deleted.
+    ok: Option<String>,
     #[serde(flatten)]
     paging: Paging,
 }
@@ -55,6 +58,7 @@ struct ListPage {
     states: Vec<(&'static str, &'static str)>,
     can_create: bool,
     pager: Pager,
+    notice: &'static str,
 }
 
 fn may_create(call: &PageCall) -> bool {
@@ -86,6 +90,10 @@ async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
         states: ANNUAL_PLAN.states.iter().map(|s| (s.code, s.name_zh)).collect(),
         can_create: may_create(&call),
         pager,
+        notice: match q.ok.as_deref() {
+            Some("deleted") => "草稿已删除。",
+            _ => "",
+        },
     }))
 }
 
@@ -298,6 +306,13 @@ struct DetailPage {
     /// The workflow block (for those who act on workflows; others see the history below).
     panel: Option<WorkflowPanel>,
     notice: &'static str,
+}
+
+/// Deletes a draft never submitted (the page asks first); a plan that was submitted, or
+/// someone else's, is refused on the error page with the reason (409 / 403).
+async fn delete_draft(call: PageCall, Path(id): Path<i64>, _csrf_checked: Form<Vec<(String, String)>>) -> PageResult {
+    call.app.delete_plan_draft(&call.actor, id, &call.ctx).await?;
+    Ok(Redirect::to("/plans?ok=deleted").into_response())
 }
 
 async fn show(call: PageCall, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {

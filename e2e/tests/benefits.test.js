@@ -221,7 +221,7 @@ step('1 coordination office: 到期待遇 lists the due installments, the unasse
     const cells = await rowText(page.locator(row));
     assert.match(cells, re(TALENT.name));
     assert.match(cells, /第 1 年/);
-    assert.match(cells, /✗ 未备案/);
+    assert.match(cells, /待年度考核/);
     assert.match(cells, /未提请/);
     assert.equal(await page.locator(`${row} input[name="installment"]`).count(), 0, 'no box to tick');
     const why = await page.getAttribute(`${row} span[title]`, 'title');
@@ -271,7 +271,7 @@ step('3 coordination office files the assessment and starts the release of the �
 
   await page.goto('/benefits/due');
   for (const id of [flow.living, flow.settlement]) {
-    assert.match(await text(page, `#installment-${id}`), /✓ 合格/);
+    assert.match(await text(page, `#installment-${id}`), /应发放/);
     assert.equal(await page.locator(`#installment-${id} input[name="installment"]`).count(), 1);
   }
   await page.check(`#installment-${flow.living} input[name="installment"]`);

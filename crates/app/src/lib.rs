@@ -23,7 +23,7 @@ pub mod workflow;
 // The modules by their short names, so that `crate::fund` and `yincai_app::fund` read
 // as before; each lives in the folder of its context.
 pub use administration::{accounts, audit, orgs, passwords};
-pub use benefits::{endings, fixings, fund, gate, housing, projection, recovery, talents};
+pub use benefits::{endings, fixings, fund, gate, housing, projection, recovery, service_record, talents};
 pub use introduction::{applications, candidates, meetings, plans, special_cases};
 pub use workflow::tasks;
 

@@ -62,16 +62,17 @@ impl World {
                 service_year: Some(seq),
                 due_on: due_on.into(),
                 amount_fen,
+                engine_status: yincai_domain::lifecycle::EngineVerdict::Future,
             })
             .collect();
         let mut tx = self.app.store.begin_write().await.unwrap();
         assert_eq!(tx.insert_installments(&rows, today_ms()).await.unwrap(), n as u64);
         let set = match state {
             "certified" => {
-                "status = 'certified', assessment_ok = true, resolution_number = '测试批复', \
+                "status = 'certified', engine_status = 'due', resolution_number = '测试批复', \
                             certificate_number = 'ZM-T', certified_at = 1"
             }
-            _ => "assessment_ok = true",
+            _ => "engine_status = 'due'",
         };
         tx.execute_raw(&format!("update installments set {set} where talent_id = {talent}"))
             .await
@@ -369,7 +370,12 @@ async fn approval_and_payment_follow_the_gate_and_the_budget() {
             .unwrap_err();
         assert_eq!(e.field_errors()[0].field, "assessment", "{label}: {e}");
         let mut tx = w.app.store.begin_write().await.unwrap();
-        assert!(tx.set_installment_assessment(inst.id, true, today_ms()).await.unwrap());
+        tx.execute_raw(&format!(
+            "update installments set engine_status = 'due' where id = {}",
+            inst.id
+        ))
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         // Too little money: refused with the figures.
         let e = approve_release(&w.app, &w.leader, inst.id, "领导小组〔2026〕3号")

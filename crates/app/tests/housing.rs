@@ -409,11 +409,11 @@ mod ending {
             let t = w.talent("王强").await;
             let alloc = w.housed(t, "人才公寓1栋101", "2024-03-15").await;
 
-            // A change the engine refuses (an end in the second service year with a third
-            // assessment) rolls the whole ending back: the unit stays, no end date, no audit.
+            // A change the engine refuses (an end in the first service year of a talent with
+            // two assessments on file) rolls the whole ending back: the unit stays, no end
+            // date, no audit.
             let refused = FactsChange {
-                assessment: "failed".into(),
-                end: "2025-06-30".into(),
+                end: "2024-06-30".into(),
                 ..FactsChange::default()
             };
             let err = w.reevaluate(&w.coord, t, &refused, "合同提前终止").await.unwrap_err();

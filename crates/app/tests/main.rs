@@ -11,5 +11,6 @@ mod gate;
 mod housing;
 mod plans;
 mod recovery;
+mod service_record;
 mod talents;
 mod workflow;

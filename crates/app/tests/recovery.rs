@@ -125,13 +125,13 @@ async fn a_change_of_facts_adds_an_evaluation_and_shows_the_difference() {
             view.evaluations[1].change_summary
         );
 
-        // A second change builds on the latest facts: a third assessment after an end in the
-        // second service year is refused by the engine, nothing is stored.
-        let failed = FactsChange {
-            assessment: "failed".into(),
+        // A second change builds on the latest facts: an end in the first service year, with
+        // two assessments on file, is refused by the engine, nothing is stored.
+        let earlier = FactsChange {
+            end: "2024-06-30".into(),
             ..FactsChange::default()
         };
-        let err = w.reevaluate(&w.coord, t, &failed, "考核").await.unwrap_err();
+        let err = w.reevaluate(&w.coord, t, &earlier, "考核").await.unwrap_err();
         assert!(matches!(err, AppError::Invalid(_)), "{label}: {err:?}");
         let title = FactsChange {
             title: "senior".into(),

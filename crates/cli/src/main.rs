@@ -51,6 +51,9 @@ enum Command {
         #[command(subcommand)]
         command: FundCommand,
     },
+    /// Re-derive every talent's installments from its service record (ADR 0011): after a
+    /// change of the policy file, and daily, for the days that pass.
+    Rederive(DbArgs),
     /// Accounts that must exist before anyone can log in.
     User {
         #[command(subcommand)]
@@ -201,6 +204,15 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Rederive(db) => {
+            let app = startup::open_app(&data(&db), Arc::new(SystemClock)).await?;
+            let ctx = RequestCtx {
+                request_id: "cli".into(),
+            };
+            let changed = app.rederive_all(&ctx).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("按服务记录重新计算待遇：{changed} 名人才的待遇有变化（详见审计日志）");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Policy { .. } | Command::Fund { .. } => unreachable!("handled before the runtime starts"),
         Command::User {

@@ -180,6 +180,12 @@ impl<'f> History<'f> {
             .unwrap_or(0)
     }
 
+    /// Whether the months served in year n are on record (the facts give one entry a year,
+    /// in order; a year past the list is not recorded yet, which is not the same as 0).
+    pub fn months_on_record(&self, year: u32) -> bool {
+        year >= 1 && (year as usize) <= self.service_months.len()
+    }
+
     /// Per-year payout (14(1), 14(6)): year n counts when complete, released and served enough.
     pub fn year_counts(&self, year: u32, min_service_months: u8) -> bool {
         year <= self.completed

@@ -122,6 +122,8 @@ pub enum InstallmentStatus {
     NotPassed,
     /// Too few months served in the year (Art. 26, 14(1)).
     NotServed,
+    /// The year is complete; the months served in it are not on record yet (Art. 26, 14(1)).
+    AwaitingServiceMonths,
     /// A condition other than time is not met yet (e.g. project benefit).
     ConditionUnmet,
     /// The year is running or lies ahead.
@@ -136,9 +138,56 @@ impl InstallmentStatus {
             InstallmentStatus::AwaitingAssessment => "待年度考核",
             InstallmentStatus::NotPassed => "考核未合格，不发放",
             InstallmentStatus::NotServed => "服务月数不足，不发放",
+            InstallmentStatus::AwaitingServiceMonths => "待确认服务月数",
             InstallmentStatus::ConditionUnmet => "条件未满足",
             InstallmentStatus::Future => "尚未到期",
         }
+    }
+
+    /// Every status, in declaration order.
+    pub const ALL: [InstallmentStatus; 7] = [
+        InstallmentStatus::Due,
+        InstallmentStatus::AwaitingAssessment,
+        InstallmentStatus::NotPassed,
+        InstallmentStatus::NotServed,
+        InstallmentStatus::AwaitingServiceMonths,
+        InstallmentStatus::ConditionUnmet,
+        InstallmentStatus::Future,
+    ];
+
+    /// The code a stored installment keeps (as serde writes it).
+    pub const fn code(self) -> &'static str {
+        match self {
+            InstallmentStatus::Due => "due",
+            InstallmentStatus::AwaitingAssessment => "awaiting_assessment",
+            InstallmentStatus::NotPassed => "not_passed",
+            InstallmentStatus::NotServed => "not_served",
+            InstallmentStatus::AwaitingServiceMonths => "awaiting_service_months",
+            InstallmentStatus::ConditionUnmet => "condition_unmet",
+            InstallmentStatus::Future => "future",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<InstallmentStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Final for its year: nothing will be paid for it whatever is recorded later.
+    pub const fn is_final_refusal(self) -> bool {
+        matches!(self, InstallmentStatus::NotPassed | InstallmentStatus::NotServed)
+    }
+}
+
+/// A stored status code that is none of [`InstallmentStatus`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown installment status {0:?}")]
+pub struct UnknownStatus(pub String);
+
+impl TryFrom<String> for InstallmentStatus {
+    type Error = UnknownStatus;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        InstallmentStatus::parse(&code).ok_or(UnknownStatus(code))
     }
 }
 
@@ -450,7 +499,9 @@ fn yearly_schedule(h: &History, g: &eval::Grant, limit: Fen, per_year: Option<u8
         };
         let amount = match status {
             InstallmentStatus::Due => take(&mut due_left, nominal),
-            InstallmentStatus::AwaitingAssessment | InstallmentStatus::Future => take(&mut room, nominal),
+            InstallmentStatus::AwaitingAssessment
+            | InstallmentStatus::AwaitingServiceMonths
+            | InstallmentStatus::Future => take(&mut room, nominal),
             _ => nominal,
         };
         if amount == 0 {
@@ -487,6 +538,8 @@ fn year_status(h: &History, year: u32, per_year: Option<u8>) -> (u32, Installmen
         InstallmentStatus::Due
     } else if !finished {
         InstallmentStatus::Future
+    } else if per_year.is_some_and(|min| min > 0 && year <= h.completed && !h.months_on_record(year)) {
+        InstallmentStatus::AwaitingServiceMonths
     } else if per_year.is_some_and(short) {
         InstallmentStatus::NotServed
     } else if h.has_assessment(year) {

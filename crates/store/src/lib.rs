@@ -23,7 +23,7 @@ pub mod workflow;
 // The modules by their short names, so that `crate::fund` and `yincai_store::fund` read
 // as before; each lives in the folder of its context.
 pub use administration::{audit, orgs, sessions, settings, users};
-pub use benefits::{endings, fixings, fund, gate, housing, projection, recovery, talents};
+pub use benefits::{endings, fixings, fund, gate, housing, projection, recovery, service_record, talents};
 pub use introduction::{applications, candidates, meetings, plans};
 pub use workflow::tasks;
 
@@ -47,6 +47,7 @@ pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
 pub use plans::{NewAnnouncement, NewPlan, NewPosition, PlanListRow, PlanQuery, PlanRow, PositionRow};
 pub use projection::{BudgetYearRow, OwedSumRow, ProjectionUnitRow};
 pub use recovery::{EvaluationRow, NewEvaluation, NewRecovery, RecoveryRow, RepaymentRow};
+pub use service_record::ServiceMonthsRow;
 pub use sessions::SessionRow;
 pub use talents::{
     ApplicationBrief, BankAccountRow, IntentLetterBrief, NewTalent, ProcedureRow, SpecialCaseQuery, SpecialCaseRow,

@@ -218,5 +218,6 @@ pub fn new_installment(talent_id: i64, org_id: i64, seq: i64, due_on: &str, amou
         service_year: Some(seq),
         due_on: due_on.into(),
         amount_fen,
+        engine_status: yincai_domain::lifecycle::EngineVerdict::Future,
     }
 }

@@ -5,8 +5,9 @@
 use crate::common;
 
 use common::{installment, setup};
-use yincai_domain::lifecycle::InstallmentState;
+use yincai_domain::lifecycle::{EngineVerdict, InstallmentState};
 use yincai_store::on_every_backend;
+use yincai_store::test_support::new_installment;
 use yincai_store::{InstallmentQuery, NewPayment, NewPosting, PostingKind, StoreError};
 
 #[tokio::test]
@@ -35,9 +36,11 @@ async fn installments_are_inserted_once_and_move_through_the_gate() {
             (i.status, i.talent_name.as_str(), i.due_on.get(..4)),
             (InstallmentState::Scheduled, "张明", Some("2025"))
         );
-        assert_eq!(i.assessment_ok, None);
+        assert_eq!(i.engine_status, EngineVerdict::Future);
 
-        assert!(tx.set_installment_assessment(i.id, true, 7).await.unwrap());
+        let mut due = new_installment(i.talent_id, i.org_id, i.seq, &i.due_on, i.amount_fen);
+        due.engine_status = EngineVerdict::Due;
+        assert!(tx.rederive_installment(i.id, &due, 7).await.unwrap());
         assert!(
             !tx.approve_installment(i.id, i.version, "文号", user, 8).await.unwrap(),
             "stale version"
@@ -48,15 +51,15 @@ async fn installments_are_inserted_once_and_move_through_the_gate() {
                 .unwrap()
         );
         assert!(
-            !tx.set_installment_assessment(i.id, false, 9).await.unwrap(),
-            "past the assessment"
+            !tx.rederive_installment(i.id, &due, 9).await.unwrap(),
+            "an approved installment is never re-derived"
         );
         assert!(tx.certify_installment(i.id, "ZM-1", 9).await.unwrap());
         assert!(!tx.certify_installment(i.id, "ZM-2", 9).await.unwrap());
         let i = tx.installment(i.id).await.unwrap().unwrap();
         assert_eq!(
-            (i.status.code(), i.certificate_number.as_deref(), i.assessment_ok),
-            ("certified", Some("ZM-1"), Some(true)),
+            (i.status.code(), i.certificate_number.as_deref(), i.engine_status),
+            ("certified", Some("ZM-1"), EngineVerdict::Due),
             "{label}"
         );
 

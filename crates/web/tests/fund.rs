@@ -24,7 +24,11 @@ async fn installments(app: &TestApp, name: &str, n: i64) -> Vec<i64> {
     let ids = app.seed_installments(talent, 100_000, &due_on).await;
     let mut tx = app.app.store.begin_write().await.unwrap();
     for id in &ids {
-        assert!(tx.set_installment_assessment(*id, true, 2).await.unwrap());
+        tx.execute_raw(&format!(
+            "update installments set engine_status = 'due' where id = {id}"
+        ))
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
     ids

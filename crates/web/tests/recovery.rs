@@ -108,7 +108,9 @@ async fn reevaluation_ending_for_cause_and_repayment_over_http() {
         assert_eq!(body["document"], "阿人才组〔2026〕9号", "{label}");
         assert_eq!(body["interpretation_id"], "cancellation (cancel_all)", "{label}");
         assert_eq!(body["amount_fen"], 2_400_000, "{label}");
-        assert_eq!(body["cancelled_count"], 1, "{label}");
+        // Cancelled: the year-2 subsidy (pro-rated to the earlier end of service, 2025-06-30)
+        // and the 安家费 still awaiting its assessment.
+        assert_eq!(body["cancelled_count"], 2, "{label}");
         let id = body["id"].as_i64().unwrap();
         // The talent database shows the relation's end, in the list and on the record.
         let (_, list) = app.get("/api/talents?limit=200", &coord).await;

@@ -821,6 +821,55 @@ fn routes() -> Vec<Route> {
             )
         },
         r(Method::GET, "/me/benefits", None, &["talent"], 200, 403),
+        // API and pages: months served (the unit records, the coordination office confirms)
+        r(
+            Method::GET,
+            "/api/talents/{otalent}/service-months",
+            None,
+            TALENT_READERS,
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/talents/{otalent}/service-months",
+            None,
+            TALENT_READERS,
+            200,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/talents/{otalent}/service-months",
+            Some(json!({"service_year": 0, "months": 0, "basis": ""})),
+            &["unit"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/talents/{otalent}/service-months",
+            None,
+            &["unit"],
+            422,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/api/service-months/999999/confirm",
+            Some(json!({"version": 1})),
+            &["coord"],
+            404,
+            403,
+        ),
+        r(
+            Method::POST,
+            "/service-months/999999/confirm",
+            None,
+            &["coord"],
+            404,
+            403,
+        ),
         // API: workflow items and leading-group meetings
         Route {
             hidden_from: &["talent"],

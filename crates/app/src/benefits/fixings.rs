@@ -444,6 +444,8 @@ impl App {
             service_year: None,
             due_on: today,
             amount_fen: f.amount_fen,
+            // The leading group's decision is the condition: due from its day.
+            engine_status: yincai_domain::lifecycle::EngineVerdict::Due,
         };
         if tx.insert_installments(std::slice::from_ref(&row), now).await? == 0 {
             return Err(AppError::invalid(

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use yincai_domain::lifecycle::{BatchState, InstallmentEvent, InstallmentState};
+use yincai_domain::lifecycle::{BatchState, EngineVerdict, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_policy::report::{Report, Terms};
 use yincai_store::{
@@ -43,7 +43,6 @@ pub fn installment_rows(talent_id: i64, org_id: i64, report: &Report) -> Vec<New
 
 /// [`installment_rows`] appending to `out` (no allocation of the vector in bulk).
 pub fn installment_rows_into(talent_id: i64, org_id: i64, report: &Report, out: &mut Vec<NewInstallment>) {
-    use yincai_policy::report::InstallmentStatus as S;
     for (code, e) in &report.entitlements {
         let lump = match e.terms {
             Terms::Monthly { .. } | Terms::PerYear { .. } => false,
@@ -51,7 +50,7 @@ pub fn installment_rows_into(talent_id: i64, org_id: i64, report: &Report, out: 
             Terms::Housing { .. } | Terms::Range { .. } | Terms::Discretionary { .. } => continue,
         };
         for s in &e.schedule {
-            if matches!(s.status, S::NotPassed | S::NotServed) || s.amount <= 0 {
+            if s.status.is_final_refusal() || s.amount <= 0 {
                 continue;
             }
             let Some(amount_fen) = s.amount.checked_mul(100) else {
@@ -68,6 +67,7 @@ pub fn installment_rows_into(talent_id: i64, org_id: i64, report: &Report, out: 
                 service_year: Some(i64::from(s.year)),
                 due_on: s.due_on.to_string(),
                 amount_fen,
+                engine_status: s.status,
             });
             if lump {
                 break;
@@ -275,18 +275,11 @@ const MAX_BUDGET_FEN: i64 = 1_000_000_000_000;
 impl App {
     // ---- installments -------------------------------------------------------------------
 
-    /// Turns a talent's frozen report into installments; re-running inserts nothing new.
-    /// Returns how many were inserted. Runs in the caller's transaction (no audit: the
-    /// caller's record covers it).
+    /// Derives a talent's installments from its service record (at introduction: the frozen
+    /// report's facts); re-running inserts nothing new. Returns how many were inserted. Runs
+    /// in the caller's transaction (no audit: the caller's record covers it).
     pub(crate) async fn schedule_installments(&self, tx: &mut Tx, talent_id: i64) -> Result<u64> {
-        let talent = tx
-            .talent(talent_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("人才档案".into()))?;
-        let report: Report = serde_json::from_str(&talent.report)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("talent {talent_id}: stored report: {e}")))?;
-        let rows = installment_rows(talent.id, talent.org_id, &report);
-        Ok(tx.insert_installments(&rows, self.now()).await?)
+        Ok(u64::try_from(self.rederive(tx, talent_id).await?.added).unwrap_or(0))
     }
 
     /// [`App::schedule_installments`] in a transaction of its own, audited when it inserted
@@ -523,13 +516,16 @@ impl App {
                 ))
             });
         }
-        if inst.assessment_ok != Some(true) {
+        if inst.service_year.is_some() && inst.engine_status != EngineVerdict::Due {
             let year_text = inst
                 .service_year
-                .map_or_else(String::new, |y| format!("第 {y} 个服务年度的"));
+                .map_or_else(String::new, |y| format!("第 {y} 个服务年度"));
             return Err(AppError::invalid(
                 "assessment",
-                format!("考核：{year_text}考核结果尚未录入或未合格，不能批准兑现（第十九条）"),
+                format!(
+                    "考核：{year_text}按服务记录为“{}”，不能批准兑现（第十九条）",
+                    inst.engine_status.label_zh()
+                ),
             ));
         }
         let balances = tx.fund_balances(year).await?;

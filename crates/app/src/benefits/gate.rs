@@ -1,8 +1,8 @@
 //! The release gate (Art. 19) and its input, the annual assessments (Art. 22-23).
 //!
-//! An installment is releasable only when (1) its service year's assessment passed (the
-//! unit records it, the coordination office files it: filing sets `assessment_ok` on the
-//! installments of that service year), (2) the leading group approved the release in a
+//! An installment is releasable only when (1) the policy engine, reading the talent's
+//! service record, says its year is due (ADR 0011: the unit records the assessment, the
+//! coordination office files it, and the filing re-derives the installments), (2) the leading group approved the release in a
 //! meeting with a 批复文号 (the `benefit_release` workflow's `group_decision` → `approved`,
 //! which commits the money against the special fund through [`App::approve_release_in`]),
 //! and (3) the coordination office issued the certificate (证明) for it (`approved` →
@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use yincai_domain::dates::{DateRange, parse_date};
-use yincai_domain::lifecycle::{AssessmentEvent, InstallmentEvent, InstallmentState};
+use yincai_domain::lifecycle::{AssessmentEvent, EngineVerdict, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_domain::workflow::{self, BENEFIT_RELEASE};
 use yincai_policy::report::cite_zh;
@@ -164,28 +164,41 @@ pub fn certificate_number(year: i64, seq: i64) -> String {
     format!("阿人才证〔{year}〕{seq}号")
 }
 
-/// Whether an installment's assessment allows its release: a lump sum without a service
-/// year needs none (Art. 19 gates the yearly installments on that year's assessment).
-fn assessment_passed(i: &InstallmentRow) -> bool {
-    i.service_year.is_none() || i.assessment_ok == Some(true)
-}
-
-/// Why an installment cannot be released now, if it cannot (`today` ISO).
+/// Why an installment cannot be released now, if it cannot (`today` ISO). The condition
+/// beyond the date is the engine's verdict on the installment's year (ADR 0011); a fixed
+/// amount without a service year is due by the leading group's decision.
 fn blocked(i: &InstallmentRow, today: &str) -> Option<String> {
     if i.status.next(InstallmentEvent::Approve).is_none() {
-        return Some(format!("状态：当前为“{}”，不能再提请发放", i.status.name_zh()));
+        return Some(match i.cancel_reason.as_deref().filter(|r| !r.is_empty()) {
+            Some(why) => format!("状态：已取消（{why}），不能提请发放"),
+            None => format!("状态：当前为“{}”，不能再提请发放", i.status.name_zh()),
+        });
     }
     if i.due_on.as_str() > today {
         return Some(format!("到期日：{} 才到期，到期后才能提请发放", i.due_on));
     }
-    if !assessment_passed(i) {
-        let y = i.service_year.unwrap_or_default();
-        return Some(match i.assessment_ok {
-            Some(false) => format!("考核：第 {y} 个服务年度考核不合格，不能发放（第十九条、第二十三条）"),
-            _ => format!("考核：第 {y} 个服务年度的考核结果尚未录入备案，请先由用人单位录入、协调办备案"),
-        });
+    // A fixed amount (no service year) is due by the leading group's decision.
+    let y = i.service_year?;
+    match i.engine_status {
+        EngineVerdict::Due => None,
+        EngineVerdict::AwaitingAssessment => Some(format!(
+            "考核：第 {y} 个服务年度的考核结果尚未录入备案，请先由用人单位录入、协调办备案（第十九条）"
+        )),
+        EngineVerdict::NotPassed => Some(format!(
+            "考核：第 {y} 个服务年度考核不合格，不能发放（第十九条、第二十三条）"
+        )),
+        EngineVerdict::AwaitingServiceMonths => Some(format!(
+            "服务月数：第 {y} 个服务年度的服务月数尚未录入确认，请先由用人单位录入、协调办确认（第二十六条）"
+        )),
+        EngineVerdict::NotServed => Some(format!(
+            "服务月数：第 {y} 个服务年度服务不足规定月数，不能发放（第二十六条）"
+        )),
+        EngineVerdict::ConditionUnmet => Some(format!(
+            "条件：{}尚未满足规定条件（如项目效益显著的认定），请先记录认定",
+            i.benefit_name
+        )),
+        EngineVerdict::Future => Some(format!("到期日：第 {y} 个服务年度尚未结束")),
     }
-    None
 }
 
 /// Service year `n` (1-based) of a service that started on `start` (ISO): its first day
@@ -343,9 +356,9 @@ impl App {
         Ok(row)
     }
 
-    /// The coordination office files a recorded assessment; a passed or excellent one
-    /// opens the gate of that service year's installments (`assessment_ok`), a failed one
-    /// closes it. Returns the assessment and how many installments it set.
+    /// The coordination office files a recorded assessment; the installments follow the
+    /// service record at once (a passed year becomes due, a failed one is cancelled, as the
+    /// policy says). Returns the assessment and how many installments changed.
     pub async fn file_assessment(
         &self,
         actor: &Actor,
@@ -369,28 +382,27 @@ impl App {
         if !tx.file_assessment(id, expected_version, actor.user_id, now).await? {
             return Err(AppError::Stale);
         }
-        let ok = matches!(a.result.as_str(), "passed" | "excellent");
-        let mut set = 0;
-        for inst in tx.installment_ids_of_service_year(a.talent_id, a.service_year).await? {
-            if tx.set_installment_assessment(inst, ok, now).await? {
-                set += 1;
-            }
-        }
         tx.append_audit(&self.audit_by(
             actor,
             ctx,
             "assessment_file",
             ("assessment", id.to_string()),
             format!(
-                "年度考核备案：{} 第 {} 个服务年度 {}（{}），{set} 笔待遇{}",
+                "年度考核备案：{} 第 {} 个服务年度 {}（{}）",
                 a.talent_name,
                 a.service_year,
                 assessment_result_name(&a.result),
                 a.document_number,
-                if ok { "考核合格" } else { "考核不合格" }
             ),
         ))
         .await?;
+        let why = format!(
+            "第 {} 个服务年度考核{}备案",
+            a.service_year,
+            assessment_result_name(&a.result)
+        );
+        let done = self.rederive_in(&mut tx, Some(actor), ctx, a.talent_id, &why).await?;
+        let set = u64::try_from(done.moved + done.added + done.cancelled).unwrap_or(0);
         let row = tx.assessment(id).await?.ok_or_else(not_found_assessment)?;
         tx.commit().await?;
         Ok((row, set))
@@ -462,15 +474,12 @@ impl App {
         if let Some(why) = blocked(&i, &today) {
             let field = why.split('：').next().map_or("installment", |f| match f {
                 "考核" => "assessment",
+                "服务月数" => "service_months",
+                "条件" => "condition",
                 "到期日" => "due_on",
                 _ => "status",
             });
             return Err(AppError::invalid(field, why));
-        }
-        if i.service_year.is_none() && i.assessment_ok != Some(true) {
-            // A lump sum without a service year needs no assessment: mark the gate's
-            // input open so the fund's approval (which checks it) lets it through.
-            tx.set_installment_assessment(i.id, true, self.now()).await?;
         }
         // Checked here, after the installment's own refusals, as the workflow's starter
         // check did before the permission existed (same answers for every role).

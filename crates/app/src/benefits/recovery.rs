@@ -23,7 +23,7 @@
 use serde::Serialize;
 use yincai_domain::lifecycle::{InstallmentEvent, InstallmentState, RecoveryEvent, RecoveryState};
 use yincai_domain::money::Fen;
-use yincai_policy::facts::{Assessment, Facts, Title};
+use yincai_policy::facts::{Facts, Title};
 use yincai_policy::report::{Report, Terms};
 use yincai_store::fund::{NewPosting, PostingKind};
 use yincai_store::{
@@ -48,9 +48,6 @@ pub struct FactsChange {
     /// none | junior | intermediate | vice_senior | senior
     #[serde(default)]
     pub title: String,
-    /// The next service year's assessment: passed | excellent | failed.
-    #[serde(default)]
-    pub assessment: String,
     /// End of the relation (ISO date).
     /// An ending for cause is never typed here: it is the leading group's decision (ADR 0010).
     #[serde(default)]
@@ -250,7 +247,7 @@ impl App {
     }
 
     /// The latest facts and report of a talent: the last re-evaluation, or the frozen one.
-    fn latest(t: &TalentRow, evals: &[EvaluationRow]) -> Result<(Facts, Report)> {
+    pub(crate) fn latest(t: &TalentRow, evals: &[EvaluationRow]) -> Result<(Facts, Report)> {
         match evals.last() {
             Some(e) => Ok((parse_json(&e.facts)?, parse_json(&e.report)?)),
             None => Ok((parse_json(&t.facts)?, parse_json(&t.report)?)),
@@ -269,19 +266,6 @@ impl App {
             )?;
             f.person.title = t;
             parts.push(format!("职称改为 {}", change.title.trim()));
-        }
-        if !change.assessment.trim().is_empty() {
-            let a: Assessment = code(
-                "assessment",
-                "考核结果：请选择 passed、excellent 或 failed",
-                &change.assessment,
-            )?;
-            f.assessments.push(a);
-            parts.push(format!(
-                "第 {} 个服务年度考核 {}",
-                f.assessments.len(),
-                change.assessment.trim()
-            ));
         }
         if change.project_verified && !f.project_verified {
             f.project_verified = true;
@@ -315,7 +299,7 @@ impl App {
         if parts.is_empty() {
             return Err(AppError::invalid(
                 "title",
-                "变更内容：请至少填写职称、考核结果、项目论证、项目效益认定或结束日期中的一项（已记录的事实不算变化）",
+                "变更内容：请至少填写职称、项目论证、项目效益认定或结束日期中的一项（已记录的事实不算变化；年度考核在“年度考核”中录入、备案）",
             ));
         }
         let today = self.today();
@@ -353,6 +337,7 @@ impl App {
         }
         self.store_evaluation(&mut tx, actor, &t, &facts, &summary, reason.trim(), ctx)
             .await?;
+        self.rederive_in(&mut tx, Some(actor), ctx, t.id, &summary).await?;
         tx.commit().await?;
         self.talent_evaluations(actor, talent_id).await
     }

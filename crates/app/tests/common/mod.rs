@@ -9,6 +9,7 @@ use std::sync::Arc;
 use yincai_app::clock::ManualClock;
 use yincai_app::endings::EndingInput;
 use yincai_app::fund::BudgetInput;
+use yincai_app::gate::AssessmentInput;
 use yincai_app::housing::{AllocateInput, UnitInput};
 use yincai_app::meetings::{AgendaDecision, MeetingInput};
 use yincai_app::recovery::{EvaluationsView, FactsChange};
@@ -215,6 +216,11 @@ impl World {
     /// [`World::talent_with`], the service having started on `start_date` (ISO): service
     /// years must have ended before they are assessed.
     pub async fn talent_since(&self, facts: Facts, start_date: &str) -> i64 {
+        // The facts and the talent's row tell one story: the service starts on `start_date`.
+        let facts = Facts {
+            start: start_date.parse().unwrap(),
+            ..facts
+        };
         let name = facts.name.clone().unwrap_or_default();
         let report = yincai_app::policies().evaluate(&facts, false).unwrap();
         let mut tx = self.app.store.begin_write().await.unwrap();
@@ -381,6 +387,34 @@ impl World {
         reason: &str,
     ) -> Result<EvaluationsView, AppError> {
         self.app.reevaluate_talent(who, talent, change, reason, &ctx()).await
+    }
+
+    /// The unit records and the coordination office files an assessment.
+    pub async fn assess(&self, talent: i64, year: i64, result: &str) -> u64 {
+        let a = self
+            .app
+            .record_assessment(
+                &self.unit,
+                &AssessmentInput {
+                    talent_id: talent.to_string(),
+                    service_year: year.to_string(),
+                    result: result.into(),
+                    document_number: format!("口岸经研考〔2026〕{year}号"),
+                    document_date: "2026-11-20".into(),
+                    note: String::new(),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status.code(), "recorded");
+        let (filed, set) = self
+            .app
+            .file_assessment(&self.coord, a.id, a.version, &ctx())
+            .await
+            .unwrap();
+        assert_eq!(filed.status.code(), "filed");
+        set
     }
 
     pub async fn budget(&self, year: i64, yuan: &str) {

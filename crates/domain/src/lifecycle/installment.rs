@@ -55,3 +55,8 @@ lifecycle!(
     terminal: &[S::Paid, S::Cancelled],
     table: TABLE,
 );
+
+/// What the policy engine says of a derived installment's year, kept beside its state by
+/// each re-derivation (ADR 0011): only [`EngineVerdict::Due`] may be released. One
+/// vocabulary with the engine's report, labels included.
+pub use yincai_policy::report::InstallmentStatus as EngineVerdict;

@@ -14,7 +14,7 @@ pub mod recovery;
 
 pub use assessment::{AssessmentEvent, AssessmentState};
 pub use housing::{AllocationEvent, AllocationState, HousingUnitEvent, HousingUnitState};
-pub use installment::{InstallmentEvent, InstallmentState};
+pub use installment::{EngineVerdict, InstallmentEvent, InstallmentState};
 pub use meeting::{AgendaItemEvent, AgendaItemState, MeetingEvent, MeetingState};
 pub use payment_batch::{BatchEvent, BatchState};
 pub use recovery::{RecoveryEvent, RecoveryState};

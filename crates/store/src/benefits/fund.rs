@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use yincai_domain::lifecycle::{BatchState, InstallmentState};
+use yincai_domain::lifecycle::{BatchState, EngineVerdict, InstallmentState};
 
 use crate::{Page, Result, StoreError, Tx, on_tx};
 
@@ -35,7 +35,9 @@ pub struct InstallmentRow {
     pub amount_fen: i64,
     #[sqlx(try_from = "String")]
     pub status: InstallmentState,
-    pub assessment_ok: Option<bool>,
+    /// The engine's verdict on its year at the last re-derivation (ADR 0011).
+    #[sqlx(try_from = "String")]
+    pub engine_status: EngineVerdict,
     pub resolution_number: Option<String>,
     pub approved_by: Option<i64>,
     pub approved_at: Option<i64>,
@@ -61,6 +63,8 @@ pub struct NewInstallment {
     pub service_year: Option<i64>,
     pub due_on: String,
     pub amount_fen: i64,
+    /// What the engine says of its year (a decision of the leading group: due).
+    pub engine_status: EngineVerdict,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -195,7 +199,7 @@ pub struct PaymentBatchRow {
 
 pub(crate) const INSTALLMENT_COLUMNS: &str = "i.id, i.talent_id, t.name as talent_name, i.org_id, o.name as org_name, \
      o.parent_id as org_parent_id, i.benefit_code, i.benefit_name, i.article, i.seq, i.service_year, i.due_on, \
-     i.amount_fen, i.status, i.assessment_ok, i.resolution_number, i.approved_by, i.approved_at, \
+     i.amount_fen, i.status, i.engine_status, i.resolution_number, i.approved_by, i.approved_at, \
      i.certificate_number, i.certified_at, i.paid_at, i.payment_batch_id, i.cancelled_at, i.cancel_reason, \
      i.created_at, i.updated_at, i.version";
 
@@ -226,11 +230,12 @@ impl Tx {
         for r in rows {
             inserted += on_tx!(self, c => sqlx::query(
                 "insert into installments (talent_id, org_id, benefit_code, benefit_name, article, seq,
-                     service_year, due_on, amount_fen, status, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scheduled', $10, $10)
+                     service_year, due_on, amount_fen, status, engine_status, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scheduled', $11, $10, $10)
                  on conflict (talent_id, benefit_code, seq) do nothing")
                 .bind(r.talent_id).bind(r.org_id).bind(&r.benefit_code).bind(&r.benefit_name).bind(&r.article)
                 .bind(r.seq).bind(r.service_year).bind(&r.due_on).bind(r.amount_fen).bind(now)
+                .bind(r.engine_status.code())
                 .execute(&mut *c).await?.rows_affected());
         }
         Ok(inserted)
@@ -270,13 +275,24 @@ impl Tx {
         })
     }
 
-    /// Records the year's assessment result on an installment not yet approved (the gate's
-    /// first condition). False when it is gone or past that point.
-    pub async fn set_installment_assessment(&mut self, id: i64, ok: bool, now: i64) -> Result<bool> {
+    /// Every installment of a talent (any state), by benefit and seq.
+    pub async fn installments_of_talent(&mut self, talent_id: i64) -> Result<Vec<InstallmentRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "select {INSTALLMENT_COLUMNS} {INSTALLMENT_FROM} where i.talent_id = $1 order by i.benefit_code, i.seq"
+        ));
+        Ok(on_tx!(self, c => sqlx::query_as::<_, InstallmentRow>(sql).bind(talent_id).fetch_all(&mut *c).await?))
+    }
+
+    /// A re-derivation's change to a scheduled installment: its date, amount, names and the
+    /// engine's verdict. False when it is no longer scheduled.
+    pub async fn rederive_installment(&mut self, id: i64, row: &NewInstallment, now: i64) -> Result<bool> {
         let n = on_tx!(self, c => sqlx::query(
-            "update installments set assessment_ok = $2, updated_at = $3, version = version + 1
+            "update installments set due_on = $2, amount_fen = $3, benefit_name = $4, article = $5,
+                 engine_status = $6, updated_at = $7, version = version + 1
              where id = $1 and status = 'scheduled'")
-            .bind(id).bind(ok).bind(now).execute(&mut *c).await?.rows_affected());
+            .bind(id).bind(&row.due_on).bind(row.amount_fen).bind(&row.benefit_name).bind(&row.article)
+            .bind(row.engine_status.code()).bind(now)
+            .execute(&mut *c).await?.rows_affected());
         Ok(n == 1)
     }
 

@@ -123,13 +123,6 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Ids of a talent's installments of one service year (any status).
-    pub async fn installment_ids_of_service_year(&mut self, talent_id: i64, service_year: i64) -> Result<Vec<i64>> {
-        Ok(on_tx!(self, c => sqlx::query_scalar::<_, i64>(
-            "select id from installments where talent_id = $1 and service_year = $2 order by id")
-            .bind(talent_id).bind(service_year).fetch_all(&mut *c).await?))
-    }
-
     /// Ids of installments due on or before `today` (not cancelled), by due date, city-wide
     /// or under one organisation; with the total count.
     pub async fn due_installment_ids(

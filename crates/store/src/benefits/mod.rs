@@ -9,4 +9,5 @@ pub mod gate;
 pub mod housing;
 pub mod projection;
 pub mod recovery;
+pub mod service_record;
 pub mod talents;

@@ -26,6 +26,7 @@ use crate::benefits::gate::api as gate;
 use crate::benefits::housing::api as housing;
 use crate::benefits::projection::api as projection;
 use crate::benefits::recovery::api as recovery;
+use crate::benefits::service_record::api as service_record;
 use crate::benefits::talents::api as talents;
 use crate::introduction::applications::api as applications;
 use crate::introduction::candidates::api as candidates;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(recovery::routes())
         .merge(housing::routes())
         .merge(gate::routes())
+        .merge(service_record::routes())
         .merge(fixings::routes())
         .merge(endings::routes())
         .fallback(|| async { ApiError(yincai_app::AppError::NotFound("接口".into())) })
@@ -88,6 +90,7 @@ pub fn router() -> Router<AppState> {
         policy::evaluate_policy, policy::list_policies,
         projection::fund_projection,
         gate::list_assessments, gate::record_assessment, gate::file_assessment, gate::due_installments, gate::start_releases, gate::get_certificate, gate::my_benefits,
+        service_record::list_service_months, service_record::record_service_months, service_record::confirm_service_months,
         fund::get_fund, fund::put_budget, fund::get_installment, fund::pay_installment, fund::list_batches, fund::create_batch, fund::get_batch, fund::pay_batch,
         recovery::get_evaluations, recovery::reevaluate, recovery::list_recoveries, recovery::get_recovery, recovery::repay,
         fixings::talent_fixings, fixings::propose_fixing, fixings::get_fixing, fixings::put_fixing, fixings::submit_fixing,

@@ -8,4 +8,5 @@ pub(crate) mod gate;
 pub(crate) mod housing;
 pub(crate) mod projection;
 pub(crate) mod recovery;
+pub(crate) mod service_record;
 pub(crate) mod talents;

@@ -18,6 +18,7 @@ use crate::benefits::fixings::pages as fixings;
 use crate::benefits::fund::pages as fund;
 use crate::benefits::gate::pages as gate;
 use crate::benefits::housing::pages as housing;
+use crate::benefits::service_record::pages as service_record;
 use crate::introduction::applications::pages as applications;
 use crate::introduction::candidates::pages as candidates;
 use crate::introduction::meetings::pages as meetings;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(projection::routes())
         .merge(fund::routes())
         .merge(gate::routes())
+        .merge(service_record::routes())
         .merge(housing::routes())
         .merge(recovery::routes())
         .merge(workflow::routes())
@@ -273,6 +275,9 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/assessments"),
         ("POST", "/assessments"),
         ("POST", "/assessments/{id}/file"),
+        ("GET", "/talents/{id}/service-months"),
+        ("POST", "/talents/{id}/service-months"),
+        ("POST", "/service-months/{id}/confirm"),
         ("GET", "/installments/{id}/certificate"),
         ("GET", "/me/benefits"),
         ("GET", "/housing"),
@@ -378,6 +383,7 @@ mod tests {
         ("portal", include_str!("portal.rs")),
         ("projection", include_str!("../benefits/projection/pages.rs")),
         ("recovery", include_str!("../benefits/recovery/pages.rs")),
+        ("service_record", include_str!("../benefits/service_record/pages.rs")),
         ("talents", include_str!("../benefits/talents/pages.rs")),
         ("users", include_str!("../administration/accounts/user_pages.rs")),
         ("workbench", include_str!("../workflow/workbench.rs")),

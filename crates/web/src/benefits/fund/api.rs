@@ -127,7 +127,12 @@ pub struct Installment {
     pub amount_fen: i64,
     /// scheduled | approved | certified | paid | cancelled
     pub status: String,
-    pub assessment_ok: Option<bool>,
+    /// What the policy engine says of the installment's year, from the talent's service
+    /// record (ADR 0011): due | awaiting_assessment | awaiting_service_months |
+    /// condition_unmet | future. Only `due` may be released.
+    pub engine_status: String,
+    /// The same in Chinese (应发放, 待年度考核 …).
+    pub engine_status_name: String,
     /// 批复文号.
     pub resolution_number: Option<String>,
     /// 证明编号.
@@ -153,7 +158,8 @@ impl From<InstallmentRow> for Installment {
             due_on: i.due_on,
             amount_fen: i.amount_fen,
             status: i.status.code().into(),
-            assessment_ok: i.assessment_ok,
+            engine_status: i.engine_status.code().into(),
+            engine_status_name: i.engine_status.label_zh().into(),
             resolution_number: i.resolution_number,
             certificate_number: i.certificate_number,
             paid_at: i.paid_at,

@@ -95,7 +95,8 @@ pub struct FileBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Filed {
     pub assessment: Assessment,
-    /// How many installments of that service year the filing set (assessment_ok).
+    /// How many of the talent's installments the filing changed (re-derived from the
+    /// service record: due, moved or cancelled).
     pub installments_set: u64,
 }
 

@@ -95,9 +95,6 @@ pub struct ChangeBody {
     /// none | junior | intermediate | vice_senior | senior
     #[serde(default)]
     pub title: String,
-    /// The next service year's assessment: passed | excellent | failed.
-    #[serde(default)]
-    pub assessment: String,
     /// End of the relation, ISO date.
     #[serde(default)]
     pub end: String,
@@ -248,7 +245,6 @@ pub async fn reevaluate(
 ) -> ApiResult<Evaluations> {
     let change = FactsChange {
         title: body.title,
-        assessment: body.assessment,
         end: body.end,
         project_verified: body.project_verified,
         project_benefit_significant: body.project_benefit_significant,

@@ -55,8 +55,6 @@ struct ChangeForm {
     #[serde(default)]
     title: String,
     #[serde(default)]
-    assessment: String,
-    #[serde(default)]
     end: String,
     /// A checkbox: `on` when ticked.
     #[serde(default)]
@@ -124,7 +122,6 @@ async fn reevaluate(call: PageCall, Path(id): Path<i64>, form: Form<ChangeForm>)
     let f = &form.value;
     let change = FactsChange {
         title: f.title.clone(),
-        assessment: f.assessment.clone(),
         end: f.end.clone(),
         project_verified: matches!(f.project_verified.as_str(), "on" | "true"),
         project_benefit_significant: matches!(f.project_benefit_significant.as_str(), "on" | "true"),

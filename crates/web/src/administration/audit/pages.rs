@@ -172,7 +172,6 @@ impl Filters {
             to: to_ms,
             offset: query.paging.offset(),
             limit: query.paging.limit(),
-            ..Default::default()
         };
         Filters {
             q,

@@ -144,8 +144,25 @@ async fn an_installment_without_a_passed_assessment_cannot_be_released() {
         // The due list shows every due installment with its gate status: the 安家费 (due
         // since year 2 passed: any passed assessment, interpretation 6) and year 2's subsidy;
         // year 1's was cancelled.
-        let due = w.app.due_installments(&w.coord, 0).await.unwrap();
+        let all = yincai_app::gate::DueFilter::default();
+        let due = w.app.due_installments(&w.coord, &all, 0, 100).await.unwrap();
         assert_eq!(due.total, 2, "{label}");
+        // The filters narrow it, and a date that is not one is refused by its field.
+        let nothing = yincai_app::gate::DueFilter {
+            unit: Some("无此单位".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            w.app.due_installments(&w.coord, &nothing, 0, 100).await.unwrap().total,
+            0,
+            "{label}"
+        );
+        let bad_date = yincai_app::gate::DueFilter {
+            from: Some("2026-13-01".into()),
+            ..Default::default()
+        };
+        let e = w.app.due_installments(&w.coord, &bad_date, 0, 100).await.unwrap_err();
+        assert_eq!(fields(&e), ["from"], "{label}");
         assert_eq!(
             due.rows
                 .iter()

@@ -40,7 +40,7 @@ pub use fund::{
     FundBalances, FundBudgetRow, IdempotencyRow, InstallmentQuery, InstallmentRow, LedgerLegRow, LedgerRow,
     NewInstallment, NewPayment, NewPosting, PaymentBatchRow, PaymentRow, PostingKind,
 };
-pub use gate::{AssessmentRow, CertificateRow, NewAssessment, NewCertificate};
+pub use gate::{AssessmentRow, CertificateRow, DueInstallmentQuery, NewAssessment, NewCertificate};
 pub use housing::{HousingAllocationRow, HousingUnitRow, NewHousingAllocation};
 pub use meetings::{AgendaDecisionRecord, AgendaItemRow, MeetingRow};
 pub use orgs::{NewOrg, OrgQuery, OrgRow, OrgSort};
@@ -293,6 +293,11 @@ pub struct Page<T> {
     pub total: i64,
     pub offset: i64,
     pub limit: i64,
+}
+
+/// A filter as typed: trimmed, and none when blank.
+pub(crate) fn nonblank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// Escapes `%`, `_` and `\` for a `like ... escape '\'` pattern.

@@ -622,6 +622,7 @@ async fn one_person_is_one_candidate_by_the_blind_index_and_one_form_per_account
             text: Some("三丰".into()),
             offset: 0,
             limit: 10,
+            ..Default::default()
         };
         let page = tx.candidates(&q).await.unwrap();
         assert_eq!((page.total, page.rows[0].id), (1, id), "{label}");
@@ -633,5 +634,29 @@ async fn one_person_is_one_candidate_by_the_blind_index_and_one_form_per_account
             .await
             .unwrap();
         assert_eq!(all.total, 2, "{label}");
+        // The degree and title filters match codes; a code no one holds finds no one.
+        let degree = all.rows[0].highest_degree.clone();
+        let by_degree = tx
+            .candidates(&CandidateQuery {
+                degree: Some(degree.clone()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            by_degree.total >= 1 && by_degree.rows.iter().all(|r| r.highest_degree == degree),
+            "{label}"
+        );
+        let nobody = tx
+            .candidates(&CandidateQuery {
+                title: Some("no_such_title".into()),
+                major: Some("无此专业".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(nobody.total, 0, "{label}");
     });
 }

@@ -16,6 +16,7 @@ mod gate;
 mod housing;
 mod http;
 mod identifiers;
+mod list_exports;
 mod masks;
 mod meetings;
 mod permissions;

@@ -426,6 +426,7 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/positions/999999/apply", None, &["talent"], 404, 403),
         r(Method::POST, "/positions/999999/apply", None, &["talent"], 404, 403),
         r(Method::GET, "/applications", None, ITEM_VIEWERS, 200, 403),
+        r(Method::GET, "/applications/export.xlsx", None, ITEM_VIEWERS, 200, 403),
         r(Method::GET, "/applications/{appl}", None, APPLICATION_VIEWERS, 200, 403),
         // {fappl}: another applicant's application to another unit of the same department.
         Route {
@@ -798,6 +799,7 @@ fn routes() -> Vec<Route> {
         },
         r(Method::GET, "/api/me/benefits", None, &["talent"], 200, 403),
         r(Method::GET, "/benefits/due", None, FUND_READERS, 200, 403),
+        r(Method::GET, "/benefits/due/export.xlsx", None, FUND_READERS, 200, 403),
         r(Method::POST, "/benefits/releases", None, &["coord"], 422, 403),
         r(
             Method::GET,
@@ -808,6 +810,14 @@ fn routes() -> Vec<Route> {
             403,
         ),
         r(Method::POST, "/assessments", None, &["unit"], 422, 403),
+        r(
+            Method::GET,
+            "/assessments/export.xlsx",
+            None,
+            &["unit", "dept", "coord", "leader", "assessor", "finance", "mayor"],
+            200,
+            403,
+        ),
         r(Method::POST, "/assessments/999999/file", None, &["coord"], 404, 403),
         Route {
             hidden_from: &["talent"],
@@ -1033,6 +1043,7 @@ fn routes() -> Vec<Route> {
         // Pages
         r(Method::GET, "/workbench", None, ALL, 200, 0),
         r(Method::GET, "/plans", None, PLAN_READERS, 200, 403),
+        r(Method::GET, "/plans/export.xlsx", None, PLAN_READERS, 200, 403),
         r(Method::GET, "/plans/new", None, &["unit"], 200, 403),
         r(Method::POST, "/plans", None, &["unit"], 422, 403),
         r(Method::GET, "/plans/{plan}", None, PLAN_READERS, 200, 403),
@@ -1089,6 +1100,7 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/me/profile", None, &["talent"], 200, 403),
         r(Method::POST, "/me/profile", None, &["talent"], 422, 403),
         r(Method::GET, "/candidates", None, &["coord"], 200, 403),
+        r(Method::GET, "/candidates/export.xlsx", None, &["coord"], 200, 403),
         hidden(Method::GET, "/candidates/{cand}", &["talent"]),
         r(Method::POST, "/candidates/{cand}/reveal", None, &["coord"], 422, 403),
         r(
@@ -1147,6 +1159,14 @@ fn routes() -> Vec<Route> {
         r(
             Method::GET,
             "/special-cases",
+            None,
+            &["coord", "leader", "mayor"],
+            200,
+            403,
+        ),
+        r(
+            Method::GET,
+            "/special-cases/export.xlsx",
             None,
             &["coord", "leader", "mayor"],
             200,

@@ -22,6 +22,30 @@ impl App {
         Ok(self.store.begin_read().await?.audit_records(&q).await?)
     }
 
+    /// The records the query selects, each with the page of its object where one exists (an
+    /// installment opens its talent's record): the audit log as it reads on screen.
+    pub async fn audit_lines(&self, actor: &Actor, q: &AuditQuery) -> Result<Page<AuditLine>> {
+        let page = self.audit_records(actor, q).await?;
+        let mut tx = self.store.begin_read().await?;
+        let mut rows = Vec::with_capacity(page.rows.len());
+        for record in page.rows {
+            let link = match (record.object_type.as_str(), record.object_id.parse::<i64>()) {
+                ("installment", Ok(id)) => tx
+                    .installment(id)
+                    .await?
+                    .and_then(|i| object_link("talent", &i.talent_id.to_string())),
+                _ => object_link(&record.object_type, &record.object_id),
+            };
+            rows.push(AuditLine { record, link });
+        }
+        Ok(Page {
+            rows,
+            total: page.total,
+            offset: page.offset,
+            limit: page.limit,
+        })
+    }
+
     /// The records for an export; taking a copy of the trail out of the system is itself
     /// recorded, with the filter and the number of rows.
     pub async fn export_audit_records(
@@ -41,6 +65,19 @@ impl App {
         self.record_export(actor, ctx, "audit_exported", "audit_log", summary)
             .await?;
         Ok(page)
+    }
+
+    /// The summary of an export's audit record: the list, the number of rows and the filters
+    /// it was taken under ("导出报名 3 条（状态=资格审查，岗位编号=全部）").
+    pub(crate) fn export_summary(what: &str, rows: usize, filters: &[(&str, Option<&str>)]) -> String {
+        let shown: Vec<String> = filters
+            .iter()
+            .map(|(name, value)| {
+                let value = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("全部");
+                format!("{name}={value}")
+            })
+            .collect();
+        format!("导出{what} {rows} 条（{}）", shown.join("，"))
     }
 
     /// Records that `actor` took a list out of the system as a file (`action`, with the
@@ -119,6 +156,12 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("audit_exported", "导出审计日志"),
     ("talents_exported", "导出人才库"),
     ("orgs_exported", "导出机构名录"),
+    ("applications_exported", "导出报名审查表"),
+    ("plans_exported", "导出年度计划"),
+    ("candidates_exported", "导出人才登记表"),
+    ("due_installments_exported", "导出到期待遇"),
+    ("special_cases_exported", "导出一事一议"),
+    ("assessments_exported", "导出年度考核"),
     ("personal_data_viewed", "查看完整个人信息"),
     ("candidate_created", "填写登记表"),
     ("candidate_updated", "修改登记表"),
@@ -243,6 +286,37 @@ pub fn object_label(object_type: &str, object_id: &str) -> String {
     }
 }
 
+/// The page that shows an audit record's object, for the kinds that have one (a number
+/// only: anything else has no page). Installments are linked through their talent by
+/// [`App::audit_lines`].
+pub fn object_link(object_type: &str, object_id: &str) -> Option<String> {
+    let id: i64 = object_id.parse().ok().filter(|id| *id > 0)?;
+    let base = match object_type {
+        "plan" => "/plans",
+        "application" => "/applications",
+        "candidate" => "/candidates",
+        "talent" => "/talents",
+        "meeting" => "/meetings",
+        "payment_batch" => "/fund/batches",
+        "organisation" | "org" => "/orgs",
+        "user" => "/admin/users",
+        "special_case" => "/special-cases",
+        "workflow_item" => "/workflow",
+        "benefit_fixing" => "/fixings",
+        "talent_ending" => "/endings",
+        "recovery" => "/recoveries",
+        _ => return None,
+    };
+    Some(format!("{base}/{id}"))
+}
+
+/// One record of the audit log with the page of its object, if it has one.
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    pub record: AuditRecord,
+    pub link: Option<String>,
+}
+
 /// An audit record's result in Chinese.
 pub fn result_label(result: &str) -> &str {
     match result {
@@ -278,6 +352,10 @@ mod tests {
         assert_eq!(roles_label("system"), "system");
         assert_eq!(object_label("application", "10"), "报名申请 10");
         assert_eq!(result_label("refused"), "拒绝");
+        assert_eq!(object_link("plan", "3").as_deref(), Some("/plans/3"));
+        assert_eq!(object_link("organisation", "7").as_deref(), Some("/orgs/7"));
+        assert_eq!(object_link("plan", "export"), None);
+        assert_eq!(object_link("audit_log", "1"), None);
         assert!(actions_named("发放").contains(&"release_approve".to_string()));
         assert!(actions_named("同意").contains(&"workflow_approve".to_string()));
         assert!(actions_named("").is_empty());

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use yincai_domain::dates::{DateRange, parse_date};
-use yincai_domain::lifecycle::{AssessmentEvent, EngineVerdict, InstallmentEvent, InstallmentState};
+use yincai_domain::lifecycle::{AssessmentEvent, AssessmentState, EngineVerdict, InstallmentEvent, InstallmentState};
 use yincai_domain::money::Fen;
 use yincai_domain::workflow::{self, BENEFIT_RELEASE};
 use yincai_policy::report::cite_zh;
@@ -77,6 +77,62 @@ pub struct GateRow {
     pub startable: bool,
     /// Why not, when it cannot.
     pub blocked_reason: Option<String>,
+}
+
+/// The filters of the due list, as typed: part of the unit's name, part of the benefit's
+/// name, a due-date window (YYYY-MM-DD) and an installment status code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DueFilter {
+    pub unit: Option<String>,
+    pub benefit: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub status: Option<String>,
+}
+
+impl DueFilter {
+    fn query(
+        &self,
+        today: jiff::civil::Date,
+        scope_root: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<yincai_store::DueInstallmentQuery> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from);
+        let mut errors = Vec::new();
+        let mut date = |field: &str, label: &str, v: &Option<String>| {
+            let text = given(v)?;
+            match parse_date(label, &text, DateRange::record(today)) {
+                Ok(d) => Some(d.to_string()),
+                Err(e) => {
+                    errors.push(FieldError::new(field, e.to_string()));
+                    None
+                }
+            }
+        };
+        let from = date("from", "到期日（自）", &self.from);
+        let to = date("to", "到期日（至）", &self.to);
+        let status = given(&self.status);
+        if let Some(s) = &status
+            && InstallmentState::parse(s).is_none()
+        {
+            errors.push(FieldError::new("status", "状态：请从列表中选择"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(yincai_store::DueInstallmentQuery {
+            today: today.to_string(),
+            scope_root,
+            unit: given(&self.unit),
+            benefit: given(&self.benefit),
+            from,
+            to,
+            status,
+            limit,
+            offset,
+        })
+    }
 }
 
 /// The outcome of starting one release of a selection.
@@ -423,17 +479,78 @@ impl App {
             .await?)
     }
 
+    /// A page of the assessments list: `limit` rows from `offset`, with the total.
+    pub async fn assessment_page(
+        &self,
+        actor: &Actor,
+        talent_id: Option<i64>,
+        status: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<AssessmentRow>> {
+        actor.require(Permission::TalentRead)?;
+        let mut tx = self.store.begin_read().await?;
+        Ok(tx
+            .assessment_page(
+                talent_id,
+                status.filter(|s| !s.is_empty()),
+                actor.org_scope(),
+                limit.clamp(1, 200),
+                offset.max(0),
+            )
+            .await?)
+    }
+
+    /// The assessments under the list's filters for an export; audited with its filters.
+    pub async fn export_assessments(
+        &self,
+        actor: &Actor,
+        talent_id: Option<i64>,
+        status: Option<&str>,
+        limit: i64,
+        ctx: &RequestCtx,
+    ) -> Result<Vec<AssessmentRow>> {
+        actor.require(Permission::TalentRead)?;
+        let rows = self
+            .store
+            .begin_read()
+            .await?
+            .assessments(talent_id, status.filter(|s| !s.is_empty()), actor.org_scope(), limit)
+            .await?;
+        let talent = talent_id.map(|t| t.to_string());
+        let status = status
+            .filter(|s| !s.is_empty())
+            .map(|s| AssessmentState::parse(s).map_or(s, |st| st.name_zh()));
+        let summary = App::export_summary(
+            "年度考核",
+            rows.len(),
+            &[("人才编号", talent.as_deref()), ("状态", status)],
+        );
+        self.record_export(actor, ctx, "assessments_exported", "assessment", summary)
+            .await?;
+        Ok(rows)
+    }
+
     // ---- the gate -----------------------------------------------------------------------
 
-    /// Installments due on or before today, city-wide (or in the actor's scope), with
-    /// their gate status.
-    pub async fn due_installments(&self, actor: &Actor, offset: i64) -> Result<Page<GateRow>> {
+    /// Installments due on or before today, city-wide (or in the actor's scope), narrowed by
+    /// the list's filters, with their gate status; `limit` rows from `offset`. A filter that
+    /// is not a date or a status is refused, naming its field.
+    pub async fn due_installments(
+        &self,
+        actor: &Actor,
+        filter: &DueFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<GateRow>> {
         actor.require(Permission::FundRead)?;
-        let today = self.today().to_string();
-        let limit = 100;
+        let today = self.today();
         let offset = offset.max(0);
+        let limit = limit.max(1);
+        let query = filter.query(today, actor.org_scope(), limit, offset)?;
+        let today = today.to_string();
         let mut tx = self.store.begin_read().await?;
-        let (total, ids) = tx.due_installment_ids(&today, actor.org_scope(), limit, offset).await?;
+        let (total, ids) = tx.due_installment_ids(&query).await?;
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(i) = tx.installment(id).await? else { continue };
@@ -445,6 +562,36 @@ impl App {
             offset,
             limit,
         })
+    }
+
+    /// The due installments under the list's filters for an export (up to `limit`), audited
+    /// with its filters.
+    pub async fn export_due_installments(
+        &self,
+        actor: &Actor,
+        filter: &DueFilter,
+        limit: i64,
+        ctx: &RequestCtx,
+    ) -> Result<Page<GateRow>> {
+        let page = self.due_installments(actor, filter, 0, limit).await?;
+        let status = filter
+            .status
+            .as_deref()
+            .map(|s| InstallmentState::parse(s.trim()).map_or(s, |st| st.name_zh()));
+        let summary = App::export_summary(
+            "到期待遇",
+            page.rows.len(),
+            &[
+                ("单位", filter.unit.as_deref()),
+                ("待遇", filter.benefit.as_deref()),
+                ("到期日自", filter.from.as_deref()),
+                ("到期日至", filter.to.as_deref()),
+                ("状态", status),
+            ],
+        );
+        self.record_export(actor, ctx, "due_installments_exported", "installment", summary)
+            .await?;
+        Ok(page)
     }
 
     /// The gate status of one installment.

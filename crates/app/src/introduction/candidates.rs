@@ -476,6 +476,33 @@ impl App {
         })
     }
 
+    /// The candidates under the list's filters for an export (masked as on screen, up to
+    /// `q.limit` from the first); audited with the filters.
+    pub async fn export_candidates(
+        &self,
+        actor: &Actor,
+        q: CandidateQuery,
+        ctx: &RequestCtx,
+    ) -> Result<Page<CandidateView>> {
+        let all = CandidateQuery { offset: 0, ..q.clone() };
+        let page = self.candidates(actor, all).await?;
+        let degree = q.degree.as_deref().map(|d| name_of(DEGREES, d.trim()));
+        let title = q.title.as_deref().map(|t| name_of(TITLES, t.trim()));
+        let summary = App::export_summary(
+            "人才登记表",
+            page.rows.len(),
+            &[
+                ("姓名", q.text.as_deref()),
+                ("最高学位", degree.as_deref()),
+                ("专业", q.major.as_deref()),
+                ("职称", title.as_deref()),
+            ],
+        );
+        self.record_export(actor, ctx, "candidates_exported", "candidate", summary)
+            .await?;
+        Ok(page)
+    }
+
     /// One candidate, masked: the coordination office sees every one, an applicant only
     /// their own (any other answers "not found").
     pub async fn candidate(&self, actor: &Actor, id: i64) -> Result<CandidateView> {

@@ -785,6 +785,46 @@ impl App {
     /// Plans within the actor's scope (a unit its own, a department its units', the city's
     /// offices all), newest year first.
     pub async fn plans(&self, actor: &Actor, f: &PlanFilter) -> Result<Page<PlanListItem>> {
+        self.plan_page(actor, f, 200).await
+    }
+
+    /// The plans under the list's filters for an export, one row per position (a plan
+    /// without positions is one row of its own), up to `f.limit` plans; audited with its
+    /// filters.
+    pub async fn export_plans(
+        &self,
+        actor: &Actor,
+        f: &PlanFilter,
+        ctx: &RequestCtx,
+    ) -> Result<(Vec<(PlanListItem, Option<PositionView>)>, i64)> {
+        let all = PlanFilter { offset: 0, ..f.clone() };
+        let page = self.plan_page(actor, &all, f.limit).await?;
+        let mut rows = Vec::new();
+        let mut tx = self.store.begin_read().await?;
+        for plan in page.rows {
+            let positions = tx.positions(plan.row.plan.id).await?;
+            if positions.is_empty() {
+                rows.push((plan, None));
+                continue;
+            }
+            for position in positions {
+                rows.push((plan.clone(), Some(PositionView::from(position))));
+            }
+        }
+        drop(tx);
+        let year = f.year.map(|y| y.to_string());
+        let state = f.state.as_deref().map(|s| ANNUAL_PLAN.state_name(s));
+        let summary = App::export_summary(
+            "年度计划（岗位）",
+            rows.len(),
+            &[("年度", year.as_deref()), ("状态", state.as_deref())],
+        );
+        self.record_export(actor, ctx, "plans_exported", "plan", summary)
+            .await?;
+        Ok((rows, page.total))
+    }
+
+    async fn plan_page(&self, actor: &Actor, f: &PlanFilter, cap: i64) -> Result<Page<PlanListItem>> {
         require_read(actor)?;
         let mut tx = self.store.begin_read().await?;
         let page = tx
@@ -794,7 +834,7 @@ impl App {
                 year: f.year,
                 state: f.state.clone().filter(|s| !s.trim().is_empty()),
                 offset: f.offset.max(0),
-                limit: f.limit.clamp(1, 200),
+                limit: f.limit.clamp(1, cap.max(1)),
             })
             .await?;
         Ok(Page {

@@ -264,6 +264,22 @@ impl App {
     }
 
     /// Cases, most recently changed first.
+    /// The cases under the list's filter for an export (up to `q.limit` from the first);
+    /// audited with the filter.
+    pub async fn export_special_cases(
+        &self,
+        actor: &Actor,
+        q: &SpecialCaseQuery,
+        ctx: &RequestCtx,
+    ) -> Result<Page<SpecialCaseView>> {
+        let all = SpecialCaseQuery { offset: 0, ..q.clone() };
+        let page = self.special_cases(actor, &all).await?;
+        let summary = App::export_summary("一事一议", page.rows.len(), &[("关键词", q.text.as_deref())]);
+        self.record_export(actor, ctx, "special_cases_exported", "special_case", summary)
+            .await?;
+        Ok(page)
+    }
+
     pub async fn special_cases(&self, actor: &Actor, q: &SpecialCaseQuery) -> Result<Page<SpecialCaseView>> {
         actor.require(Permission::MeetingRead)?;
         let mut tx = self.store.begin_read().await?;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use yincai_domain::lifecycle::AssessmentState;
 
-use crate::{Result, Tx, on_tx};
+use crate::{Page, Result, Tx, like_pattern, nonblank, on_tx};
 
 /// One assessment with its talent's and unit's names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -30,6 +30,22 @@ pub struct AssessmentRow {
     pub filed_by: Option<i64>,
     pub filed_at: Option<i64>,
     pub version: i64,
+}
+
+/// Which due installments a list shows: due on or before `today`, in the scope, and the
+/// optional filters (part of the unit's or the benefit's name, a due-date window as ISO
+/// dates, a status code).
+#[derive(Debug, Clone, Default)]
+pub struct DueInstallmentQuery {
+    pub today: String,
+    pub scope_root: Option<i64>,
+    pub unit: Option<String>,
+    pub benefit: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub status: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -103,15 +119,40 @@ impl Tx {
         scope_root: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AssessmentRow>> {
+        Ok(self
+            .assessment_page(talent_id, status, scope_root, limit, 0)
+            .await?
+            .rows)
+    }
+
+    /// A page of [`Tx::assessments`]: `limit` rows from `offset`, with the total.
+    pub async fn assessment_page(
+        &mut self,
+        talent_id: Option<i64>,
+        status: Option<&str>,
+        scope_root: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<AssessmentRow>> {
+        const WHERE: &str = "where ($1 is null or a.talent_id = $1) and ($2 is null or a.status = $2)
+               and ($3 is null or a.org_id = $3 or o.parent_id = $3)";
+        let count_sql = sqlx::AssertSqlSafe(format!("select cast(count(*) as bigint) {ASSESSMENT_FROM} {WHERE}"));
+        let total: i64 = on_tx!(self, c => sqlx::query_scalar(count_sql)
+            .bind(talent_id).bind(status).bind(scope_root)
+            .fetch_one(&mut *c).await?);
         let sql = sqlx::AssertSqlSafe(format!(
-            "select {ASSESSMENT_COLUMNS} {ASSESSMENT_FROM}
-             where ($1 is null or a.talent_id = $1) and ($2 is null or a.status = $2)
-               and ($3 is null or a.org_id = $3 or o.parent_id = $3)
-             order by a.recorded_at desc, a.id desc limit $4"
+            "select {ASSESSMENT_COLUMNS} {ASSESSMENT_FROM} {WHERE}
+             order by a.recorded_at desc, a.id desc limit $4 offset $5"
         ));
-        Ok(on_tx!(self, c => sqlx::query_as::<_, AssessmentRow>(sql)
-            .bind(talent_id).bind(status).bind(scope_root).bind(limit)
-            .fetch_all(&mut *c).await?))
+        let rows = on_tx!(self, c => sqlx::query_as::<_, AssessmentRow>(sql)
+            .bind(talent_id).bind(status).bind(scope_root).bind(limit).bind(offset)
+            .fetch_all(&mut *c).await?);
+        Ok(Page {
+            rows,
+            total,
+            offset,
+            limit,
+        })
     }
 
     /// `recorded` → `filed` by the coordination office, if `version` is current.
@@ -123,24 +164,27 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Ids of installments due on or before `today` (not cancelled), by due date, city-wide
-    /// or under one organisation; with the total count.
-    pub async fn due_installment_ids(
-        &mut self,
-        today: &str,
-        scope_root: Option<i64>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(i64, Vec<i64>)> {
-        let total: i64 = on_tx!(self, c => sqlx::query_scalar(
-            "select cast(count(*) as bigint) from installments i join organisations o on o.id = i.org_id
-             where i.due_on <= $1 and i.status <> 'cancelled' and ($2 is null or i.org_id = $2 or o.parent_id = $2)")
-            .bind(today).bind(scope_root).fetch_one(&mut *c).await?);
-        let ids = on_tx!(self, c => sqlx::query_scalar::<_, i64>(
-            "select i.id from installments i join organisations o on o.id = i.org_id
+    /// Ids of installments due on or before `q.today` (not cancelled), by due date, city-wide
+    /// or under one organisation, narrowed by the list's filters; with the total count.
+    pub async fn due_installment_ids(&mut self, q: &DueInstallmentQuery) -> Result<(i64, Vec<i64>)> {
+        const WHERE: &str = "from installments i join organisations o on o.id = i.org_id
              where i.due_on <= $1 and i.status <> 'cancelled' and ($2 is null or i.org_id = $2 or o.parent_id = $2)
-             order by i.due_on, i.talent_id, i.benefit_code, i.seq limit $3 offset $4")
-            .bind(today).bind(scope_root).bind(limit).bind(offset).fetch_all(&mut *c).await?);
+               and ($3 is null or o.name like $3 escape '\\') and ($4 is null or i.benefit_name like $4 escape '\\')
+               and ($5 is null or i.due_on >= $5) and ($6 is null or i.due_on <= $6) and ($7 is null or i.status = $7)";
+        let unit = nonblank(&q.unit).map(like_pattern);
+        let benefit = nonblank(&q.benefit).map(like_pattern);
+        let (from, to, status) = (nonblank(&q.from), nonblank(&q.to), nonblank(&q.status));
+        let count_sql = sqlx::AssertSqlSafe(format!("select cast(count(*) as bigint) {WHERE}"));
+        let total: i64 = on_tx!(self, c => sqlx::query_scalar(count_sql)
+            .bind(&q.today).bind(q.scope_root).bind(&unit).bind(&benefit).bind(from).bind(to).bind(status)
+            .fetch_one(&mut *c).await?);
+        let ids_sql = sqlx::AssertSqlSafe(format!(
+            "select i.id {WHERE} order by i.due_on, i.talent_id, i.benefit_code, i.seq limit $8 offset $9"
+        ));
+        let ids = on_tx!(self, c => sqlx::query_scalar::<_, i64>(ids_sql)
+            .bind(&q.today).bind(q.scope_root).bind(&unit).bind(&benefit).bind(from).bind(to).bind(status)
+            .bind(q.limit).bind(q.offset)
+            .fetch_all(&mut *c).await?);
         Ok((total, ids))
     }
 

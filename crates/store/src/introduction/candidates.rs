@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Page, Result, StoreError, Tx, like_pattern, on_tx};
+use crate::{Page, Result, StoreError, Tx, like_pattern, nonblank, on_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct CandidateRow {
@@ -56,10 +56,14 @@ pub struct NewCandidate {
     pub projects: String,
 }
 
-/// Filters of the candidate list: part of the name, a window.
+/// Filters of the candidate list: part of the name, the highest degree and the title (codes),
+/// part of a major (in the education rows), a window.
 #[derive(Debug, Clone, Default)]
 pub struct CandidateQuery {
     pub text: Option<String>,
+    pub degree: Option<String>,
+    pub major: Option<String>,
+    pub title: Option<String>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -146,19 +150,20 @@ impl Tx {
 
     /// Candidates by name, most recently changed first.
     pub async fn candidates(&mut self, q: &CandidateQuery) -> Result<Page<CandidateRow>> {
-        let filter = "($1 is null or name like $1 escape '\\')";
-        let text = q
-            .text
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| like_pattern(t.trim()));
+        let filter = "($1 is null or name like $1 escape '\\') and ($2 is null or highest_degree = $2) \
+             and ($3 is null or education like $3 escape '\\') and ($4 is null or title = $4)";
+        let text = nonblank(&q.text).map(like_pattern);
+        let major = nonblank(&q.major).map(like_pattern);
+        let (degree, title) = (nonblank(&q.degree), nonblank(&q.title));
         let count_sql = sqlx::AssertSqlSafe(format!("select count(*) from candidates where {filter}"));
-        let total: i64 = on_tx!(self, c => sqlx::query_scalar(count_sql).bind(&text).fetch_one(&mut *c).await?);
+        let total: i64 = on_tx!(self, c => sqlx::query_scalar(count_sql)
+            .bind(&text).bind(degree).bind(&major).bind(title)
+            .fetch_one(&mut *c).await?);
         let rows_sql = sqlx::AssertSqlSafe(format!(
-            "select {CANDIDATE_COLUMNS} from candidates where {filter} order by updated_at desc, id desc limit $2 offset $3"
+            "select {CANDIDATE_COLUMNS} from candidates where {filter} order by updated_at desc, id desc limit $5 offset $6"
         ));
         let rows = on_tx!(self, c => sqlx::query_as::<_, CandidateRow>(rows_sql)
-            .bind(&text).bind(q.limit).bind(q.offset)
+            .bind(&text).bind(degree).bind(&major).bind(title).bind(q.limit).bind(q.offset)
             .fetch_all(&mut *c).await?);
         Ok(Page {
             rows,

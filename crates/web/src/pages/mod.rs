@@ -112,6 +112,13 @@ impl Paging {
 /// 2·10⁹, far beyond any real list, and nowhere near an overflow.
 pub const MAX_PAGE: i64 = 10_000_000;
 
+/// A list's filters as a query string (`state=draft&year=2026`), the empty ones left out:
+/// what its pager and its export link carry.
+fn query_string(filters: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = filters.iter().filter(|(_, v)| !v.is_empty()).copied().collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
 /// Pager figures for a list template.
 pub struct Pager {
     pub page: i64,
@@ -124,13 +131,11 @@ pub struct Pager {
 impl Pager {
     pub fn new(total: i64, paging: &Paging, filters: &[(&str, &str)]) -> Pager {
         let pages = ((total + paging.limit() - 1) / paging.limit()).max(1);
-        let kept: Vec<(&str, &str)> = filters.iter().filter(|(_, v)| !v.is_empty()).copied().collect();
-        let base = serde_urlencoded::to_string(kept).unwrap_or_default();
         Pager {
             page: paging.page(),
             pages,
             total,
-            base,
+            base: query_string(filters),
         }
     }
 
@@ -239,6 +244,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("POST", "/positions/{id}/apply"),
         ("GET", "/me/applications"),
         ("GET", "/applications"),
+        ("GET", "/applications/export.xlsx"),
         ("GET", "/applications/{id}"),
         ("POST", "/applications/{id}/checklist"),
         ("GET", "/applications/{id}/letter"),
@@ -253,6 +259,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/me/profile"),
         ("POST", "/me/profile"),
         ("GET", "/candidates"),
+        ("GET", "/candidates/export.xlsx"),
         ("GET", "/candidates/{id}"),
         ("POST", "/candidates/{id}/reveal"),
         ("GET", "/talents/{id}/fixings/new"),
@@ -271,8 +278,10 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("POST", "/fund/batches/{id}/pay"),
         ("GET", "/fund/batches/{id}/export.xlsx"),
         ("GET", "/benefits/due"),
+        ("GET", "/benefits/due/export.xlsx"),
         ("POST", "/benefits/releases"),
         ("GET", "/assessments"),
+        ("GET", "/assessments/export.xlsx"),
         ("POST", "/assessments"),
         ("POST", "/assessments/{id}/file"),
         ("GET", "/talents/{id}/service-months"),
@@ -303,6 +312,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("POST", "/orgs/{id}"),
         ("GET", "/orgs/{id}/edit"),
         ("GET", "/plans"),
+        ("GET", "/plans/export.xlsx"),
         ("POST", "/plans"),
         ("GET", "/plans/new"),
         ("GET", "/plans/{id}"),
@@ -334,6 +344,7 @@ pub fn page_routes() -> &'static [(&'static str, &'static str)] {
         ("GET", "/applications/{id}/procedure"),
         ("POST", "/applications/{id}/procedure"),
         ("GET", "/special-cases"),
+        ("GET", "/special-cases/export.xlsx"),
         ("POST", "/special-cases"),
         ("GET", "/special-cases/new"),
         ("GET", "/special-cases/{id}"),

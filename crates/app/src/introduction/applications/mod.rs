@@ -280,6 +280,41 @@ impl App {
     /// Applications for reviewers: the coordination office and leading group see every
     /// one, a unit those to its positions, a department those of its units.
     pub async fn applications(&self, actor: &Actor, f: &ApplicationFilter) -> Result<Page<ApplicationSummary>> {
+        self.application_page(actor, f, 200).await
+    }
+
+    /// The applications under the list's filters for an export (up to `f.limit` rows from
+    /// the first); the export is audited with its filters.
+    pub async fn export_applications(
+        &self,
+        actor: &Actor,
+        f: &ApplicationFilter,
+        ctx: &RequestCtx,
+    ) -> Result<Page<ApplicationSummary>> {
+        let all = ApplicationFilter { offset: 0, ..f.clone() };
+        let page = self.application_page(actor, &all, f.limit).await?;
+        let number = |n: Option<i64>| n.map(|n| n.to_string());
+        let state = f.state.as_deref().map(|s| APPLICATION.state_name(s));
+        let summary = App::export_summary(
+            "报名审查表",
+            page.rows.len(),
+            &[
+                ("状态", state.as_deref()),
+                ("岗位编号", number(f.position_id).as_deref()),
+                ("计划编号", number(f.plan_id).as_deref()),
+            ],
+        );
+        self.record_export(actor, ctx, "applications_exported", "application", summary)
+            .await?;
+        Ok(page)
+    }
+
+    async fn application_page(
+        &self,
+        actor: &Actor,
+        f: &ApplicationFilter,
+        cap: i64,
+    ) -> Result<Page<ApplicationSummary>> {
         actor.require(Permission::WorkflowAct)?;
         let mut tx = self.store.begin_read().await?;
         let page = tx
@@ -290,7 +325,7 @@ impl App {
                 org_scope: actor.org_scope(),
                 candidate_user_id: None,
                 offset: f.offset.max(0),
-                limit: f.limit.clamp(1, 200),
+                limit: f.limit.clamp(1, cap.max(1)),
             })
             .await?;
         Ok(Page {

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Query;
 use axum::routing::get;
-use yincai_app::audit::{action_label, object_label, result_label, roles_label};
+use yincai_app::audit::{AUDIT_OBJECTS, AuditLine, action_label, object_label, result_label, roles_label};
 use yincai_app::clock::format_beijing;
 use yincai_store::{AuditQuery, AuditRecord, AuditVerdict};
 
@@ -28,8 +28,53 @@ struct SearchQuery {
     actor: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// The object's kind (its code, chosen from a list) and number.
+    object_type: Option<String>,
+    object_id: Option<String>,
     #[serde(flatten)]
     paging: Paging,
+}
+
+/// One record as a sentence: "2026-11-24 10:32 赵敏（人才工作协调办）审批：同意 — 年度计划 3：…",
+/// the object a link to its page where it has one, the result only when it was not a success.
+struct Sentence {
+    at: String,
+    actor: String,
+    role: String,
+    action: String,
+    object: String,
+    link: Option<String>,
+    summary: String,
+    reason: String,
+    /// Empty for a success.
+    failure: String,
+}
+
+fn sentence(l: AuditLine) -> Sentence {
+    let r = l.record;
+    Sentence {
+        at: format_beijing(r.at),
+        actor: if r.actor_name.is_empty() {
+            "未登录用户".into()
+        } else {
+            r.actor_name
+        },
+        role: if r.actor_role.is_empty() {
+            String::new()
+        } else {
+            roles_label(&r.actor_role)
+        },
+        action: action_label(&r.action),
+        object: object_label(&r.object_type, &r.object_id),
+        link: l.link,
+        summary: r.summary,
+        reason: r.reason,
+        failure: if r.result == "ok" {
+            String::new()
+        } else {
+            result_label(&r.result).to_string()
+        },
+    }
 }
 
 struct Line {
@@ -49,13 +94,17 @@ struct Line {
 #[template(path = "audit.html")]
 struct SearchPage {
     layout: Layout,
-    rows: Vec<Line>,
+    rows: Vec<Sentence>,
     q: String,
     action: String,
     actor: String,
     from: String,
     to: String,
-    date_error: String,
+    object_type: String,
+    object_id: String,
+    /// The kinds of object to filter by: (code, Chinese name), each name once.
+    objects: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
     pager: Pager,
     export_link: String,
 }
@@ -77,19 +126,24 @@ struct Filters {
     actor: String,
     from: String,
     to: String,
-    date_error: String,
+    object_type: String,
+    object_id: String,
+    /// What is wrong with the filters, each naming its field.
+    errors: Vec<String>,
     query: AuditQuery,
 }
 
 impl Filters {
     fn read(query: &SearchQuery) -> Filters {
         let text = |o: &Option<String>| o.clone().unwrap_or_default().trim().to_string();
-        let (q, action, actor, from, to) = (
+        let (q, action, actor, from, to, object_type, object_id) = (
             text(&query.q),
             text(&query.action),
             text(&query.actor),
             text(&query.from),
             text(&query.to),
+            text(&query.object_type),
+            text(&query.object_id),
         );
         let from_ms = if from.is_empty() {
             None
@@ -97,21 +151,27 @@ impl Filters {
             day_start_ms(&from, false)
         };
         let to_ms = if to.is_empty() { None } else { day_start_ms(&to, true) };
-        let date_error = if (!from.is_empty() && from_ms.is_none()) || (!to.is_empty() && to_ms.is_none()) {
-            "日期：请按“年-月-日”填写，例如 2026-11-24".to_string()
-        } else {
-            String::new()
-        };
+        let mut errors = Vec::new();
+        if (!from.is_empty() && from_ms.is_none()) || (!to.is_empty() && to_ms.is_none()) {
+            errors.push("日期：请按“年-月-日”填写，例如 2026-11-24".to_string());
+        }
+        if !object_type.is_empty() && !AUDIT_OBJECTS.iter().any(|(code, _)| *code == object_type) {
+            errors.push("对象类型：请从列表中选择".to_string());
+        }
+        if !object_id.is_empty() && !object_id.chars().all(|c| c.is_ascii_digit()) {
+            errors.push("对象编号：请填写数字，例如 3".to_string());
+        }
         let nonempty = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         let query = AuditQuery {
             action: nonempty(&action),
             actor: nonempty(&actor),
             text: nonempty(&q),
+            object_type: nonempty(&object_type),
+            object_id: nonempty(&object_id),
             from: from_ms,
             to: to_ms,
             offset: query.paging.offset(),
             limit: query.paging.limit(),
-            ..Default::default()
         };
         Filters {
             q,
@@ -119,18 +179,22 @@ impl Filters {
             actor,
             from,
             to,
-            date_error,
+            object_type,
+            object_id,
+            errors,
             query,
         }
     }
 
-    fn pairs(&self) -> [(&'static str, &str); 5] {
+    fn pairs(&self) -> [(&'static str, &str); 7] {
         [
             ("q", &self.q),
             ("action", &self.action),
             ("actor", &self.actor),
             ("from", &self.from),
             ("to", &self.to),
+            ("object_type", &self.object_type),
+            ("object_id", &self.object_id),
         ]
     }
 }
@@ -152,10 +216,16 @@ fn line(r: AuditRecord) -> Line {
 
 async fn search(call: PageCall, Query(query): Query<SearchQuery>) -> PageResult {
     let f = Filters::read(&query);
-    let page = call.app.audit_records(&call.actor, &f.query).await?;
+    let page = call.app.audit_lines(&call.actor, &f.query).await?;
     let pager = Pager::new(page.total, &query.paging, &f.pairs());
     let export_link = format!("/audit/export.xlsx?{}", pager.base);
-    let rows = page.rows.into_iter().map(line).collect();
+    let rows = page.rows.into_iter().map(sentence).collect();
+    let mut objects: Vec<(&'static str, &'static str)> = Vec::new();
+    for &(code, name) in AUDIT_OBJECTS {
+        if !objects.iter().any(|(_, n)| *n == name) {
+            objects.push((code, name));
+        }
+    }
     Ok(render(&SearchPage {
         layout: call.layout("审计日志", "/audit"),
         rows,
@@ -164,7 +234,10 @@ async fn search(call: PageCall, Query(query): Query<SearchQuery>) -> PageResult 
         actor: f.actor,
         from: f.from,
         to: f.to,
-        date_error: f.date_error,
+        object_type: f.object_type,
+        object_id: f.object_id,
+        objects,
+        errors: f.errors,
         pager,
         export_link,
     }))

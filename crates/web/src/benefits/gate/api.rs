@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yincai_app::gate::{AssessmentInput, CertificateView, GateRow, MyBenefits, StartOutcome};
+use yincai_app::gate::{AssessmentInput, CertificateView, DueFilter, GateRow, MyBenefits, StartOutcome};
 use yincai_store::AssessmentRow;
 
 use crate::AppState;
@@ -302,7 +302,10 @@ pub async fn file_assessment(call: ApiCall, Path(id): Path<i64>, ApiJson(body): 
 #[utoipa::path(get, path = "/api/benefits/due", tag = "benefits", security(("bearer" = [])), params(DueQuery),
     responses((status = 200, body = DueList), (status = 403, body = ErrorBody)))]
 pub async fn due_installments(call: ApiCall, Query(q): Query<DueQuery>) -> ApiResult<DueList> {
-    let page = call.app.due_installments(&call.actor, q.offset).await?;
+    let page = call
+        .app
+        .due_installments(&call.actor, &DueFilter::default(), q.offset, 100)
+        .await?;
     Ok(Json(DueList {
         total: page.total,
         offset: page.offset,

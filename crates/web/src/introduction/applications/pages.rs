@@ -18,6 +18,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::APPLICATION;
 
 use crate::auth::{Form, NoFields, PageCall};
+use crate::export::{Cell, Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::workflow::pages::WorkflowPanel;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/positions/{id}/apply", get(apply_page).post(apply))
         .route("/me/applications", get(mine))
         .route("/applications", get(list))
+        .route("/applications/export.xlsx", get(export))
         .route("/applications/{id}", get(show))
         .route("/applications/{id}/checklist", post(save_checklist))
         .route("/applications/{id}/letter", get(letter).post(generate_letter))
@@ -123,6 +125,20 @@ struct ListQuery {
     paging: Paging,
 }
 
+impl ListQuery {
+    /// The use case's filter: `limit` rows from `offset`.
+    fn filter(&self, offset: i64, limit: i64) -> ApplicationFilter {
+        let num = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+        ApplicationFilter {
+            state: self.state.clone(),
+            position_id: num(&self.position),
+            plan_id: num(&self.plan),
+            offset,
+            limit,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "applications.html")]
 struct ListPage {
@@ -133,22 +149,14 @@ struct ListPage {
     position: String,
     plan: String,
     pager: Pager,
+    /// The export of what the list shows under its filters.
+    export_link: String,
 }
 
 async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
-    let num = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
     let page = call
         .app
-        .applications(
-            &call.actor,
-            &ApplicationFilter {
-                state: q.state.clone(),
-                position_id: num(&q.position),
-                plan_id: num(&q.plan),
-                offset: q.paging.offset(),
-                limit: q.paging.limit(),
-            },
-        )
+        .applications(&call.actor, &q.filter(q.paging.offset(), q.paging.limit()))
         .await?;
     let st = q.state.clone().unwrap_or_default();
     let position = q.position.clone().unwrap_or_default();
@@ -165,8 +173,48 @@ async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
         state: st,
         position,
         plan,
+        export_link: format!("/applications/export.xlsx?{}", pager.base),
         pager,
     }))
+}
+
+const APPLICATION_COLUMNS: [Column; 9] = [
+    col("编号", 8.0),
+    col("姓名", 12.0),
+    col("岗位", 24.0),
+    col("年度计划", 28.0),
+    col("引进单位", 30.0),
+    col("方式", 10.0),
+    col("人才类别", 10.0),
+    col("状态", 14.0),
+    col("办理期限", 12.0),
+];
+
+/// The review list under its filters as .xlsx (the number and the category as numbers, the
+/// deadline as a date); the export is audited.
+async fn export(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
+    let page = call
+        .app
+        .export_applications(&call.actor, &q.filter(0, MAX_ROWS), &call.ctx)
+        .await?;
+    let rows: Vec<Vec<Cell>> = page
+        .rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Int(r.id),
+                r.candidate_name.into(),
+                r.position_title.into(),
+                r.plan_title.into(),
+                r.org_name.into(),
+                r.mode_name.into(),
+                r.category.map_or_else(|| Cell::Text(String::new()), Cell::Int),
+                r.state_name.into(),
+                Cell::Date(r.due_date.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Ok(xlsx("报名审查表", "报名审查", &APPLICATION_COLUMNS, &rows, page.total))
 }
 
 // ---- One application: review page --------------------------------------------------------

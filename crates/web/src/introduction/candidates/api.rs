@@ -239,6 +239,7 @@ pub async fn list_candidates(call: ApiCall, Query(f): Query<CandidateFilter>) ->
                 text: f.q,
                 offset: w.offset(),
                 limit: w.limit(),
+                ..Default::default()
             },
         )
         .await?;

@@ -15,6 +15,7 @@ use yincai_app::{AppError, FieldError, Permission};
 use yincai_domain::workflow::ANNUAL_PLAN;
 
 use crate::auth::{Form, MaybeUser, PageCall};
+use crate::export::{Cell, Column, MAX_ROWS, col, xlsx};
 use crate::layout::Layout;
 use crate::pages::{FieldErrors, Pager, Paging, after_submit, form_status, render, render_with};
 use crate::workflow::pages::WorkflowPanel;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans", get(list).post(create))
         .route("/plans/new", get(new_form))
+        .route("/plans/export.xlsx", get(export))
         .route("/plans/{id}", get(show).post(update))
         .route("/plans/{id}/edit", get(edit_form))
         .route("/plans/{id}/delete", post(delete_draft))
@@ -48,6 +50,19 @@ struct ListQuery {
     paging: Paging,
 }
 
+impl ListQuery {
+    /// The use case's filter: `limit` plans from `offset`.
+    fn filter(&self, offset: i64, limit: i64) -> PlanFilter {
+        PlanFilter {
+            year: self.year.as_deref().and_then(|y| y.trim().parse().ok()),
+            state: self.state.clone().filter(|s| !s.is_empty()),
+            org_id: None,
+            offset,
+            limit,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "plans.html")]
 struct ListPage {
@@ -59,6 +74,8 @@ struct ListPage {
     can_create: bool,
     pager: Pager,
     notice: &'static str,
+    /// The export of what the list shows under its filters.
+    export_link: String,
 }
 
 fn may_create(call: &PageCall) -> bool {
@@ -70,16 +87,7 @@ async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
     let state_code = q.state.clone().unwrap_or_default();
     let page = call
         .app
-        .plans(
-            &call.actor,
-            &PlanFilter {
-                year: year_text.trim().parse().ok(),
-                state: Some(state_code.clone()).filter(|s| !s.is_empty()),
-                org_id: None,
-                offset: q.paging.offset(),
-                limit: q.paging.limit(),
-            },
-        )
+        .plans(&call.actor, &q.filter(q.paging.offset(), q.paging.limit()))
         .await?;
     let pager = Pager::new(page.total, &q.paging, &[("year", &year_text), ("state", &state_code)]);
     Ok(render(&ListPage {
@@ -89,12 +97,67 @@ async fn list(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
         state: state_code,
         states: ANNUAL_PLAN.states.iter().map(|s| (s.code, s.name_zh)).collect(),
         can_create: may_create(&call),
+        export_link: format!("/plans/export.xlsx?{}", pager.base),
         pager,
         notice: match q.ok.as_deref() {
             Some("deleted") => "草稿已删除。",
             _ => "",
         },
     }))
+}
+
+const PLAN_COLUMNS: [Column; 13] = [
+    col("年度", 8.0),
+    col("计划名称", 28.0),
+    col("用人单位", 30.0),
+    col("当前环节", 14.0),
+    col("报名开始", 12.0),
+    col("报名截止", 12.0),
+    col("岗位", 22.0),
+    col("人数", 8.0),
+    col("专业领域", 18.0),
+    col("引进方式", 10.0),
+    col("最低学位", 10.0),
+    col("专业要求", 22.0),
+    col("最低职称", 12.0),
+];
+
+/// The plans under the list's filters as .xlsx, one row per position (year and count as
+/// numbers, the application window as dates); the export is audited.
+async fn export(call: PageCall, Query(q): Query<ListQuery>) -> PageResult {
+    let (rows, total) = call
+        .app
+        .export_plans(&call.actor, &q.filter(0, MAX_ROWS), &call.ctx)
+        .await?;
+    let rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .map(|(plan, position)| {
+            let p = &plan.row.plan;
+            let mut row = vec![
+                Cell::Int(p.year),
+                p.title.clone().into(),
+                plan.row.org_name.clone().into(),
+                plan.state_name.clone().into(),
+                Cell::Date(p.open_date.clone().unwrap_or_default()),
+                Cell::Date(p.close_date.clone().unwrap_or_default()),
+            ];
+            let limit_or = |code: &str, name: String| if code == "none" { "不限".to_string() } else { name };
+            match position {
+                Some(v) => row.extend([
+                    v.row.title.into(),
+                    Cell::Int(v.row.openings),
+                    v.row.field.into(),
+                    v.mode_name.into(),
+                    limit_or(&v.row.min_degree, v.min_degree_name).into(),
+                    v.row.majors.into(),
+                    limit_or(&v.row.min_title, v.min_title_name).into(),
+                ]),
+                None => row.push("（未设岗位）".into()),
+            }
+            row
+        })
+        .collect();
+    Ok(xlsx("年度引进计划", "年度计划", &PLAN_COLUMNS, &rows, total))
 }
 
 // ---------------------------------------------------------------- plan form

@@ -1,4 +1,4 @@
--- (SQLite.) Keep in step with ../postgres/0019_service_record.sql: the same tables and columns;
+-- (SQLite.) Keep in step with ../postgres/0018_service_record.sql: the same tables and columns;
 -- only identity columns are spelled differently.
 
 -- ADR 0011: the service record drives the money. Each installment derived from the policy

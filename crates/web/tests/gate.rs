@@ -14,27 +14,10 @@ use serde_json::json;
 /// years 1..=n, due on each year's last day, nothing assessed; returns the talent's and the
 /// installments' ids.
 async fn installments(app: &TestApp, name: &str, n: i64) -> (i64, Vec<i64>) {
-    use yincai_policy::facts::{Degree, Employer, Facts, Mode, Person, Title};
-    let facts = Facts {
-        name: Some(name.into()),
-        policy: None,
-        as_of: "2026-11-24".parse().unwrap(),
-        person: Person {
-            degree: Degree::Doctor,
-            full_time: true,
-            title: Title::ViceSenior,
-            research_results: true,
-            ..Person::default()
-        },
-        employer: Employer::CityUnit,
-        mode: Mode::Recruit,
+    let facts = yincai_policy::facts::Facts {
         start: "2018-01-01".parse().unwrap(),
-        end: None,
-        ended_for_cause: false,
         assessments: Vec::new(),
-        service_months: Vec::new(),
-        project_verified: false,
-        project_benefit_significant: false,
+        ..common::doctor_facts(name)
     };
     let talent = app
         .seed_talent(SeedTalent {

@@ -268,6 +268,18 @@ fn service_year_span(start: &str, n: i64) -> Option<(jiff::civil::Date, jiff::ci
     Some((first, end))
 }
 
+/// A service year as typed (1 for the first year of service): assessments and months served
+/// are recorded by it.
+pub(crate) fn parse_service_year(text: &str) -> std::result::Result<i64, FieldError> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_SERVICE_YEAR).contains(&n) => Ok(n),
+        _ => Err(FieldError::new(
+            "service_year",
+            format!("服务年度：请填写 1 到 {MAX_SERVICE_YEAR} 之间的整数（第 1 个服务年度为 1）"),
+        )),
+    }
+}
+
 impl App {
     // ---- assessments --------------------------------------------------------------------
 
@@ -287,16 +299,7 @@ impl App {
         if talent_id.is_none() {
             errors.push(FieldError::new("talent_id", "人才：请选择本单位的人才"));
         }
-        let service_year = match input.service_year.trim().parse::<i64>() {
-            Ok(n) if (1..=MAX_SERVICE_YEAR).contains(&n) => Some(n),
-            _ => {
-                errors.push(FieldError::new(
-                    "service_year",
-                    format!("服务年度：请填写 1 到 {MAX_SERVICE_YEAR} 之间的整数（第 1 个服务年度为 1）"),
-                ));
-                None
-            }
-        };
+        let service_year = parse_service_year(&input.service_year).map_err(|e| errors.push(e)).ok();
         let result = input.result.trim();
         if !matches!(result, "passed" | "excellent" | "failed") {
             errors.push(FieldError::new("result", "考核结果：请选择合格、优秀或不合格"));

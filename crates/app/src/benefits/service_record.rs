@@ -28,9 +28,6 @@ use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 /// The kind of the office's task when a re-derivation meets money already approved or paid.
 pub const TASK_INSTALLMENT_CONFLICT: &str = "installment_conflict";
 
-/// Longest service a talent's months are recorded for (years).
-const MAX_SERVICE_YEAR: i64 = 30;
-
 /// The engine's facts for a talent's service record as of `as_of`: the latest evaluation's
 /// facts, with the filed assessments and the confirmed months served, each in service-year
 /// order up to the first year not on record (the engine reads one entry a year, in order).
@@ -354,16 +351,9 @@ impl App {
             return Err(AppError::Forbidden("服务月数由用人单位录入，协调办确认".into()));
         }
         let mut errors = Vec::new();
-        let service_year = match input.service_year.trim().parse::<i64>() {
-            Ok(n) if (1..=MAX_SERVICE_YEAR).contains(&n) => Some(n),
-            _ => {
-                errors.push(FieldError::new(
-                    "service_year",
-                    format!("服务年度：请填写 1 到 {MAX_SERVICE_YEAR} 之间的整数（第 1 个服务年度为 1）"),
-                ));
-                None
-            }
-        };
+        let service_year = crate::gate::parse_service_year(&input.service_year)
+            .map_err(|e| errors.push(e))
+            .ok();
         let months = match input.months.trim().parse::<i64>() {
             Ok(n) if (0..=12).contains(&n) => Some(n),
             _ => {

@@ -76,6 +76,30 @@ impl App {
         clock::beijing_date(self.now())
     }
 
+    /// The audit record of a change the system makes on its own (no one acting: the
+    /// installments derived at start or by `yincai rederive`).
+    pub(crate) fn audit_by_system(
+        &self,
+        ctx: &RequestCtx,
+        action: &str,
+        object: (&str, String),
+        summary: String,
+    ) -> NewAudit {
+        NewAudit {
+            at: self.now(),
+            actor_id: None,
+            actor_name: "system".into(),
+            actor_role: String::new(),
+            action: action.into(),
+            object_type: object.0.into(),
+            object_id: object.1,
+            summary,
+            reason: String::new(),
+            request_id: ctx.request_id.clone(),
+            result: "ok".into(),
+        }
+    }
+
     /// The audit record of a state change by `actor`.
     pub(crate) fn audit_by(
         &self,

@@ -17,6 +17,7 @@ use yincai_domain::workflow::{Action, TALENT_ENDING};
 use yincai_store::{EndingFacts, EndingRow, MisconductRow, TalentRow, Tx, WorkflowEventRow};
 
 use crate::recovery::CauseEnding;
+use crate::talents::visible_talent;
 use crate::workflow::{ActInput, Transitioned, WorkflowObject};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
@@ -429,14 +430,6 @@ fn may_edit(actor: &Actor, row: &EndingRow) -> bool {
         && actor.has(Permission::WorkflowAct)
         && row.recovery_id.is_none()
         && row.state.as_deref() == Some(TALENT_ENDING.initial)
-}
-
-/// The talent, if the actor's scope covers its unit (404 otherwise, as for any record).
-async fn visible_talent(tx: &mut Tx, actor: &Actor, talent_id: i64) -> Result<TalentRow> {
-    tx.talent(talent_id)
-        .await?
-        .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
-        .ok_or_else(|| AppError::NotFound("人才档案".into()))
 }
 
 /// A proposal, for those who read the leading group's business and see the talent's unit.

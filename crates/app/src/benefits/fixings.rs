@@ -16,6 +16,7 @@ use yincai_domain::workflow::{Action, BENEFIT_FIXING};
 use yincai_policy::report::{Report, Terms, cite_zh};
 use yincai_store::{FixingRow, NewFixing, NewInstallment, TalentRow, Tx, WorkflowEventRow};
 
+use crate::talents::visible_talent;
 use crate::workflow::{ActInput, Transitioned, WorkflowObject};
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
@@ -80,10 +81,6 @@ pub struct FixingView {
 
 fn not_found() -> AppError {
     AppError::NotFound("待遇额度核定事项".into())
-}
-
-fn not_found_talent() -> AppError {
-    AppError::NotFound("人才档案".into())
 }
 
 fn range_text(min_fen: Option<i64>, max_fen: Option<i64>) -> String {
@@ -497,14 +494,6 @@ fn may_edit(actor: &Actor, row: &FixingRow) -> bool {
         && actor.has(Permission::WorkflowAct)
         && row.installment_id.is_none()
         && row.state.as_deref() == Some(BENEFIT_FIXING.initial)
-}
-
-/// The talent, if the actor's scope covers its unit (404 otherwise, as for any record).
-async fn visible_talent(tx: &mut Tx, actor: &Actor, talent_id: i64) -> Result<TalentRow> {
-    tx.talent(talent_id)
-        .await?
-        .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
-        .ok_or_else(not_found_talent)
 }
 
 async fn visible_fixing(tx: &mut Tx, actor: &Actor, id: i64) -> Result<FixingRow> {

@@ -288,19 +288,12 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let n = self.schedule_installments(&mut tx, talent_id).await?;
         if n > 0 {
-            tx.append_audit(&yincai_store::NewAudit {
-                at: self.now(),
-                actor_id: None,
-                actor_name: "system".into(),
-                actor_role: String::new(),
-                action: "installments_schedule".into(),
-                object_type: "talent".into(),
-                object_id: talent_id.to_string(),
-                summary: format!("按冻结的政策计算结果生成待遇兑现计划 {n} 笔"),
-                reason: String::new(),
-                request_id: ctx.request_id.clone(),
-                result: "ok".into(),
-            })
+            tx.append_audit(&self.audit_by_system(
+                ctx,
+                "installments_schedule",
+                ("talent", talent_id.to_string()),
+                format!("按冻结的政策计算结果生成待遇兑现计划 {n} 笔"),
+            ))
             .await?;
         }
         tx.commit().await?;

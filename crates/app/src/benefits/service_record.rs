@@ -23,6 +23,7 @@ use yincai_policy::report::{Report, cite_zh};
 use yincai_store::{InstallmentRow, NewInstallment, NewTask, ServiceMonthsRow, TalentRow, Tx};
 
 use crate::fund::installment_rows;
+use crate::talents::visible_talent;
 use crate::{Actor, App, AppError, FieldError, Permission, RequestCtx, Result};
 
 /// The kind of the office's task when a re-derivation meets money already approved or paid.
@@ -212,10 +213,15 @@ impl App {
             .talent(talent_id)
             .await?
             .ok_or_else(|| AppError::NotFound("人才档案".into()))?;
+        self.rederive_talent(tx, &talent).await
+    }
+
+    async fn rederive_talent(&self, tx: &mut Tx, talent: &TalentRow) -> Result<Rederived> {
+        let talent_id = talent.id;
         if tx.recovery_of_talent(talent.id).await?.is_some() {
             return Ok(Rederived::default());
         }
-        let facts = service_facts(tx, &talent, self.today()).await?;
+        let facts = service_facts(tx, talent, self.today()).await?;
         let report = crate::policies()
             .evaluate(&facts, false)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("talent {talent_id}: service record: {e}")))?;
@@ -252,33 +258,20 @@ impl App {
         talent_id: i64,
         why: &str,
     ) -> Result<Rederived> {
-        let done = self.rederive(tx, talent_id).await?;
+        let talent = tx
+            .talent(talent_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("人才档案".into()))?;
+        let done = self.rederive_talent(tx, &talent).await?;
         if done.is_empty() {
             return Ok(done);
         }
-        let name = tx.talent(talent_id).await?.map(|t| t.name).unwrap_or_default();
+        let name = talent.name;
         let summary = format!("{name} 按服务记录重新计算待遇（{why}）：{}", done.summary());
+        let object = ("talent", talent_id.to_string());
         let audit = match actor {
-            Some(a) => self.audit_by(
-                a,
-                ctx,
-                "installments_rederive",
-                ("talent", talent_id.to_string()),
-                summary,
-            ),
-            None => yincai_store::NewAudit {
-                at: self.now(),
-                actor_id: None,
-                actor_name: "system".into(),
-                actor_role: String::new(),
-                action: "installments_rederive".into(),
-                object_type: "talent".into(),
-                object_id: talent_id.to_string(),
-                summary,
-                reason: String::new(),
-                request_id: ctx.request_id.clone(),
-                result: "ok".into(),
-            },
+            Some(a) => self.audit_by(a, ctx, "installments_rederive", object, summary),
+            None => self.audit_by_system(ctx, "installments_rederive", object, summary),
         };
         tx.append_audit(&audit).await?;
         if !done.conflicts.is_empty() {
@@ -333,7 +326,7 @@ impl App {
     pub async fn service_months_of(&self, actor: &Actor, talent_id: i64) -> Result<Vec<ServiceMonthsRow>> {
         actor.require(Permission::TalentRead)?;
         let mut tx = self.store.begin_read().await?;
-        self.talent_seen(&mut tx, actor, talent_id).await?;
+        visible_talent(&mut tx, actor, talent_id).await?;
         Ok(tx.service_months(talent_id).await?)
     }
 
@@ -372,7 +365,7 @@ impl App {
             return Err(AppError::Invalid(errors));
         };
         let mut tx = self.store.begin_write().await?;
-        let talent = self.talent_seen(&mut tx, actor, talent_id).await?;
+        let talent = visible_talent(&mut tx, actor, talent_id).await?;
         if talent.org_id != actor.org_id {
             return Err(AppError::Forbidden("只能录入本单位人才的服务月数".into()));
         }
@@ -447,7 +440,7 @@ impl App {
             .service_months_row(id)
             .await?
             .ok_or_else(|| AppError::NotFound("服务月数".into()))?;
-        let talent = self.talent_seen(&mut tx, actor, m.talent_id).await?;
+        let talent = visible_talent(&mut tx, actor, m.talent_id).await?;
         if m.confirmed_at.is_some() {
             return Err(AppError::AlreadyHandled(format!(
                 "第 {} 个服务年度的服务月数已由{}确认",
@@ -480,14 +473,6 @@ impl App {
             .ok_or_else(|| AppError::NotFound("服务月数".into()))?;
         tx.commit().await?;
         Ok((row, done))
-    }
-
-    /// The talent, if the actor's scope covers its unit (404 otherwise, as for any record).
-    async fn talent_seen(&self, tx: &mut Tx, actor: &Actor, talent_id: i64) -> Result<TalentRow> {
-        tx.talent(talent_id)
-            .await?
-            .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
-            .ok_or_else(|| AppError::NotFound("人才档案".into()))
     }
 }
 

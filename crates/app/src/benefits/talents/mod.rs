@@ -162,3 +162,11 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 fn entered<'a>(events: &'a [WorkflowEventRow], from: &str, to: &str) -> Option<&'a WorkflowEventRow> {
     events.iter().rev().find(|e| e.from_state == from && e.to_state == to)
 }
+
+/// The talent, if the actor's scope covers its unit (404 otherwise, as for any record).
+pub(crate) async fn visible_talent(tx: &mut Tx, actor: &Actor, talent_id: i64) -> Result<TalentRow> {
+    tx.talent(talent_id)
+        .await?
+        .filter(|t| actor.can_see_org(t.org_id, t.org_parent_id))
+        .ok_or_else(not_found_talent)
+}
